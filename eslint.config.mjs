@@ -1,0 +1,60 @@
+import nx from '@nx/eslint-plugin';
+
+/**
+ * Module boundaries run on two axes (see README "Architecture"):
+ *  - scope:<context> — a bounded context may use itself, shared code and the public contracts,
+ *    never another context's internals (contexts talk over Kafka, not imports);
+ *  - type:<kind>     — domain code stays pure (no Nest, no I/O), apps stay thin.
+ */
+const scopes = ['clients', 'visits', 'media', 'consent'];
+
+function depConstraints({ inTests }) {
+  // Tests (and only tests) may additionally use the shared testing helpers of any layer.
+  const withTesting = (tags) => (inTests ? [...tags, 'type:testing'] : tags);
+  return [
+    { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+    { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:shared'] },
+    ...scopes.map((scope) => ({
+      sourceTag: `scope:${scope}`,
+      onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared', 'scope:contracts'],
+    })),
+    { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
+    { sourceTag: 'type:domain', onlyDependOnLibsWithTags: withTesting(['type:domain', 'type:util']) },
+    { sourceTag: 'type:util', onlyDependOnLibsWithTags: withTesting(['type:util']) },
+    { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: withTesting(['type:contracts', 'type:util']) },
+    {
+      sourceTag: 'type:data-access',
+      onlyDependOnLibsWithTags: withTesting(['type:data-access', 'type:domain', 'type:contracts', 'type:util']),
+    },
+    {
+      sourceTag: 'type:feature',
+      onlyDependOnLibsWithTags: withTesting(['type:feature', 'type:domain', 'type:data-access', 'type:contracts', 'type:util']),
+    },
+    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:data-access', 'type:domain', 'type:contracts', 'type:util'] },
+    {
+      sourceTag: 'type:app',
+      onlyDependOnLibsWithTags: withTesting(['type:feature', 'type:data-access', 'type:domain', 'type:contracts', 'type:util']),
+    },
+  ];
+}
+
+const boundaries = (inTests) => [
+  'error',
+  { enforceBuildableLibDependency: false, allow: [], depConstraints: depConstraints({ inTests }) },
+];
+
+const testFiles = ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts'];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  { ignores: ['**/dist', '**/node_modules', '.local', '.nx', 'tmp', 'coverage'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(false),
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  { files: testFiles, rules: { '@nx/enforce-module-boundaries': boundaries(true) } },
+];

@@ -1,0 +1,4 @@
+export * from './lib/message';
+export * from './lib/decider';
+export * from './lib/domain-error';
+export * from './lib/decider-specification';

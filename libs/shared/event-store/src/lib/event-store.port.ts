@@ -1,0 +1,127 @@
+/**
+ * The event store port. Two adapters implement it (embedded SQLite for machines without an
+ * EventStoreDB server, and EventStoreDB itself); one contract suite checks both.
+ *
+ * Revisions and positions follow EventStoreDB's model so the EventStoreDB adapter is a thin
+ * translation: a stream revision counts events in one stream from 0; a global position orders
+ * every event in the store ($all).
+ */
+
+/** The revision the caller believes the stream is at. */
+export type ExpectedRevision =
+  | 'no_stream' // the stream must not exist yet
+  | 'stream_exists' // the stream must exist, at any revision
+  | 'any' // no check
+  | bigint; // the stream's last event must have exactly this revision
+
+export const NO_STREAM = 'no_stream' as const;
+export const STREAM_EXISTS = 'stream_exists' as const;
+export const ANY = 'any' as const;
+
+/** A position in the global order of all events ($all). Opaque to callers except for ordering. */
+export interface GlobalPosition {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
+
+export const START: GlobalPosition = Object.freeze({ commit: -1n, prepare: -1n });
+
+/** Metadata stored with every event. tenantId/correlationId/causationId are always present. */
+export interface StoredEventMetadata {
+  readonly tenantId: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+  /** Version of the event's data shape; readers upcast older versions. */
+  readonly schemaVersion: number;
+  readonly actorId?: string;
+  readonly salonId?: string;
+  readonly [key: string]: unknown;
+}
+
+export interface EventToAppend {
+  /** A UUID. Appending the same id to the same stream twice stores it once (idempotent retry). */
+  readonly id: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: StoredEventMetadata;
+}
+
+export interface RecordedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: StoredEventMetadata;
+  readonly streamName: string;
+  readonly revision: bigint;
+  readonly position: GlobalPosition;
+  readonly createdAt: Date;
+}
+
+export interface AppendResult {
+  /** The revision of the last event now in the stream: the next expected revision. */
+  readonly nextExpectedRevision: bigint;
+  readonly position: GlobalPosition;
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** Inclusive. Forwards defaults to the start, backwards to the end. */
+  readonly fromRevision?: bigint;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** Exclusive: events strictly after (forwards) or before (backwards) this position. */
+  readonly after?: GlobalPosition;
+  readonly maxCount?: number;
+  /** Only events whose stream name starts with one of these prefixes. */
+  readonly streamPrefixes?: readonly string[];
+}
+
+export interface SubscribeToAllOptions {
+  /** Exclusive: deliver events strictly after this position. Defaults to the very start. */
+  readonly after?: GlobalPosition;
+  readonly streamPrefixes?: readonly string[];
+}
+
+/**
+ * A catch-up subscription: first every stored event after the position, then live events,
+ * each exactly once and in global order. Iterate with `for await`; `unsubscribe` ends it.
+ */
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  unsubscribe(): Promise<void>;
+}
+
+export interface EventStore {
+  appendToStream(
+    streamName: string,
+    events: readonly EventToAppend[],
+    options: { readonly expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult>;
+  /** Resolves to [] for a stream that does not exist. */
+  readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options?: SubscribeToAllOptions): Subscription;
+  close(): Promise<void>;
+}
+
+/** Nest injection token for the EventStore port. */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+export function comparePositions(a: GlobalPosition, b: GlobalPosition): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
+
+/** Positions are stored as text in checkpoints and Kafka headers ("commit/prepare"). */
+export function formatPosition(position: GlobalPosition): string {
+  return `${position.commit}/${position.prepare}`;
+}
+
+export function parsePosition(text: string): GlobalPosition {
+  const match = /^(-?\d+)\/(-?\d+)$/.exec(text);
+  if (!match) throw new Error(`Not a global position: "${text}"`);
+  return { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
+}

@@ -1,0 +1,279 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { WrongExpectedRevisionError } from './errors';
+import {
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  GlobalPosition,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  START,
+  SubscribeToAllOptions,
+  Subscription,
+} from './event-store.port';
+
+// Loaded through getBuiltinModule so that test runners with their own module registry (Jest)
+// do not need to know the prefix-only `node:sqlite` builtin.
+const { DatabaseSync: Database } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
+
+export interface SqliteEventStoreOptions {
+  /** Path of the database file, or ':memory:'. */
+  readonly path: string;
+  /** How often a caught-up subscription looks for events appended by other processes. */
+  readonly pollIntervalMs?: number;
+  /** Events fetched per read while a subscription catches up. */
+  readonly subscriptionBatchSize?: number;
+}
+
+interface EventRow {
+  position: number;
+  stream_name: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  created_at: string;
+}
+
+/**
+ * The embedded event store: one SQLite file, durable (WAL, synchronous=FULL), safe for several
+ * processes (BEGIN IMMEDIATE serialises writers). The global position is the row id, so $all
+ * order is the commit order.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: DatabaseSync;
+  private readonly statements: Record<
+    'lastRevision' | 'insert' | 'findById' | 'readForwards' | 'readBackwards' | 'lastPosition',
+    StatementSync
+  >;
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  /** Wakes caught-up subscriptions of this process as soon as this process appends. */
+  private readonly appendListeners = new Set<() => void>();
+  private closed = false;
+
+  constructor(options: SqliteEventStoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.batchSize = options.subscriptionBatchSize ?? 500;
+    this.db.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = FULL;
+      PRAGMA busy_timeout = 10000;
+      CREATE TABLE IF NOT EXISTS events (
+        position    INTEGER PRIMARY KEY AUTOINCREMENT,
+        stream_name TEXT    NOT NULL,
+        revision    INTEGER NOT NULL,
+        event_id    TEXT    NOT NULL,
+        type        TEXT    NOT NULL,
+        data        TEXT    NOT NULL,
+        metadata    TEXT    NOT NULL,
+        created_at  TEXT    NOT NULL,
+        UNIQUE (stream_name, revision),
+        UNIQUE (stream_name, event_id)
+      );
+    `);
+    this.statements = {
+      lastRevision: this.db.prepare('SELECT MAX(revision) AS revision FROM events WHERE stream_name = ?'),
+      insert: this.db.prepare(
+        `INSERT INTO events (stream_name, revision, event_id, type, data, metadata, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      findById: this.db.prepare('SELECT * FROM events WHERE stream_name = ? AND event_id = ?'),
+      readForwards: this.db.prepare(
+        'SELECT * FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
+      ),
+      readBackwards: this.db.prepare(
+        'SELECT * FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+      ),
+      lastPosition: this.db.prepare('SELECT MAX(position) AS position FROM events'),
+    };
+  }
+
+  async appendToStream(
+    streamName: string,
+    events: readonly EventToAppend[],
+    { expectedRevision }: { readonly expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    this.assertOpen();
+    if (events.length === 0) throw new Error('Nothing to append');
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const retry = this.findRetriedAppend(streamName, events);
+      if (retry) {
+        this.db.exec('COMMIT');
+        return retry;
+      }
+      const current = this.lastRevision(streamName);
+      assertExpectedRevision(streamName, expectedRevision, current);
+      const createdAt = new Date().toISOString();
+      let revision = current === 'no_stream' ? -1n : current;
+      let position = 0n;
+      for (const event of events) {
+        revision += 1n;
+        const result = this.statements.insert.run(
+          streamName,
+          revision,
+          event.id,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+          createdAt,
+        );
+        position = BigInt(result.lastInsertRowid);
+      }
+      this.db.exec('COMMIT');
+      this.appendListeners.forEach((wake) => wake());
+      return { nextExpectedRevision: revision, position: { commit: position, prepare: position } };
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    const rows =
+      options.direction === 'backwards'
+        ? this.statements.readBackwards.all(streamName, options.fromRevision ?? BigInt(Number.MAX_SAFE_INTEGER), maxCount)
+        : this.statements.readForwards.all(streamName, options.fromRevision ?? 0n, maxCount);
+    return (rows as unknown as EventRow[]).map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return this.readAllNow(options);
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
+    this.assertOpen();
+    let stopped = false;
+    let wake: (() => void) | undefined;
+    const listener = () => wake?.();
+    this.appendListeners.add(listener);
+    const unsubscribe = async () => {
+      stopped = true;
+      this.appendListeners.delete(listener);
+      wake?.();
+    };
+    const waitForMore = () =>
+      new Promise<void>((resolve) => {
+        wake = resolve;
+        void sleep(this.pollIntervalMs).then(resolve);
+      });
+    const read = (after: GlobalPosition) =>
+      this.readAllNow({ after, maxCount: this.batchSize, streamPrefixes: options.streamPrefixes });
+    const isStopped = () => stopped || this.closed;
+
+    async function* deliver(): AsyncGenerator<RecordedEvent> {
+      let after = options.after ?? START;
+      try {
+        while (!isStopped()) {
+          const batch = read(after);
+          for (const event of batch) {
+            if (isStopped()) return;
+            yield event;
+            after = event.position;
+          }
+          if (batch.length === 0) await waitForMore();
+        }
+      } finally {
+        await unsubscribe();
+      }
+    }
+    const iterator = deliver();
+    return { [Symbol.asyncIterator]: () => iterator, unsubscribe };
+  }
+
+  /** The global position of the newest event, for progress reporting. */
+  lastPosition(): GlobalPosition {
+    const row = this.statements.lastPosition.get() as { position: number | null };
+    const position = BigInt(row.position ?? -1);
+    return { commit: position, prepare: position };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.appendListeners.forEach((wake) => wake());
+    this.db.close();
+  }
+
+  private readAllNow(options: ReadAllOptions): RecordedEvent[] {
+    const backwards = options.direction === 'backwards';
+    const params: (string | number | bigint)[] = [];
+    const where: string[] = [];
+    if (options.after) {
+      where.push(backwards ? 'position < ?' : 'position > ?');
+      params.push(options.after.commit);
+    }
+    if (options.streamPrefixes?.length) {
+      where.push(`(${options.streamPrefixes.map(() => "stream_name LIKE ? ESCAPE '\\'").join(' OR ')})`);
+      params.push(...options.streamPrefixes.map((prefix) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`));
+    }
+    const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY position ${backwards ? 'DESC' : 'ASC'} LIMIT ?`;
+    params.push(options.maxCount ?? Number.MAX_SAFE_INTEGER);
+    return (this.db.prepare(sql).all(...params) as unknown as EventRow[]).map(toRecordedEvent);
+  }
+
+  private lastRevision(streamName: string): bigint | 'no_stream' {
+    const row = this.statements.lastRevision.get(streamName) as { revision: number | null };
+    return row.revision === null ? 'no_stream' : BigInt(row.revision);
+  }
+
+  /**
+   * A client that timed out may send the same append again. If the events are already stored
+   * (same ids, same order, consecutive), answer as the first append did instead of failing.
+   */
+  private findRetriedAppend(streamName: string, events: readonly EventToAppend[]): AppendResult | undefined {
+    const stored = events.map((event) => this.statements.findById.get(streamName, event.id) as EventRow | undefined);
+    if (stored.every((row) => row === undefined)) return undefined;
+    const consecutive = stored.every(
+      (row, index) => row !== undefined && (index === 0 || row.revision === stored[index - 1]!.revision + 1),
+    );
+    if (!consecutive) {
+      throw new Error(`Append to "${streamName}" mixes already stored and new event ids; refusing a partial retry`);
+    }
+    const last = stored[stored.length - 1]!;
+    return {
+      nextExpectedRevision: BigInt(last.revision),
+      position: { commit: BigInt(last.position), prepare: BigInt(last.position) },
+    };
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('The event store is closed');
+  }
+}
+
+function assertExpectedRevision(streamName: string, expected: ExpectedRevision, current: bigint | 'no_stream'): void {
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' && current === 'no_stream') ||
+    (expected === 'stream_exists' && current !== 'no_stream') ||
+    (typeof expected === 'bigint' && current === expected);
+  if (!ok) throw new WrongExpectedRevisionError(streamName, expected, current);
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  const position = BigInt(row.position);
+  return {
+    id: row.event_id,
+    type: row.type,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    streamName: row.stream_name,
+    revision: BigInt(row.revision),
+    position: { commit: position, prepare: position },
+    createdAt: new Date(row.created_at),
+  };
+}
