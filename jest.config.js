@@ -27,6 +27,8 @@ module.exports = {
     ],
   },
   moduleNameMapper,
+  // Decorator metadata (Nest DI, class-transformer conversions) needs the Reflect polyfill first.
+  setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/libs/shared/testing/src/global-setup.js',
   testTimeout: 60_000,
   // Two cores on the CI machines; the integration suites share one broker and one Mongo server.

@@ -116,7 +116,8 @@ _kafka_is_our_pid() {
 
 # Prints the pid of our running broker, else returns 1. Falls back to scanning
 # /proc when the pid file is missing or stale, so a broker whose pid file was
-# lost is still found (and can be stopped) instead of blocking the ports.
+# lost is still found (and can be stopped) instead of blocking the ports; the
+# pid file is then rewritten.
 _kafka_running_pid() {
   local pid
   if [[ -f "$_kafka_pid_file" ]]; then
@@ -130,6 +131,7 @@ _kafka_running_pid() {
   for d in /proc/[0-9]*; do
     pid="${d#/proc/}"
     if _kafka_is_our_pid "$pid"; then
+      { [[ -d "${_kafka_pid_file%/*}" ]] && echo "$pid" >"$_kafka_pid_file"; } 2>/dev/null || true
       echo "$pid"
       return 0
     fi

@@ -6,6 +6,9 @@ import de.bwaldvogel.mongo.ServerVersion;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.wire.message.MongoMessage;
+import io.netty.channel.Channel;
 import org.h2.mvstore.MVStore;
 
 import java.lang.reflect.InvocationTargetException;
@@ -98,6 +101,11 @@ public final class LocalMongoServer {
         stopped.await();
     }
 
+    /**
+     * Wraps the backend: serializes all calls through one lock and answers the "hello"
+     * command (which mongo-java-server 1.47.0 lacks; drivers send it instead of isMaster
+     * when a Stable API version (serverApi) is requested) like isMaster.
+     */
     private static MongoBackend serialized(MongoBackend target) {
         final Object lock = new Object();
         return (MongoBackend) Proxy.newProxyInstance(
@@ -106,12 +114,37 @@ public final class LocalMongoServer {
                 (proxy, method, methodArgs) -> {
                     synchronized (lock) {
                         try {
-                            return method.invoke(target, methodArgs);
+                            Document hello = maybeHello(target, method.getName(), methodArgs);
+                            return hello != null ? hello : method.invoke(target, methodArgs);
                         } catch (InvocationTargetException e) {
                             throw e.getCause();
                         }
                     }
                 });
+    }
+
+    private static Document maybeHello(MongoBackend target, String methodName, Object[] args) {
+        Channel channel;
+        String database;
+        Document query;
+        if (methodName.equals("handleCommand") && "hello".equalsIgnoreCase((String) args[2])) {
+            channel = (Channel) args[0];
+            database = (String) args[1];
+            query = (Document) args[3];
+        } else if (methodName.equals("handleMessage")) {
+            MongoMessage message = (MongoMessage) args[0];
+            query = message.getDocument();
+            if (query.isEmpty() || !"hello".equalsIgnoreCase(query.keySet().iterator().next())) {
+                return null;
+            }
+            channel = message.getChannel();
+            database = message.getDatabaseName();
+        } else {
+            return null;
+        }
+        Document response = target.handleCommand(channel, database, "isMaster", query);
+        response.put("isWritablePrimary", Boolean.TRUE);
+        return response;
     }
 
     /** H2 backend whose databases rename their MVStore maps on renameCollection. */

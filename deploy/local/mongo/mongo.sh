@@ -9,13 +9,20 @@
 # Variables (read on every call):
 #   MONGO_PORT            port on 127.0.0.1                       (default 27018)
 #   MONGO_BACKEND         h2 (durable, $LOCAL_DIR/data/mongo) | memory   (default h2)
-#   MONGO_OPLOG           1 = enable the (experimental) oplog so change streams / watch()
-#                         work; the oplog grows without bound    (default 0)
+#   MONGO_OPLOG           1 = enable mongo-java-server's experimental oplog, so change
+#                         streams / watch() work                  (default 0)
 #   MONGO_JAVA_OPTS       extra JVM options                       (default -Xmx1g)
 #   MONGO_READY_TIMEOUT   seconds mongo_wait_ready waits          (default 60)
 #   MONGO_STOP_TIMEOUT    seconds mongo_stop waits after TERM     (default 20)
 #
 # Connection string: mongodb://127.0.0.1:${MONGO_PORT}/<db>?directConnection=true
+#
+# Known gaps vs MongoDB (mongo-java-server 1.47.0, checked with mongoose 8 / driver 6):
+# no sessions/transactions (driver: "Current topology does not support sessions"), no change
+# streams unless MONGO_OPLOG=1, non-unique secondary indexes are accepted but not built, TTL
+# indexes never expire documents, collation is ignored, no $text search, no
+# $setWindowFields, no pipeline-style updates, no explain, no capped collections,
+# $jsonSchema validators are not enforced.
 #
 # Functions never call exit; they return non-zero with a message on stderr.
 # mongo_status returns 0 when running, 3 when not running.
@@ -55,7 +62,8 @@ _mongo_is_installed() {
   [[ -f "$_mongo_stamp" && -f "$_mongo_cp_file" && -f "$_mongo_classes/LocalMongoServer.class" ]] || return 1
   [[ "$(cat "$_mongo_stamp")" == "$(_mongo_fingerprint)" ]] || return 1
   local jar jars
-  IFS=: read -r -a jars <"$_mongo_cp_file" || return 1
+  # (the file has no trailing newline, so read's status is non-zero at EOF)
+  IFS=: read -r -a jars <"$_mongo_cp_file" || [[ ${#jars[@]} -gt 0 ]] || return 1
   for jar in "${jars[@]}"; do
     [[ -f "$jar" ]] || return 1
   done
@@ -84,7 +92,7 @@ mongo_install() {
     if ! mvn -B -q -o -f "$_mongo_src_dir/pom.xml" dependency:build-classpath \
           -Dmdep.outputFile="$cp_tmp" >>"$mvn_log" 2>&1; then
       _mongo_err "Maven could not resolve the classpath; see $mvn_log:"
-      tail -n 20 "$mvn_log" >&2
+      tail -n 20 "$mvn_log" >&2 || true
       return 1
     fi
   fi
@@ -99,7 +107,7 @@ mongo_install() {
   if ! javac -nowarn -d "$_mongo_classes" -cp "$(cat "$_mongo_cp_file")" \
         "$_mongo_src_dir/LocalMongoServer.java" >>"$mvn_log" 2>&1; then
     _mongo_err "javac failed; see $mvn_log:"
-    tail -n 20 "$mvn_log" >&2
+    tail -n 20 "$mvn_log" >&2 || true
     return 1
   fi
   _mongo_fingerprint >"$_mongo_stamp" || return 1
@@ -184,7 +192,7 @@ mongo_wait_ready() {
   while ((SECONDS - start < timeout)); do
     if ! pid="$(_mongo_running_pid)"; then
       _mongo_err "server process is not running (it exited or was never started); last log lines of $_mongo_log:"
-      tail -n 30 "$_mongo_log" >&2 2>/dev/null
+      tail -n 30 "$_mongo_log" >&2 2>/dev/null || true
       return 1
     fi
     if _mongo_port_open "$_mongo_port"; then
@@ -194,7 +202,7 @@ mongo_wait_ready() {
     sleep 0.5
   done
   _mongo_err "not ready on 127.0.0.1:$_mongo_port after ${timeout}s; last log lines of $_mongo_log:"
-  tail -n 30 "$_mongo_log" >&2 2>/dev/null
+  tail -n 30 "$_mongo_log" >&2 2>/dev/null || true
   return 1
 }
 

@@ -1,0 +1,21 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { HealthModule, InfrastructureModule } from '@salon/shared/nest';
+import { ClientsServiceConfig } from './config';
+
+@Module({})
+export class AppModule {
+  static forConfig(config: ClientsServiceConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        HealthModule,
+        InfrastructureModule.forRoot({
+          serviceName: 'clients-service',
+          eventStore: { url: config.EVENTSTORE_URL, path: config.EVENTSTORE_PATH },
+          mongoUrl: config.MONGO_URL,
+          kafkaBrokers: config.KAFKA_BROKERS,
+        }),
+      ],
+    };
+  }
+}

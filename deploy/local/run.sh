@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# The two commands of README.md, and the way back:
+#   npm start   -> deploy/local/run.sh start   install what is missing, start the servers and the services
+#   npm test    -> deploy/local/run.sh test    install what is missing, start the servers, run every check
+#   npm stop    -> deploy/local/run.sh stop    stop the services and the servers
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LOCAL_DIR="${LOCAL_DIR:-$REPO_ROOT/.local}"
+INFRA="$REPO_ROOT/deploy/local/infra.sh"
+export REPO_ROOT LOCAL_DIR
+cd "$REPO_ROOT"
+
+# shellcheck source=/dev/null
+set -a && source "$REPO_ROOT/deploy/local/local.env" && set +a
+
+# name:port-variable pairs of the services npm start runs.
+SERVICES=(clients-service:CLIENTS_SERVICE_PORT)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# Dependencies, and Node 24: the `node` devDependency puts a Node 24 binary in node_modules/.bin,
+# which then comes first on PATH, whatever Node the machine has.
+ensure_dependencies() {
+  local stamp="$REPO_ROOT/node_modules/.package-lock.json"
+  if [[ ! -x "$REPO_ROOT/node_modules/.bin/node" || ! -f "$stamp" || "$REPO_ROOT/package-lock.json" -nt "$stamp" ]]; then
+    step "npm ci (machine node $(node -v 2>/dev/null || echo none))"
+    npm ci --no-audit --no-fund
+  fi
+  export PATH="$REPO_ROOT/node_modules/.bin:$PATH"
+  local version
+  version="$(node -v)"
+  if [[ "$version" != v24.* ]]; then
+    echo "Expected Node 24 from node_modules/.bin, got $version; try 'rm -rf node_modules && npm ci'" >&2
+    return 1
+  fi
+  echo "node $version"
+}
+
+service_env() {
+  local name="$1" port_var="$2"
+  echo "PORT=${!port_var} HOST=127.0.0.1 EVENTSTORE_PATH=$EVENTSTORE_DIR/events.db"
+}
+
+start_services() {
+  mkdir -p "$LOCAL_DIR/run" "$LOCAL_DIR/logs"
+  local entry name port_var pid_file
+  for entry in "${SERVICES[@]}"; do
+    name="${entry%%:*}" port_var="${entry##*:}" pid_file="$LOCAL_DIR/run/$name.pid"
+    if [[ -f "$pid_file" ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+      echo "$name already running (pid $(cat "$pid_file"))"
+      continue
+    fi
+    step "start $name on 127.0.0.1:${!port_var}"
+    # shellcheck disable=SC2046
+    env $(service_env "$name" "$port_var") \
+      nohup node -r @swc-node/register "apps/$name/src/main.ts" >>"$LOCAL_DIR/logs/$name.log" 2>&1 &
+    echo $! >"$pid_file"
+  done
+  for entry in "${SERVICES[@]}"; do
+    name="${entry%%:*}" port_var="${entry##*:}"
+    wait_until_ready "$name" "http://127.0.0.1:${!port_var}/health/ready"
+  done
+}
+
+wait_until_ready() {
+  local name="$1" url="$2" deadline=$((SECONDS + 60))
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    if ! kill -0 "$(cat "$LOCAL_DIR/run/$name.pid")" 2>/dev/null; then
+      echo "$name exited; the end of $LOCAL_DIR/logs/$name.log:" >&2
+      tail -n 30 "$LOCAL_DIR/logs/$name.log" >&2
+      return 1
+    fi
+    if ((SECONDS > deadline)); then
+      echo "$name is not ready after 60 s ($url):" >&2
+      curl -sS "$url" >&2 || true
+      return 1
+    fi
+    sleep 0.5
+  done
+  echo "$name ready: $url (OpenAPI: ${url%/health/ready}/docs)"
+}
+
+stop_services() {
+  local entry name pid_file pid
+  for entry in "${SERVICES[@]}"; do
+    name="${entry%%:*}" pid_file="$LOCAL_DIR/run/$name.pid"
+    [[ -f "$pid_file" ]] || continue
+    pid="$(cat "$pid_file")"
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid"
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+      echo "stopped $name"
+    fi
+    rm -f "$pid_file"
+  done
+}
+
+run_tests() {
+  ensure_dependencies
+  # Servers this run starts, it also stops (even on failure); servers a developer already
+  # runs (npm start) are left running.
+  local started_here=0
+  if ! "$INFRA" status >/dev/null 2>&1; then
+    started_here=1
+    trap '"$INFRA" stop' EXIT
+  fi
+  "$INFRA" start
+  step "typecheck"
+  tsc -p tsconfig.json --noEmit
+  step "lint (nx, with module boundaries)"
+  nx run-many -t lint --outputStyle=static
+  step "jest (unit and integration tests against the local servers)"
+  jest --ci
+  if ((started_here)); then
+    step "stop the servers this run started"
+  fi
+}
+
+case "${1:-}" in
+  start)
+    ensure_dependencies
+    "$INFRA" start
+    start_services
+    step "up. Stop everything with: npm stop"
+    ;;
+  stop)
+    stop_services
+    "$INFRA" stop
+    ;;
+  test) run_tests ;;
+  status)
+    "$INFRA" status || true
+    for entry in "${SERVICES[@]}"; do
+      name="${entry%%:*}"
+      if [[ -f "$LOCAL_DIR/run/$name.pid" ]] && kill -0 "$(cat "$LOCAL_DIR/run/$name.pid")" 2>/dev/null; then
+        echo "$name: running (pid $(cat "$LOCAL_DIR/run/$name.pid"))"
+      else
+        echo "$name: stopped"
+      fi
+    done
+    ;;
+  *)
+    sed -n '2,5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac

@@ -1,0 +1,122 @@
+import { Connection, mongo } from 'mongoose';
+import { generateKey } from './aes-gcm';
+import { DataKeyWrapper, WrappedDataKey } from './data-key-wrapper';
+import { DataKeyErasedError, KeyStore } from './key-store.port';
+
+/** One document per subject: the wrapped key while it lives, a tombstone once it is deleted. */
+export interface DataKeyDocument {
+  readonly tenantId: string;
+  readonly subjectId: string;
+  readonly wrappedKey?: StoredWrappedKey;
+  readonly createdAt?: Date;
+  readonly deletedAt?: Date;
+}
+
+interface StoredWrappedKey {
+  readonly v: 1;
+  readonly iv: mongo.Binary;
+  readonly tag: mongo.Binary;
+  readonly data: mongo.Binary;
+}
+
+export interface MongoKeyStoreOptions {
+  readonly collectionName?: string;
+}
+
+export const DATA_KEYS_COLLECTION = 'data_keys';
+const DUPLICATE_KEY = 11000;
+
+/**
+ * The KeyStore on MongoDB (the native collection under a mongoose connection). Keys are stored
+ * wrapped by the master key, never in clear. No cache: a deleted key must be gone at once in
+ * every process.
+ */
+export class MongoKeyStore implements KeyStore {
+  private readonly collection: mongo.Collection<DataKeyDocument>;
+  private readonly wrapper: DataKeyWrapper;
+  private indexes: Promise<unknown> | undefined;
+
+  constructor(connection: Connection, masterKey: Buffer, options: MongoKeyStoreOptions = {}) {
+    this.collection = connection.collection<DataKeyDocument>(options.collectionName ?? DATA_KEYS_COLLECTION);
+    this.wrapper = new DataKeyWrapper(masterKey);
+  }
+
+  /** The unique index makes one document per subject, which the race-safe creation relies on. */
+  ensureIndexes(): Promise<unknown> {
+    this.indexes ??= this.collection
+      .createIndex({ tenantId: 1, subjectId: 1 }, { unique: true, name: 'tenant_subject_unique' })
+      .catch((error: unknown) => {
+        this.indexes = undefined; // let the next call try again
+        throw error;
+      });
+    return this.indexes;
+  }
+
+  async getOrCreateKey(tenantId: string, subjectId: string): Promise<Buffer> {
+    const existing = await this.findDocument(tenantId, subjectId);
+    const document = existing ?? (await this.createDocument(tenantId, subjectId));
+    const key = this.keyOf(document);
+    if (!key) throw new DataKeyErasedError(tenantId, subjectId);
+    return key;
+  }
+
+  async findKey(tenantId: string, subjectId: string): Promise<Buffer | undefined> {
+    const document = await this.findDocument(tenantId, subjectId);
+    return document ? this.keyOf(document) : undefined;
+  }
+
+  async wasErased(tenantId: string, subjectId: string): Promise<boolean> {
+    const document = await this.findDocument(tenantId, subjectId);
+    return document?.deletedAt !== undefined;
+  }
+
+  async deleteKey(tenantId: string, subjectId: string): Promise<void> {
+    await this.ensureIndexes();
+    // Upserted, so that erasing a subject who has no key yet still forbids creating one later.
+    await this.collection
+      .updateOne({ tenantId, subjectId }, { $set: { deletedAt: new Date() }, $unset: { wrappedKey: '' } }, { upsert: true })
+      .catch(unlessDuplicateKey);
+  }
+
+  /**
+   * Two processes may create the first key of a subject at once. The upsert inserts only if no
+   * document exists ($setOnInsert), the unique index rejects the slower insert, and both read back
+   * the one document that won, so both use the same key. A tombstone is left as it is.
+   */
+  private async createDocument(tenantId: string, subjectId: string): Promise<DataKeyDocument> {
+    await this.ensureIndexes();
+    const candidate = this.wrapper.wrap(tenantId, subjectId, generateKey());
+    await this.collection
+      .updateOne(
+        { tenantId, subjectId },
+        { $setOnInsert: { wrappedKey: toStored(candidate), createdAt: new Date() } },
+        { upsert: true },
+      )
+      .catch(unlessDuplicateKey);
+    const document = await this.findDocument(tenantId, subjectId);
+    if (!document) throw new Error(`The data key of subject "${subjectId}" (tenant "${tenantId}") vanished right after its creation`);
+    return document;
+  }
+
+  private async findDocument(tenantId: string, subjectId: string): Promise<DataKeyDocument | null> {
+    return this.collection.findOne({ tenantId, subjectId });
+  }
+
+  private keyOf(document: DataKeyDocument): Buffer | undefined {
+    if (document.deletedAt !== undefined || !document.wrappedKey) return undefined;
+    return this.wrapper.unwrap(document.tenantId, document.subjectId, fromStored(document.wrappedKey));
+  }
+}
+
+function unlessDuplicateKey(error: unknown): void {
+  if (!(error instanceof mongo.MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+}
+
+function toStored(wrapped: WrappedDataKey): StoredWrappedKey {
+  return { v: wrapped.v, iv: new mongo.Binary(wrapped.iv), tag: new mongo.Binary(wrapped.tag), data: new mongo.Binary(wrapped.data) };
+}
+
+function fromStored(stored: StoredWrappedKey): WrappedDataKey {
+  const bytes = (binary: mongo.Binary) => Buffer.from(binary.buffer.subarray(0, binary.position));
+  return { v: stored.v, iv: bytes(stored.iv), tag: bytes(stored.tag), data: bytes(stored.data) };
+}

@@ -1,0 +1,72 @@
+import type { IHeaders } from 'kafkajs';
+import { HEADERS } from '@salon/contracts';
+import { RecordedEvent } from '@salon/shared/event-store';
+
+/**
+ * An event as it travels on Kafka. The value is the integration event's JSON (personal fields
+ * still encrypted: consumers that need them decrypt with the key store), the key is the client id.
+ */
+export interface OutgoingMessage {
+  readonly topic: string;
+  readonly key: string;
+  /** null is a tombstone (compacted topics). */
+  readonly value: string | null;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** What a consumer reads back from a Kafka message: the headers decoded, the value parsed. */
+export interface IncomingMessage<Data = unknown> {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly schemaVersion: number;
+  readonly tenantId: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+  readonly streamRevision: bigint;
+  /** null for a tombstone. */
+  readonly data: Data | null;
+}
+
+/** The headers every integration event carries, taken from the stored event. */
+export function headersOf(event: RecordedEvent, type: string = event.type): Record<string, string> {
+  return {
+    [HEADERS.eventId]: event.id,
+    [HEADERS.eventType]: type,
+    [HEADERS.schemaVersion]: String(event.metadata.schemaVersion),
+    [HEADERS.tenantId]: event.metadata.tenantId,
+    [HEADERS.correlationId]: event.metadata.correlationId,
+    [HEADERS.causationId]: event.metadata.causationId,
+    [HEADERS.streamRevision]: String(event.revision),
+  };
+}
+
+export function decodeMessage(
+  topic: string,
+  partition: number,
+  message: { key: Buffer | null; value: Buffer | null; offset: string; headers?: IHeaders },
+): IncomingMessage {
+  const header = (name: string): string => {
+    const value = message.headers?.[name];
+    const text = Array.isArray(value) ? value[0]?.toString() : value?.toString();
+    if (text === undefined) throw new Error(`Message ${topic}/${partition}@${message.offset} has no "${name}" header`);
+    return text;
+  };
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? '',
+    eventId: header(HEADERS.eventId),
+    eventType: header(HEADERS.eventType),
+    schemaVersion: Number(header(HEADERS.schemaVersion)),
+    tenantId: header(HEADERS.tenantId),
+    correlationId: header(HEADERS.correlationId),
+    causationId: header(HEADERS.causationId),
+    streamRevision: BigInt(header(HEADERS.streamRevision)),
+    data: message.value === null ? null : JSON.parse(message.value.toString()),
+  };
+}

@@ -1,0 +1,135 @@
+import { Logger } from '@nestjs/common';
+import type { Consumer, Kafka } from 'kafkajs';
+import type { MongoBulkWriteError } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { decodeMessage, IncomingMessage } from './integration-message';
+import { Projection, ReadModelDocument, ReadModelWrite } from './projection';
+import { ReadModelVersions } from './read-model-versions';
+
+const DUPLICATE_KEY = 11000;
+
+interface PositionDocument {
+  _id: string;
+  projection: string;
+  topic: string;
+  partition: number;
+  /** The next offset to read, as Kafka commits it. */
+  offset: string;
+  updatedAt: Date;
+}
+
+/**
+ * Runs one projection as a Kafka consumer group (`projection.<name>`): each fetched batch is
+ * turned into bulkWrite operations, written, then its position is stored in MongoDB beside
+ * the data and committed to Kafka. On start the group is moved to the positions stored in
+ * MongoDB, so the read model and its position cannot drift apart (e.g. after a restore).
+ */
+export class ProjectionRunner {
+  private readonly logger: Logger;
+  private consumer?: Consumer;
+  private applied = 0;
+
+  constructor(
+    private readonly projection: Projection,
+    private readonly kafka: Kafka,
+    private readonly mongo: Connection,
+    private readonly versions = new ReadModelVersions(mongo),
+  ) {
+    this.logger = new Logger(`Projection:${projection.name}`);
+  }
+
+  get groupId(): string {
+    return `projection.${this.projection.name}`;
+  }
+
+  get appliedCount(): number {
+    return this.applied;
+  }
+
+  async start(): Promise<void> {
+    await this.restoreGroupOffsets();
+    const consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.projection.topics], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const messages = batch.messages.map((message) => decodeMessage(batch.topic, batch.partition, message));
+        await this.write(messages);
+        const last = batch.messages[batch.messages.length - 1].offset;
+        const next = (BigInt(last) + 1n).toString();
+        await this.savePosition(batch.topic, batch.partition, next);
+        resolveOffset(last);
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+        await heartbeat();
+        this.applied += messages.length;
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+  }
+
+  /** Applies messages and writes the result; also used by rebuilds, with target collections given. */
+  async write(messages: readonly IncomingMessage[], targets?: ReadonlyMap<string, string>): Promise<void> {
+    const writes = await this.projection.apply(messages);
+    for (const [logical, operations] of writes) {
+      if (operations.length === 0) continue;
+      const physical = targets?.get(logical) ?? (await this.versions.activeCollection(logical));
+      await bulkWriteIdempotent(this.mongo, physical, operations);
+    }
+  }
+
+  private positions() {
+    return this.mongo.collection<PositionDocument>('projection_positions');
+  }
+
+  private async savePosition(topic: string, partition: number, offset: string): Promise<void> {
+    await this.positions().updateOne(
+      { _id: `${this.projection.name}:${topic}:${partition}` },
+      { $set: { projection: this.projection.name, topic, partition, offset, updatedAt: new Date() } },
+      { upsert: true },
+    );
+  }
+
+  private async restoreGroupOffsets(): Promise<void> {
+    const stored = await this.positions().find({ projection: this.projection.name }).toArray();
+    if (stored.length === 0) return;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of this.projection.topics) {
+        const partitions = stored.filter((p) => p.topic === topic).map((p) => ({ partition: p.partition, offset: p.offset }));
+        if (partitions.length > 0) await admin.setOffsets({ groupId: this.groupId, topic, partitions });
+      }
+    } catch (error) {
+      // Another instance of the group is running: its committed offsets are as good.
+      this.logger.warn(`kept the group's committed offsets: ${(error as Error).message}`);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
+
+/**
+ * Unordered bulkWrite in which "duplicate key" means "this document already has this revision
+ * or a later one" (see guardedUpsert) and is not an error.
+ */
+export async function bulkWriteIdempotent(
+  mongo: Connection,
+  collection: string,
+  operations: ReadModelWrite[],
+): Promise<void> {
+  try {
+    await mongo.collection<ReadModelDocument>(collection).bulkWrite(operations, { ordered: false });
+  } catch (error) {
+    const writeErrors = (error as MongoBulkWriteError).writeErrors;
+    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : undefined;
+    if (!list || list.some((e) => e.code !== DUPLICATE_KEY)) throw error;
+  }
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { EventStore, RecordedEvent } from '@salon/shared/event-store';
+import { OutgoingMessage, headersOf } from '../lib/integration-message';
+import { Projection, WriteBatch, guardedUpsert } from '../lib/projection';
+
+/** The relay mapping used by the fault tests: one message per event, keyed by stream. */
+export function toTestMessages(topic: string) {
+  return (event: RecordedEvent): OutgoingMessage[] => [
+    { topic, key: event.streamName, value: JSON.stringify(event.data), headers: headersOf(event) },
+  ];
+}
+
+/**
+ * Appends `streams × perStream` events, interleaved across streams (round-robin) so that
+ * every relay batch mixes many keys, like real traffic.
+ */
+export async function appendInterleaved(store: EventStore, prefix: string, streams: number, perStream: number): Promise<void> {
+  for (let n = 0; n < perStream; n++) {
+    for (let s = 0; s < streams; s++) {
+      await store.appendToStream(
+        `${prefix}${s}`,
+        [
+          {
+            id: randomUUID(),
+            type: 'CounterIncremented',
+            data: { stream: s, n, amount: (s % 7) + n },
+            metadata: { tenantId: `tenant-${s % 3}`, correlationId: randomUUID(), causationId: randomUUID(), schemaVersion: 1 },
+          },
+        ],
+        { expectedRevision: n === 0 ? 'no_stream' : BigInt(n - 1) },
+      );
+    }
+  }
+}
+
+/** A projection with one document per stream: how many events, their total, the last n. */
+export function counterProjection(name: string, topic: string): Projection {
+  return {
+    name,
+    topics: [topic],
+    collections: [`${name}_counters`],
+    apply(messages) {
+      const batch = new WriteBatch();
+      for (const message of messages) {
+        const data = message.data as { n: number; amount: number };
+        batch.add(
+          `${name}_counters`,
+          guardedUpsert(message.key, message.streamRevision, {
+            $set: { tenantId: message.tenantId, lastN: data.n },
+            $inc: { events: 1, total: data.amount },
+          }),
+        );
+      }
+      return batch.toWrites();
+    },
+  };
+}

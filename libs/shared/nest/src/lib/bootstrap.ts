@@ -1,0 +1,48 @@
+import { DynamicModule, INestApplication, LogLevel, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ConfigurationError } from './config';
+import { HttpErrorFilter } from './error-filter';
+import { JsonLogger } from './json-logger';
+import { correlationIdMiddleware } from './request-context';
+import { createValidationPipe } from './validation';
+
+export interface ServiceDescription {
+  /** e.g. `clients-service`; used in logs and the OpenAPI title. */
+  readonly name: string;
+  readonly description: string;
+  readonly logLevel?: LogLevel;
+}
+
+/** The HTTP conventions every service shares: validation, errors, correlation ids, OpenAPI at /docs. */
+export async function createHttpApp(rootModule: Type<unknown> | DynamicModule, service: ServiceDescription): Promise<INestApplication> {
+  const app = await NestFactory.create(rootModule, { logger: new JsonLogger(service.name, service.logLevel) });
+  configureHttpApp(app, service);
+  return app;
+}
+
+export function configureHttpApp(app: INestApplication, service: ServiceDescription): INestApplication {
+  app.use(correlationIdMiddleware);
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.enableShutdownHooks();
+  const openApi = new DocumentBuilder()
+    .setTitle(service.name)
+    .setDescription(service.description)
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/json' });
+  return app;
+}
+
+/** Starts a service; a bad configuration ends the process with the list of what is wrong. */
+export async function runService(start: () => Promise<void>): Promise<void> {
+  try {
+    await start();
+  } catch (error) {
+    const message = error instanceof ConfigurationError ? error.message : (error as Error)?.stack ?? String(error);
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,32 @@
+import { plainToInstance } from 'class-transformer';
+import { ValidationError, validateSync } from 'class-validator';
+
+/** Raised at start-up when the environment does not describe a runnable service. */
+export class ConfigurationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/**
+ * Reads a service's configuration from environment variables into a class whose properties
+ * are named like the variables and decorated with class-validator rules. Every problem is
+ * reported at once, each naming its variable, so a bad deployment fails at start-up and not
+ * at the first request.
+ */
+export function loadConfig<T extends object>(
+  schema: new () => T,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): T {
+  const config = plainToInstance(schema, { ...env }, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: false, forbidUnknownValues: true });
+  if (errors.length > 0) throw new ConfigurationError(errors.map(describe));
+  return config;
+}
+
+function describe(error: ValidationError): string {
+  const reasons = Object.values(error.constraints ?? {}).join('; ');
+  const value = error.value === undefined ? 'it is not set' : `got "${String(error.value)}"`;
+  return `${error.property}: ${reasons} (${value})`;
+}

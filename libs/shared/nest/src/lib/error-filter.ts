@@ -1,0 +1,61 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError, DomainErrorKind } from '@salon/shared/ddd';
+import { WrongExpectedRevisionError } from '@salon/shared/event-store';
+import { currentRequestContext } from './request-context';
+
+const STATUS_OF: Record<DomainErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  conflict: HttpStatus.CONFLICT,
+  'not-found': HttpStatus.NOT_FOUND,
+  stale: HttpStatus.CONFLICT,
+  forbidden: HttpStatus.FORBIDDEN,
+};
+
+/**
+ * Turns every failure into a JSON body with a status code the caller can act on. Domain and
+ * concurrency errors are expected outcomes (4xx); anything else is a 500 whose details stay
+ * in the log, correlated by id.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const correlationId = currentRequestContext()?.correlationId;
+    const { status, body } = this.toHttp(exception);
+    if (status >= 500) this.logger.error(exception instanceof Error ? exception : String(exception));
+    response.status(status).json({ ...body, correlationId });
+  }
+
+  private toHttp(exception: unknown): { status: number; body: Record<string, unknown> } {
+    if (exception instanceof DomainError) {
+      const status = STATUS_OF[exception.kind];
+      return {
+        status,
+        body: { statusCode: status, error: exception.code, message: exception.reason, ...exception.details },
+      };
+    }
+    if (exception instanceof WrongExpectedRevisionError) {
+      return {
+        status: HttpStatus.CONFLICT,
+        body: {
+          statusCode: HttpStatus.CONFLICT,
+          error: 'stale-revision',
+          message: 'The record was changed by someone else since you loaded it. Reload it and save again.',
+          currentRevision: String(exception.actualRevision),
+        },
+      };
+    }
+    if (exception instanceof HttpException) {
+      const payload = exception.getResponse();
+      const body = typeof payload === 'string' ? { statusCode: exception.getStatus(), message: payload } : payload;
+      return { status: exception.getStatus(), body: body as Record<string, unknown> };
+    }
+    return {
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      body: { statusCode: 500, error: 'Internal Server Error', message: 'Something went wrong on our side.' },
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import { Controller, Get, Global, HttpStatus, Injectable, Module, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+
+export type ReadinessCheck = () => Promise<void>;
+
+/** Modules that own a connection register a check here; /health/ready runs them all. */
+@Injectable()
+export class ReadinessRegistry {
+  private readonly checks = new Map<string, ReadinessCheck>();
+
+  register(name: string, check: ReadinessCheck): void {
+    this.checks.set(name, check);
+  }
+
+  async run(timeoutMs = 3_000): Promise<Record<string, { ok: boolean; error?: string }>> {
+    const entries = await Promise.all(
+      [...this.checks].map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), timeoutMs, `${name} did not answer within ${timeoutMs} ms`);
+          return [name, { ok: true }] as const;
+        } catch (error) {
+          return [name, { ok: false, error: error instanceof Error ? error.message : String(error) }] as const;
+        }
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
+}
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly registry: ReadinessRegistry) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'The process is up (no dependency is checked).' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Every server this service uses answers: 200, else 503 naming the failing one.' })
+  async ready(@Res() response: Response): Promise<void> {
+    const checks = await this.registry.run();
+    const ok = Object.values(checks).every((check) => check.ok);
+    response.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({ status: ok ? 'ok' : 'unavailable', checks });
+  }
+}
+
+@Global()
+@Module({ controllers: [HealthController], providers: [ReadinessRegistry], exports: [ReadinessRegistry] })
+export class HealthModule {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

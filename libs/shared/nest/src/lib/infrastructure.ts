@@ -1,0 +1,91 @@
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Admin, Kafka, logLevel } from 'kafkajs';
+import mongoose, { Connection } from 'mongoose';
+import { EVENT_STORE, EventStore, EventStoreDbEventStore, SqliteEventStore } from '@salon/shared/event-store';
+import { ReadinessRegistry } from './health';
+
+/**
+ * Nest wiring of the shared infrastructure. The libraries underneath (event-store, messaging,
+ * read-models) know nothing of Nest; these modules only create, check and close connections.
+ */
+
+export const MONGO_CONNECTION = Symbol('MONGO_CONNECTION');
+export const KAFKA = Symbol('KAFKA');
+
+export interface EventStoreSettings {
+  /** EventStoreDB connection string (production). When absent, the embedded store is used. */
+  readonly url?: string;
+  /** File of the embedded store. */
+  readonly path: string;
+}
+
+export async function openEventStore(settings: EventStoreSettings): Promise<EventStore> {
+  if (settings.url) {
+    return EventStoreDbEventStore.connect(settings.url);
+  }
+  return new SqliteEventStore({ path: settings.path });
+}
+
+@Injectable()
+class ConnectionLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    private readonly readiness: ReadinessRegistry,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
+    @Inject(KAFKA) kafka: Kafka,
+  ) {
+    this.admin = kafka.admin();
+  }
+
+  private readonly admin: Admin;
+
+  onModuleInit(): void {
+    this.readiness.register('eventStore', async () => {
+      await this.eventStore.readAll({ direction: 'backwards', maxCount: 1 });
+    });
+    this.readiness.register('mongo', async () => {
+      await this.mongo.asPromise();
+      await this.mongo.db!.admin().ping();
+    });
+    this.readiness.register('kafka', async () => {
+      await this.admin.connect();
+      await this.admin.describeCluster();
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.admin.disconnect(), this.mongo.close(), this.eventStore.close()]);
+  }
+}
+
+export interface InfrastructureSettings {
+  readonly serviceName: string;
+  readonly eventStore: EventStoreSettings;
+  readonly mongoUrl: string;
+  readonly kafkaBrokers: readonly string[];
+}
+
+@Module({})
+export class InfrastructureModule {
+  static forRoot(settings: InfrastructureSettings): DynamicModule {
+    return {
+      module: InfrastructureModule,
+      global: true,
+      providers: [
+        { provide: EVENT_STORE, useFactory: () => openEventStore(settings.eventStore) },
+        {
+          provide: MONGO_CONNECTION,
+          // Not awaited: a service starts (and answers /health/ready with 503) while Mongo is down.
+          useFactory: () => mongoose.createConnection(settings.mongoUrl, { serverSelectionTimeoutMS: 5_000 }),
+        },
+        {
+          provide: KAFKA,
+          useFactory: () =>
+            new Kafka({ clientId: settings.serviceName, brokers: [...settings.kafkaBrokers], logLevel: logLevel.WARN }),
+        },
+        ConnectionLifecycle,
+      ],
+      exports: [EVENT_STORE, MONGO_CONNECTION, KAFKA],
+    };
+  }
+}

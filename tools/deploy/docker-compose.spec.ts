@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getMetadataStorage } from 'class-validator';
+import { parse } from 'yaml';
+import { ClientsServiceConfig } from '../../apps/clients-service/src/config';
+
+/**
+ * docker-compose.yml cannot run on machines without Docker, so this keeps it honest: every
+ * service it starts gets exactly the variables its configuration class reads, pointing at
+ * services and ports that exist in the file.
+ */
+interface ComposeService {
+  environment?: Record<string, string | number>;
+  ports?: string[];
+}
+
+const compose = parse(readFileSync(join(__dirname, '../../docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
+
+const APP_CONFIGS: Record<string, new () => object> = {
+  'clients-service': ClientsServiceConfig,
+};
+
+const INFRASTRUCTURE = ['kafka', 'eventstore', 'mongo', 'minio'];
+
+function variablesReadBy(config: new () => object): { all: string[]; required: string[] } {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(config, '', true, false);
+  const all = [...new Set(metadata.map((m) => m.propertyName))].sort();
+  const defaults = new config() as Record<string, unknown>;
+  const optional = new Set(metadata.filter((m) => m.type === 'conditionalValidation').map((m) => m.propertyName));
+  return { all, required: all.filter((name) => defaults[name] === undefined && !optional.has(name)) };
+}
+
+function containerPorts(service: ComposeService): number[] {
+  return (service.ports ?? []).map((mapping) => Number(mapping.split(':').pop()));
+}
+
+describe('docker-compose.yml', () => {
+  it('runs the production infrastructure and every service', () => {
+    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining([...INFRASTRUCTURE, ...Object.keys(APP_CONFIGS)]));
+  });
+
+  describe.each(Object.entries(APP_CONFIGS))('%s', (name, config) => {
+    const service = compose.services[name];
+    const environment = service.environment ?? {};
+    const { all, required } = variablesReadBy(config);
+
+    it('sets every required variable and no variable the service does not read', () => {
+      expect(required.filter((variable) => !(variable in environment))).toEqual([]);
+      expect(Object.keys(environment).filter((variable) => !all.includes(variable))).toEqual([]);
+    });
+
+    it('passes a configuration that the service accepts', () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { loadConfig } = require('@salon/shared/nest') as typeof import('@salon/shared/nest');
+      const asStrings = Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v)]));
+      expect(() => loadConfig(config, asStrings)).not.toThrow();
+    });
+
+    it('listens on the port it publishes', () => {
+      expect(containerPorts(service)).toContain(Number(environment.PORT));
+    });
+
+    it('points at hosts and ports that the file defines', () => {
+      const urls = [environment.MONGO_URL, environment.EVENTSTORE_URL].map((value) => new URL(String(value)));
+      const brokers = String(environment.KAFKA_BROKERS).split(',').map((broker) => new URL(`kafka://${broker}`));
+      for (const url of [...urls, ...brokers]) {
+        expect(Object.keys(compose.services)).toContain(url.hostname);
+        expect(containerPorts(compose.services[url.hostname])).toContain(Number(url.port));
+      }
+    });
+  });
+});
