@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
 import type { MongoBulkWriteError } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { decodeMessage, IncomingMessage } from './integration-message';
@@ -29,13 +29,16 @@ export class ProjectionRunner {
   private consumer?: Consumer;
   private applied = 0;
 
+  private readonly versions: ReadModelVersions;
+
   constructor(
     private readonly projection: Projection,
     private readonly kafka: Kafka,
     private readonly mongo: Connection,
-    private readonly versions = new ReadModelVersions(mongo),
+    private readonly consumerSettings: Pick<ConsumerConfig, 'sessionTimeout' | 'maxBytesPerPartition'> = {},
   ) {
     this.logger = new Logger(`Projection:${projection.name}`);
+    this.versions = new ReadModelVersions(mongo);
   }
 
   get groupId(): string {
@@ -48,7 +51,7 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     await this.restoreGroupOffsets();
-    const consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({ ...this.consumerSettings, groupId: this.groupId, allowAutoTopicCreation: false });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.projection.topics], fromBeginning: true });
