@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { HealthModule, InfrastructureModule } from '@salon/shared/nest';
+import { AuthModule, HealthModule, InfrastructureModule, tokenVerifierSettings } from '@salon/shared/nest';
 import { ClientsServiceConfig } from './config';
 
 @Module({})
@@ -9,6 +9,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         HealthModule,
+        AuthModule.forRoot(tokenVerifierSettings(config)),
         InfrastructureModule.forRoot({
           serviceName: 'clients-service',
           eventStore: { url: config.EVENTSTORE_URL, path: config.EVENTSTORE_PATH },

@@ -6,3 +6,5 @@ export * from './lib/json-logger';
 export * from './lib/request-context';
 export * from './lib/validation';
 export * from './lib/infrastructure';
+export * from './lib/auth';
+export * from './lib/service-config';

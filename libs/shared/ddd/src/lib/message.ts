@@ -20,6 +20,11 @@ export interface MessageMetadata {
 export interface CommandMetadata extends MessageMetadata {
   /** The moment the command is handled. Passed in so deciders stay deterministic. */
   readonly now: Date;
+  /**
+   * The caller's idempotency key (HTTP `Idempotency-Key`). A command handled twice with the
+   * same id records its events once; the second call answers like the first.
+   */
+  readonly commandId?: string;
 }
 
 export type Command<Type extends string = string, Data = unknown> = Readonly<{

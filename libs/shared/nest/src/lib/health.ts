@@ -1,5 +1,6 @@
 import { Controller, Get, Global, HttpStatus, Injectable, Module, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from './auth';
 import type { Response } from 'express';
 
 export type ReadinessCheck = () => Promise<void>;
@@ -29,6 +30,7 @@ export class ReadinessRegistry {
 }
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly registry: ReadinessRegistry) {}

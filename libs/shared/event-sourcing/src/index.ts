@@ -1,0 +1,2 @@
+export * from './lib/command-handler';
+export * from './lib/event-codec';

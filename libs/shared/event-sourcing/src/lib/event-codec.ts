@@ -1,0 +1,82 @@
+import { PersonalDataCipher } from '@salon/shared/crypto';
+import { AnyEvent, MessageMetadata } from '@salon/shared/ddd';
+import { EventToAppend, RecordedEvent } from '@salon/shared/event-store';
+
+type DataOf<Evt extends AnyEvent, Type extends Evt['type']> = Extract<Evt, { type: Type }>['data'];
+
+/** How one event type is stored. */
+export interface EventTypeDefinition<Data> {
+  /** The shape written today. Older stored shapes are upcast on read. */
+  readonly schemaVersion: number;
+  /** Fields with personal data: encrypted at rest with the subject's data key (crypto-shredding). */
+  readonly personalFields?: readonly (keyof Data & string)[];
+  /**
+   * `upcasters[v]` turns data of version v into version v + 1. The old shapes are frozen in
+   * the domain library next to the upcaster, with a fixture each.
+   */
+  readonly upcasters?: Readonly<Record<number, (data: Record<string, unknown>) => Record<string, unknown>>>;
+}
+
+export type EventCatalog<Evt extends AnyEvent> = {
+  readonly [Type in Evt['type']]: EventTypeDefinition<DataOf<Evt, Type>>;
+};
+
+/** Marks events whose personal fields can no longer be read because the client was erased. */
+export interface ErasedMarker {
+  readonly piiErased?: true;
+}
+
+/**
+ * Translates between a context's domain events and what the event store keeps: personal
+ * fields encrypted per subject, the schema version in the metadata, old versions upcast on read.
+ */
+export class EventCodec<Evt extends AnyEvent> {
+  constructor(
+    private readonly catalog: EventCatalog<Evt>,
+    private readonly cipher: PersonalDataCipher,
+    /** Whose personal data an event holds (the client id); the key that encrypts it. */
+    private readonly subjectOf: (streamName: string) => string,
+  ) {}
+
+  async encode(event: Evt, streamName: string, id: string, metadata: MessageMetadata): Promise<EventToAppend> {
+    const definition = this.definition(event.type);
+    const data = definition.personalFields?.length
+      ? await this.cipher.encrypt(
+          metadata.tenantId,
+          this.subjectOf(streamName),
+          event.data as Record<string, unknown>,
+          [...(definition.personalFields as readonly string[])],
+        )
+      : event.data;
+    return {
+      id,
+      type: event.type,
+      data,
+      metadata: { ...withoutUndefined(metadata), schemaVersion: definition.schemaVersion },
+    };
+  }
+
+  async decode(recorded: RecordedEvent): Promise<Evt> {
+    const definition = this.definition(recorded.type);
+    const clear = await this.cipher.decrypt(recorded.metadata.tenantId, recorded.data as Record<string, unknown>, {
+      expectedSubjectId: this.subjectOf(recorded.streamName),
+    });
+    let data = { ...clear } as Record<string, unknown>;
+    for (let version = recorded.metadata.schemaVersion ?? 1; version < definition.schemaVersion; version++) {
+      const upcast = definition.upcasters?.[version];
+      if (!upcast) throw new Error(`No upcaster for ${recorded.type} from schema version ${version}`);
+      data = upcast(data);
+    }
+    return { type: recorded.type, data } as unknown as Evt;
+  }
+
+  private definition(type: string): EventTypeDefinition<unknown> {
+    const definition = (this.catalog as Record<string, EventTypeDefinition<unknown>>)[type];
+    if (!definition) throw new Error(`Unknown event type "${type}"`);
+    return definition;
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

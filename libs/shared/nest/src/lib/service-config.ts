@@ -1,0 +1,75 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import type { LogLevel } from '@nestjs/common';
+import type { TokenVerifierSettings } from '@salon/shared/auth';
+
+const splitList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+
+/**
+ * The environment every service reads. Property names are the variable names; a service's
+ * own config class extends this one. README lists them and docker-compose.yml sets them
+ * (tools/deploy/docker-compose.spec.ts keeps the three in step).
+ */
+export class ServiceConfig {
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT!: number;
+
+  /** Loopback by default: nothing is exposed unless a deployment says so. */
+  @IsString()
+  @IsNotEmpty()
+  HOST: string = '127.0.0.1';
+
+  @IsString()
+  @Matches(/^mongodb(\+srv)?:\/\/.+/, { message: 'must be a mongodb:// connection string' })
+  MONGO_URL!: string;
+
+  @Transform(splitList)
+  @IsString({ each: true })
+  @Matches(/^[^:\s]+:\d+$/, { each: true, message: 'must be a comma-separated list of host:port' })
+  KAFKA_BROKERS!: string[];
+
+  /** EventStoreDB connection string (esdb://...). Unset: the embedded store at EVENTSTORE_PATH. */
+  @IsOptional()
+  @Matches(/^(esdb|kurrentdb|kdb)(\+discover)?:\/\/.+/, { message: 'must be an esdb:// connection string' })
+  EVENTSTORE_URL?: string;
+
+  @IsString()
+  @IsNotEmpty()
+  EVENTSTORE_PATH: string = '.local/data/eventstore/events.db';
+
+  /** HS256 secret for bearer tokens. Exactly one of JWT_SECRET and JWT_JWKS_URL is set. */
+  @ValidateIf((config: ServiceConfig) => !config.JWT_JWKS_URL)
+  @IsString({ message: 'set JWT_SECRET (HS256) or JWT_JWKS_URL (identity provider)' })
+  @MinLength(32)
+  JWT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['https', 'http'] })
+  JWT_JWKS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  JWT_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  JWT_AUDIENCE?: string;
+
+  /** 32 bytes, base64: wraps the per-client data keys (crypto-shredding). */
+  @IsString()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 random bytes, base64-encoded (44 characters)' })
+  MASTER_KEY!: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: LogLevel = 'log';
+}
+
+export function tokenVerifierSettings(config: ServiceConfig): TokenVerifierSettings {
+  const common = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };
+  return config.JWT_JWKS_URL
+    ? { kind: 'jwks', jwksUrl: config.JWT_JWKS_URL, ...common }
+    : { kind: 'secret', secret: config.JWT_SECRET!, ...common };
+}
