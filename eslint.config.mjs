@@ -12,8 +12,10 @@ function depConstraints({ inTests }) {
   // Tests (and only tests) may additionally use the shared testing helpers of any layer.
   const withTesting = (tags) => (inTests ? [...tags, 'type:testing'] : tags);
   return [
-    { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-    { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:shared'] },
+    // Shared infrastructure implements the public Kafka contract (topics, headers); the
+    // contract itself depends on nothing, so any team can read it on its own.
+    { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:contracts'] },
+    { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: ['scope:contracts'] },
     ...scopes.map((scope) => ({
       sourceTag: `scope:${scope}`,
       onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared', 'scope:contracts'],
@@ -54,6 +56,9 @@ export default [
     rules: {
       '@nx/enforce-module-boundaries': boundaries(false),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Explicit types on decorated properties emit the design:type metadata that
+      // class-transformer and Nest rely on (`PORT: number = 3001`); they are not noise.
+      '@typescript-eslint/no-inferrable-types': 'off',
     },
   },
   { files: testFiles, rules: { '@nx/enforce-module-boundaries': boundaries(true) } },

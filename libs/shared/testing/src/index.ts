@@ -1,2 +1,3 @@
 export * from './lib/helpers';
 export * from './lib/server-addresses';
+export * from './lib/service-env';

@@ -43,10 +43,10 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   }
 
   const totals = { events: 0, messages: 0 };
-  let position = await replay(options, targets, undefined, totals);
+  const replayedUpTo = await replay(options, targets, undefined, totals);
   for (const logical of collections) await versions.switchTo(logical, version);
   // Events the live projection applied to the old version between our last read and the switch.
-  position = await replay(options, targets, position, totals);
+  await replay(options, targets, replayedUpTo, totals);
 
   return {
     version,

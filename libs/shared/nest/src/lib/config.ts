@@ -21,12 +21,13 @@ export function loadConfig<T extends object>(
 ): T {
   const config = plainToInstance(schema, { ...env }, { enableImplicitConversion: true, exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: false, forbidUnknownValues: true });
-  if (errors.length > 0) throw new ConfigurationError(errors.map(describe));
+  if (errors.length > 0) throw new ConfigurationError(errors.map((error) => describe(error, env[error.property])));
   return config;
 }
 
-function describe(error: ValidationError): string {
+/** Names the variable, the rules it breaks and the raw text it had (not the converted value). */
+function describe(error: ValidationError, raw: string | undefined): string {
   const reasons = Object.values(error.constraints ?? {}).join('; ');
-  const value = error.value === undefined ? 'it is not set' : `got "${String(error.value)}"`;
+  const value = raw === undefined ? 'it is not set' : `got "${raw}"`;
   return `${error.property}: ${reasons} (${value})`;
 }

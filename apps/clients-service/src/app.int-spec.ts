@@ -1,0 +1,89 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import mongoose from 'mongoose';
+import { configureHttpApp, loadConfig } from '@salon/shared/nest';
+import { serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import { AppModule } from './app.module';
+import { ClientsServiceConfig } from './config';
+
+async function startApp(env: Record<string, string>): Promise<INestApplication> {
+  const config = loadConfig(ClientsServiceConfig, env);
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forConfig(config)] }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  configureHttpApp(app, { name: 'clients-service', description: 'test' });
+  await app.init();
+  return app;
+}
+
+describe('clients-service', () => {
+  const database = uniqueName('clients-app');
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await startApp(serviceEnvironment(database));
+  });
+  afterAll(async () => {
+    await app.close();
+    const connection = await mongoose.createConnection(serviceEnvironment(database).MONGO_URL).asPromise();
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  it('is live', async () => {
+    await request(app.getHttpServer()).get('/health/live').expect(200, { status: 'ok' });
+  });
+
+  it('is ready when the event store, MongoDB and Kafka answer', async () => {
+    const response = await request(app.getHttpServer()).get('/health/ready').expect(200);
+    expect(response.body).toEqual({
+      status: 'ok',
+      checks: { eventStore: { ok: true }, mongo: { ok: true }, kafka: { ok: true } },
+    });
+  });
+
+  it('serves its OpenAPI document', async () => {
+    const response = await request(app.getHttpServer()).get('/docs/json').expect(200);
+    expect(response.body.info.title).toBe('clients-service');
+    expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
+  });
+
+  it('returns a correlation id, echoing a well-formed one', async () => {
+    const response = await request(app.getHttpServer()).get('/health/live').set('x-correlation-id', 'abc-123');
+    expect(response.headers['x-correlation-id']).toBe('abc-123');
+  });
+});
+
+describe('clients-service when a server is down', () => {
+  it('answers 503 on /health/ready naming the server that does not answer', async () => {
+    const app = await startApp(serviceEnvironment(uniqueName('clients-down'), { MONGO_URL: 'mongodb://127.0.0.1:1/none?directConnection=true' }));
+    try {
+      const response = await request(app.getHttpServer()).get('/health/ready').expect(503);
+      expect(response.body.status).toBe('unavailable');
+      expect(response.body.checks.mongo.ok).toBe(false);
+      expect(response.body.checks.kafka).toEqual({ ok: true });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('clients-service start-up', () => {
+  it('stops with a message naming each missing or bad variable', () => {
+    const env = serviceEnvironment('unused', { PORT: 'eighty', MASTER_KEY: 'short' });
+    delete (env as Record<string, string | undefined>).MONGO_URL;
+    const result = spawnSync(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'main.ts')], {
+      cwd: join(__dirname, '../../..'),
+      env: { PATH: process.env.PATH, ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Invalid configuration');
+    expect(result.stderr).toMatch(/MONGO_URL: .*it is not set/);
+    expect(result.stderr).toMatch(/PORT: .*got "eighty"/);
+    expect(result.stderr).toMatch(/MASTER_KEY: must be 32 random bytes/);
+  });
+});

@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { kafkaBrokers, mongoUrl } from './server-addresses';
+
+/** A development secret for tests' HS256 tokens. */
+export const TEST_JWT_SECRET = 'test-secret-for-bearer-tokens-0123456789abcdef';
+/** 32 bytes, base64. */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 42).toString('base64');
+
+/**
+ * The environment a service needs, pointing at the local servers, with its own database and
+ * event store file so test files do not see each other's data.
+ */
+export function serviceEnvironment(database: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    // Tests drive the app in-process (supertest); the port is never bound.
+    PORT: '3999',
+    MONGO_URL: mongoUrl(database),
+    KAFKA_BROKERS: kafkaBrokers().join(','),
+    EVENTSTORE_PATH: join(tmpdir(), `salon-test-${randomUUID()}`, 'events.db'),
+    JWT_SECRET: TEST_JWT_SECRET,
+    MASTER_KEY: TEST_MASTER_KEY,
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  };
+}
