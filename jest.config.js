@@ -31,6 +31,7 @@ module.exports = {
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/libs/shared/testing/src/global-setup.js',
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/tools/jest/summary-reporter.js'],
   // Two cores on the CI machines; the integration suites share one broker and one Mongo server.
   maxWorkers: 2,
 };

@@ -13,6 +13,9 @@ cd "$REPO_ROOT"
 
 # shellcheck source=/dev/null
 set -a && source "$REPO_ROOT/deploy/local/local.env" && set +a
+# kafkajs 2.2 trips Node 24's negative-timeout warning on every request (harmless, noisy), and
+# node:sqlite still prints an experimental warning: both would bury real output.
+export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning --disable-warning=ExperimentalWarning"
 
 # name:port-variable pairs of the services npm start runs.
 SERVICES=(clients-service:CLIENTS_SERVICE_PORT)
