@@ -27,8 +27,12 @@ step() { printf '\n==> %s\n' "$*"; }
 ensure_dependencies() {
   local stamp="$REPO_ROOT/node_modules/.package-lock.json"
   if [[ ! -x "$REPO_ROOT/node_modules/.bin/node" || ! -f "$stamp" || "$REPO_ROOT/package-lock.json" -nt "$stamp" ]]; then
-    step "npm ci (machine node $(node -v 2>/dev/null || echo none))"
-    npm ci --no-audit --no-fund
+    step "npm install (machine node $(node -v 2>/dev/null || echo none))"
+    # Not `npm ci`: the registry mirror these machines reach serves only this platform's builds
+    # of packages with per-platform optional dependencies (e.g. unrs-resolver), so the lock file
+    # cannot list the others and `npm ci` refuses it. `npm install` follows the lock file and
+    # skips optional packages it cannot get.
+    npm install --no-audit --no-fund
   fi
   export PATH="$REPO_ROOT/node_modules/.bin:$PATH"
   local version
