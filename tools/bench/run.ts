@@ -75,8 +75,12 @@ async function main(): Promise<number> {
     process.once('SIGTERM', interrupted);
     progress(`${benchmark.name}: starting`);
     try {
-      const report = await benchmark.run(resolved, cleanup);
-      process.stdout.write(`\n${report}\n`);
+      const { markdown, valid } = await benchmark.run(resolved, cleanup);
+      process.stdout.write(`\n${markdown}\n`);
+      if (!valid) {
+        exitCode = 1;
+        progress(`${benchmark.name}: its checks failed, see the report`);
+      }
     } catch (error) {
       exitCode = 1;
       progress(`${benchmark.name} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

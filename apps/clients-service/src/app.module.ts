@@ -12,6 +12,7 @@ export class AppModule {
         AuthModule.forRoot(tokenVerifierSettings(config)),
         InfrastructureModule.forRoot({
           serviceName: 'clients-service',
+          masterKey: config.MASTER_KEY,
           eventStore: { url: config.EVENTSTORE_URL, path: config.EVENTSTORE_PATH },
           mongoUrl: config.MONGO_URL,
           kafkaBrokers: config.KAFKA_BROKERS,

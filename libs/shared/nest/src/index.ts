@@ -8,3 +8,4 @@ export * from './lib/validation';
 export * from './lib/infrastructure';
 export * from './lib/auth';
 export * from './lib/service-config';
+export * from './lib/workers';

@@ -18,7 +18,7 @@ export type GuestState = { status: 'none' } | { status: 'signed-in'; name: strin
 
 export const guestDecider: Decider<GuestState, GuestCommand, GuestEvent> = {
   initialState: () => ({ status: 'none' }),
-  evolve: (state, event) => {
+  evolve: (_state, event) => {
     switch (event.type) {
       case 'GuestSignedIn':
       case 'GuestRenamed':

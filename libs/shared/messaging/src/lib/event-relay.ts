@@ -67,6 +67,10 @@ export class EventRelay {
     return this.running;
   }
 
+  get name(): string {
+    return this.options.name;
+  }
+
   get publishedCount(): number {
     return this.published;
   }

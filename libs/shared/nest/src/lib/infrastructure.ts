@@ -1,6 +1,7 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import mongoose, { Connection } from 'mongoose';
+import { KEY_STORE, KeyStore, MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore, EventStoreDbEventStore, SqliteEventStore } from '@salon/shared/event-store';
 import { ReadinessRegistry } from './health';
 
@@ -60,6 +61,8 @@ class ConnectionLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 export interface InfrastructureSettings {
   readonly serviceName: string;
+  /** Base64 master key wrapping the per-client data keys. */
+  readonly masterKey: string;
   readonly eventStore: EventStoreSettings;
   readonly mongoUrl: string;
   readonly kafkaBrokers: readonly string[];
@@ -83,9 +86,15 @@ export class InfrastructureModule {
           useFactory: () =>
             new Kafka({ clientId: settings.serviceName, brokers: [...settings.kafkaBrokers], logLevel: logLevel.WARN }),
         },
+        {
+          provide: KEY_STORE,
+          inject: [MONGO_CONNECTION],
+          useFactory: (mongo: Connection) => new MongoKeyStore(mongo, parseMasterKey(settings.masterKey)),
+        },
+        { provide: PersonalDataCipher, inject: [KEY_STORE], useFactory: (keys: KeyStore) => new PersonalDataCipher(keys) },
         ConnectionLifecycle,
       ],
-      exports: [EVENT_STORE, MONGO_CONNECTION, KAFKA],
+      exports: [EVENT_STORE, MONGO_CONNECTION, KAFKA, KEY_STORE, PersonalDataCipher],
     };
   }
 }

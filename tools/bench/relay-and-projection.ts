@@ -1,0 +1,629 @@
+/**
+ * Benchmark of the event-sourcing core (issue 3, last acceptance bullet), on the same data in
+ * one run:
+ *  (a) EventRelay (SQLite store -> Kafka, idempotent producer, acks all, checkpoint in MongoDB)
+ *      vs a bare kafkajs producer sending the same messages in the same batches;
+ *  (b) ProjectionRunner (eachBatch + bulkWrite) vs the same projection written one event at a
+ *      time (eachMessage -> runner.write([message])), both reading the relay's topic;
+ *  (c) rebuildProjection of the same projection from the event store.
+ * Every read model is checked against a fold of the event store, so the rates compare runs
+ * that produced the same documents.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CompressionTypes, Kafka, LogEntry, Message, Producer, logLevel } from 'kafkajs';
+import mongoose, { Connection } from 'mongoose';
+import { GlobalPosition, RecordedEvent, SqliteEventStore } from '@salon/shared/event-store';
+import {
+  CheckpointStore,
+  EventRelay,
+  IncomingMessage,
+  MongoCheckpointStore,
+  ProjectionRunner,
+  decodeMessage,
+  rebuildProjection,
+} from '@salon/shared/messaging';
+import { kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/testing';
+import { collectionHash } from '../../libs/shared/messaging/src/testing/collection-hash';
+import { appendInterleaved, counterProjection, toTestMessages } from '../../libs/shared/messaging/src/testing/fixtures';
+import {
+  Benchmark,
+  bulletList,
+  formatCount,
+  formatRate,
+  markdownTable,
+  progress,
+  seconds,
+  ticker,
+  waitUntil,
+} from './support';
+
+const options = {
+  events: { env: 'BENCH_EVENTS', default: 20_000, description: 'events appended to the store (rounded to a multiple of --streams)' },
+  streams: { env: 'BENCH_STREAMS', default: 2_000, description: 'streams (= Kafka keys = read-model documents)' },
+  partitions: { env: 'BENCH_PARTITIONS', default: 6, description: 'partitions of each benchmark topic' },
+  'batch-size': { env: 'BENCH_BATCH_SIZE', default: 500, description: 'relay maxBatchSize, and the bare producer batch size' },
+  'single-events': { env: 'BENCH_SINGLE_EVENTS', default: 0, description: 'events for one-at-a-time (0 = all); a subset if it is too slow' },
+  'rebuild-batch-size': { env: 'BENCH_REBUILD_BATCH_SIZE', default: 1_000, description: 'events read per rebuild step' },
+  'timeout-s': { env: 'BENCH_TIMEOUT_S', default: 180, description: 'longest wait for any one phase' },
+} as const;
+
+const RELAY_TARGET = 0.5;
+const BATCHING_TARGET = 10;
+
+interface CounterDocument {
+  _id: string;
+  tenantId: string;
+  lastN: number;
+  events: number;
+  total: number;
+  revision: number;
+}
+
+type Expected = Map<string, Omit<CounterDocument, '_id'>>;
+
+interface Check {
+  readonly what: string;
+  readonly result: string;
+  readonly ok: boolean;
+}
+
+export const relayAndProjection: Benchmark<typeof options> = {
+  name: 'relay-and-projection',
+  description: 'EventRelay vs bare kafkajs producer; batched vs one-at-a-time projection; rebuild',
+  options,
+  async run(opts, cleanup) {
+    const streams = Math.max(1, Math.round(opts.streams));
+    const perStream = Math.max(1, Math.round(opts.events / streams));
+    const total = streams * perStream;
+    const batchSize = Math.max(1, Math.round(opts['batch-size']));
+    const singleLimit = opts['single-events'] > 0 ? Math.min(total, Math.round(opts['single-events'])) : total;
+    const timeoutMs = opts['timeout-s'] * 1000;
+
+    const id = uniqueName('bench').slice('bench-'.length);
+    const names = {
+      database: `bench_${id}`,
+      relayTopic: `bench.relay.${id}`,
+      bareTopic: `bench.bare.${id}`,
+      warmupTopic: `bench.warmup.${id}`,
+      prefix: `counter-${id}-`,
+      relay: `bench-relay-${id}`,
+      batched: `bench_batched_${id}`,
+      single: `bench_single_${id}`,
+      singleGroup: `bench-single-${id}`,
+    };
+
+    // --- set-up -------------------------------------------------------------------------
+    const directory = mkdtempSync(join(tmpdir(), 'bench-relay-'));
+    cleanup.add(`remove ${directory}`, () => rmSync(directory, { recursive: true, force: true }));
+
+    const kafka = new Kafka({
+      clientId: `bench-${id}`,
+      brokers: kafkaBrokers(),
+      logLevel: logLevel.ERROR,
+      logCreator: () => (entry: LogEntry) => progress(`kafkajs ${entry.namespace}: ${entry.log.message}`),
+    });
+    const mongo: Connection = await mongoose.createConnection(mongoUrl(names.database)).asPromise();
+    cleanup.add(`drop database ${names.database}`, async () => {
+      await mongo.dropDatabase();
+      await mongo.close();
+    });
+
+    const admin = kafka.admin();
+    await admin.connect();
+    const topics = [names.relayTopic, names.bareTopic, names.warmupTopic];
+    cleanup.add(`delete topics and consumer groups of ${id}`, async () => {
+      try {
+        await admin.deleteTopics({ topics, timeout: 10_000 });
+        for (const groupId of [`projection.${names.batched}`, names.singleGroup]) {
+          await admin.deleteGroups([groupId]).catch(() => undefined); // absent if that phase did not run
+        }
+      } finally {
+        await admin.disconnect();
+      }
+    });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic) => ({ topic, numPartitions: opts.partitions, replicationFactor: 1 })),
+    });
+
+    const store = new SqliteEventStore({ path: join(directory, 'events.db'), pollIntervalMs: 20 });
+    cleanup.add('close the event store', () => store.close());
+
+    progress(`appending ${formatCount(total)} events over ${formatCount(streams)} streams (one fsynced transaction each)`);
+    const appendStarted = performance.now();
+    const stopAppendTicker = ticker(() => `appending: ${formatCount(Number(store.lastPosition().commit))}/${formatCount(total)}`);
+    try {
+      await appendInterleaved(store, names.prefix, streams, perStream);
+    } finally {
+      stopAppendTicker();
+    }
+    const appendMs = performance.now() - appendStarted;
+    const events = await readEverything(store, names.prefix);
+    if (events.length !== total) throw new Error(`expected ${total} events in the store, read ${events.length}`);
+    const expectedAll = foldEvents(events);
+    const mongoRoundTripMs = await averageRoundTrip(mongo);
+
+    const producerConfig = { idempotent: true, maxInFlightRequests: 1 } as const;
+    const relayProducer = kafka.producer(producerConfig);
+    const bareProducer = kafka.producer(producerConfig);
+    await Promise.all([relayProducer.connect(), bareProducer.connect()]);
+    cleanup.add('disconnect the producers', () => Promise.all([relayProducer.disconnect(), bareProducer.disconnect()]));
+
+    // Both producers send one batch to a throw-away topic first: connections, producer ids,
+    // metadata and JIT are warm for both before anything is timed.
+    const warmup = events.slice(0, batchSize).flatMap(toTestMessages(names.warmupTopic)).map(toKafkaMessage);
+    for (const producer of [bareProducer, relayProducer]) await sendAcked(producer, names.warmupTopic, warmup);
+
+    // --- (a) bare producer ------------------------------------------------------------------
+    const bareBatches = chunk(events.flatMap(toTestMessages(names.bareTopic)).map(toKafkaMessage), batchSize);
+    progress(`(a) bare kafkajs producer: ${formatCount(total)} messages in ${bareBatches.length} batches`);
+    let bareSent = 0;
+    const stopBareTicker = ticker(() => `(a) bare producer: ${formatCount(bareSent)}/${formatCount(total)} acknowledged`);
+    const bareStarted = performance.now();
+    try {
+      for (const messages of bareBatches) {
+        await sendAcked(bareProducer, names.bareTopic, messages);
+        bareSent += messages.length;
+      }
+    } finally {
+      stopBareTicker();
+    }
+    const bareMs = performance.now() - bareStarted;
+
+    // --- (a) relay --------------------------------------------------------------------------
+    progress(`(a) EventRelay: ${formatCount(total)} events, maxBatchSize ${batchSize}, checkpoint in MongoDB`);
+    const last = events[events.length - 1].position;
+    const relayTiming = { sendMs: 0, sends: 0, checkpointMs: 0, doneAt: undefined as number | undefined };
+    const mongoCheckpoints = new MongoCheckpointStore(mongo);
+    const checkpoints: CheckpointStore = {
+      load: (name) => mongoCheckpoints.load(name),
+      async save(name: string, position: GlobalPosition) {
+        const started = performance.now();
+        await mongoCheckpoints.save(name, position);
+        relayTiming.checkpointMs += performance.now() - started;
+        if (position.commit >= last.commit) relayTiming.doneAt ??= performance.now();
+      },
+    };
+    const timedProducer: Producer = {
+      ...relayProducer,
+      async sendBatch(batch) {
+        const started = performance.now();
+        const result = await relayProducer.sendBatch(batch);
+        relayTiming.sendMs += performance.now() - started;
+        relayTiming.sends += 1;
+        return result;
+      },
+    };
+    const relay = new EventRelay({
+      name: names.relay,
+      store,
+      streamPrefixes: [names.prefix],
+      toMessages: toTestMessages(names.relayTopic),
+      producer: timedProducer,
+      checkpoints,
+      maxBatchSize: batchSize,
+    });
+    const stopRelayTicker = ticker(() => `(a) relay: ${formatCount(relay.publishedCount)}/${formatCount(total)} published`);
+    const relayStarted = performance.now();
+    try {
+      await relay.start();
+      cleanup.add('stop the relay', () => relay.stop());
+      await waitUntil(() => relayTiming.doneAt !== undefined, 'the relay checkpoint to reach the last position', {
+        timeoutMs,
+        failed: relay.done,
+      });
+    } finally {
+      stopRelayTicker();
+    }
+    const relayMs = relayTiming.doneAt! - relayStarted;
+    await relay.stop();
+
+    const relayTopicCount = await topicMessageCount(admin, names.relayTopic);
+    const bareTopicCount = await topicMessageCount(admin, names.bareTopic);
+    const storedCheckpoint = await mongoCheckpoints.load(names.relay);
+
+    // --- (b) batched projection runner ------------------------------------------------------
+    progress(`(b) ProjectionRunner, batched: consuming ${formatCount(relayTopicCount)} messages`);
+    const batchedProjection = counterProjection(names.batched, names.relayTopic);
+    const batchedRunner = new ProjectionRunner(batchedProjection, kafka, mongo);
+    const batched = instrumentWrites(batchedRunner);
+    const stopBatchedTicker = ticker(() => `(b) batched: ${formatCount(batchedRunner.appliedCount)}/${formatCount(relayTopicCount)} applied`);
+    const batchedStarted = performance.now();
+    try {
+      await batchedRunner.start();
+      cleanup.add('stop the batched projection runner', () => batchedRunner.stop());
+      await waitUntil(() => batchedRunner.appliedCount >= relayTopicCount, 'the batched projection to catch up', { timeoutMs });
+    } finally {
+      stopBatchedTicker();
+    }
+    const batchedEnd = performance.now();
+    await batchedRunner.stop();
+
+    // --- (b) one event at a time ------------------------------------------------------------
+    progress(`(b) one event at a time: ${formatCount(singleLimit)} messages, eachMessage -> runner.write([message])`);
+    const singleProjection = counterProjection(names.single, names.relayTopic);
+    const singleRunner = new ProjectionRunner(singleProjection, kafka, mongo); // only its write() is used
+    const single = instrumentWrites(singleRunner);
+    const singleWritten: IncomingMessage[] = [];
+    let singleEnd: number | undefined;
+    const consumer = kafka.consumer({ groupId: names.singleGroup, allowAutoTopicCreation: false });
+    const stopSingleTicker = ticker(() => `(b) one-at-a-time: ${formatCount(singleWritten.length)}/${formatCount(singleLimit)} written`);
+    const singleStarted = performance.now();
+    try {
+      await consumer.connect();
+      cleanup.add('disconnect the one-at-a-time consumer', () => consumer.disconnect());
+      await consumer.subscribe({ topics: [names.relayTopic], fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ topic, partition, message, pause }) => {
+          if (singleWritten.length >= singleLimit) {
+            pause();
+            return;
+          }
+          const decoded = decodeMessage(topic, partition, message);
+          await singleRunner.write([decoded]);
+          singleWritten.push(decoded);
+          if (singleWritten.length === singleLimit) singleEnd = performance.now();
+        },
+      });
+      await waitUntil(() => singleEnd !== undefined, 'the one-at-a-time projection', { timeoutMs });
+    } finally {
+      stopSingleTicker();
+    }
+    await consumer.disconnect();
+
+    // --- (c) rebuild ------------------------------------------------------------------------
+    progress(`(c) rebuildProjection of ${names.batched} from the event store`);
+    const rebuild = instrumentWrites(batchedRunner);
+    let rebuilt = 0;
+    const stopRebuildTicker = ticker(() => `(c) rebuild: ${formatCount(rebuilt)}/${formatCount(total)} events`);
+    let rebuildResult;
+    try {
+      rebuildResult = await rebuildProjection({
+        projection: batchedProjection,
+        runner: batchedRunner,
+        store,
+        mongo,
+        streamPrefixes: [names.prefix],
+        toMessages: toTestMessages(names.relayTopic),
+        batchSize: opts['rebuild-batch-size'],
+        onProgress: ({ events: done }) => (rebuilt = done),
+      });
+    } finally {
+      stopRebuildTicker();
+    }
+
+    // --- server probe: what one read-model write costs on this MongoDB-wire server ---------
+    progress(`probing the MongoDB-wire server with ${formatCount(streams)} documents`);
+    const probe = await probeWriteCosts(mongo, streams);
+
+    // --- checks -----------------------------------------------------------------------------
+    progress('checking the topics and read models');
+    const batchedCollection = `${names.batched}_counters_v1`;
+    const singleCollection = `${names.single}_counters_v1`;
+    const rebuiltCollection = rebuildResult.collections[`${names.batched}_counters`];
+    const checks: Check[] = [
+      {
+        what: 'relay topic',
+        result: `${formatCount(relayTopicCount)} messages, checkpoint at ${storedCheckpoint?.commit ?? 'none'}, publishedCount ${formatCount(relay.publishedCount)}`,
+        ok: relayTopicCount === total && storedCheckpoint?.commit === last.commit && relay.publishedCount === total,
+      },
+      { what: 'bare topic', result: `${formatCount(bareTopicCount)} messages`, ok: bareTopicCount === total },
+      await checkReadModel('batched read model (v1)', mongo, batchedCollection, expectedAll),
+      await checkReadModel(
+        singleLimit === total ? 'one-at-a-time read model' : `one-at-a-time read model (subset: fold of the ${formatCount(singleLimit)} messages it wrote)`,
+        mongo,
+        singleCollection,
+        singleLimit === total ? expectedAll : foldMessages(singleWritten),
+      ),
+      await checkReadModel('rebuilt read model (v2)', mongo, rebuiltCollection, expectedAll),
+    ];
+    const batchedHash = await collectionHash(mongo, batchedCollection);
+    const rebuiltHash = await collectionHash(mongo, rebuiltCollection);
+    checks.push({ what: 'rebuild hash = live batched hash', result: rebuiltHash.hash.slice(0, 16), ok: rebuiltHash.hash === batchedHash.hash });
+    if (singleLimit === total) {
+      const singleHash = await collectionHash(mongo, singleCollection);
+      checks.push({ what: 'one-at-a-time hash = batched hash', result: singleHash.hash.slice(0, 16), ok: singleHash.hash === batchedHash.hash });
+    }
+
+    // --- report -----------------------------------------------------------------------------
+    const bareRate = total / (bareMs / 1000);
+    const relayRate = total / (relayMs / 1000);
+    const batchedFirst = batched.firstAt ?? batchedEnd;
+    const batchedProcessingMs = batchedEnd - batchedFirst;
+    const batchedRate = relayTopicCount / (batchedProcessingMs / 1000);
+    const singleFirst = single.firstAt ?? singleEnd!;
+    const singleProcessingMs = singleEnd! - singleFirst;
+    const singleRate = singleLimit / (singleProcessingMs / 1000);
+    const rebuildRate = rebuildResult.events / (rebuildResult.durationMs / 1000);
+    const relayRatio = relayRate / bareRate;
+    const batchingRatio = batchedRate / singleRate;
+    const valid = checks.every((check) => check.ok);
+    const verdict = (met: boolean) => (!valid ? '⚠ invalid (checks failed)' : met ? '✅ target met' : '❌ target not met');
+    const subset = singleLimit === total ? formatCount(singleLimit) : `${formatCount(singleLimit)} (subset of ${formatCount(total)})`;
+
+    const results = markdownTable(
+      ['Part', 'Measured', 'Events', 'Time (s)', 'Events/s', 'Ratio', 'Target', 'Verdict'],
+      [
+        ['a', 'bare kafkajs producer (idempotent, acks -1), precomputed batches', formatCount(total), seconds(bareMs), formatRate(bareRate), '1.00× (baseline)', '–', '–'],
+        [
+          'a',
+          'EventRelay: SQLite → Kafka (idempotent, acks all), checkpoint in MongoDB',
+          formatCount(total),
+          seconds(relayMs),
+          formatRate(relayRate),
+          `${relayRatio.toFixed(2)}× bare`,
+          `≥ ${RELAY_TARGET}× bare`,
+          verdict(relayRatio >= RELAY_TARGET),
+        ],
+        ['b', 'one event at a time: eachMessage → runner.write([message])', subset, seconds(singleProcessingMs), formatRate(singleRate), '1.00× (baseline)', '–', '–'],
+        [
+          'b',
+          'ProjectionRunner batched: eachBatch → bulkWrite, position + commit per batch',
+          formatCount(relayTopicCount),
+          seconds(batchedProcessingMs),
+          formatRate(batchedRate),
+          `${batchingRatio.toFixed(1)}× one-at-a-time`,
+          `≥ ${BATCHING_TARGET}× one-at-a-time`,
+          verdict(batchingRatio >= BATCHING_TARGET),
+        ],
+        [
+          'c',
+          'rebuildProjection: SQLite readAll → bulkWrite into v2, switch',
+          formatCount(rebuildResult.events),
+          seconds(rebuildResult.durationMs),
+          formatRate(rebuildRate),
+          `${(rebuildRate / batchedRate).toFixed(2)}× batched runner`,
+          '– (no target)',
+          valid ? 'ℹ measured' : '⚠ invalid (checks failed)',
+        ],
+      ],
+    );
+
+    const avg = (ms: number, count: number) => (count > 0 ? `${(ms / count).toFixed(2)} ms` : '–');
+    const where = markdownTable(
+      ['Phase', 'Wall (s)', 'Where the time goes'],
+      [
+        ['a bare', seconds(bareMs), `${bareBatches.length} sendBatch calls, ${avg(bareMs, bareBatches.length)} each`],
+        [
+          'a relay',
+          seconds(relayMs),
+          `sendBatch ${seconds(relayTiming.sendMs)} s (${relayTiming.sends} calls, ${avg(relayTiming.sendMs, relayTiming.sends)} each); ` +
+            `checkpoint save ${seconds(relayTiming.checkpointMs)} s; ` +
+            `the rest (start-up, SQLite reads, JSON, mapping, linger) ${seconds(relayMs - relayTiming.sendMs - relayTiming.checkpointMs)} s`,
+        ],
+        [
+          'b batched',
+          seconds(batchedProcessingMs),
+          `runner.write ${seconds(batched.writeMs)} s (${batched.calls} batches, avg ${Math.round(relayTopicCount / Math.max(1, batched.calls))} messages, ${avg(batched.writeMs, batched.calls)} each); ` +
+            `the rest (Kafka fetch, decode, position save, offset commit) ${seconds(batchedProcessingMs - batched.writeMs)} s; ` +
+            `not counted: start-up (connect, group join, first fetch) ${seconds(batchedFirst - batchedStarted)} s`,
+        ],
+        [
+          'b one-at-a-time',
+          seconds(singleProcessingMs),
+          `runner.write ${seconds(single.writeMs)} s (${single.calls} calls, ${avg(single.writeMs, single.calls)} each); ` +
+            `the rest (Kafka fetch, decode, offset commit) ${seconds(singleProcessingMs - single.writeMs)} s; ` +
+            `not counted: start-up ${seconds(singleFirst - singleStarted)} s`,
+        ],
+        [
+          'c rebuild',
+          seconds(rebuildResult.durationMs),
+          `runner.write ${seconds(rebuild.writeMs)} s (${rebuild.calls} batches, ${avg(rebuild.writeMs, rebuild.calls)} each); ` +
+            `the rest (SQLite readAll, JSON, mapping, version switch) ${seconds(rebuildResult.durationMs - rebuild.writeMs)} s`,
+        ],
+      ],
+    );
+
+    const checkTable = markdownTable(
+      ['Check', 'Result', 'OK'],
+      checks.map((check) => [check.what, check.result, check.ok ? '✅' : '❌']),
+    );
+
+    const parameters = bulletList({
+      events: `${formatCount(total)} (${formatCount(streams)} streams × ${perStream}, appended interleaved; set-up took ${seconds(appendMs)} s, not timed)`,
+      partitions: opts.partitions,
+      'batch size': `${batchSize} (relay maxBatchSize, lingerMs 10; bare producer batches of the same size)`,
+      'one-at-a-time events': singleLimit === total ? `${formatCount(total)} (all)` : `${formatCount(singleLimit)} (subset; rates compared)`,
+      'rebuild batch size': opts['rebuild-batch-size'],
+      producers: 'kafkajs idempotent, maxInFlightRequests 1, acks -1, no compression; both warmed up with one batch to a throw-away topic',
+      consumers: 'kafkajs defaults (as the ProjectionRunner uses them); rates from the first message handed to the projection to the last one written',
+      'MongoDB round trip (ping, avg of 200)': `${mongoRoundTripMs.toFixed(3)} ms`,
+      servers: `Kafka ${kafkaBrokers().join(',')}; MongoDB-wire ${new URL(mongoUrl()).host}`,
+      run: id,
+    });
+
+    const probeTable = markdownTable(
+      ['Server probe (scratch collection of ' + formatCount(streams) + ' docs)', 'µs per op'],
+      [
+        [`guardedUpsert as counterProjection writes it, ${probe.ops} in one bulkWrite: { _id, revision: { $lt } }`, formatRate(probe.guardedUs)],
+        [`the same update filtered by _id only, ${probe.ops} in one bulkWrite`, formatRate(probe.idOnlyUs)],
+        ['findOne by _id, sequential (≈ one round trip; runner.write does one per call for the read-model version)', formatRate(probe.findOneUs)],
+      ],
+    );
+
+    const notes = [
+      '- One-at-a-time uses the same projection and the same `runner.write` (apply → read-model version lookup → bulkWrite of one operation), ' +
+        'but only kafkajs auto-commit per fetched batch and no position document per message: this favours the one-at-a-time side.',
+      '- Start-up (consumer connect and group join) is excluded from both (b) rates and shown in the second table.',
+      `- Per event: batched ${formatRate((batchedProcessingMs * 1000) / relayTopicCount)} µs, one-at-a-time ${formatRate((singleProcessingMs * 1000) / singleLimit)} µs; ` +
+        `the server alone needs ≈ ${formatRate(probe.guardedUs)} µs per guarded upsert at this collection size (${formatRate(probe.idOnlyUs)} µs by _id only), ` +
+        'which both paths pay, so batching can at best save the round trips of the one-at-a-time path.',
+    ].join('\n');
+
+    const markdown = [
+      '## relay-and-projection',
+      '',
+      'Parameters:',
+      parameters,
+      '',
+      results,
+      '',
+      where,
+      '',
+      probeTable,
+      '',
+      checkTable,
+      '',
+      notes,
+    ].join('\n');
+    return { markdown, valid };
+  },
+};
+
+async function readEverything(store: SqliteEventStore, prefix: string): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  let after: GlobalPosition | undefined;
+  for (;;) {
+    const page = await store.readAll({ after, maxCount: 5_000, streamPrefixes: [prefix] });
+    if (page.length === 0) return events;
+    events.push(...page);
+    after = page[page.length - 1].position;
+  }
+}
+
+/** What counterProjection should produce, computed without Kafka or MongoDB. */
+function foldEvents(events: readonly RecordedEvent[]): Expected {
+  return fold(
+    events.map((event) => ({
+      key: event.streamName,
+      tenantId: event.metadata.tenantId,
+      revision: Number(event.revision),
+      data: event.data as { n: number; amount: number },
+    })),
+  );
+}
+
+function foldMessages(messages: readonly IncomingMessage[]): Expected {
+  return fold(
+    messages.map((message) => ({
+      key: message.key,
+      tenantId: message.tenantId,
+      revision: Number(message.streamRevision),
+      data: message.data as { n: number; amount: number },
+    })),
+  );
+}
+
+function fold(items: readonly { key: string; tenantId: string; revision: number; data: { n: number; amount: number } }[]): Expected {
+  const expected: Expected = new Map();
+  for (const { key, tenantId, revision, data } of items) {
+    const current = expected.get(key) ?? { tenantId, lastN: -1, events: 0, total: 0, revision: -1 };
+    if (revision <= current.revision) continue; // what the revision guard does
+    expected.set(key, { tenantId, lastN: data.n, events: current.events + 1, total: current.total + data.amount, revision });
+  }
+  return expected;
+}
+
+async function checkReadModel(what: string, mongo: Connection, collection: string, expected: Expected): Promise<Check> {
+  let documents = 0;
+  let events = 0;
+  let total = 0;
+  let mismatches = 0;
+  for await (const document of mongo.collection<CounterDocument>(collection).find({})) {
+    documents += 1;
+    events += document.events;
+    total += document.total;
+    const want = expected.get(document._id);
+    const same =
+      want !== undefined &&
+      document.events === want.events &&
+      document.total === want.total &&
+      document.lastN === want.lastN &&
+      document.revision === want.revision &&
+      document.tenantId === want.tenantId;
+    if (!same) mismatches += 1;
+  }
+  const wantEvents = [...expected.values()].reduce((sum, d) => sum + d.events, 0);
+  const wantTotal = [...expected.values()].reduce((sum, d) => sum + d.total, 0);
+  return {
+    what,
+    result: `${formatCount(documents)} docs, Σevents ${formatCount(events)}, Σtotal ${formatCount(total)}, ${mismatches} docs differ from the fold of the events`,
+    ok: documents === expected.size && events === wantEvents && total === wantTotal && mismatches === 0,
+  };
+}
+
+/** Times `runner.write` from outside (an instance property shadowing the method). */
+function instrumentWrites(runner: ProjectionRunner): { writeMs: number; calls: number; firstAt?: number } {
+  const timing: { writeMs: number; calls: number; firstAt?: number } = { writeMs: 0, calls: 0 };
+  const write = ProjectionRunner.prototype.write;
+  runner.write = async (messages, targets) => {
+    const started = performance.now();
+    timing.firstAt ??= started;
+    await write.call(runner, messages, targets);
+    timing.writeMs += performance.now() - started;
+    timing.calls += 1;
+  };
+  return timing;
+}
+
+function toKafkaMessage(message: { key: string; value: string | null; headers: Readonly<Record<string, string>> }): Message {
+  return { key: message.key, value: message.value, headers: { ...message.headers } };
+}
+
+async function sendAcked(producer: Producer, topic: string, messages: Message[]): Promise<void> {
+  await producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: [{ topic, messages }] });
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+async function topicMessageCount(admin: ReturnType<Kafka['admin']>, topic: string): Promise<number> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
+}
+
+/**
+ * Per-operation costs on the server, in a scratch collection as large as the read model:
+ * the guarded upsert (the revision guard of guardedUpsert), the same update by _id only, and
+ * a point read. Explains how much of (b) is the server rather than the batching.
+ */
+async function probeWriteCosts(mongo: Connection, documents: number) {
+  const collection = mongo.collection<CounterDocument>('bench_probe');
+  await collection.insertMany(
+    Array.from({ length: documents }, (_, i) => ({ _id: `k${i}`, tenantId: 't', lastN: 0, events: 0, total: 0, revision: 0 })),
+  );
+  const ops = Math.min(documents, 1_000);
+  const keys = Array.from({ length: ops }, (_, i) => `k${Math.floor((i * documents) / ops)}`);
+  const timed = async (fn: () => Promise<unknown>, count: number) => {
+    const started = performance.now();
+    await fn();
+    return ((performance.now() - started) * 1000) / count;
+  };
+  const guardedUs = await timed(
+    () =>
+      collection.bulkWrite(
+        keys.map((key) => ({
+          updateOne: { filter: { _id: key, revision: { $lt: 1 } }, update: { $set: { revision: 1 }, $inc: { events: 1 } }, upsert: true },
+        })),
+        { ordered: false },
+      ),
+    ops,
+  );
+  const idOnlyUs = await timed(
+    () =>
+      collection.bulkWrite(
+        keys.map((key) => ({ updateOne: { filter: { _id: key }, update: { $set: { revision: 2 }, $inc: { events: 1 } }, upsert: true } })),
+        { ordered: false },
+      ),
+    ops,
+  );
+  const reads = 200;
+  const findOneUs = await timed(async () => {
+    for (let i = 0; i < reads; i++) await collection.findOne({ _id: keys[i % keys.length] });
+  }, reads);
+  await collection.drop();
+  return { ops, guardedUs, idOnlyUs, findOneUs };
+}
+
+async function averageRoundTrip(mongo: Connection, times = 200): Promise<number> {
+  const db = mongo.db!;
+  await db.command({ ping: 1 });
+  const started = performance.now();
+  for (let i = 0; i < times; i++) await db.command({ ping: 1 });
+  return (performance.now() - started) / times;
+}
