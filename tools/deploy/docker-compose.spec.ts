@@ -14,7 +14,21 @@ interface ComposeService {
   ports?: string[];
 }
 
-const compose = parse(readFileSync(join(__dirname, '../../docker-compose.yml'), 'utf8'), { merge: true }) as {
+/** What an operator puts in the environment; docker compose substitutes `${NAME:?…}` with it. */
+const OPERATOR_ENVIRONMENT: Record<string, string> = {
+  MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
+  JWT_SECRET: 'an-operator-chosen-secret-of-enough-length',
+};
+
+function interpolate(text: string): string {
+  return text.replace(/\$\{(\w+)(?::[?-]([^}]*))?\}/g, (_, name: string) => {
+    const value = OPERATOR_ENVIRONMENT[name];
+    if (value === undefined) throw new Error(`docker-compose.yml uses \${${name}}, which operators are not told to set`);
+    return value;
+  });
+}
+
+const compose = parse(interpolate(readFileSync(join(__dirname, '../../docker-compose.yml'), 'utf8')), { merge: true }) as {
   services: Record<string, ComposeService>;
 };
 
