@@ -1,1 +1,3 @@
 export * from './lib/topics';
+export * from './lib/clients';
+export * from './lib/visits';

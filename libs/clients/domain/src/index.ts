@@ -1,0 +1,7 @@
+export * from './lib/phone';
+export * from './lib/client-profile';
+export * from './lib/display-name';
+export * from './lib/search';
+export * from './lib/client';
+export * from './lib/phone-reservation';
+export * from './lib/event-catalogs';

@@ -51,7 +51,7 @@ describe('CommandHandler', () => {
     const [stored] = await store.readStream(`guest-${id}`);
     expect(JSON.stringify(stored.data)).not.toMatch(/Łucja|601234567/);
     expect(stored.data).toMatchObject({ guestId: id, visits: 1 });
-    expect((await handler.load(`guest-${id}`)).state).toEqual({ status: 'signed-in', name: 'Łucja Żądło' });
+    expect((await handler.load(`guest-${id}`, 'chain-1')).state).toEqual({ status: 'signed-in', name: 'Łucja Żądło' });
   });
 
   it('reads events of an erased subject with the personal fields gone, without failing', async () => {
@@ -93,6 +93,15 @@ describe('CommandHandler', () => {
     expect(await store.readStream(`guest-${id}`)).toHaveLength(1);
   });
 
+  it("treats another tenant's stream as missing", async () => {
+    const id = guestId();
+    await handler.handle(`guest-${id}`, signIn(id));
+    const intruder = { ...rename(id, 'Eve'), metadata: metadata({ tenantId: 'chain-2' }) };
+    await expect(handler.handle(`guest-${id}`, intruder)).rejects.toMatchObject({ kind: 'not-found' });
+    await expect(handler.load(`guest-${id}`, 'chain-2')).rejects.toMatchObject({ kind: 'not-found' });
+    expect(await store.readStream(`guest-${id}`)).toHaveLength(1);
+  });
+
   it('appends nothing when the decider decides nothing', async () => {
     const id = guestId();
     await handler.handle(`guest-${id}`, signIn(id));
@@ -115,6 +124,6 @@ describe('CommandHandler', () => {
       ],
       { expectedRevision: 'no_stream' },
     );
-    expect((await handler.load(`guest-${id}`)).state).toEqual({ status: 'signed-in', name: 'Old Shape' });
+    expect((await handler.load(`guest-${id}`, 'chain-1')).state).toEqual({ status: 'signed-in', name: 'Old Shape' });
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { AnyCommand, AnyEvent, Decider, fold } from '@salon/shared/ddd';
+import { AnyCommand, AnyEvent, Decider, DomainError, fold } from '@salon/shared/ddd';
 import { EventStore, RecordedEvent, WrongExpectedRevisionError } from '@salon/shared/event-store';
 import { EventCodec } from './event-codec';
 
@@ -28,13 +28,14 @@ export class CommandHandler<State, Cmd extends AnyCommand, Evt extends AnyEvent>
     private readonly codec: EventCodec<Evt>,
   ) {}
 
-  async load(streamName: string): Promise<{ state: State; revision: bigint | undefined }> {
-    const { state, revision } = await this.read(streamName);
+  /** The current state of a stream of `tenantId`; another tenant's stream reads as absent. */
+  async load(streamName: string, tenantId: string): Promise<{ state: State; revision: bigint | undefined }> {
+    const { state, revision } = await this.read(streamName, tenantId);
     return { state, revision };
   }
 
   async handle(streamName: string, command: Cmd, options: HandleCommandOptions = {}): Promise<CommandResult<State, Evt>> {
-    const { recorded, history, state, revision } = await this.read(streamName);
+    const { recorded, history, state, revision } = await this.read(streamName, command.metadata.tenantId);
 
     const retried = command.metadata.commandId && findRetry(recorded, streamName, command.metadata.commandId);
     if (retried) return { events: history.slice(retried.from, retried.from + retried.count), state, revision };
@@ -53,8 +54,12 @@ export class CommandHandler<State, Cmd extends AnyCommand, Evt extends AnyEvent>
     return { events, state: events.reduce(this.decider.evolve, state), revision: result.nextExpectedRevision };
   }
 
-  private async read(streamName: string) {
+  private async read(streamName: string, tenantId: string) {
     const recorded = await this.store.readStream(streamName);
+    // Ids are not secrets: a stream of another chain must look exactly like a missing one (404, not 403).
+    if (recorded.length > 0 && recorded[0].metadata.tenantId !== tenantId) {
+      throw DomainError.notFound('not-found', 'Nothing with this id exists in your salon chain.');
+    }
     const history = await Promise.all(recorded.map((event) => this.codec.decode(event)));
     return {
       recorded,
@@ -75,15 +80,16 @@ function findRetry(recorded: readonly RecordedEvent[], streamName: string, comma
   return { from, count };
 }
 
-/**
- * Event ids derived from the idempotency key, so a retry produces the same ids; random
- * otherwise. Formatted as RFC 9562 version-8 UUIDs (custom, hash-based).
- */
+/** Event ids derived from the idempotency key, so a retry produces the same ids; random otherwise. */
 export function eventIdsFor(streamName: string, commandId: string | undefined, count: number): string[] {
-  return Array.from({ length: count }, (_, index) => {
-    if (!commandId) return randomUUID();
-    const hex = createHash('sha256').update(`${streamName}\u0000${commandId}\u0000${index}`).digest('hex');
-    const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-  });
+  return Array.from({ length: count }, (_, index) =>
+    commandId ? deterministicUuid(streamName, commandId, String(index)) : randomUUID(),
+  );
+}
+
+/** A UUID that is always the same for the same parts (RFC 9562 version 8, from SHA-256). */
+export function deterministicUuid(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

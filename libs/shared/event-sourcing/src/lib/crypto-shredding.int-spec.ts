@@ -75,7 +75,7 @@ describe('crypto-shredding', () => {
     await producer.disconnect();
 
     // Before erasure the values are readable through the key.
-    expect((await handler.load(stream)).state).toEqual({ status: 'signed-in', name: personal.renamed });
+    expect((await handler.load(stream, 'chain-1')).state).toEqual({ status: 'signed-in', name: personal.renamed });
 
     await keys.deleteKey('chain-1', guestId);
 

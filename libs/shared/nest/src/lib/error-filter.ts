@@ -32,9 +32,12 @@ export class HttpErrorFilter implements ExceptionFilter {
   private toHttp(exception: unknown): { status: number; body: Record<string, unknown> } {
     if (exception instanceof DomainError) {
       const status = STATUS_OF[exception.kind];
+      const { field, ...details } = exception.details;
+      // A rule about one field reads like a validation error: the caller can point at the field.
+      const errors = typeof field === 'string' ? { errors: [{ field, reason: exception.reason }] } : {};
       return {
         status,
-        body: { statusCode: status, error: exception.code, message: exception.reason, ...exception.details },
+        body: { statusCode: status, error: exception.code, message: exception.reason, ...errors, ...details },
       };
     }
     if (exception instanceof WrongExpectedRevisionError) {

@@ -1,0 +1,411 @@
+import { Command, Decider, DomainError, Event, assertNever } from '@salon/shared/ddd';
+import { CLIENT_PROFILE_FIELDS, ClientProfile, ClientProfileForm, parseClientProfile, sameProfile } from './client-profile';
+import { CountryCode } from './phone';
+
+// ---------------------------------------------------------------------------------------------
+// Streams
+
+const CLIENT_STREAM_PREFIX = 'client-';
+
+/** One stream per client; its id is also the subject whose key encrypts the client's personal data. */
+export function toClientStreamName(clientId: string): string {
+  return `${CLIENT_STREAM_PREFIX}${clientId}`;
+}
+
+/** The client a client stream belongs to (the subject of its personal data). */
+export function clientIdOfStream(streamName: string): string {
+  if (!streamName.startsWith(CLIENT_STREAM_PREFIX) || streamName.length === CLIENT_STREAM_PREFIX.length) {
+    throw new Error(`"${streamName}" is not a client stream`);
+  }
+  return streamName.slice(CLIENT_STREAM_PREFIX.length);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+/**
+ * The consent boxes of the front-desk registration form, passed on untouched to the consent
+ * context, which owns consent and its defaults: a choice left out takes the default there
+ * (notifications ON).
+ */
+export interface InitialConsentChoices {
+  readonly notifications?: boolean;
+  readonly remindersBySms?: boolean;
+  readonly remindersByEmail?: boolean;
+}
+
+export type RegisterClient = Command<
+  'RegisterClient',
+  ClientProfileForm & {
+    readonly clientId: string;
+    /** The chain's country, for phone numbers typed without a country code. */
+    readonly defaultCountry: CountryCode;
+    readonly initialConsent?: InitialConsentChoices;
+  }
+>;
+
+/** One explicit save of the profile form: it replaces the whole editable profile. */
+export type EditClientProfile = Command<
+  'EditClientProfile',
+  ClientProfileForm & { readonly clientId: string; readonly defaultCountry: CountryCode }
+>;
+
+/** Percent, 0–100 with at most two decimals. */
+export type SetClientDiscounts = Command<
+  'SetClientDiscounts',
+  { clientId: string; productDiscountPercent: number; serviceDiscountPercent: number }
+>;
+
+/** Sent on behalf of the visits context for each visit of the client, in any status. */
+export type NoteClientVisit = Command<'NoteClientVisit', { clientId: string; visitId: string }>;
+
+/** Hard deletion, for a client created by mistake. Only a client without visits. */
+export type DeleteClient = Command<'DeleteClient', { clientId: string }>;
+
+/**
+ * GDPR erasure: the client's personal data goes everywhere, visits and amounts stay for
+ * statistics under "Archived client N". N is allocated per chain by the caller.
+ */
+export type EraseClient = Command<'EraseClient', { clientId: string; archivedNumber: number }>;
+
+/** Sent on behalf of the media context once a photo is stored (it checks size and format). */
+export type SetClientPhoto = Command<'SetClientPhoto', { clientId: string; photoRef: string }>;
+export type RemoveClientPhoto = Command<'RemoveClientPhoto', { clientId: string }>;
+
+export type ClientCommand =
+  | RegisterClient
+  | EditClientProfile
+  | SetClientDiscounts
+  | NoteClientVisit
+  | DeleteClient
+  | EraseClient
+  | SetClientPhoto
+  | RemoveClientPhoto;
+
+// ---------------------------------------------------------------------------------------------
+// Events (timestamps are ISO-8601 strings: events are JSON)
+
+export type ClientRegistered = Event<
+  'ClientRegistered',
+  ClientProfile & { clientId: string; initialConsent: InitialConsentChoices; registeredAt: string }
+>;
+/** Carries the whole profile after the save; a field absent here was cleared. */
+export type ClientProfileEdited = Event<'ClientProfileEdited', ClientProfile & { clientId: string; editedAt: string }>;
+export type ClientDiscountsSet = Event<
+  'ClientDiscountsSet',
+  { clientId: string; productDiscountPercent: number; serviceDiscountPercent: number; setAt: string }
+>;
+export type ClientVisitNoted = Event<
+  'ClientVisitNoted',
+  { clientId: string; visitId: string; visitCount: number; notedAt: string }
+>;
+export type ClientDeleted = Event<'ClientDeleted', { clientId: string; deletedAt: string }>;
+/**
+ * Holds nothing personal on purpose: it is recorded just before the client's data key is
+ * destroyed, and is read in clear ever after.
+ */
+export type ClientErased = Event<
+  'ClientErased',
+  { clientId: string; archivedNumber: number; visitCount: number; erasedAt: string }
+>;
+export type ClientPhotoSet = Event<'ClientPhotoSet', { clientId: string; photoRef: string; setAt: string }>;
+export type ClientPhotoRemoved = Event<'ClientPhotoRemoved', { clientId: string; removedAt: string }>;
+
+export type ClientEvent =
+  | ClientRegistered
+  | ClientProfileEdited
+  | ClientDiscountsSet
+  | ClientVisitNoted
+  | ClientDeleted
+  | ClientErased
+  | ClientPhotoSet
+  | ClientPhotoRemoved;
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+export interface ClientDiscounts {
+  readonly productDiscountPercent: number;
+  readonly serviceDiscountPercent: number;
+}
+
+export type ActiveClient = {
+  readonly status: 'active';
+  readonly clientId: string;
+  readonly profile: ClientProfile;
+  readonly discounts: ClientDiscounts;
+  /** Every visit the visits context told of, in any status; a visit told twice counts once. */
+  readonly visitIds: readonly string[];
+  readonly photoRef?: string;
+};
+
+export type ClientState =
+  | { readonly status: 'unregistered' }
+  | ActiveClient
+  | { readonly status: 'deleted'; readonly clientId: string }
+  | { readonly status: 'erased'; readonly clientId: string; readonly archivedNumber: number; readonly visitCount: number };
+
+const NO_DISCOUNTS: ClientDiscounts = { productDiscountPercent: 0, serviceDiscountPercent: 0 };
+
+export const MAX_PHOTO_REF_LENGTH = 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Decisions
+
+function register({ data, metadata }: RegisterClient, state: ClientState): ClientEvent[] {
+  if (state.status !== 'unregistered') {
+    refuseWhenGone(state);
+    throw DomainError.conflict('client-already-registered', 'A client with this id is already registered', {
+      clientId: data.clientId,
+    });
+  }
+  requireText(data.clientId, 'clientId', 'invalid-client-id');
+  const profile = parseClientProfile(data, { defaultCountry: data.defaultCountry, now: metadata.now });
+  const initialConsent = parseInitialConsent(data.initialConsent, profile);
+  return [
+    {
+      type: 'ClientRegistered',
+      data: { clientId: data.clientId, ...profile, initialConsent, registeredAt: metadata.now.toISOString() },
+    },
+  ];
+}
+
+function editProfile({ data, metadata }: EditClientProfile, state: ClientState): ClientEvent[] {
+  const client = requireActive(state, data.clientId);
+  const profile = parseClientProfile(data, { defaultCountry: data.defaultCountry, now: metadata.now });
+  if (sameProfile(profile, client.profile)) return [];
+  return [{ type: 'ClientProfileEdited', data: { clientId: client.clientId, ...profile, editedAt: metadata.now.toISOString() } }];
+}
+
+function setDiscounts({ data, metadata }: SetClientDiscounts, state: ClientState): ClientEvent[] {
+  const client = requireActive(state, data.clientId);
+  const productDiscountPercent = parseDiscount(data.productDiscountPercent, 'productDiscountPercent');
+  const serviceDiscountPercent = parseDiscount(data.serviceDiscountPercent, 'serviceDiscountPercent');
+  const { discounts } = client;
+  const unchanged =
+    discounts.productDiscountPercent === productDiscountPercent && discounts.serviceDiscountPercent === serviceDiscountPercent;
+  if (unchanged) return [];
+  return [
+    {
+      type: 'ClientDiscountsSet',
+      data: { clientId: client.clientId, productDiscountPercent, serviceDiscountPercent, setAt: metadata.now.toISOString() },
+    },
+  ];
+}
+
+function noteVisit({ data, metadata }: NoteClientVisit, state: ClientState): ClientEvent[] {
+  const client = requireActive(state, data.clientId);
+  requireText(data.visitId, 'visitId', 'invalid-visit-id');
+  // The visits context may tell of a visit more than once (a new status, a redelivered message).
+  if (client.visitIds.includes(data.visitId)) return [];
+  return [
+    {
+      type: 'ClientVisitNoted',
+      data: {
+        clientId: client.clientId,
+        visitId: data.visitId,
+        visitCount: client.visitIds.length + 1,
+        notedAt: metadata.now.toISOString(),
+      },
+    },
+  ];
+}
+
+function deleteClient({ data, metadata }: DeleteClient, state: ClientState): ClientEvent[] {
+  const client = requireActive(state, data.clientId);
+  const visitCount = client.visitIds.length;
+  if (visitCount > 0) {
+    throw DomainError.conflict(
+      'client-has-visits',
+      `The client has ${visitCount} visit${visitCount === 1 ? '' : 's'} and cannot be deleted. ` +
+        'Only a client without any visit can be deleted; erase the client instead to remove their personal data ' +
+        'and keep the visits for statistics.',
+      { clientId: client.clientId, visitCount },
+    );
+  }
+  return [{ type: 'ClientDeleted', data: { clientId: client.clientId, deletedAt: metadata.now.toISOString() } }];
+}
+
+function erase({ data, metadata }: EraseClient, state: ClientState): ClientEvent[] {
+  // Erasure requests get repeated (a retried job, a second request by the person); once done, done.
+  if (state.status === 'erased') return [];
+  const client = requireActive(state, data.clientId);
+  if (!Number.isSafeInteger(data.archivedNumber) || data.archivedNumber < 1) {
+    throw DomainError.invalid('invalid-archived-number', 'The archived client number is a whole number from 1', {
+      field: 'archivedNumber',
+    });
+  }
+  return [
+    {
+      type: 'ClientErased',
+      data: {
+        clientId: client.clientId,
+        archivedNumber: data.archivedNumber,
+        visitCount: client.visitIds.length,
+        erasedAt: metadata.now.toISOString(),
+      },
+    },
+  ];
+}
+
+function setPhoto({ data, metadata }: SetClientPhoto, state: ClientState): ClientEvent[] {
+  const client = requireActive(state, data.clientId);
+  requireText(data.photoRef, 'photoRef', 'invalid-photo-reference');
+  if (data.photoRef.length > MAX_PHOTO_REF_LENGTH) {
+    throw DomainError.invalid('invalid-photo-reference', 'The photo reference is too long', { field: 'photoRef' });
+  }
+  if (client.photoRef === data.photoRef) return [];
+  return [
+    { type: 'ClientPhotoSet', data: { clientId: client.clientId, photoRef: data.photoRef, setAt: metadata.now.toISOString() } },
+  ];
+}
+
+function removePhoto({ data, metadata }: RemoveClientPhoto, state: ClientState): ClientEvent[] {
+  const client = requireActive(state, data.clientId);
+  if (client.photoRef === undefined) return [];
+  return [{ type: 'ClientPhotoRemoved', data: { clientId: client.clientId, removedAt: metadata.now.toISOString() } }];
+}
+
+/** Refuses every command to a client that is not (or no longer) there. */
+function requireActive(state: ClientState, clientId: string): ActiveClient {
+  if (state.status === 'unregistered') {
+    throw DomainError.notFound('client-not-found', 'There is no such client', { clientId });
+  }
+  refuseWhenGone(state);
+  return state;
+}
+
+function refuseWhenGone(state: Exclude<ClientState, { status: 'unregistered' }>): asserts state is ActiveClient {
+  if (state.status === 'deleted') {
+    throw DomainError.conflict('client-deleted', 'The client was deleted', { clientId: state.clientId });
+  }
+  if (state.status === 'erased') {
+    throw DomainError.conflict(
+      'client-erased',
+      `The client was erased; their personal data is gone and they appear as Archived client ${state.archivedNumber}`,
+      { clientId: state.clientId, archivedNumber: state.archivedNumber },
+    );
+  }
+}
+
+function requireText(value: unknown, field: string, code: string): asserts value is string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw DomainError.invalid(code, `"${field}" is required`, { field });
+  }
+}
+
+const CONSENT_CHOICES = ['notifications', 'remindersBySms', 'remindersByEmail'] as const;
+
+function parseInitialConsent(choices: InitialConsentChoices | undefined, profile: ClientProfile): InitialConsentChoices {
+  if (choices === undefined || choices === null) return {};
+  for (const choice of CONSENT_CHOICES) {
+    const value = choices[choice];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw DomainError.invalid('invalid-consent-choice', `"${choice}" is yes or no`, { field: `initialConsent.${choice}` });
+    }
+  }
+  // The consent context enforces this rule on every later change; refusing it here as well keeps a
+  // contradictory form out of the event store and tells the front desk why.
+  if (choices.remindersBySms === true && !profile.smsCapable) {
+    throw DomainError.invalid('sms-to-landline', 'SMS reminders cannot be sent to a landline number', {
+      field: 'initialConsent.remindersBySms',
+    });
+  }
+  const given = CONSENT_CHOICES.filter((choice) => choices[choice] !== undefined);
+  return Object.fromEntries(given.map((choice) => [choice, choices[choice]]));
+}
+
+function parseDiscount(value: unknown, field: 'productDiscountPercent' | 'serviceDiscountPercent'): number {
+  const refuse = (reason: string) => DomainError.invalid('invalid-discount', reason, { field });
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw refuse('A discount is a number of percent');
+  if (value < 0 || value > 100) throw refuse(`A discount is between 0 and 100 %, not ${value} %`);
+  const hundredths = Math.round(value * 100);
+  // Tolerates binary floating-point noise (0.29 * 100 = 28.999999999999996), not a third decimal.
+  if (Math.abs(value * 100 - hundredths) > 1e-6) throw refuse('A discount has at most two decimals');
+  return hundredths / 100;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evolution
+
+function profileOf(data: ClientProfile): ClientProfile {
+  // Picks the profile out of an event; after erasure the personal fields read as absent.
+  return Object.fromEntries(
+    CLIENT_PROFILE_FIELDS.filter((field) => data[field] !== undefined).map((field) => [field, data[field]]),
+  ) as unknown as ClientProfile;
+}
+
+function evolve(state: ClientState, event: ClientEvent): ClientState {
+  switch (event.type) {
+    case 'ClientRegistered':
+      return {
+        status: 'active',
+        clientId: event.data.clientId,
+        profile: profileOf(event.data),
+        discounts: NO_DISCOUNTS,
+        visitIds: [],
+      };
+    case 'ClientDeleted':
+      return { status: 'deleted', clientId: event.data.clientId };
+    case 'ClientErased':
+      return {
+        status: 'erased',
+        clientId: event.data.clientId,
+        archivedNumber: event.data.archivedNumber,
+        visitCount: event.data.visitCount,
+      };
+  }
+  if (state.status !== 'active') return state;
+  switch (event.type) {
+    case 'ClientProfileEdited':
+      return { ...state, profile: profileOf(event.data) };
+    case 'ClientDiscountsSet':
+      return {
+        ...state,
+        discounts: {
+          productDiscountPercent: event.data.productDiscountPercent,
+          serviceDiscountPercent: event.data.serviceDiscountPercent,
+        },
+      };
+    case 'ClientVisitNoted':
+      return { ...state, visitIds: [...state.visitIds, event.data.visitId] };
+    case 'ClientPhotoSet':
+      return { ...state, photoRef: event.data.photoRef };
+    case 'ClientPhotoRemoved': {
+      const { photoRef: _removed, ...withoutPhoto } = state;
+      return withoutPhoto;
+    }
+    default:
+      return assertNever(event);
+  }
+}
+
+function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
+  switch (command.type) {
+    case 'RegisterClient':
+      return register(command, state);
+    case 'EditClientProfile':
+      return editProfile(command, state);
+    case 'SetClientDiscounts':
+      return setDiscounts(command, state);
+    case 'NoteClientVisit':
+      return noteVisit(command, state);
+    case 'DeleteClient':
+      return deleteClient(command, state);
+    case 'EraseClient':
+      return erase(command, state);
+    case 'SetClientPhoto':
+      return setPhoto(command, state);
+    case 'RemoveClientPhoto':
+      return removePhoto(command, state);
+    default:
+      return assertNever(command);
+  }
+}
+
+/** The client profile as a pure decider. */
+export const clientDecider: Decider<ClientState, ClientCommand, ClientEvent> = {
+  initialState: () => ({ status: 'unregistered' }),
+  evolve,
+  decide,
+};

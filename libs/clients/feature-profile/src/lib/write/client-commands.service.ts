@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ClientCommand,
+  ClientEvent,
+  ClientProfileForm,
+  ClientState,
+  CountryCode,
+  InitialConsentChoices,
+  PhoneReservationCommand,
+  PhoneReservationEvent,
+  PhoneReservationState,
+  clientDecider,
+  clientEventCatalog,
+  clientIdOfStream,
+  parseClientProfile,
+  phoneReservationDecider,
+  phoneReservationEventCatalog,
+  toClientStreamName,
+  toPhoneReservationStreamName,
+} from '@salon/clients/domain';
+import { KEY_STORE, KeyStore, PersonalDataCipher } from '@salon/shared/crypto';
+import { DomainError } from '@salon/shared/ddd';
+import { CommandHandler, EventCodec, deterministicUuid } from '@salon/shared/event-sourcing';
+import { EVENT_STORE, EventStore, WrongExpectedRevisionError } from '@salon/shared/event-store';
+import { ArchiveNumbers } from './archive-numbers';
+import { CommandContext, commandMetadata } from './command-context';
+
+export const CLIENTS_SETTINGS = Symbol('CLIENTS_SETTINGS');
+
+export interface ClientsSettings {
+  /** The chain's country, for phone numbers typed without a country code. */
+  readonly defaultPhoneCountry: CountryCode;
+}
+
+export interface WriteResult {
+  readonly clientId: string;
+  /** The stream revision after the command: the ETag for the next If-Match. */
+  readonly revision: bigint | undefined;
+}
+
+/**
+ * The clients' write side. Each method is one use case: it keeps the rules that span more
+ * than one stream (phone reservations, archive numbers, data keys) and leaves the rules of a
+ * single client to the decider.
+ */
+@Injectable()
+export class ClientCommands {
+  private readonly clients: CommandHandler<ClientState, ClientCommand, ClientEvent>;
+  private readonly phones: CommandHandler<PhoneReservationState, PhoneReservationCommand, PhoneReservationEvent>;
+  private readonly archiveNumbers: ArchiveNumbers;
+
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(KEY_STORE) private readonly keys: KeyStore,
+    @Inject(CLIENTS_SETTINGS) private readonly settings: ClientsSettings,
+    cipher: PersonalDataCipher,
+  ) {
+    this.clients = new CommandHandler(store, clientDecider, new EventCodec(clientEventCatalog, cipher, clientIdOfStream));
+    this.phones = new CommandHandler(
+      store,
+      phoneReservationDecider,
+      // Reservation events hold no personal data; the subject is never used to decrypt.
+      new EventCodec(phoneReservationEventCatalog, cipher, (stream) => stream),
+    );
+    this.archiveNumbers = new ArchiveNumbers(store);
+  }
+
+  async register(
+    context: CommandContext,
+    form: ClientProfileForm & { allowSharedPhone?: boolean; initialConsent?: InitialConsentChoices },
+  ): Promise<WriteResult> {
+    const clientId = clientIdFor(context);
+    const { allowSharedPhone = false, initialConsent, ...profile } = form;
+    const phone = this.validPhone(profile);
+    await this.reservePhone(context, phone, clientId, allowSharedPhone);
+    try {
+      const result = await this.clients.handle(toClientStreamName(clientId), {
+        type: 'RegisterClient',
+        data: { ...profile, clientId, defaultCountry: this.settings.defaultPhoneCountry, initialConsent },
+        metadata: commandMetadata(context),
+      });
+      return { clientId, revision: result.revision };
+    } catch (error) {
+      await this.releasePhone(context, phone, clientId);
+      throw error;
+    }
+  }
+
+  /** One explicit save of the whole profile form, made on the revision the user saw. */
+  async editProfile(
+    context: CommandContext,
+    clientId: string,
+    form: ClientProfileForm & { allowSharedPhone?: boolean },
+    expectedRevision: bigint,
+  ): Promise<WriteResult> {
+    const { allowSharedPhone = false, ...profile } = form;
+    const before = await this.activeClient(context, clientId);
+    const newPhone = this.validPhone(profile);
+    const phoneChanges = newPhone !== before.profile.phone;
+    if (phoneChanges) await this.reservePhone(context, newPhone, clientId, allowSharedPhone);
+    try {
+      const result = await this.clients.handle(
+        toClientStreamName(clientId),
+        {
+          type: 'EditClientProfile',
+          data: { ...profile, clientId, defaultCountry: this.settings.defaultPhoneCountry },
+          metadata: commandMetadata(context),
+        },
+        { expectedRevision },
+      );
+      if (phoneChanges) await this.releasePhone(context, before.profile.phone, clientId);
+      return { clientId, revision: result.revision };
+    } catch (error) {
+      if (phoneChanges) await this.releasePhone(context, newPhone, clientId);
+      throw error;
+    }
+  }
+
+  async setDiscounts(
+    context: CommandContext,
+    clientId: string,
+    discounts: { productDiscountPercent: number; serviceDiscountPercent: number },
+    expectedRevision?: bigint,
+  ): Promise<WriteResult> {
+    const result = await this.clients.handle(
+      toClientStreamName(clientId),
+      { type: 'SetClientDiscounts', data: { clientId, ...discounts }, metadata: commandMetadata(context) },
+      { expectedRevision },
+    );
+    return { clientId, revision: result.revision };
+  }
+
+  /** Told by the visits context, for every visit in any status. */
+  async noteVisit(context: CommandContext, clientId: string, visitId: string): Promise<WriteResult> {
+    const result = await this.clients.handle(toClientStreamName(clientId), {
+      type: 'NoteClientVisit',
+      data: { clientId, visitId },
+      metadata: commandMetadata(context),
+    });
+    return { clientId, revision: result.revision };
+  }
+
+  /**
+   * Hard deletion of a client created by mistake (refused when any visit is known). The data
+   * key goes too, so the personal data in its events is gone as well.
+   */
+  async delete(context: CommandContext, clientId: string, expectedRevision?: bigint): Promise<void> {
+    const before = await this.activeClient(context, clientId);
+    await this.clients.handle(
+      toClientStreamName(clientId),
+      { type: 'DeleteClient', data: { clientId }, metadata: commandMetadata(context) },
+      { expectedRevision },
+    );
+    await this.keys.deleteKey(context.principal.tenantId, clientId);
+    await this.releasePhone(context, before.profile.phone, clientId);
+  }
+
+  /**
+   * GDPR erasure: records the anonymisation, then destroys the client's data key, which makes
+   * every copy of their personal data (event store, Kafka, rebuilt read models) unreadable.
+   * Visits and amounts stay, under "Archived client N". Safe to retry.
+   */
+  async erase(context: CommandContext, clientId: string): Promise<{ clientId: string; archivedNumber: number }> {
+    const stream = toClientStreamName(clientId);
+    const { state } = await this.clients.load(stream, context.principal.tenantId);
+    if (state.status === 'unregistered' || state.status === 'deleted') throw clientNotFound(clientId);
+    const phone = state.status === 'active' ? state.profile.phone : undefined;
+    const archivedNumber =
+      state.status === 'erased'
+        ? state.archivedNumber
+        : await this.archiveNumbers.allocate(context.principal.tenantId, clientId, context.correlationId);
+    await this.clients.handle(stream, { type: 'EraseClient', data: { clientId, archivedNumber }, metadata: commandMetadata(context) });
+    await this.keys.deleteKey(context.principal.tenantId, clientId);
+    if (phone) await this.releasePhone(context, phone, clientId);
+    return { clientId, archivedNumber };
+  }
+
+  /** Validates the whole form before any phone is reserved, so a bad form leaves no trace. */
+  private validPhone(form: ClientProfileForm): string {
+    return parseClientProfile(form, { defaultCountry: this.settings.defaultPhoneCountry, now: new Date() }).phone;
+  }
+
+  private async activeClient(context: CommandContext, clientId: string) {
+    const { state } = await this.clients.load(toClientStreamName(clientId), context.principal.tenantId);
+    if (state.status !== 'active') throw clientNotFound(clientId);
+    return state;
+  }
+
+  /**
+   * Two registrations of one number at once both read a free reservation; only one append can
+   * win. The loser reads again and gets the real answer (phone-taken, with the holder's id).
+   */
+  private async reservePhone(context: CommandContext, e164: string, clientId: string, allowShared: boolean): Promise<void> {
+    const stream = toPhoneReservationStreamName(context.principal.tenantId, e164);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.phones.handle(stream, {
+          type: 'ReservePhone',
+          data: { clientId, allowShared },
+          metadata: commandMetadata({ ...context, idempotencyKey: undefined }),
+        });
+        return;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  private async releasePhone(context: CommandContext, e164: string, clientId: string): Promise<void> {
+    const stream = toPhoneReservationStreamName(context.principal.tenantId, e164);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.phones.handle(stream, {
+          type: 'ReleasePhone',
+          data: { clientId },
+          metadata: commandMetadata({ ...context, idempotencyKey: undefined }),
+        });
+        return;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= 5) throw error;
+      }
+    }
+  }
+}
+
+/** A retried registration (same Idempotency-Key) must land on the same client id. */
+function clientIdFor(context: CommandContext): string {
+  return context.idempotencyKey
+    ? deterministicUuid(context.principal.tenantId, 'register-client', context.idempotencyKey)
+    : randomUUID();
+}
+
+export function clientNotFound(clientId: string): DomainError {
+  return DomainError.notFound('client-not-found', 'There is no such client in your salon chain.', { clientId });
+}
