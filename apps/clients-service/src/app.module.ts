@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ClientsFeatureModule } from '@salon/clients/feature-profile';
 import { AuthModule, HealthModule, InfrastructureModule, tokenVerifierSettings } from '@salon/shared/nest';
 import { ClientsServiceConfig } from './config';
 
@@ -16,6 +17,10 @@ export class AppModule {
           eventStore: { url: config.EVENTSTORE_URL, path: config.EVENTSTORE_PATH },
           mongoUrl: config.MONGO_URL,
           kafkaBrokers: config.KAFKA_BROKERS,
+        }),
+        ClientsFeatureModule.forRoot({
+          defaultPhoneCountry: config.DEFAULT_PHONE_COUNTRY,
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
         }),
       ],
     };

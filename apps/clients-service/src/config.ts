@@ -1,5 +1,11 @@
+import { IsISO31661Alpha2 } from 'class-validator';
+import type { CountryCode } from '@salon/clients/domain';
 import { ServiceConfig } from '@salon/shared/nest';
 
 export class ClientsServiceConfig extends ServiceConfig {
   override PORT: number = 3001;
+
+  /** The chain's country (ISO 3166-1 alpha-2): phone numbers typed without a country code are read as its. */
+  @IsISO31661Alpha2({ message: 'must be a two-letter country code, e.g. PL' })
+  DEFAULT_PHONE_COUNTRY: CountryCode = 'PL';
 }

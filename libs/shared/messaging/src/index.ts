@@ -5,3 +5,4 @@ export * from './lib/projection';
 export * from './lib/projection-runner';
 export * from './lib/read-model-versions';
 export * from './lib/rebuild-projection';
+export * from './lib/topics-admin';

@@ -9,3 +9,4 @@ export * from './lib/infrastructure';
 export * from './lib/auth';
 export * from './lib/service-config';
 export * from './lib/workers';
+export * from './lib/http-preconditions';

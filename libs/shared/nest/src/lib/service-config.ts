@@ -31,6 +31,14 @@ export class ServiceConfig {
   @Matches(/^[^:\s]+:\d+$/, { each: true, message: 'must be a comma-separated list of host:port' })
   KAFKA_BROKERS!: string[];
 
+  /**
+   * Prepended to every topic and consumer group name: several environments (e.g. test runs) can
+   * share one cluster without reading each other's events. Empty in production.
+   */
+  @IsOptional()
+  @Matches(/^[a-z0-9._-]*$/, { message: 'may contain only a-z, 0-9, ".", "_" and "-"' })
+  KAFKA_TOPIC_PREFIX: string = '';
+
   /** EventStoreDB connection string (esdb://...). Unset: the embedded store at EVENTSTORE_PATH. */
   @IsOptional()
   @Matches(/^(esdb|kurrentdb|kdb)(\+discover)?:\/\/.+/, { message: 'must be an esdb:// connection string' })

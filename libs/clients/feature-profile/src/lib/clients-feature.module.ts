@@ -1,0 +1,111 @@
+import { DynamicModule, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { Kafka } from 'kafkajs';
+import type { Connection } from 'mongoose';
+import { TOPICS } from '@salon/contracts';
+import { PersonalDataCipher } from '@salon/shared/crypto';
+import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
+import { EventRelay, MongoCheckpointStore, ProjectionRunner } from '@salon/shared/messaging';
+import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, projectionWorker, relayWorker } from '@salon/shared/nest';
+import { DeleteClientController } from './delete-client/delete-client.http.controller';
+import { DeleteClientHandler } from './delete-client/delete-client.command';
+import { EditClientProfileController } from './edit-client-profile/edit-client-profile.http.controller';
+import { EditClientProfileHandler } from './edit-client-profile/edit-client-profile.command';
+import { EraseClientController } from './erase-client/erase-client.http.controller';
+import { EraseClientHandler } from './erase-client/erase-client.command';
+import { GetClientProfileController } from './get-client-profile/get-client-profile.http.controller';
+import { ClientProfileQueries, createClientProfilesProjection } from './profile-view';
+import { CLIENT_STREAM_PREFIXES, toClientIntegrationMessages } from './publishing/client-integration-events';
+import { VisitsPolicy } from './publishing/visits-policy';
+import { RegisterClientController } from './register-client/register-client.http.controller';
+import { RegisterClientHandler } from './register-client/register-client.command';
+import { SearchClientsController } from './search-clients/search-clients.http.controller';
+import { SetClientDiscountsController } from './set-client-discounts/set-client-discounts.http.controller';
+import { SetClientDiscountsHandler } from './set-client-discounts/set-client-discounts.command';
+import { CLIENTS_SETTINGS, ClientCommands, ClientsSettings } from './write/client-commands.service';
+
+export interface ClientsFeatureSettings extends ClientsSettings {
+  /** KAFKA_TOPIC_PREFIX: namespaces topics and consumer groups of one environment. */
+  readonly topicPrefix: string;
+}
+
+const SETTINGS = Symbol('CLIENTS_FEATURE_SETTINGS');
+
+/**
+ * Starts the clients context's background work with the service: the relay that publishes its
+ * events, the profile-view projection, and the policy that notes visits.
+ */
+@Injectable()
+class ClientsWorkers implements OnModuleInit {
+  constructor(
+    private readonly host: WorkerHost,
+    @Inject(SETTINGS) private readonly settings: ClientsFeatureSettings,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
+    private readonly cipher: PersonalDataCipher,
+    private readonly commands: ClientCommands,
+    private readonly queries: ClientProfileQueries,
+  ) {}
+
+  onModuleInit(): void {
+    const prefix = this.settings.topicPrefix;
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const relay = new EventRelay({
+      name: `${prefix}clients-relay`,
+      store: this.store,
+      streamPrefixes: CLIENT_STREAM_PREFIXES,
+      toMessages: toClientIntegrationMessages(prefix + TOPICS.clientEvents.name),
+      producer,
+      checkpoints: new MongoCheckpointStore(this.mongo),
+    });
+    this.host.register(relayWorker(relay, producer));
+
+    const profiles = createClientProfilesProjection(this.cipher);
+    const projection = {
+      ...profiles,
+      name: prefix + profiles.name,
+      topics: profiles.topics.map((topic) => prefix + topic),
+    };
+    const runner = new ProjectionRunner(projection, this.kafka, this.mongo);
+    this.host.register({
+      ...projectionWorker(runner),
+      start: async () => {
+        await this.queries.ensureIndexes();
+        await runner.start();
+      },
+    });
+    this.host.register(new VisitsPolicy(this.kafka, this.commands, prefix));
+  }
+}
+
+@Module({})
+export class ClientsFeatureModule {
+  static forRoot(settings: ClientsFeatureSettings): DynamicModule {
+    return {
+      module: ClientsFeatureModule,
+      imports: [CqrsModule.forRoot(), WorkersModule],
+      controllers: [
+        RegisterClientController,
+        EditClientProfileController,
+        SetClientDiscountsController,
+        DeleteClientController,
+        EraseClientController,
+        GetClientProfileController,
+        SearchClientsController,
+      ],
+      providers: [
+        { provide: SETTINGS, useValue: settings },
+        { provide: CLIENTS_SETTINGS, useValue: settings },
+        ClientCommands,
+        RegisterClientHandler,
+        EditClientProfileHandler,
+        SetClientDiscountsHandler,
+        DeleteClientHandler,
+        EraseClientHandler,
+        { provide: ClientProfileQueries, inject: [MONGO_CONNECTION], useFactory: (mongo: Connection) => new ClientProfileQueries(mongo) },
+        ClientsWorkers,
+      ],
+    };
+  }
+}

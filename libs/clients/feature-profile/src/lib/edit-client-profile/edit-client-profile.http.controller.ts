@@ -1,0 +1,35 @@
+import { Body, Controller, Headers, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles, etagOf, requiredRevision } from '@salon/shared/nest';
+import { ClientProfileRequest } from '../http/client-profile.request.dto';
+import { CurrentCommandContext } from '../http/command-context.decorator';
+import { WriteResponse } from '../http/write.response.dto';
+import { CommandContext } from '../write/command-context';
+import { EditClientProfileCommand } from './edit-client-profile.command';
+
+@ApiTags('clients')
+@ApiBearerAuth()
+@Controller('clients')
+export class EditClientProfileController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Put(':clientId')
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({ summary: 'Save the profile form (one explicit save replaces the whole editable profile).' })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the profile you edited. 409 if it changed since; 428 if absent.' })
+  @ApiOkResponse({ type: WriteResponse })
+  @ApiConflictResponse({ description: 'stale-revision, or phone-taken.' })
+  async save(
+    @CurrentCommandContext() context: CommandContext,
+    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() request: ClientProfileRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<WriteResponse> {
+    const result = await this.commandBus.execute(new EditClientProfileCommand(context, clientId, request, requiredRevision(ifMatch)));
+    response.setHeader('ETag', etagOf(result.revision));
+    return WriteResponse.of(result);
+  }
+}

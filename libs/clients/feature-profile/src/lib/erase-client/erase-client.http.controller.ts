@@ -1,0 +1,29 @@
+import { Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@salon/shared/nest';
+import { CurrentCommandContext } from '../http/command-context.decorator';
+import { CommandContext } from '../write/command-context';
+import { EraseClientCommand } from './erase-client.command';
+
+@ApiTags('clients')
+@ApiBearerAuth()
+@Controller('clients')
+export class EraseClientController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post(':clientId/erasure')
+  @HttpCode(200)
+  @Roles('owner', 'manager')
+  @ApiOperation({
+    summary:
+      'GDPR erasure: removes every piece of personal data everywhere; visits and amounts stay for statistics under "Archived client N". Safe to repeat.',
+  })
+  @ApiOkResponse({ schema: { example: { clientId: 'uuid', archivedNumber: 3 } } })
+  erase(
+    @CurrentCommandContext() context: CommandContext,
+    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+  ): Promise<{ clientId: string; archivedNumber: number }> {
+    return this.commandBus.execute(new EraseClientCommand(context, clientId));
+  }
+}

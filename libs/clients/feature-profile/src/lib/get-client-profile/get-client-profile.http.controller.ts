@@ -1,0 +1,33 @@
+import { Controller, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Principal } from '@salon/shared/auth';
+import { CurrentPrincipal, Roles, etagOf } from '@salon/shared/nest';
+import { ClientProfileQueries, ClientProfileView } from '../profile-view';
+import { clientNotFound } from '../write/client-commands.service';
+
+@ApiTags('clients')
+@ApiBearerAuth()
+@Controller('clients')
+export class GetClientProfileController {
+  constructor(private readonly queries: ClientProfileQueries) {}
+
+  @Get(':clientId')
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({
+    summary:
+      'The client card: profile, contacts, discounts, consent summary and visit statistics. Eventually consistent: a change shows once the projection applied it (compare the ETag).',
+  })
+  @ApiOkResponse({ description: 'ETag header: the revision the view reflects, for If-Match on the next save.' })
+  @ApiNotFoundResponse({ description: 'No such client in your chain (or deleted).' })
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClientProfileView> {
+    const view = await this.queries.getProfile(principal.tenantId, clientId);
+    if (!view) throw clientNotFound(clientId);
+    response.setHeader('ETag', etagOf(view.revision));
+    return view;
+  }
+}

@@ -1,0 +1,33 @@
+import { Body, Controller, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles, etagOf } from '@salon/shared/nest';
+import { CurrentCommandContext } from '../http/command-context.decorator';
+import { WriteResponse } from '../http/write.response.dto';
+import { CommandContext } from '../write/command-context';
+import { RegisterClientCommand } from './register-client.command';
+import { RegisterClientRequest } from './register-client.request.dto';
+
+@ApiTags('clients')
+@ApiBearerAuth()
+@Controller('clients')
+export class RegisterClientController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post()
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({ summary: 'Register a client. The phone is mandatory; the same phone cannot belong to two clients unless allowSharedPhone.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key registers nothing twice.' })
+  @ApiCreatedResponse({ type: WriteResponse, description: 'ETag header: the revision for the next If-Match.' })
+  @ApiConflictResponse({ description: 'phone-taken: the phone belongs to existingClientId.' })
+  async register(
+    @CurrentCommandContext() context: CommandContext,
+    @Body() request: RegisterClientRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<WriteResponse> {
+    const result = await this.commandBus.execute(new RegisterClientCommand(context, request));
+    response.status(201).setHeader('ETag', etagOf(result.revision)).setHeader('Location', `/clients/${result.clientId}`);
+    return WriteResponse.of(result);
+  }
+}

@@ -1,0 +1,30 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsOptional, ValidateNested } from 'class-validator';
+import { ClientProfileRequest } from '../http/client-profile.request.dto';
+
+/** The consent boxes of the registration form; the consent context applies them (one request for the desk). */
+export class InitialConsentRequest {
+  @ApiPropertyOptional({ default: true, description: 'Agrees to receive automatic notifications (ON by default).' })
+  @IsOptional()
+  @IsBoolean()
+  notifications?: boolean;
+
+  @ApiPropertyOptional({ description: 'Visit reminders by SMS (impossible for a landline).' })
+  @IsOptional()
+  @IsBoolean()
+  remindersBySms?: boolean;
+
+  @ApiPropertyOptional({ description: 'Visit reminders by e-mail.' })
+  @IsOptional()
+  @IsBoolean()
+  remindersByEmail?: boolean;
+}
+
+export class RegisterClientRequest extends ClientProfileRequest {
+  @ApiPropertyOptional({ type: InitialConsentRequest })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => InitialConsentRequest)
+  consent?: InitialConsentRequest;
+}

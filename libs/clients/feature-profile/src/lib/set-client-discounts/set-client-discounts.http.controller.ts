@@ -1,0 +1,36 @@
+import { Body, Controller, Headers, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles, etagOf, optionalRevision } from '@salon/shared/nest';
+import { CurrentCommandContext } from '../http/command-context.decorator';
+import { WriteResponse } from '../http/write.response.dto';
+import { CommandContext } from '../write/command-context';
+import { SetClientDiscountsCommand } from './set-client-discounts.command';
+import { SetClientDiscountsRequest } from './set-client-discounts.request.dto';
+
+@ApiTags('clients')
+@ApiBearerAuth()
+@Controller('clients')
+export class SetClientDiscountsController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Put(':clientId/discounts')
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({ summary: "Set the client's discounts on products and on services." })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'When given, 409 if the client changed since.' })
+  @ApiOkResponse({ type: WriteResponse })
+  async setDiscounts(
+    @CurrentCommandContext() context: CommandContext,
+    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() request: SetClientDiscountsRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<WriteResponse> {
+    const result = await this.commandBus.execute(
+      new SetClientDiscountsCommand(context, clientId, request, optionalRevision(ifMatch)),
+    );
+    response.setHeader('ETag', etagOf(result.revision));
+    return WriteResponse.of(result);
+  }
+}

@@ -1,0 +1,54 @@
+import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
+
+/** A stream revision as an HTTP entity tag. */
+export function etagOf(revision: bigint | string | undefined): string {
+  return `"${revision ?? -1}"`;
+}
+
+/**
+ * The revision an `If-Match` header names (`"3"` or `W/"3"`). Required on an explicit save, so
+ * that nobody overwrites changes they never saw: missing → 428, malformed → 400.
+ */
+export function requiredRevision(ifMatch: string | undefined): bigint {
+  if (ifMatch === undefined || ifMatch.trim() === '') {
+    throw new HttpException(
+      {
+        statusCode: HttpStatus.PRECONDITION_REQUIRED,
+        error: 'if-match-required',
+        message: 'Send the ETag you loaded as If-Match, so a save cannot overwrite changes you have not seen.',
+      },
+      HttpStatus.PRECONDITION_REQUIRED,
+    );
+  }
+  return optionalRevision(ifMatch)!;
+}
+
+export function optionalRevision(ifMatch: string | undefined): bigint | undefined {
+  if (ifMatch === undefined || ifMatch.trim() === '') return undefined;
+  const match = /^(?:W\/)?"?(\d{1,18})"?$/.exec(ifMatch.trim());
+  if (!match) {
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'If-Match: must be an ETag returned by this API, e.g. "3"',
+      errors: [{ field: 'If-Match', reason: 'must be an ETag returned by this API, e.g. "3"' }],
+    });
+  }
+  return BigInt(match[1]);
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** The `Idempotency-Key` header: 8–128 safe characters, or absent. */
+export function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined || header === '') return undefined;
+  if (!IDEMPOTENCY_KEY.test(header)) {
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Idempotency-Key: must be 8–128 characters of letters, digits, ".", "_", ":" or "-"',
+      errors: [{ field: 'Idempotency-Key', reason: 'must be 8–128 characters of letters, digits, ".", "_", ":" or "-"' }],
+    });
+  }
+  return header;
+}
