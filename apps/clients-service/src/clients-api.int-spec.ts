@@ -97,11 +97,8 @@ describe('clients API', () => {
       expect(view.body).toMatchObject({
         clientId,
         displayName: expect.stringContaining('Łucja'),
-        phone: '+48601234567',
-        phoneLineType: 'mobile',
-        smsCapable: true,
-        firstName: 'Łucja',
-        lastName: 'Żądło',
+        names: { firstName: 'Łucja', lastName: 'Żądło', patronymic: null },
+        contacts: expect.objectContaining({ phone: '+48601234567', phoneLineType: 'mobile', smsCapable: true }),
         discounts: { products: 0, services: 0 },
         visitStatistics: expect.objectContaining({ visitCount: 0, firstVisitAt: null, lastVisitAt: null }),
       });
@@ -111,7 +108,7 @@ describe('clients API', () => {
       const { body } = await register({ phone: '+48 602 000 002' });
       const view = await profileAt(body.clientId, 0);
       expect(view.body.displayName).toBe('Client');
-      expect(view.body.firstName).toBeUndefined();
+      expect(view.body.names).toEqual({ firstName: null, lastName: null, patronymic: null });
     });
   });
 
@@ -163,7 +160,7 @@ describe('clients API', () => {
       expect(stale.body.error).toBe('stale-revision');
 
       const view = await profileAt(body.clientId, 1);
-      expect(view.body).toMatchObject({ firstName: 'Olga', lastName: 'Nowak', revision: '1' });
+      expect(view.body).toMatchObject({ names: { firstName: 'Olga', lastName: 'Nowak' }, revision: '1' });
     });
 
     it('asks for If-Match on a save (428)', async () => {
@@ -243,7 +240,7 @@ describe('clients API', () => {
       const byPhone = await http.get('/clients').query({ phone: '0048 22 123 45 67' }).set('Authorization', auth).expect(200);
       expect(byPhone.body.items.map((item: { clientId: string }) => item.clientId)).toEqual([body.clientId]);
       const landline = byPhone.body.items[0];
-      expect(landline).toMatchObject({ phoneLineType: 'fixed-line', smsCapable: false });
+      expect(landline.contacts).toMatchObject({ phoneLineType: 'fixed-line', smsCapable: false });
     });
 
     it("shows nothing of a chain to another chain's token", async () => {
@@ -274,9 +271,8 @@ describe('clients API', () => {
 
       const view = await profileAt(body.clientId, 1);
       expect(view.body).toMatchObject({ status: 'erased', displayName: 'Archived client 1', archivedNumber: 1 });
-      expect(view.body.email).toBeUndefined();
-      expect(view.body.firstName).toBeUndefined();
-      expect(view.body.phone).toBeUndefined();
+      expect(view.body.names).toEqual({ firstName: null, lastName: null, patronymic: null });
+      expect(view.body.contacts).toMatchObject({ phone: null, email: null });
       // The phone is free again for someone else.
       expect((await register({ phone: '+48 611 000 015' })).status).toBe(201);
     });
