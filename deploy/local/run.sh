@@ -15,6 +15,8 @@ cd "$REPO_ROOT"
 set -a && source "$REPO_ROOT/deploy/local/local.env" && set +a
 # kafkajs 2.2 trips Node 24's negative-timeout warning on every request (harmless, noisy), and
 # node:sqlite still prints an experimental warning: both would bury real output.
+# kafkajs 2 warns on every producer that its default partitioner changed in 2.0 (we rely on the new one).
+export KAFKAJS_NO_PARTITIONER_WARNING=1
 export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning --disable-warning=ExperimentalWarning"
 
 # name:port-variable pairs of the services npm start runs.

@@ -3,9 +3,12 @@ import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
+import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
+import { ALL_TOPICS } from '@salon/contracts';
+import { ensureTopics } from '@salon/shared/messaging';
 import { configureHttpApp, loadConfig } from '@salon/shared/nest';
-import { serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import { kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { AppModule } from './app.module';
 import { ClientsServiceConfig } from './config';
 
@@ -20,13 +23,20 @@ async function startApp(env: Record<string, string>): Promise<INestApplication> 
 
 describe('clients-service', () => {
   const database = uniqueName('clients-app');
+  const prefix = `${uniqueName('t')}.`;
+  const kafka = new Kafka({ clientId: 'clients-app-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
   let app: INestApplication;
 
   beforeAll(async () => {
-    app = await startApp(serviceEnvironment(database));
+    await ensureTopics(kafka, ALL_TOPICS, { prefix });
+    app = await startApp(serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix }));
   });
   afterAll(async () => {
     await app.close();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: ALL_TOPICS.map((topic) => prefix + topic.name) }).catch(() => undefined);
+    await admin.disconnect();
     const connection = await mongoose.createConnection(serviceEnvironment(database).MONGO_URL).asPromise();
     await connection.dropDatabase();
     await connection.close();
@@ -36,11 +46,18 @@ describe('clients-service', () => {
     await request(app.getHttpServer()).get('/health/live').expect(200, { status: 'ok' });
   });
 
-  it('is ready when the event store, MongoDB and Kafka answer', async () => {
+  it('is ready when the event store, MongoDB, Kafka and its background workers are fine', async () => {
     const response = await request(app.getHttpServer()).get('/health/ready').expect(200);
     expect(response.body).toEqual({
       status: 'ok',
-      checks: { eventStore: { ok: true }, mongo: { ok: true }, kafka: { ok: true } },
+      checks: {
+        eventStore: { ok: true },
+        mongo: { ok: true },
+        kafka: { ok: true },
+        [`worker:${prefix}clients-relay`]: { ok: true },
+        [`worker:projection.${prefix}client-profiles`]: { ok: true },
+        [`worker:${prefix}clients.visits-policy`]: { ok: true },
+      },
     });
   });
 
@@ -58,7 +75,12 @@ describe('clients-service', () => {
 
 describe('clients-service when a server is down', () => {
   it('answers 503 on /health/ready naming the server that does not answer', async () => {
-    const app = await startApp(serviceEnvironment(uniqueName('clients-down'), { MONGO_URL: 'mongodb://127.0.0.1:1/none?directConnection=true' }));
+    const app = await startApp(
+      serviceEnvironment(uniqueName('clients-down'), {
+        MONGO_URL: 'mongodb://127.0.0.1:1/none?directConnection=true',
+        KAFKA_TOPIC_PREFIX: `${uniqueName('down')}.`,
+      }),
+    );
     try {
       const response = await request(app.getHttpServer()).get('/health/ready').expect(503);
       expect(response.body.status).toBe('unavailable');

@@ -227,6 +227,15 @@ describe('clients API', () => {
         return response.status === 409 ? response : undefined;
       }, 'the visit to be noted', { timeoutMs: 30_000 });
       expect(refused.body).toMatchObject({ error: 'client-has-visits', visitCount: 1 });
+
+      // The noted visit advanced the client's revision; the view's ETag follows, so a save from it works.
+      const view = await profileAt(body.clientId, 1);
+      const saved = await http
+        .put(`/clients/${body.clientId}`)
+        .set('Authorization', await as())
+        .set('If-Match', view.headers.etag)
+        .send({ phone: '+48 609 000 013', firstName: 'Regular' });
+      expect(saved.status).toBe(200);
     });
   });
 

@@ -50,6 +50,11 @@ export interface ClientEventsV1 {
   /** Inside `pii`: photoRef (the object key in the media store). */
   ClientPhotoSet: { readonly clientId: string; readonly setAt: string; readonly pii?: PiiEnvelopeV1 };
   ClientPhotoRemoved: { readonly clientId: string; readonly removedAt: string };
+  /**
+   * The clients context has learnt of a visit (any status) and will refuse hard deletion. Mostly
+   * of use to read models that track the client stream's revision (the profile ETag).
+   */
+  ClientVisitNoted: { readonly clientId: string; readonly visitId: string; readonly notedAt: string };
   /** Hard deletion of a client without visits. Consumers delete everything they hold about it. */
   ClientDeleted: { readonly clientId: string; readonly deletedAt: string };
   /**
@@ -66,6 +71,7 @@ export const CLIENT_EVENT_TYPES_V1: readonly ClientEventTypeV1[] = [
   'ClientDiscountsSet',
   'ClientPhotoSet',
   'ClientPhotoRemoved',
+  'ClientVisitNoted',
   'ClientDeleted',
   'ClientErased',
 ];

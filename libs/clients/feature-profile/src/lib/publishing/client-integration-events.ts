@@ -19,6 +19,7 @@ const PUBLIC_FIELDS: Record<ClientEventTypeV1, readonly string[]> = {
   ClientDiscountsSet: ['clientId', 'productDiscountPercent', 'serviceDiscountPercent', 'setAt'],
   ClientPhotoSet: ['clientId', 'setAt', 'pii'],
   ClientPhotoRemoved: ['clientId', 'removedAt'],
+  ClientVisitNoted: ['clientId', 'visitId', 'notedAt'],
   ClientDeleted: ['clientId', 'deletedAt'],
   ClientErased: ['clientId', 'archivedNumber', 'erasedAt'],
 };

@@ -1,0 +1,132 @@
+import type { IndexDescription } from 'mongodb';
+import type { Connection } from 'mongoose';
+import type { Gender, PhoneLineType } from '@salon/clients/domain';
+import type { ReadModelDocument } from '@salon/shared/messaging';
+
+/** The logical read-model collection; the physical one is versioned (`client_profiles_v1`, ...). */
+export const CLIENT_PROFILES_COLLECTION = 'client_profiles';
+
+/** 'deleted' is a tombstone the API never shows; 'erased' is shown as "Archived client N". */
+export type ClientProfileStatus = 'active' | 'deleted' | 'erased';
+
+/** What the consent context will write here (null until it does). */
+export interface ConsentSummary {
+  readonly notifications: boolean;
+  readonly remindersBySms: boolean;
+  readonly remindersByEmail: boolean;
+  /** Any marketing channel (newsletter or marketing SMS) allowed: what the client list filters on. */
+  readonly marketing: boolean;
+}
+
+/** A short account of one visit, written by the visits issue. */
+export interface VisitSummary {
+  readonly visitId: string;
+  readonly number: string | null;
+  readonly at: Date | string;
+  readonly status: string;
+  readonly services: readonly string[];
+  readonly specialists: readonly string[];
+  /** A decimal string, so money never passes through floating point. */
+  readonly amount: string | null;
+  readonly currency: string | null;
+}
+
+export interface VisitStatistics {
+  readonly firstVisitAt: Date | null;
+  readonly lastVisitAt: Date | null;
+  readonly visitCount: number;
+  readonly firstVisit: VisitSummary | null;
+  readonly lastVisit: VisitSummary | null;
+}
+
+export const EMPTY_VISIT_STATISTICS: VisitStatistics = {
+  firstVisitAt: null,
+  lastVisitAt: null,
+  visitCount: 0,
+  firstVisit: null,
+  lastVisit: null,
+};
+
+/** Normalised keys the search matches on; never shown. Removed with the personal data. */
+export interface ClientSearchKeys {
+  /** searchableText of the names in several orders, so "Kowalska Anna" and "Anna Kowalska" both match. */
+  readonly name: readonly string[];
+  /** phoneSearchKeys of both phones. */
+  readonly phones: readonly string[];
+  /** Lower-cased. */
+  readonly email?: string;
+}
+
+/** One client per document, `_id` = client id. Absent fields are empty (never stored as null). */
+export interface ClientProfileDocument extends ReadModelDocument {
+  _id: string;
+  tenantId: string;
+  /** The client stream revision last applied (the revision guard). */
+  revision: number;
+  status: ClientProfileStatus;
+  displayName?: string;
+  /** searchableText of the display name: the name sort, which collation-less servers need. */
+  sortName?: string;
+  firstName?: string;
+  lastName?: string;
+  patronymic?: string;
+  phone?: string;
+  phoneLineType?: PhoneLineType;
+  smsCapable?: boolean;
+  secondPhone?: string;
+  secondPhoneLineType?: PhoneLineType;
+  email?: string;
+  birthDate?: string;
+  gender?: Gender;
+  comment?: string;
+  discounts?: { products: number; services: number };
+  photoRef?: string;
+  consent?: ConsentSummary | null;
+  visitStatistics?: VisitStatistics;
+  registeredAt?: Date;
+  updatedAt?: Date;
+  deletedAt?: Date;
+  erasedAt?: Date;
+  archivedNumber?: number;
+  search?: ClientSearchKeys;
+}
+
+/** Fields that say something about the person: removed on deletion and on erasure. */
+export const PERSONAL_DOCUMENT_FIELDS = [
+  'firstName',
+  'lastName',
+  'patronymic',
+  'phone',
+  'secondPhone',
+  'email',
+  'birthDate',
+  'gender',
+  'comment',
+  'photoRef',
+] as const satisfies readonly (keyof ClientProfileDocument)[];
+
+/** Facts about the phones: not personal by themselves, but meaningless once the phones are gone. */
+export const PHONE_FACT_FIELDS = ['phoneLineType', 'smsCapable', 'secondPhoneLineType'] as const satisfies readonly (keyof ClientProfileDocument)[];
+
+/**
+ * The indexes the queries of ClientProfileQueries use. Every query starts with the tenant.
+ * `_id` closes the sort indexes because it is the keyset tie-breaker, so a page is read from the
+ * index in order without an in-memory sort.
+ */
+export const CLIENT_PROFILE_INDEXES: readonly IndexDescription[] = [
+  { name: 'tenant_sortName_id', key: { tenantId: 1, sortName: 1, _id: 1 } },
+  { name: 'tenant_lastVisit_id', key: { tenantId: 1, 'visitStatistics.lastVisitAt': -1, _id: 1 } },
+  { name: 'tenant_phones', key: { tenantId: 1, 'search.phones': 1 } },
+  { name: 'tenant_email', key: { tenantId: 1, 'search.email': 1 } },
+  // A name fragment is an unanchored regex, which no index bounds; scanning this index's keys for
+  // one tenant is still far cheaper than reading whole documents.
+  { name: 'tenant_names', key: { tenantId: 1, 'search.name': 1 } },
+];
+
+/**
+ * Creates the indexes on a physical collection: the active one, or a rebuild's target before it
+ * is switched in. Idempotent.
+ */
+export async function ensureClientProfileIndexes(mongo: Connection, physicalCollection: string): Promise<void> {
+  await mongo.collection<ClientProfileDocument>(physicalCollection).createIndexes([...CLIENT_PROFILE_INDEXES]);
+}

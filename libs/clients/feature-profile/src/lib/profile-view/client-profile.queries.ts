@@ -1,0 +1,220 @@
+import type { Collection, Document, Filter, Sort } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { CountryCode, normalisePhone, searchableText } from '@salon/clients/domain';
+import { DomainError } from '@salon/shared/ddd';
+import { ReadModelVersions } from '@salon/shared/messaging';
+import { CLIENT_PROFILES_COLLECTION, ClientProfileDocument, ClientProfileStatus, ensureClientProfileIndexes } from './client-profile.document';
+import { ClientProfilePage, ClientProfileView, toClientProfileView } from './client-profile.view';
+import { ClientSort, SearchPosition, decodeCursor, encodeCursor } from './search-cursor';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** Every criterion is optional; they combine with AND. */
+export interface ClientSearchCriteria {
+  /** Any part of a name, in any case, with or without accents. */
+  readonly text?: string;
+  /** A phone number or part of one, in any format typed. */
+  readonly phone?: string;
+  /** The chain's country: reads national prefixes in `phone` ("8 912 ..." in RU, "0048 ..." in PL). */
+  readonly defaultCountry?: CountryCode;
+  /** The whole address, in any case. */
+  readonly email?: string;
+  readonly hasEmail?: boolean;
+  readonly marketingConsent?: boolean;
+  /** Registered at or after. */
+  readonly createdFrom?: Date;
+  /** Registered before. */
+  readonly createdTo?: Date;
+  /** Also list erased clients ("Archived client N"). */
+  readonly includeArchived?: boolean;
+  /** 'name' (default) or 'lastVisit' (most recent first, never-visited last). */
+  readonly sort?: ClientSort;
+  /** 1 to 100; 20 by default. */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page, searched with the same criteria. */
+  readonly cursor?: string;
+}
+
+const VISIBLE_STATUSES: readonly ClientProfileStatus[] = ['active', 'erased'];
+
+const SORT_ORDERS: Record<ClientSort, Sort> = {
+  name: { sortName: 1, _id: 1 },
+  // Descending puts null (never visited) last: null sorts below every date in BSON order.
+  lastVisit: { 'visitStatistics.lastVisitAt': -1, _id: 1 },
+};
+
+/**
+ * Reads of the client profile view, always from the collection version readers are switched to
+ * (a rebuild fills a new version, then switches). Tenant-scoped: another chain's client is
+ * simply not there.
+ */
+export class ClientProfileQueries {
+  private readonly versions: ReadModelVersions;
+
+  constructor(private readonly mongo: Connection) {
+    this.versions = new ReadModelVersions(mongo);
+  }
+
+  /** The client card; undefined for an unknown, deleted or other chain's client. Erased: the archived card. */
+  async getProfile(tenantId: string, clientId: string): Promise<ClientProfileView | undefined> {
+    // By `_id` alone, tenant checked afterwards: the fastest lookup in MongoDB, and the only one
+    // the local server does without scanning the collection.
+    const document = await (await this.collection()).findOne({ _id: clientId });
+    if (!document || document.tenantId !== tenantId || !VISIBLE_STATUSES.includes(document.status)) return undefined;
+    return toClientProfileView(document);
+  }
+
+  /** One page of clients matching every criterion, in a stable order (keyset pagination). */
+  async search(tenantId: string, criteria: ClientSearchCriteria = {}): Promise<ClientProfilePage> {
+    const sort = criteria.sort ?? 'name';
+    if (!Object.hasOwn(SORT_ORDERS, sort)) throw DomainError.invalid('invalid-sort', `Clients are sorted by name or lastVisit, not "${sort}"`, { field: 'sort' });
+    const limit = pageSizeOf(criteria.limit);
+    const after = criteria.cursor ? decodeCursor(criteria.cursor, sort) : undefined;
+    const clauses = [...criteriaClauses(tenantId, criteria), ...(after ? [afterClause(after)] : [])];
+
+    const documents = await (await this.collection())
+      .find({ $and: clauses } as Filter<ClientProfileDocument>, { projection: { search: 0 } })
+      .sort(SORT_ORDERS[sort])
+      // One more than asked, to know whether another page follows without counting.
+      .limit(limit + 1)
+      .toArray();
+
+    const page = documents.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toClientProfileView),
+      ...(documents.length > limit ? { nextCursor: encodeCursor(positionOf(last, sort)) } : {}),
+    };
+  }
+
+  /** The indexes the queries use, on the active version (a rebuild indexes its target itself). */
+  async ensureIndexes(): Promise<void> {
+    await ensureClientProfileIndexes(this.mongo, await this.versions.activeCollection(CLIENT_PROFILES_COLLECTION));
+  }
+
+  private async collection(): Promise<Collection<ClientProfileDocument>> {
+    return this.mongo.collection<ClientProfileDocument>(await this.versions.activeCollection(CLIENT_PROFILES_COLLECTION));
+  }
+}
+
+function pageSizeOf(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw DomainError.invalid('invalid-limit', `A page holds 1 to ${MAX_PAGE_SIZE} clients`, { field: 'limit' });
+  }
+  return limit;
+}
+
+function criteriaClauses(tenantId: string, criteria: ClientSearchCriteria): Document[] {
+  const clauses: (Document | undefined)[] = [
+    { tenantId },
+    { status: criteria.includeArchived ? { $in: ['active', 'erased'] } : 'active' },
+    nameClause(criteria.text),
+    phoneClause(criteria.phone, criteria.defaultCountry),
+    emailClause(criteria.email),
+    criteria.hasEmail === undefined ? undefined : { 'search.email': { $exists: criteria.hasEmail } },
+    marketingConsentClause(criteria.marketingConsent),
+    registeredClause(criteria.createdFrom, criteria.createdTo),
+  ];
+  return clauses.filter((clause): clause is Document => clause !== undefined);
+}
+
+/** A fragment anywhere in a name key, compared in the same normalised form the keys are stored in. */
+function nameClause(text: string | undefined): Document | undefined {
+  const fragment = text === undefined ? '' : searchableText(text);
+  if (fragment === '') return undefined;
+  return { 'search.name': { $regex: escapeRegex(fragment) } };
+}
+
+function phoneClause(phone: string | undefined, defaultCountry: CountryCode | undefined): Document | undefined {
+  if (phone === undefined || phone.trim() === '') return undefined;
+  const candidates = phoneDigitCandidates(phone, defaultCountry);
+  if (candidates.length === 0) throw DomainError.invalid('invalid-phone', 'A phone search needs at least one digit', { field: 'phone' });
+  // Substrings of the stored keys (E.164 digits, national number, national form): a partial
+  // number finds every client whose number contains it.
+  return { 'search.phones': { $in: candidates.map((digits) => new RegExp(digits)) } };
+}
+
+/**
+ * The digit strings a typed phone may be stored under: its digits as typed; the E.164 digits
+ * when it reads as a whole number of the chain's country ("8 (912) 345-67-89", "0048 601 234
+ * 567"); and for a partial number typed with the international prefix 00, the digits after it.
+ */
+function phoneDigitCandidates(phone: string, defaultCountry: CountryCode | undefined): string[] {
+  const digits = phone.replace(/\D/g, '');
+  if (digits === '') return [];
+  const candidates = [digits, digits.replace(/^00/, '')];
+  const e164 = defaultCountry ? e164Of(phone, defaultCountry) : undefined;
+  if (e164) candidates.push(e164.replace(/\D/g, ''));
+  return [...new Set(candidates.filter((candidate) => candidate !== ''))];
+}
+
+function e164Of(phone: string, defaultCountry: CountryCode): string | undefined {
+  try {
+    return normalisePhone(phone, defaultCountry).e164;
+  } catch (error) {
+    // Not a whole valid number (a fragment, most likely): the typed digits still search.
+    if (error instanceof DomainError) return undefined;
+    throw error;
+  }
+}
+
+function emailClause(email: string | undefined): Document | undefined {
+  const address = email?.trim().toLowerCase();
+  return address ? { 'search.email': address } : undefined;
+}
+
+/** Only a recorded marketing consent counts: "false" also finds clients the consent context has not reported. */
+function marketingConsentClause(marketingConsent: boolean | undefined): Document | undefined {
+  if (marketingConsent === undefined) return undefined;
+  return { 'consent.marketing': marketingConsent ? true : { $ne: true } };
+}
+
+function registeredClause(from: Date | undefined, to: Date | undefined): Document | undefined {
+  if (from === undefined && to === undefined) return undefined;
+  return {
+    registeredAt: {
+      ...(from === undefined ? {} : { $gte: validDate(from, 'createdFrom') }),
+      ...(to === undefined ? {} : { $lt: validDate(to, 'createdTo') }),
+    },
+  };
+}
+
+function validDate(value: Date, field: string): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw DomainError.invalid('invalid-date', `"${field}" is not a date and time`, { field });
+  }
+  return value;
+}
+
+/** Everything after the last item of the previous page, in the sort order, `_id` breaking ties. */
+function afterClause(position: SearchPosition): Document {
+  if (position.sort === 'name') {
+    return { $or: [{ sortName: { $gt: position.sortName } }, { sortName: position.sortName, _id: { $gt: position.id } }] };
+  }
+  const lastVisitAt = 'visitStatistics.lastVisitAt';
+  if (position.lastVisitAt === null) return { [lastVisitAt]: null, _id: { $gt: position.id } };
+  return {
+    $or: [
+      { [lastVisitAt]: { $lt: position.lastVisitAt } },
+      { [lastVisitAt]: position.lastVisitAt, _id: { $gt: position.id } },
+      // Never-visited clients come after every dated one; `$lt` does not match null.
+      { [lastVisitAt]: null },
+    ],
+  };
+}
+
+function positionOf(document: ClientProfileDocument, sort: ClientSort): SearchPosition {
+  if (sort === 'name') return { sort, sortName: document.sortName ?? '', id: document._id };
+  return { sort, lastVisitAt: asDate(document.visitStatistics?.lastVisitAt), id: document._id };
+}
+
+function asDate(value: Date | string | null | undefined): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(value);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,67 @@
+import { ClientProfileDocument, EMPTY_VISIT_STATISTICS } from './client-profile.document';
+import { toClientProfileView } from './client-profile.view';
+
+const document: ClientProfileDocument = {
+  _id: 'c-1',
+  tenantId: 'chain-1',
+  revision: 4,
+  status: 'active',
+  displayName: 'Anna Kowalska',
+  sortName: 'anna kowalska',
+  firstName: 'Anna',
+  lastName: 'Kowalska',
+  phone: '+48601234567',
+  phoneLineType: 'mobile',
+  smsCapable: true,
+  gender: 'female',
+  discounts: { products: 5, services: 10 },
+  consent: null,
+  visitStatistics: EMPTY_VISIT_STATISTICS,
+  registeredAt: new Date('2025-03-01T10:00:00.000Z'),
+  updatedAt: new Date('2025-03-02T10:00:00.000Z'),
+  search: { name: ['anna kowalska'], phones: ['48601234567'] },
+};
+
+describe('toClientProfileView', () => {
+  it('answers every field, empty ones as null, dates as ISO text and the revision as text', () => {
+    expect(toClientProfileView(document)).toEqual({
+      clientId: 'c-1',
+      revision: '4',
+      status: 'active',
+      displayName: 'Anna Kowalska',
+      names: { firstName: 'Anna', lastName: 'Kowalska', patronymic: null },
+      contacts: { phone: '+48601234567', phoneLineType: 'mobile', smsCapable: true, secondPhone: null, secondPhoneLineType: null, email: null },
+      birthDate: null,
+      gender: 'female',
+      comment: null,
+      discounts: { products: 5, services: 10 },
+      photoRef: null,
+      consent: null,
+      visitStatistics: { firstVisitAt: null, lastVisitAt: null, visitCount: 0, firstVisit: null, lastVisit: null },
+      registeredAt: '2025-03-01T10:00:00.000Z',
+      updatedAt: '2025-03-02T10:00:00.000Z',
+      archivedNumber: null,
+    });
+  });
+
+  it('shows neither the tenant nor the search keys', () => {
+    const view = toClientProfileView(document) as unknown as Record<string, unknown>;
+    for (const internal of ['tenantId', 'search', 'sortName', '_id']) expect(view).not.toHaveProperty(internal);
+  });
+
+  it('reads visit summaries written later by the visits context', () => {
+    const at = new Date('2025-05-01T09:00:00.000Z');
+    const summary = { visitId: 'v-1', number: '17', at, status: 'completed', services: ['Haircut'], specialists: ['Ola'], amount: '120.00', currency: 'PLN' };
+    const view = toClientProfileView({
+      ...document,
+      visitStatistics: { firstVisitAt: at, lastVisitAt: at, visitCount: 1, firstVisit: summary, lastVisit: summary },
+    });
+    expect(view.visitStatistics).toEqual({
+      firstVisitAt: at.toISOString(),
+      lastVisitAt: at.toISOString(),
+      visitCount: 1,
+      firstVisit: { ...summary, at: at.toISOString() },
+      lastVisit: { ...summary, at: at.toISOString() },
+    });
+  });
+});

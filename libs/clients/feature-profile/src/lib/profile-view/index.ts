@@ -1,0 +1,6 @@
+export * from './client-profile.document';
+export * from './client-profile.view';
+export * from './client-profiles.projection';
+export * from './client-profile.queries';
+export { CLIENT_SORTS } from './search-cursor';
+export type { ClientSort } from './search-cursor';
