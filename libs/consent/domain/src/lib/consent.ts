@@ -1,0 +1,692 @@
+import { Command, CommandMetadata, Decider, DomainError, Event, assertNever } from '@salon/shared/ddd';
+import {
+  ConsentPermission,
+  ConsentPermissions,
+  ConsentSource,
+  MARKETING_PERMISSIONS,
+  MarketingPermission,
+  NO_PERMISSIONS,
+  SMS_PERMISSIONS,
+  SmsPermission,
+  isMarketingPermission,
+  isSmsPermission,
+  parseConsentPermission,
+  parseConsentSource,
+} from './consent-permissions';
+
+// ---------------------------------------------------------------------------------------------
+// Streams
+
+const CONSENT_STREAM_PREFIX = 'consent-';
+
+/** One consent stream per client: it is the client's whole consent history, the ledger itself. */
+export function toConsentStreamName(clientId: string): string {
+  return `${CONSENT_STREAM_PREFIX}${clientId}`;
+}
+
+/** The client a consent stream belongs to. */
+export function clientIdOfConsentStream(streamName: string): string {
+  if (!streamName.startsWith(CONSENT_STREAM_PREFIX) || streamName.length === CONSENT_STREAM_PREFIX.length) {
+    throw new Error(`"${streamName}" is not a consent stream`);
+  }
+  return streamName.slice(CONSENT_STREAM_PREFIX.length);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+/**
+ * The consent boxes of the registration form, as the clients context passes them on in
+ * ClientRegistered (`initialConsent`). A box left out takes the default. Marketing is not on the
+ * form: it needs written consent, recorded with its evidence afterwards.
+ */
+export interface InitialConsentChoices {
+  readonly notifications?: boolean;
+  readonly remindersBySms?: boolean;
+  readonly remindersByEmail?: boolean;
+}
+
+/**
+ * Sent by the consumer of the clients' ClientRegistered: the front desk sends one request and
+ * the consent context applies the choices of the form. `hasEmail` says whether the profile has an
+ * e-mail (the e-mail itself stays in the clients context). `source` defaults to 'front-desk',
+ * where the registration form is filled in.
+ */
+export type ApplyRegistrationChoices = Command<
+  'ApplyRegistrationChoices',
+  {
+    readonly clientId: string;
+    readonly smsCapable: boolean;
+    readonly hasEmail: boolean;
+    readonly initialConsent?: InitialConsentChoices;
+    readonly source?: ConsentSource;
+  }
+>;
+
+/** Switches ON notifications or a reminder channel. Marketing goes through GrantMarketingConsent. */
+export type GrantConsent = Command<
+  'GrantConsent',
+  { readonly clientId: string; readonly permission: ConsentPermission; readonly source: ConsentSource }
+>;
+
+/** Switches any permission OFF. Always possible; a no-op when it is already OFF. */
+export type WithdrawConsent = Command<
+  'WithdrawConsent',
+  { readonly clientId: string; readonly permission: ConsentPermission; readonly source: ConsentSource }
+>;
+
+/**
+ * The record of the client's written consent to marketing: what was signed (a document reference,
+ * the version of the consent text, or both), when, collected by which staff member, at which salon.
+ * Only references and ids: the signed document itself lives elsewhere (see the event catalog).
+ */
+export interface MarketingConsentEvidence {
+  readonly documentRef?: string;
+  readonly consentTextVersion?: string;
+  /** ISO-8601 date-time with a zone; not in the future. Stored in UTC. */
+  readonly signedAt: string;
+  /** The staff member who collected the signature. */
+  readonly collectedBy: string;
+  /** The salon where it was signed. */
+  readonly salonId: string;
+}
+
+/** Switches ON newsletter or marketing SMS; refused without the evidence of written consent. */
+export type GrantMarketingConsent = Command<
+  'GrantMarketingConsent',
+  {
+    readonly clientId: string;
+    readonly permission: MarketingPermission;
+    readonly evidence: MarketingConsentEvidence;
+    readonly source: ConsentSource;
+  }
+>;
+
+/** Switches every marketing permission OFF in one call (the client list's action). */
+export type WithdrawAllMarketing = Command<
+  'WithdrawAllMarketing',
+  { readonly clientId: string; readonly source: ConsentSource }
+>;
+
+/**
+ * Sent by the consumer of the clients' ClientProfileEdited (and ClientRegistered when the record
+ * already exists): whether the client's phone can receive SMS. `source` defaults to 'front-desk'.
+ */
+export type NotePhoneLineChange = Command<
+  'NotePhoneLineChange',
+  { readonly clientId: string; readonly smsCapable: boolean; readonly source?: ConsentSource }
+>;
+
+export const CONSENT_CLOSE_REASONS = ['deleted', 'erased'] as const;
+export type ConsentCloseReason = (typeof CONSENT_CLOSE_REASONS)[number];
+
+/**
+ * Sent by the consumer of the clients' ClientDeleted / ClientErased. Every permission reads NO
+ * afterwards; a repeated close is a no-op. `source` defaults to 'front-desk'.
+ */
+export type CloseConsent = Command<
+  'CloseConsent',
+  { readonly clientId: string; readonly reason: ConsentCloseReason; readonly source?: ConsentSource }
+>;
+
+export type ConsentCommand =
+  | ApplyRegistrationChoices
+  | GrantConsent
+  | WithdrawConsent
+  | GrantMarketingConsent
+  | WithdrawAllMarketing
+  | NotePhoneLineChange
+  | CloseConsent;
+
+// ---------------------------------------------------------------------------------------------
+// Events (timestamps are ISO-8601 strings: events are JSON)
+
+/**
+ * Who, where and through what, in every event (when is the event's own `...At`). `actorId` and
+ * `salonId` come from the command metadata; null when the causing message did not carry them.
+ */
+export interface ConsentChangeOrigin {
+  readonly source: ConsentSource;
+  readonly actorId: string | null;
+  readonly salonId: string | null;
+}
+
+/** A registration choice the consent rules did not allow, and why. */
+export interface ChoiceNotApplied {
+  readonly permission: SmsPermission;
+  readonly reason: 'sms-to-landline';
+}
+
+/**
+ * The consent record opens with the registration: `choices` is what the form said, `permissions`
+ * every switch as it now stands (the defaults filled in).
+ */
+export type RegistrationConsentApplied = Event<
+  'RegistrationConsentApplied',
+  ConsentChangeOrigin & {
+    readonly clientId: string;
+    readonly smsCapable: boolean;
+    readonly hasEmail: boolean;
+    readonly choices: InitialConsentChoices;
+    readonly permissions: ConsentPermissions;
+    readonly notApplied: readonly ChoiceNotApplied[];
+    readonly appliedAt: string;
+  }
+>;
+export type ConsentGranted = Event<
+  'ConsentGranted',
+  ConsentChangeOrigin & { readonly clientId: string; readonly permission: ConsentPermission; readonly grantedAt: string }
+>;
+/** Also recorded when a permission already ON gets new evidence (a renewed signature). */
+export type MarketingConsentGranted = Event<
+  'MarketingConsentGranted',
+  ConsentChangeOrigin & {
+    readonly clientId: string;
+    readonly permission: MarketingPermission;
+    readonly evidence: MarketingConsentEvidence;
+    readonly grantedAt: string;
+  }
+>;
+export type ConsentWithdrawn = Event<
+  'ConsentWithdrawn',
+  ConsentChangeOrigin & { readonly clientId: string; readonly permission: ConsentPermission; readonly withdrawnAt: string }
+>;
+/** `permissions`: the marketing permissions that were ON and are now OFF. */
+export type AllMarketingConsentWithdrawn = Event<
+  'AllMarketingConsentWithdrawn',
+  ConsentChangeOrigin & {
+    readonly clientId: string;
+    readonly permissions: readonly MarketingPermission[];
+    readonly withdrawnAt: string;
+  }
+>;
+export type SmsCapabilityChanged = Event<
+  'SmsCapabilityChanged',
+  ConsentChangeOrigin & { readonly clientId: string; readonly smsCapable: boolean; readonly changedAt: string }
+>;
+/** Recorded right after SmsCapabilityChanged when the phone became a landline with SMS permissions ON. */
+export type SmsConsentSwitchedOff = Event<
+  'SmsConsentSwitchedOff',
+  ConsentChangeOrigin & {
+    readonly clientId: string;
+    readonly permissions: readonly SmsPermission[];
+    readonly reason: 'sms-to-landline';
+    readonly switchedOffAt: string;
+  }
+>;
+export type ConsentClosed = Event<
+  'ConsentClosed',
+  ConsentChangeOrigin & { readonly clientId: string; readonly reason: ConsentCloseReason; readonly closedAt: string }
+>;
+
+export type ConsentEvent =
+  | RegistrationConsentApplied
+  | ConsentGranted
+  | MarketingConsentGranted
+  | ConsentWithdrawn
+  | AllMarketingConsentWithdrawn
+  | SmsCapabilityChanged
+  | SmsConsentSwitchedOff
+  | ConsentClosed;
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+export type OpenConsent = {
+  readonly status: 'open';
+  readonly clientId: string;
+  readonly smsCapable: boolean;
+  readonly permissions: ConsentPermissions;
+  /** The written consent behind each marketing permission that is ON (absent while it is OFF). */
+  readonly marketingEvidence: { readonly [Permission in MarketingPermission]?: MarketingConsentEvidence };
+  /** How many events the stream holds (its revision + 1): the order of published states. */
+  readonly version: number;
+  /** When the last event was recorded. */
+  readonly updatedAt: string;
+};
+
+export type ClosedConsent = {
+  readonly status: 'closed';
+  readonly clientId: string;
+  readonly reason: ConsentCloseReason;
+  readonly version: number;
+  readonly updatedAt: string;
+};
+
+export type ConsentState = { readonly status: 'none' } | OpenConsent | ClosedConsent;
+
+// ---------------------------------------------------------------------------------------------
+// Decisions
+
+function applyRegistrationChoices(
+  { data, metadata }: ApplyRegistrationChoices,
+  state: ConsentState,
+): ConsentEvent[] {
+  requireClientId(data.clientId);
+  const smsCapable = requireBoolean(data.smsCapable, 'smsCapable');
+  const hasEmail = requireBoolean(data.hasEmail, 'hasEmail');
+  const choices = parseInitialConsent(data.initialConsent);
+  const origin = originOf(metadata, data.source === undefined ? 'front-desk' : parseConsentSource(data.source));
+  // The registration is consumed from Kafka, at least once: a redelivery finds the record open.
+  if (state.status === 'open') return [];
+  if (state.status === 'closed') throw clientClosed(state);
+
+  const notApplied: ChoiceNotApplied[] = [];
+  let remindersBySms = choices.remindersBySms ?? smsCapable;
+  if (remindersBySms && !smsCapable) {
+    // The clients context refuses this form already; should one slip through, the record still
+    // opens (a refusal here would leave the client with no record at all) and says what was not taken.
+    remindersBySms = false;
+    notApplied.push({ permission: 'remindersBySms', reason: 'sms-to-landline' });
+  }
+  const permissions: ConsentPermissions = {
+    notifications: choices.notifications ?? true,
+    remindersBySms,
+    // An explicit box wins: a client without e-mail yet may ask for e-mail reminders.
+    remindersByEmail: choices.remindersByEmail ?? hasEmail,
+    // Written consent is needed, and the form cannot carry its evidence.
+    newsletter: false,
+    marketingSms: false,
+  };
+  return [
+    {
+      type: 'RegistrationConsentApplied',
+      data: {
+        clientId: data.clientId,
+        smsCapable,
+        hasEmail,
+        choices,
+        permissions,
+        notApplied,
+        ...origin,
+        appliedAt: metadata.now.toISOString(),
+      },
+    },
+  ];
+}
+
+function grant({ data, metadata }: GrantConsent, state: ConsentState): ConsentEvent[] {
+  requireClientId(data.clientId);
+  const permission = parseConsentPermission(data.permission);
+  const origin = originOf(metadata, parseConsentSource(data.source), { actorRequired: true });
+  if (isMarketingPermission(permission)) {
+    throw DomainError.invalid(
+      'written-consent-required',
+      `"${permission}" may be switched on only with the client's written consent: grant it with the evidence of that consent`,
+      { field: 'evidence', permission },
+    );
+  }
+  const consent = requireOpen(state, data.clientId);
+  refuseSmsToLandline(consent, permission);
+  if (consent.permissions[permission]) return [];
+  return [
+    {
+      type: 'ConsentGranted',
+      data: { clientId: consent.clientId, permission, ...origin, grantedAt: metadata.now.toISOString() },
+    },
+  ];
+}
+
+function grantMarketing({ data, metadata }: GrantMarketingConsent, state: ConsentState): ConsentEvent[] {
+  requireClientId(data.clientId);
+  const permission = parseConsentPermission(data.permission);
+  if (!isMarketingPermission(permission)) {
+    throw DomainError.invalid(
+      'not-a-marketing-permission',
+      `"${permission}" is not a marketing permission: expected one of ${MARKETING_PERMISSIONS.join(', ')}`,
+      { field: 'permission' },
+    );
+  }
+  const origin = originOf(metadata, parseConsentSource(data.source), { actorRequired: true });
+  const evidence = parseEvidence(data.evidence, metadata.now);
+  const consent = requireOpen(state, data.clientId);
+  refuseSmsToLandline(consent, permission);
+  const recorded = consent.marketingEvidence[permission];
+  if (consent.permissions[permission] && recorded !== undefined && sameEvidence(recorded, evidence)) return [];
+  return [
+    {
+      type: 'MarketingConsentGranted',
+      data: { clientId: consent.clientId, permission, evidence, ...origin, grantedAt: metadata.now.toISOString() },
+    },
+  ];
+}
+
+function withdraw({ data, metadata }: WithdrawConsent, state: ConsentState): ConsentEvent[] {
+  requireClientId(data.clientId);
+  const permission = parseConsentPermission(data.permission);
+  const origin = originOf(metadata, parseConsentSource(data.source), { actorRequired: true });
+  const consent = requireOpen(state, data.clientId);
+  if (!consent.permissions[permission]) return [];
+  return [
+    {
+      type: 'ConsentWithdrawn',
+      data: { clientId: consent.clientId, permission, ...origin, withdrawnAt: metadata.now.toISOString() },
+    },
+  ];
+}
+
+function withdrawAllMarketing({ data, metadata }: WithdrawAllMarketing, state: ConsentState): ConsentEvent[] {
+  requireClientId(data.clientId);
+  const origin = originOf(metadata, parseConsentSource(data.source), { actorRequired: true });
+  const consent = requireOpen(state, data.clientId);
+  const permissions = MARKETING_PERMISSIONS.filter((permission) => consent.permissions[permission]);
+  if (permissions.length === 0) return [];
+  return [
+    {
+      type: 'AllMarketingConsentWithdrawn',
+      data: { clientId: consent.clientId, permissions, ...origin, withdrawnAt: metadata.now.toISOString() },
+    },
+  ];
+}
+
+function notePhoneLineChange({ data, metadata }: NotePhoneLineChange, state: ConsentState): ConsentEvent[] {
+  requireClientId(data.clientId);
+  const smsCapable = requireBoolean(data.smsCapable, 'smsCapable');
+  const origin = originOf(metadata, data.source === undefined ? 'front-desk' : parseConsentSource(data.source));
+  const consent = requireOpen(state, data.clientId);
+  if (consent.smsCapable === smsCapable) return [];
+  const at = metadata.now.toISOString();
+  const events: ConsentEvent[] = [
+    { type: 'SmsCapabilityChanged', data: { clientId: consent.clientId, smsCapable, ...origin, changedAt: at } },
+  ];
+  // Back on a mobile, SMS stays OFF: only the client can switch it on again.
+  const switchedOff = smsCapable ? [] : SMS_PERMISSIONS.filter((permission) => consent.permissions[permission]);
+  if (switchedOff.length > 0) {
+    events.push({
+      type: 'SmsConsentSwitchedOff',
+      data: { clientId: consent.clientId, permissions: switchedOff, reason: 'sms-to-landline', ...origin, switchedOffAt: at },
+    });
+  }
+  return events;
+}
+
+function close({ data, metadata }: CloseConsent, state: ConsentState): ConsentEvent[] {
+  requireClientId(data.clientId);
+  if (!(CONSENT_CLOSE_REASONS as readonly unknown[]).includes(data.reason)) {
+    throw DomainError.invalid('invalid-close-reason', `A consent record closes because the client was ${CONSENT_CLOSE_REASONS.join(' or ')}`, {
+      field: 'reason',
+    });
+  }
+  const origin = originOf(metadata, data.source === undefined ? 'front-desk' : parseConsentSource(data.source));
+  // Deletion and erasure get repeated (a retried job, a redelivered message); once closed, closed.
+  if (state.status === 'closed') return [];
+  // A client may go before its registration was applied here: the record closes all the same, so a
+  // late registration cannot open it again.
+  return [
+    { type: 'ConsentClosed', data: { clientId: data.clientId, reason: data.reason, ...origin, closedAt: metadata.now.toISOString() } },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules shared by the decisions
+
+function requireOpen(state: ConsentState, clientId: string): OpenConsent {
+  if (state.status === 'none') {
+    throw DomainError.notFound(
+      'no-consent-record',
+      'There is no consent record for this client yet: it opens when the registration reaches the consent context',
+      { clientId },
+    );
+  }
+  if (state.status === 'closed') throw clientClosed(state);
+  return state;
+}
+
+function clientClosed(state: ClosedConsent): DomainError {
+  return DomainError.conflict(
+    'client-closed',
+    `The client was ${state.reason}: their consent record is closed and every permission reads no`,
+    { clientId: state.clientId, closedBecause: state.reason },
+  );
+}
+
+function refuseSmsToLandline(consent: OpenConsent, permission: ConsentPermission): void {
+  if (isSmsPermission(permission) && !consent.smsCapable) {
+    throw DomainError.conflict('sms-to-landline', "The client's phone is a landline: it cannot receive SMS", {
+      clientId: consent.clientId,
+      permission,
+    });
+  }
+}
+
+type OriginOptions = { readonly actorRequired?: boolean };
+
+function originOf(metadata: CommandMetadata, source: ConsentSource, options: OriginOptions = {}): ConsentChangeOrigin {
+  const actorId = typeof metadata.actorId === 'string' && metadata.actorId.trim() !== '' ? metadata.actorId : null;
+  if (actorId === null && options.actorRequired) {
+    // The ledger must say who changed a consent; a change by nobody is not recorded.
+    throw DomainError.invalid('actor-required', 'A consent change records who made it: the request names no actor', {
+      field: 'actorId',
+    });
+  }
+  const salonId = typeof metadata.salonId === 'string' && metadata.salonId.trim() !== '' ? metadata.salonId : null;
+  return { source, actorId, salonId };
+}
+
+function requireClientId(clientId: unknown): asserts clientId is string {
+  if (typeof clientId !== 'string' || clientId.trim() === '') {
+    throw DomainError.invalid('invalid-client-id', '"clientId" is required', { field: 'clientId' });
+  }
+}
+
+function requireBoolean(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw DomainError.invalid('invalid-field-type', `"${field}" is yes or no`, { field });
+  return value;
+}
+
+const INITIAL_CHOICES = ['notifications', 'remindersBySms', 'remindersByEmail'] as const;
+
+function parseInitialConsent(choices: InitialConsentChoices | null | undefined): InitialConsentChoices {
+  if (choices === undefined || choices === null) return {};
+  if (typeof choices !== 'object') {
+    throw DomainError.invalid('invalid-consent-choice', 'The consent choices are a set of yes/no boxes', {
+      field: 'initialConsent',
+    });
+  }
+  for (const choice of INITIAL_CHOICES) {
+    const value = choices[choice];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw DomainError.invalid('invalid-consent-choice', `"${choice}" is yes or no`, { field: `initialConsent.${choice}` });
+    }
+  }
+  // Anything else on the form (a marketing box, say) is ignored: marketing needs written consent.
+  const given = INITIAL_CHOICES.filter((choice) => choices[choice] !== undefined);
+  return Object.fromEntries(given.map((choice) => [choice, choices[choice]]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evidence of written consent
+
+const MAX_DOCUMENT_REF_LENGTH = 500;
+const MAX_TEXT_VERSION_LENGTH = 100;
+const MAX_ID_LENGTH = 200;
+
+/** A moment with its zone: 2025-06-15T10:00Z, 2025-06-15T12:00:00+02:00, 2025-06-15T10:00:00.000Z. */
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+function parseEvidence(value: unknown, now: Date): MarketingConsentEvidence {
+  if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw DomainError.invalid(
+      'written-consent-required',
+      "Marketing may be switched on only with the record of the client's written consent: what was signed, when, " +
+        'collected by whom and at which salon',
+      { field: 'evidence' },
+    );
+  }
+  const evidence = value as Record<string, unknown>;
+  const documentRef = optionalText(evidence['documentRef'], 'documentRef', MAX_DOCUMENT_REF_LENGTH);
+  const consentTextVersion = optionalText(evidence['consentTextVersion'], 'consentTextVersion', MAX_TEXT_VERSION_LENGTH);
+  if (documentRef === undefined && consentTextVersion === undefined) {
+    throw DomainError.invalid(
+      'written-consent-required',
+      'The evidence says what the client signed: a document reference or the version of the consent text',
+      { field: 'evidence' },
+    );
+  }
+  const signedAt = parseSignedAt(evidence['signedAt'], now);
+  const collectedBy = requiredText(evidence['collectedBy'], 'collectedBy', 'the staff member who collected the signature');
+  const salonId = requiredText(evidence['salonId'], 'salonId', 'the salon where it was signed');
+  return {
+    ...(documentRef === undefined ? {} : { documentRef }),
+    ...(consentTextVersion === undefined ? {} : { consentTextVersion }),
+    signedAt,
+    collectedBy,
+    salonId,
+  };
+}
+
+function invalidEvidence(field: string, reason: string): DomainError {
+  return DomainError.invalid('invalid-evidence', reason, { field: `evidence.${field}` });
+}
+
+function optionalText(value: unknown, field: string, maxLength: number): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw invalidEvidence(field, `"${field}" is text`);
+  const text = value.trim();
+  if (text === '') return undefined;
+  if (text.length > maxLength) throw invalidEvidence(field, `"${field}" is at most ${maxLength} characters`);
+  return text;
+}
+
+function requiredText(value: unknown, field: string, what: string): string {
+  const text = optionalText(value, field, MAX_ID_LENGTH);
+  if (text === undefined) throw invalidEvidence(field, `The evidence names ${what} ("${field}")`);
+  return text;
+}
+
+function parseSignedAt(value: unknown, now: Date): string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  const match = ISO_DATE_TIME.exec(text);
+  const moment = match ? Date.parse(text) : Number.NaN;
+  if (match === null || Number.isNaN(moment) || !isCalendarMoment(match)) {
+    throw invalidEvidence('signedAt', '"signedAt" is an ISO-8601 date and time with its zone, e.g. 2025-06-15T10:30:00+02:00');
+  }
+  if (moment > now.getTime()) throw invalidEvidence('signedAt', 'The consent cannot have been signed in the future');
+  return new Date(moment).toISOString();
+}
+
+/** Date.parse rolls 30 February over to March; a signature date must exist as written. */
+function isCalendarMoment(match: RegExpExecArray): boolean {
+  const [, year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match.map((part) =>
+    part === undefined ? 0 : Number(part),
+  );
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    offsetHours <= 14 &&
+    offsetMinutes <= 59
+  );
+}
+
+function sameEvidence(a: MarketingConsentEvidence, b: MarketingConsentEvidence): boolean {
+  return (
+    a.documentRef === b.documentRef &&
+    a.consentTextVersion === b.consentTextVersion &&
+    a.signedAt === b.signedAt &&
+    a.collectedBy === b.collectedBy &&
+    a.salonId === b.salonId
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evolution
+
+function switched(permissions: ConsentPermissions, which: readonly ConsentPermission[], on: boolean): ConsentPermissions {
+  return { ...permissions, ...Object.fromEntries(which.map((permission) => [permission, on])) };
+}
+
+function withoutEvidence(consent: OpenConsent, permissions: readonly ConsentPermission[]): OpenConsent['marketingEvidence'] {
+  return Object.fromEntries(
+    Object.entries(consent.marketingEvidence).filter(([permission]) => !permissions.includes(permission as ConsentPermission)),
+  );
+}
+
+function switchedOff(consent: OpenConsent, permissions: readonly ConsentPermission[], version: number, at: string): OpenConsent {
+  return {
+    ...consent,
+    permissions: switched(consent.permissions, permissions, false),
+    marketingEvidence: withoutEvidence(consent, permissions),
+    version,
+    updatedAt: at,
+  };
+}
+
+function evolve(state: ConsentState, event: ConsentEvent): ConsentState {
+  const version = (state.status === 'none' ? 0 : state.version) + 1;
+  switch (event.type) {
+    case 'RegistrationConsentApplied':
+      return {
+        status: 'open',
+        clientId: event.data.clientId,
+        smsCapable: event.data.smsCapable,
+        permissions: { ...NO_PERMISSIONS, ...event.data.permissions },
+        marketingEvidence: {},
+        version,
+        updatedAt: event.data.appliedAt,
+      };
+    case 'ConsentClosed':
+      return { status: 'closed', clientId: event.data.clientId, reason: event.data.reason, version, updatedAt: event.data.closedAt };
+  }
+  if (state.status !== 'open') return state;
+  switch (event.type) {
+    case 'ConsentGranted':
+      return {
+        ...state,
+        permissions: switched(state.permissions, [event.data.permission], true),
+        version,
+        updatedAt: event.data.grantedAt,
+      };
+    case 'MarketingConsentGranted':
+      return {
+        ...state,
+        permissions: switched(state.permissions, [event.data.permission], true),
+        marketingEvidence: { ...state.marketingEvidence, [event.data.permission]: event.data.evidence },
+        version,
+        updatedAt: event.data.grantedAt,
+      };
+    case 'ConsentWithdrawn':
+      return switchedOff(state, [event.data.permission], version, event.data.withdrawnAt);
+    case 'AllMarketingConsentWithdrawn':
+      return switchedOff(state, event.data.permissions, version, event.data.withdrawnAt);
+    case 'SmsCapabilityChanged':
+      return { ...state, smsCapable: event.data.smsCapable, version, updatedAt: event.data.changedAt };
+    case 'SmsConsentSwitchedOff':
+      return switchedOff(state, event.data.permissions, version, event.data.switchedOffAt);
+    default:
+      return assertNever(event);
+  }
+}
+
+function decide(command: ConsentCommand, state: ConsentState): ConsentEvent[] {
+  switch (command.type) {
+    case 'ApplyRegistrationChoices':
+      return applyRegistrationChoices(command, state);
+    case 'GrantConsent':
+      return grant(command, state);
+    case 'WithdrawConsent':
+      return withdraw(command, state);
+    case 'GrantMarketingConsent':
+      return grantMarketing(command, state);
+    case 'WithdrawAllMarketing':
+      return withdrawAllMarketing(command, state);
+    case 'NotePhoneLineChange':
+      return notePhoneLineChange(command, state);
+    case 'CloseConsent':
+      return close(command, state);
+    default:
+      return assertNever(command);
+  }
+}
+
+/** A client's consent as a pure decider: one stream per client (`toConsentStreamName`). */
+export const consentDecider: Decider<ConsentState, ConsentCommand, ConsentEvent> = {
+  initialState: () => ({ status: 'none' }),
+  evolve,
+  decide,
+};
