@@ -403,7 +403,8 @@ function notePhoneLineChange({ data, metadata }: NotePhoneLineChange, state: Con
 function close({ data, metadata }: CloseConsent, state: ConsentState): ConsentEvent[] {
   requireClientId(data.clientId);
   if (!(CONSENT_CLOSE_REASONS as readonly unknown[]).includes(data.reason)) {
-    throw DomainError.invalid('invalid-close-reason', `A consent record closes because the client was ${CONSENT_CLOSE_REASONS.join(' or ')}`, {
+    const reasons = CONSENT_CLOSE_REASONS.join(' or ');
+    throw DomainError.invalid('invalid-close-reason', `A consent record closes because the client was ${reasons}`, {
       field: 'reason',
     });
   }

@@ -12,9 +12,10 @@ export interface EventRelayOptions {
   readonly streamPrefixes: readonly string[];
   /**
    * Maps a private domain event to the public integration message(s) of the Kafka contract.
-   * Returns [] for events that are not published.
+   * Returns [] for events that are not published. May be async, e.g. to publish the state a
+   * stream reached (compacted topics) next to the event itself.
    */
-  readonly toMessages: (event: RecordedEvent) => readonly OutgoingMessage[];
+  readonly toMessages: (event: RecordedEvent) => readonly OutgoingMessage[] | Promise<readonly OutgoingMessage[]>;
   /** An idempotent producer (kafka.producer({ idempotent: true })), connected by the caller. */
   readonly producer: Producer;
   readonly checkpoints: CheckpointStore;
@@ -107,7 +108,7 @@ export class EventRelay {
   private async publish(batch: readonly RecordedEvent[]): Promise<void> {
     const byTopic = new Map<string, { key: string; value: string | null; headers: Record<string, string> }[]>();
     for (const event of batch) {
-      for (const message of this.options.toMessages(event)) {
+      for (const message of await this.options.toMessages(event)) {
         const messages = byTopic.get(message.topic) ?? [];
         messages.push({ key: message.key, value: message.value, headers: { ...message.headers } });
         byTopic.set(message.topic, messages);

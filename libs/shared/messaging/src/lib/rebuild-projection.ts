@@ -14,7 +14,7 @@ export interface RebuildOptions {
   /** The streams whose events feed the projection's topics. */
   readonly streamPrefixes: readonly string[];
   /** The same mapping the relay uses, so a rebuild sees exactly what Kafka consumers see. */
-  readonly toMessages: (event: RecordedEvent) => readonly OutgoingMessage[];
+  readonly toMessages: (event: RecordedEvent) => readonly OutgoingMessage[] | Promise<readonly OutgoingMessage[]>;
   readonly batchSize?: number;
   readonly onProgress?: (progress: { events: number; messages: number }) => void;
 }
@@ -67,8 +67,9 @@ async function replay(
   for (;;) {
     const events = await options.store.readAll({ after, maxCount: batchSize, streamPrefixes: options.streamPrefixes });
     if (events.length === 0) return after;
-    const messages = events
-      .flatMap(options.toMessages)
+    const published = await Promise.all(events.map((event) => options.toMessages(event)));
+    const messages = published
+      .flat()
       .filter((message) => topics.has(message.topic))
       .map(toIncomingMessage);
     if (messages.length > 0) await options.runner.write(messages, targets);
