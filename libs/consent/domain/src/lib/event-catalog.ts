@@ -1,20 +1,5 @@
-import { AnyEvent } from '@salon/shared/ddd';
+import { EventCatalog } from '@salon/shared/ddd';
 import { ConsentEvent } from './consent';
-
-type DataOf<Evt extends AnyEvent, Type extends Evt['type']> = Extract<Evt, { type: Type }>['data'];
-
-/**
- * The shape of `EventCatalog` of @salon/shared/event-sourcing, restated: a domain library may not
- * import a data-access library (module boundaries, type imports included). TypeScript compares
- * shapes, so this catalog is accepted wherever an `EventCatalog<ConsentEvent>` is expected.
- */
-export type DomainEventCatalog<Evt extends AnyEvent> = {
-  readonly [Type in Evt['type']]: {
-    readonly schemaVersion: number;
-    readonly personalFields?: readonly (keyof DataOf<Evt, Type> & string)[];
-    readonly upcasters?: Readonly<Record<number, (data: Record<string, unknown>) => Record<string, unknown>>>;
-  };
-};
 
 /**
  * How consent events are stored. None has personal fields, on purpose:
@@ -29,7 +14,7 @@ export type DomainEventCatalog<Evt extends AnyEvent> = {
  *   anonymous id, and it stays readable as the proof of what the client had agreed to.
  * A personal field added to an event must be listed here (the spec keeps this list honest).
  */
-export const consentEventCatalog: DomainEventCatalog<ConsentEvent> = {
+export const consentEventCatalog: EventCatalog<ConsentEvent> = {
   RegistrationConsentApplied: { schemaVersion: 1 },
   ConsentGranted: { schemaVersion: 1 },
   MarketingConsentGranted: { schemaVersion: 1 },

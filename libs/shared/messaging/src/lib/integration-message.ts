@@ -49,17 +49,49 @@ export function decodeMessage(
   partition: number,
   message: { key: Buffer | null; value: Buffer | null; offset: string; headers?: IHeaders },
 ): IncomingMessage {
-  const header = (name: string): string => {
-    const value = message.headers?.[name];
-    const text = Array.isArray(value) ? value[0]?.toString() : value?.toString();
-    if (text === undefined) throw new Error(`Message ${topic}/${partition}@${message.offset} has no "${name}" header`);
-    return text;
-  };
-  return {
+  return incomingMessage({
     topic,
     partition,
     offset: message.offset,
     key: message.key?.toString() ?? '',
+    value: message.value?.toString() ?? null,
+    header: (name) => {
+      const value = message.headers?.[name];
+      return Array.isArray(value) ? value[0]?.toString() : value?.toString();
+    },
+  });
+}
+
+/** The message a consumer would read, built without a broker (rebuilds): no partition or offset. */
+export function toIncomingMessage(message: OutgoingMessage): IncomingMessage {
+  return incomingMessage({
+    topic: message.topic,
+    partition: -1,
+    offset: '-1',
+    key: message.key,
+    value: message.value,
+    header: (name) => message.headers[name],
+  });
+}
+
+function incomingMessage(source: {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  value: string | null;
+  header: (name: string) => string | undefined;
+}): IncomingMessage {
+  const header = (name: string): string => {
+    const text = source.header(name);
+    if (text === undefined) throw new Error(`Message ${source.topic}/${source.partition}@${source.offset} has no "${name}" header`);
+    return text;
+  };
+  return {
+    topic: source.topic,
+    partition: source.partition,
+    offset: source.offset,
+    key: source.key,
     eventId: header(HEADERS.eventId),
     eventType: header(HEADERS.eventType),
     schemaVersion: Number(header(HEADERS.schemaVersion)),
@@ -67,6 +99,6 @@ export function decodeMessage(
     correlationId: header(HEADERS.correlationId),
     causationId: header(HEADERS.causationId),
     streamRevision: BigInt(header(HEADERS.streamRevision)),
-    data: message.value === null ? null : JSON.parse(message.value.toString()),
+    data: source.value === null ? null : JSON.parse(source.value),
   };
 }

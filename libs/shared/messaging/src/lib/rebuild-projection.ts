@@ -1,7 +1,6 @@
 import type { Connection } from 'mongoose';
-import { HEADERS } from '@salon/contracts';
 import { EventStore, GlobalPosition, RecordedEvent } from '@salon/shared/event-store';
-import { IncomingMessage, OutgoingMessage } from './integration-message';
+import { OutgoingMessage, toIncomingMessage } from './integration-message';
 import { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { ReadModelVersions } from './read-model-versions';
@@ -78,23 +77,4 @@ async function replay(
     totals.messages += messages.length;
     options.onProgress?.({ ...totals });
   }
-}
-
-/** The message a consumer would read, built without a broker (no partition or offset). */
-export function toIncomingMessage(message: OutgoingMessage): IncomingMessage {
-  const header = (name: string) => message.headers[name];
-  return {
-    topic: message.topic,
-    partition: -1,
-    offset: '-1',
-    key: message.key,
-    eventId: header(HEADERS.eventId),
-    eventType: header(HEADERS.eventType),
-    schemaVersion: Number(header(HEADERS.schemaVersion)),
-    tenantId: header(HEADERS.tenantId),
-    correlationId: header(HEADERS.correlationId),
-    causationId: header(HEADERS.causationId),
-    streamRevision: BigInt(header(HEADERS.streamRevision)),
-    data: message.value === null ? null : JSON.parse(message.value),
-  };
 }
