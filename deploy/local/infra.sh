@@ -20,6 +20,8 @@ export REPO_ROOT LOCAL_DIR
 mkdir -p "$LOCAL_DIR"/{data,logs,run,bin}
 
 COMPONENTS=(kafka mongo minio)
+# shellcheck source=lib/processes.sh
+source "$REPO_ROOT/deploy/local/lib/processes.sh"
 for component in "${COMPONENTS[@]}"; do
   # shellcheck source=/dev/null
   source "$REPO_ROOT/deploy/local/$component/$component.sh"

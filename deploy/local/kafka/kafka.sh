@@ -139,10 +139,6 @@ _kafka_running_pid() {
   return 1
 }
 
-_kafka_port_open() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
 # Renders the config template into $LOCAL_DIR/kafka/server.properties.
 _kafka_render_config() {
   local tmp="$_kafka_config.tmp"
@@ -188,7 +184,7 @@ kafka_start() {
   _kafka_is_installed || kafka_install || return 1
   local port
   for port in "$_kafka_port" "$_kafka_ctl_port"; do
-    if _kafka_port_open "$port"; then
+    if port_open "$port"; then
       _kafka_err "port 127.0.0.1:$port is already in use by another process (set KAFKA_PORT / KAFKA_CONTROLLER_PORT)"
       return 1
     fi
@@ -228,7 +224,7 @@ kafka_wait_ready() {
     # The port opens only once the broker has registered with the controller;
     # then ask for real: BrokerApiVersionsCommand sends Metadata + ApiVersions and
     # lists the broker only if the cluster metadata knows it (i.e. it is unfenced).
-    if _kafka_port_open "$_kafka_port" &&
+    if port_open "$_kafka_port" &&
        out="$(_kafka_tool org.apache.kafka.tools.BrokerApiVersionsCommand \
                --bootstrap-server "127.0.0.1:$_kafka_port" 2>&1)" &&
        grep -q "^127.0.0.1:$_kafka_port (id: 1" <<<"$out"; then
@@ -245,7 +241,7 @@ kafka_wait_ready() {
 
 kafka_stop() {
   _kafka_vars || return 1
-  local pid timeout="${KAFKA_STOP_TIMEOUT:-30}" start
+  local pid timeout="${KAFKA_STOP_TIMEOUT:-30}"
   if ! pid="$(_kafka_running_pid)"; then
     rm -f "$_kafka_pid_file"
     echo "kafka: not running"
@@ -253,24 +249,7 @@ kafka_stop() {
   fi
   # SIGTERM runs Kafka's shutdown hook (controlled shutdown, flush, clean
   # shutdown marker, so the next start skips log recovery).
-  echo "kafka: stopping (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null
-  start=$SECONDS
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS - start < timeout)); do
-    sleep 0.2
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    _kafka_err "still running after ${timeout}s, sending KILL"
-    kill -KILL "$pid" 2>/dev/null
-    start=$SECONDS
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS - start < 5)); do
-      sleep 0.2
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      _kafka_err "could not kill pid $pid"
-      return 1
-    fi
-  fi
+  terminate_process kafka "$pid" "$timeout" || return 1
   rm -f "$_kafka_pid_file"
   echo "kafka: stopped"
 }

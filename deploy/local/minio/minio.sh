@@ -99,10 +99,6 @@ _minio_running_pid() {
   echo "$pid"
 }
 
-_minio_port_open() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
 minio_start() {
   _minio_vars || return 1
   local pid
@@ -119,7 +115,7 @@ minio_start() {
   fi
   local port
   for port in "$_minio_port" "$_minio_console_port"; do
-    if _minio_port_open "$port"; then
+    if port_open "$port"; then
       _minio_err "port 127.0.0.1:$port is already in use by another process (set MINIO_PORT / MINIO_CONSOLE_PORT)"
       return 1
     fi
@@ -166,30 +162,13 @@ minio_wait_ready() {
 
 minio_stop() {
   _minio_vars || return 1
-  local pid timeout="${MINIO_STOP_TIMEOUT:-20}" start
+  local pid timeout="${MINIO_STOP_TIMEOUT:-20}"
   if ! pid="$(_minio_running_pid)"; then
     rm -f "$_minio_pid_file"
     echo "minio: not running"
     return 0
   fi
-  echo "minio: stopping (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  start=$SECONDS
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS - start < timeout)); do
-    sleep 0.2
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    _minio_err "still running after ${timeout}s, sending KILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    start=$SECONDS
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS - start < 5)); do
-      sleep 0.2
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      _minio_err "could not kill pid $pid"
-      return 1
-    fi
-  fi
+  terminate_process minio "$pid" "$timeout" || return 1
   rm -f "$_minio_pid_file"
   echo "minio: stopped"
 }

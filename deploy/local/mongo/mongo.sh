@@ -132,10 +132,6 @@ _mongo_is_our_process() {
   [[ "$cmdline" == *LocalMongoServer* ]]
 }
 
-_mongo_port_open() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
 mongo_start() {
   _mongo_vars || return 1
   local pid
@@ -150,7 +146,7 @@ mongo_start() {
   if ! _mongo_is_installed; then
     mongo_install || return 1
   fi
-  if _mongo_port_open "$_mongo_port"; then
+  if port_open "$_mongo_port"; then
     _mongo_err "port 127.0.0.1:$_mongo_port is already in use by another process (set MONGO_PORT)"
     return 1
   fi
@@ -195,7 +191,7 @@ mongo_wait_ready() {
       tail -n 30 "$_mongo_log" >&2 2>/dev/null || true
       return 1
     fi
-    if _mongo_port_open "$_mongo_port"; then
+    if port_open "$_mongo_port"; then
       echo "mongo: ready on mongodb://127.0.0.1:$_mongo_port (pid $pid, $((SECONDS - start))s)"
       return 0
     fi
@@ -208,30 +204,13 @@ mongo_wait_ready() {
 
 mongo_stop() {
   _mongo_vars || return 1
-  local pid timeout="${MONGO_STOP_TIMEOUT:-20}" start
+  local pid timeout="${MONGO_STOP_TIMEOUT:-20}"
   if ! pid="$(_mongo_running_pid)"; then
     rm -f "$_mongo_pid_file"
     echo "mongo: not running"
     return 0
   fi
-  echo "mongo: stopping (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  start=$SECONDS
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS - start < timeout)); do
-    sleep 0.2
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    _mongo_err "still running after ${timeout}s, sending KILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    start=$SECONDS
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS - start < 5)); do
-      sleep 0.2
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      _mongo_err "could not kill pid $pid"
-      return 1
-    fi
-  fi
+  terminate_process mongo "$pid" "$timeout" || return 1
   rm -f "$_mongo_pid_file"
   echo "mongo: stopped"
 }
