@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { parse } from 'yaml';
 import { ClientsServiceConfig } from '../../apps/clients-service/src/config';
+import { ConsentServiceConfig } from '../../apps/consent-service/src/config';
 
 /**
  * docker-compose.yml cannot run on machines without Docker, so this keeps it honest: every
@@ -34,6 +35,7 @@ const compose = parse(interpolate(readFileSync(join(__dirname, '../../docker-com
 
 const APP_CONFIGS: Record<string, new () => object> = {
   'clients-service': ClientsServiceConfig,
+  'consent-service': ConsentServiceConfig,
 };
 
 const INFRASTRUCTURE = ['kafka', 'eventstore', 'mongo', 'minio'];

@@ -269,6 +269,58 @@ describe('clients API', () => {
     });
   });
 
+  describe('consent summary', () => {
+    it('shows the consent state the consent context publishes, and clears it on a tombstone', async () => {
+      const { body } = await register({ phone: '+48 612 000 016' });
+      await profileAt(body.clientId, 0);
+      const state = {
+        clientId: body.clientId,
+        version: 2,
+        updatedAt: new Date().toISOString(),
+        smsCapable: true,
+        switches: { notifications: true, remindersBySms: true, remindersByEmail: false, newsletter: true, marketingSms: false },
+      };
+      await publishConsentState(body.clientId, JSON.stringify(state), 1);
+      const withConsent = await eventually(async () => {
+        const response = await http.get(`/clients/${body.clientId}`).set('Authorization', await as());
+        return response.body.consent ? response : undefined;
+      }, 'the consent summary');
+      expect(withConsent.body.consent).toEqual({ notifications: true, remindersBySms: true, remindersByEmail: false, marketing: true });
+      const marketing = await http.get('/clients').query({ marketingConsent: true }).set('Authorization', await as());
+      expect(marketing.body.items.map((item: { clientId: string }) => item.clientId)).toContain(body.clientId);
+
+      await publishConsentState(body.clientId, null, 2);
+      await eventually(async () => {
+        const response = await http.get(`/clients/${body.clientId}`).set('Authorization', await as());
+        return response.body.consent === null ? true : undefined;
+      }, 'the consent summary to be cleared');
+    });
+  });
+
+  async function publishConsentState(clientId: string, value: string | null, revision: number) {
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: prefix + TOPICS.consentState.name,
+      messages: [
+        {
+          key: clientId,
+          value,
+          headers: {
+            [HEADERS.eventId]: randomUUID(),
+            [HEADERS.eventType]: 'ConsentState',
+            [HEADERS.schemaVersion]: '1',
+            [HEADERS.tenantId]: tenant,
+            [HEADERS.correlationId]: randomUUID(),
+            [HEADERS.causationId]: randomUUID(),
+            [HEADERS.streamRevision]: String(revision),
+          },
+        },
+      ],
+    });
+    await producer.disconnect();
+  }
+
   describe('erasure', () => {
     it('replaces the profile with "Archived client N", numbered per chain', async () => {
       const { body } = await register({ phone: '+48 611 000 015', firstName: 'Ewa', email: 'ewa@example.com' });

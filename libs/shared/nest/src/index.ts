@@ -10,3 +10,5 @@ export * from './lib/auth';
 export * from './lib/service-config';
 export * from './lib/workers';
 export * from './lib/http-preconditions';
+export * from './lib/command-context';
+export * from './lib/command-context.decorator';

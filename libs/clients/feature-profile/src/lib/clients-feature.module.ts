@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
 import { PersonalDataCipher } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
-import { EventRelay, MongoCheckpointStore, ProjectionRunner } from '@salon/shared/messaging';
+import { EventRelay, MongoCheckpointStore, Projection, ProjectionRunner } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, projectionWorker, relayWorker } from '@salon/shared/nest';
 import { DeleteClientController } from './delete-client/delete-client.http.controller';
 import { DeleteClientHandler } from './delete-client/delete-client.command';
@@ -14,7 +14,7 @@ import { EditClientProfileHandler } from './edit-client-profile/edit-client-prof
 import { EraseClientController } from './erase-client/erase-client.http.controller';
 import { EraseClientHandler } from './erase-client/erase-client.command';
 import { GetClientProfileController } from './get-client-profile/get-client-profile.http.controller';
-import { ClientProfileQueries, createClientProfilesProjection } from './profile-view';
+import { ClientProfileQueries, createClientProfilesProjection, createConsentSummaryProjection } from './profile-view';
 import { CLIENT_STREAM_PREFIXES, toClientIntegrationMessages } from './publishing/client-integration-events';
 import { VisitsPolicy } from './publishing/visits-policy';
 import { RegisterClientController } from './register-client/register-client.http.controller';
@@ -61,12 +61,7 @@ class ClientsWorkers implements OnModuleInit {
     });
     this.host.register(relayWorker(relay, producer));
 
-    const profiles = createClientProfilesProjection(this.cipher);
-    const projection = {
-      ...profiles,
-      name: prefix + profiles.name,
-      topics: profiles.topics.map((topic) => prefix + topic),
-    };
+    const projection = prefixed(createClientProfilesProjection(this.cipher), prefix);
     const runner = new ProjectionRunner(projection, this.kafka, this.mongo);
     this.host.register({
       ...projectionWorker(runner),
@@ -75,8 +70,15 @@ class ClientsWorkers implements OnModuleInit {
         await runner.start();
       },
     });
+    const consentSummary = prefixed(createConsentSummaryProjection(), prefix);
+    this.host.register(projectionWorker(new ProjectionRunner(consentSummary, this.kafka, this.mongo)));
     this.host.register(new VisitsPolicy(this.kafka, this.commands, prefix));
   }
+}
+
+/** The projection as it runs in an environment with a topic/group prefix (KAFKA_TOPIC_PREFIX). */
+function prefixed(projection: Projection, prefix: string): Projection {
+  return { ...projection, name: prefix + projection.name, topics: projection.topics.map((topic) => prefix + topic) };
 }
 
 @Module({})

@@ -73,15 +73,26 @@ describe('CommandHandler', () => {
     expect(await store.readStream(`guest-${id}`)).toHaveLength(2);
   });
 
-  it('lets only one of two concurrent commands on the same state win', async () => {
+  it('lets only one of two concurrent commands made on the same revision win', async () => {
     const id = guestId();
     await handler.handle(`guest-${id}`, signIn(id));
     const outcomes = await Promise.allSettled([
-      handler.handle(`guest-${id}`, rename(id, 'Anna')),
-      handler.handle(`guest-${id}`, rename(id, 'Olga')),
+      handler.handle(`guest-${id}`, rename(id, 'Anna'), { expectedRevision: 0n }),
+      handler.handle(`guest-${id}`, rename(id, 'Olga'), { expectedRevision: 0n }),
     ]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(await store.readStream(`guest-${id}`)).toHaveLength(2);
+  });
+
+  it('decides again on the new state when a command without If-Match meets a concurrent change', async () => {
+    const id = guestId();
+    await handler.handle(`guest-${id}`, signIn(id));
+    const outcomes = await Promise.all([
+      handler.handle(`guest-${id}`, rename(id, 'Anna')),
+      handler.handle(`guest-${id}`, rename(id, 'Olga')),
+    ]);
+    expect(outcomes.map((o) => o.revision).sort()).toEqual([1n, 2n]);
+    expect(await store.readStream(`guest-${id}`)).toHaveLength(3);
   });
 
   it('records a retried command (same idempotency key) once and answers like the first time', async () => {

@@ -34,7 +34,23 @@ export class CommandHandler<State, Cmd extends AnyCommand, Evt extends AnyEvent>
     return { state, revision };
   }
 
+  /**
+   * When the caller named no revision, a concurrent append (e.g. a policy noting a visit) is not
+   * their conflict: the command is decided again on the new state, a few times at most. With
+   * `expectedRevision` the conflict is the caller's to resolve (409).
+   */
   async handle(streamName: string, command: Cmd, options: HandleCommandOptions = {}): Promise<CommandResult<State, Evt>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.handleOnce(streamName, command, options);
+      } catch (error) {
+        const retry = error instanceof WrongExpectedRevisionError && options.expectedRevision === undefined && attempt < 3;
+        if (!retry) throw error;
+      }
+    }
+  }
+
+  private async handleOnce(streamName: string, command: Cmd, options: HandleCommandOptions): Promise<CommandResult<State, Evt>> {
     const { recorded, history, state, revision } = await this.read(streamName, command.metadata.tenantId);
 
     const retried = command.metadata.commandId && findRetry(recorded, streamName, command.metadata.commandId);

@@ -50,6 +50,8 @@ export class ProjectionRunner {
   }
 
   async start(): Promise<void> {
+    // The connection may still be opening: native cursors (find().toArray) do not wait for it.
+    await this.mongo.asPromise();
     await this.restoreGroupOffsets();
     const consumer = this.kafka.consumer({ ...this.consumerSettings, groupId: this.groupId, allowAutoTopicCreation: false });
     this.consumer = consumer;

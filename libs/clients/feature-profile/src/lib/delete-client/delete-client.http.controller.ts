@@ -1,9 +1,7 @@
 import { Controller, Delete, Headers, HttpCode, Param, ParseUUIDPipe } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles, optionalRevision } from '@salon/shared/nest';
-import { CurrentCommandContext } from '../http/command-context.decorator';
-import { CommandContext } from '../write/command-context';
+import { CommandContext, CurrentCommandContext, Roles, optionalRevision } from '@salon/shared/nest';
 import { DeleteClientCommand } from './delete-client.command';
 
 @ApiTags('clients')

@@ -1,7 +1,7 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ClientProfileRequest } from '../http/client-profile.request.dto';
-import { CommandContext } from '../write/command-context';
 import { ClientCommands, WriteResult } from '../write/client-commands.service';
+import { CommandContext } from '@salon/shared/nest';
 
 export class EditClientProfileCommand extends Command<WriteResult> {
   constructor(

@@ -2,11 +2,9 @@ import { Body, Controller, Headers, Param, ParseUUIDPipe, Put, Res } from '@nest
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Roles, etagOf, requiredRevision } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, requiredRevision } from '@salon/shared/nest';
 import { ClientProfileRequest } from '../http/client-profile.request.dto';
-import { CurrentCommandContext } from '../http/command-context.decorator';
 import { WriteResponse } from '../http/write.response.dto';
-import { CommandContext } from '../write/command-context';
 import { EditClientProfileCommand } from './edit-client-profile.command';
 
 @ApiTags('clients')

@@ -1,6 +1,6 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandContext } from '../write/command-context';
 import { ClientCommands } from '../write/client-commands.service';
+import { CommandContext } from '@salon/shared/nest';
 
 export class EraseClientCommand extends Command<{ clientId: string; archivedNumber: number }> {
   constructor(

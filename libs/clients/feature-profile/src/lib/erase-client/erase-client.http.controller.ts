@@ -1,9 +1,7 @@
 import { Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@salon/shared/nest';
-import { CurrentCommandContext } from '../http/command-context.decorator';
-import { CommandContext } from '../write/command-context';
+import { CommandContext, CurrentCommandContext, Roles } from '@salon/shared/nest';
 import { EraseClientCommand } from './erase-client.command';
 
 @ApiTags('clients')

@@ -2,9 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { Consumer, Kafka } from 'kafkajs';
 import { TOPICS, VisitEventBaseV1 } from '@salon/contracts';
 import { DomainError } from '@salon/shared/ddd';
-import { BackgroundWorker } from '@salon/shared/nest';
+import { BackgroundWorker, systemContext } from '@salon/shared/nest';
 import { decodeMessage } from '@salon/shared/messaging';
-import { systemContext } from '../write/command-context';
 import { ClientCommands } from '../write/client-commands.service';
 
 /**

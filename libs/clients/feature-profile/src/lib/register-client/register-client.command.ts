@@ -1,7 +1,7 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandContext } from '../write/command-context';
 import { ClientCommands, WriteResult } from '../write/client-commands.service';
 import { RegisterClientRequest } from './register-client.request.dto';
+import { CommandContext } from '@salon/shared/nest';
 
 export class RegisterClientCommand extends Command<WriteResult> {
   constructor(

@@ -2,10 +2,8 @@ import { Body, Controller, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Roles, etagOf } from '@salon/shared/nest';
-import { CurrentCommandContext } from '../http/command-context.decorator';
+import { CommandContext, CurrentCommandContext, Roles, etagOf } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
-import { CommandContext } from '../write/command-context';
 import { RegisterClientCommand } from './register-client.command';
 import { RegisterClientRequest } from './register-client.request.dto';
 

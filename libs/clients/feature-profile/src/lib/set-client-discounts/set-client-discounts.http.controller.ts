@@ -2,10 +2,8 @@ import { Body, Controller, Headers, Param, ParseUUIDPipe, Put, Res } from '@nest
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Roles, etagOf, optionalRevision } from '@salon/shared/nest';
-import { CurrentCommandContext } from '../http/command-context.decorator';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
-import { CommandContext } from '../write/command-context';
 import { SetClientDiscountsCommand } from './set-client-discounts.command';
 import { SetClientDiscountsRequest } from './set-client-discounts.request.dto';
 

@@ -24,7 +24,7 @@ import { DomainError } from '@salon/shared/ddd';
 import { CommandHandler, EventCodec, deterministicUuid } from '@salon/shared/event-sourcing';
 import { EVENT_STORE, EventStore, WrongExpectedRevisionError } from '@salon/shared/event-store';
 import { ArchiveNumbers } from './archive-numbers';
-import { CommandContext, commandMetadata } from './command-context';
+import { CommandContext, commandMetadata } from '@salon/shared/nest';
 
 export const CLIENTS_SETTINGS = Symbol('CLIENTS_SETTINGS');
 

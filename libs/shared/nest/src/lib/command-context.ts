@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Principal } from '@salon/shared/auth';
 import { CommandMetadata } from '@salon/shared/ddd';
 
-/** Who asks, and under which request: everything a command's metadata is made from. */
+/** Who asks, where, and under which request: everything a command's metadata is made from. */
 export interface CommandContext {
   readonly principal: Principal;
   readonly correlationId: string;
   /** From the `Idempotency-Key` header: a retried request records nothing twice. */
   readonly idempotencyKey?: string;
+  /** The salon where the change is made (the `X-Salon-Id` header, or the user's only salon). */
   readonly salonId?: string;
 }
 
@@ -19,6 +20,28 @@ export function commandMetadata(context: CommandContext, now = new Date()): Comm
     causationId: context.correlationId,
     salonId: context.salonId,
     commandId: context.idempotencyKey,
+    now,
+  };
+}
+
+/**
+ * The context of a command issued by a policy from a message of another context: no actor (the
+ * message does not say who), the message's event id as the command id, so a redelivered message
+ * records nothing twice.
+ */
+export interface MessageContext {
+  readonly tenantId: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+  readonly messageId: string;
+}
+
+export function messageMetadata(context: MessageContext, now = new Date()): CommandMetadata {
+  return {
+    tenantId: context.tenantId,
+    correlationId: context.correlationId,
+    causationId: context.causationId,
+    commandId: context.messageId,
     now,
   };
 }

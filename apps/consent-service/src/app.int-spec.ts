@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { Kafka, logLevel } from 'kafkajs';
+import { ALL_TOPICS } from '@salon/contracts';
+import { ensureTopics } from '@salon/shared/messaging';
+import { kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import { cleanUp, startConsentApp } from './test/consent-test-kit';
+
+describe('consent-service', () => {
+  const database = uniqueName('consent-app');
+  const prefix = `${uniqueName('t')}.`;
+  const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix });
+  const kafka = new Kafka({ clientId: 'consent-app-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    await ensureTopics(kafka, ALL_TOPICS, { prefix });
+    app = await startConsentApp(env);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await cleanUp(kafka, prefix, env.MONGO_URL);
+  });
+
+  it('is live', async () => {
+    await request(app.getHttpServer()).get('/health/live').expect(200, { status: 'ok' });
+  });
+
+  it('is ready when the event store, MongoDB, Kafka and its background workers are fine', async () => {
+    const response = await request(app.getHttpServer()).get('/health/ready').expect(200);
+    expect(response.body).toEqual({
+      status: 'ok',
+      checks: {
+        eventStore: { ok: true },
+        mongo: { ok: true },
+        kafka: { ok: true },
+        [`worker:${prefix}consent-relay`]: { ok: true },
+        [`worker:${prefix}consent.client-events-policy`]: { ok: true },
+      },
+    });
+  });
+
+  it('serves its OpenAPI document with the consent routes', async () => {
+    const response = await request(app.getHttpServer()).get('/docs/json').expect(200);
+    expect(response.body.info.title).toBe('consent-service');
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/clients/{clientId}/consent',
+        '/clients/{clientId}/consent/{permission}',
+        '/clients/{clientId}/consent/marketing/withdrawal',
+        '/clients/{clientId}/consent/history',
+        '/clients/{clientId}/consent/may-contact',
+      ]),
+    );
+  });
+});
+
+describe('consent-service start-up', () => {
+  it('stops with a message naming each missing or bad variable', () => {
+    const env = serviceEnvironment('unused', { PORT: 'eighty' });
+    delete (env as Record<string, string | undefined>).MONGO_URL;
+    const result = spawnSync(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'main.ts')], {
+      cwd: join(__dirname, '../../..'),
+      env: { PATH: process.env.PATH, ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Invalid configuration');
+    expect(result.stderr).toMatch(/MONGO_URL: .*it is not set/);
+    expect(result.stderr).toMatch(/PORT: .*got "eighty"/);
+  });
+});

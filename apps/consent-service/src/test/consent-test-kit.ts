@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { Kafka, Producer } from 'kafkajs';
+import mongoose from 'mongoose';
+import { ALL_TOPICS, ClientEventsV1, ConsentStateV1, HEADERS, TOPICS } from '@salon/contracts';
+import { PersonalDataCipher } from '@salon/shared/crypto';
+import { configureHttpApp, loadConfig } from '@salon/shared/nest';
+import { AppModule } from '../app.module';
+import { ConsentServiceConfig } from '../config';
+
+export async function startConsentApp(env: Record<string, string>): Promise<INestApplication> {
+  const config = loadConfig(ConsentServiceConfig, env);
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forConfig(config)] }).compile();
+  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  configureHttpApp(app, { name: 'consent-service', description: 'test' });
+  await app.init();
+  return app;
+}
+
+export async function cleanUp(kafka: Kafka, prefix: string, mongoUrl: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: ALL_TOPICS.map((topic) => prefix + topic.name) }).catch(() => undefined);
+  await admin.disconnect();
+  const connection = await mongoose.createConnection(mongoUrl).asPromise();
+  await connection.dropDatabase();
+  await connection.close();
+}
+
+/**
+ * Plays the clients context: publishes its integration events on `<prefix>clients.client-events.v1`
+ * as its relay does (key = client id, the standard headers, one revision counter per client).
+ */
+export class FakeClientsContext {
+  private readonly revisions = new Map<string, number>();
+
+  constructor(
+    private readonly producer: Producer,
+    private readonly prefix: string,
+    private readonly tenantId: string,
+    /** The consent service's own cipher (same key store as the clients service in production). */
+    private readonly cipher: PersonalDataCipher,
+  ) {}
+
+  async registered(
+    options: { smsCapable?: boolean; email?: string; initialConsent?: ClientEventsV1['ClientRegistered']['initialConsent'] } = {},
+    clientId: string = randomUUID(),
+  ): Promise<string> {
+    await this.send([await this.registration(clientId, options)]);
+    return clientId;
+  }
+
+  async registration(
+    clientId: string,
+    { smsCapable = true, email, initialConsent = {} }: { smsCapable?: boolean; email?: string; initialConsent?: ClientEventsV1['ClientRegistered']['initialConsent'] },
+  ): Promise<ClientMessage> {
+    const personal = { phone: smsCapable ? '+48601000000' : '+48221000000', email, firstName: 'Anna' };
+    const encrypted = await this.cipher.encrypt(this.tenantId, clientId, personal, ['phone', 'email', 'firstName']);
+    const data: ClientEventsV1['ClientRegistered'] = {
+      clientId,
+      phoneLineType: smsCapable ? 'mobile' : 'fixed-line',
+      smsCapable,
+      initialConsent,
+      registeredAt: new Date().toISOString(),
+      pii: encrypted.pii,
+    };
+    return { type: 'ClientRegistered', clientId, data };
+  }
+
+  profileEdited(clientId: string, smsCapable: boolean): ClientMessage {
+    const data: ClientEventsV1['ClientProfileEdited'] = {
+      clientId,
+      phoneLineType: smsCapable ? 'mobile' : 'fixed-line',
+      smsCapable,
+      editedAt: new Date().toISOString(),
+    };
+    return { type: 'ClientProfileEdited', clientId, data };
+  }
+
+  deleted(clientId: string): ClientMessage {
+    return { type: 'ClientDeleted', clientId, data: { clientId, deletedAt: new Date().toISOString() } };
+  }
+
+  erased(clientId: string): ClientMessage {
+    return { type: 'ClientErased', clientId, data: { clientId, archivedNumber: 1, erasedAt: new Date().toISOString() } };
+  }
+
+  async send(messages: readonly ClientMessage[]): Promise<void> {
+    await this.producer.send({
+      topic: this.prefix + TOPICS.clientEvents.name,
+      messages: messages.map((message) => {
+        const revision = (this.revisions.get(message.clientId) ?? -1) + 1;
+        this.revisions.set(message.clientId, revision);
+        return {
+          key: message.clientId,
+          value: JSON.stringify(message.data),
+          headers: {
+            [HEADERS.eventId]: randomUUID(),
+            [HEADERS.eventType]: message.type,
+            [HEADERS.schemaVersion]: '1',
+            [HEADERS.tenantId]: this.tenantId,
+            [HEADERS.correlationId]: randomUUID(),
+            [HEADERS.causationId]: randomUUID(),
+            [HEADERS.streamRevision]: String(revision),
+          },
+        };
+      }),
+    });
+  }
+}
+
+export interface ClientMessage {
+  readonly type: keyof ClientEventsV1;
+  readonly clientId: string;
+  readonly data: unknown;
+}
+
+/**
+ * Reads `<prefix>consent.consent-state.v1` from the beginning with a fresh consumer group, the way
+ * a sender builds its table: the latest value per key, a tombstone deletes the key. Returns once
+ * `done(table)` holds (or throws after `timeoutMs`).
+ */
+export async function rebuildConsentTable(
+  kafka: Kafka,
+  prefix: string,
+  done: (table: ReadonlyMap<string, ConsentStateV1>, tombstones: ReadonlySet<string>) => boolean,
+  timeoutMs = 60_000,
+): Promise<{ table: Map<string, ConsentStateV1>; tombstones: Set<string>; headers: Map<string, Record<string, string>> }> {
+  const table = new Map<string, ConsentStateV1>();
+  const tombstones = new Set<string>();
+  const headers = new Map<string, Record<string, string>>();
+  const consumer = kafka.consumer({ groupId: `${prefix}test.fresh-${randomUUID()}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [prefix + TOPICS.consentState.name], fromBeginning: true });
+    let resolveDone!: () => void;
+    const finished = new Promise<void>((resolve) => (resolveDone = resolve));
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          const key = String(message.key);
+          headers.set(
+            key,
+            Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])),
+          );
+          if (message.value === null) {
+            table.delete(key);
+            tombstones.add(key);
+          } else {
+            table.set(key, JSON.parse(message.value.toString()) as ConsentStateV1);
+            tombstones.delete(key);
+          }
+        }
+        if (done(table, tombstones)) resolveDone();
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`consent-state table not complete after ${timeoutMs} ms (${table.size} keys)`)), timeoutMs);
+    });
+    await Promise.race([finished, timeout]).finally(() => clearTimeout(timer));
+    return { table, tombstones, headers };
+  } finally {
+    await consumer.disconnect();
+  }
+}

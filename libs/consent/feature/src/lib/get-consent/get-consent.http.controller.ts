@@ -1,0 +1,31 @@
+import { Controller, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Principal } from '@salon/shared/auth';
+import { CurrentPrincipal, Roles, etagOf } from '@salon/shared/nest';
+import { ConsentResponse } from '../http/consent.response.dto';
+import { ConsentCommands } from '../write/consent-commands.service';
+
+@ApiTags('consent')
+@ApiBearerAuth()
+@Controller('clients')
+export class GetConsentController {
+  constructor(private readonly consent: ConsentCommands) {}
+
+  @Get(':clientId/consent')
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({
+    summary: "The client's consent switches as they now stand, and the summary shown on the profile.",
+    description: "Read from the ledger itself (not a projection): a change shows at once. status 'none': no record (yet).",
+  })
+  @ApiOkResponse({ type: ConsentResponse })
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ConsentResponse> {
+    const { state, revision } = await this.consent.current(principal.tenantId, clientId);
+    if (revision !== undefined) response.setHeader('ETag', etagOf(revision));
+    return ConsentResponse.of(clientId, state, revision);
+  }
+}

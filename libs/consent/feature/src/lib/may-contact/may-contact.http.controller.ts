@@ -1,0 +1,38 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CONTACT_CHANNELS, CONTACT_PURPOSES, mayContact, parseContactChannel, parseContactPurpose } from '@salon/consent/domain';
+import { Principal } from '@salon/shared/auth';
+import { CurrentPrincipal, Roles } from '@salon/shared/nest';
+import { ContactAnswerResponse } from '../http/consent.response.dto';
+import { ConsentCommands } from '../write/consent-commands.service';
+
+@ApiTags('consent')
+@ApiBearerAuth()
+@Controller('clients')
+export class MayContactController {
+  constructor(private readonly consent: ConsentCommands) {}
+
+  @Get(':clientId/consent/may-contact')
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({
+    summary: 'May I send <purpose> by <channel> to this client now? Yes/no with the reason.',
+    description:
+      'Answered from the ledger itself, so it is never behind. A client without a record answers ' +
+      "{ allowed: false, reason: 'no-consent-record' }; a deleted or erased one 'client-closed'.",
+  })
+  @ApiQuery({ name: 'purpose', enum: CONTACT_PURPOSES })
+  @ApiQuery({ name: 'channel', enum: CONTACT_CHANNELS })
+  @ApiOkResponse({ type: ContactAnswerResponse })
+  @ApiBadRequestResponse({ description: 'unknown-purpose, unknown-channel.' })
+  async mayContact(
+    @CurrentPrincipal() principal: Principal,
+    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Query('purpose') purposeName: unknown,
+    @Query('channel') channelName: unknown,
+  ): Promise<ContactAnswerResponse> {
+    const purpose = parseContactPurpose(purposeName);
+    const channel = parseContactChannel(channelName);
+    const { state } = await this.consent.current(principal.tenantId, clientId);
+    return mayContact(state, purpose, channel, new Date());
+  }
+}

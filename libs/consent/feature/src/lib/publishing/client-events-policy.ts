@@ -1,0 +1,101 @@
+import { Logger } from '@nestjs/common';
+import type { Consumer, Kafka } from 'kafkajs';
+import { ClientEventsV1, TOPICS } from '@salon/contracts';
+import { PersonalDataCipher } from '@salon/shared/crypto';
+import { DomainError } from '@salon/shared/ddd';
+import { IncomingMessage, decodeMessage } from '@salon/shared/messaging';
+import { BackgroundWorker, MessageContext } from '@salon/shared/nest';
+import { ConsentCommands } from '../write/consent-commands.service';
+
+/**
+ * The consent context follows the clients context:
+ * - ClientRegistered opens the consent record with the choices of the registration form;
+ * - ClientProfileEdited re-evaluates whether the phone can take SMS (a landline switches SMS OFF);
+ * - ClientDeleted / ClientErased close the record (every permission reads no, a tombstone is published).
+ *
+ * Commands carry the message's event id, so a redelivered message records nothing twice. The
+ * topic's key is the client id: a client's messages arrive in order.
+ */
+export class ClientEventsPolicy implements BackgroundWorker {
+  readonly name: string;
+  private readonly logger = new Logger('ClientEventsPolicy');
+  private consumer?: Consumer;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly commands: ConsentCommands,
+    private readonly cipher: PersonalDataCipher,
+    /** The environment's topic and group prefix (KAFKA_TOPIC_PREFIX). */
+    private readonly prefix = '',
+  ) {
+    this.name = `${prefix}consent.client-events-policy`;
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.kafka.consumer({ groupId: this.name, allowAutoTopicCreation: false });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.prefix + TOPICS.clientEvents.name], fromBeginning: true });
+    await consumer.run({
+      partitionsConsumedConcurrently: 6,
+      eachMessage: async ({ topic, partition, message }) => {
+        const incoming = decodeMessage(topic, partition, message);
+        try {
+          await this.handle(incoming);
+        } catch (error) {
+          // A rule that refuses (e.g. the phone of a client with no record) changes nothing; anything else is retried.
+          if (error instanceof DomainError && error.kind !== 'stale') {
+            this.logger.warn(`${incoming.eventType} of client ${incoming.key} not applied: ${error.code}`);
+            return;
+          }
+          throw error;
+        }
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+
+  async handle(message: IncomingMessage): Promise<void> {
+    if (message.data === null) return;
+    const context: MessageContext = {
+      tenantId: message.tenantId,
+      correlationId: message.correlationId,
+      causationId: message.eventId,
+      messageId: message.eventId,
+    };
+    switch (message.eventType) {
+      case 'ClientRegistered': {
+        const data = message.data as ClientEventsV1['ClientRegistered'];
+        await this.commands.applyRegistration(context, data.clientId, {
+          smsCapable: data.smsCapable,
+          hasEmail: await this.hasEmail(message.tenantId, data),
+          initialConsent: data.initialConsent,
+        });
+        return;
+      }
+      case 'ClientProfileEdited': {
+        const data = message.data as ClientEventsV1['ClientProfileEdited'];
+        await this.commands.notePhoneLine(context, data.clientId, data.smsCapable);
+        return;
+      }
+      case 'ClientDeleted':
+        await this.commands.close(context, (message.data as ClientEventsV1['ClientDeleted']).clientId, 'deleted');
+        return;
+      case 'ClientErased':
+        await this.commands.close(context, (message.data as ClientEventsV1['ClientErased']).clientId, 'erased');
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The e-mail is personal data: whether there is one is read from the encrypted envelope. An erased client has none. */
+  private async hasEmail(tenantId: string, data: ClientEventsV1['ClientRegistered']): Promise<boolean> {
+    if (!data.pii) return false;
+    const clear = await this.cipher.decrypt(tenantId, data as unknown as Record<string, unknown>, { expectedSubjectId: data.clientId });
+    return typeof clear['email'] === 'string' && clear['email'].trim() !== '';
+  }
+}

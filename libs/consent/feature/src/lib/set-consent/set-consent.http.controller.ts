@@ -1,0 +1,54 @@
+import { Body, Controller, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CONSENT_PERMISSIONS } from '@salon/consent/domain';
+import { CommandContext, CurrentCommandContext, Roles, etagOf } from '@salon/shared/nest';
+import { ConsentResponse } from '../http/consent.response.dto';
+import { SetConsentCommand } from './set-consent.command';
+import { SetConsentRequest } from './set-consent.request.dto';
+
+@ApiTags('consent')
+@ApiBearerAuth()
+@Controller('clients')
+export class SetConsentController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Put(':clientId/consent/:permission')
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({
+    summary: 'Switch one consent permission ON or OFF.',
+    description:
+      'newsletter and marketingSms go ON only with `evidence` of written consent (400 written-consent-required). ' +
+      'SMS permissions cannot go ON for a landline (409 sms-to-landline). Switching OFF is always possible. ' +
+      'Repeating a change records nothing.',
+  })
+  @ApiParam({ name: 'permission', enum: CONSENT_PERMISSIONS })
+  @ApiHeader({ name: 'X-Salon-Id', required: false, description: 'The salon where the change is made (recorded in the ledger).' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiOkResponse({ type: ConsentResponse, description: "The client's consent after the change." })
+  @ApiBadRequestResponse({ description: 'unknown-permission, unknown-source, written-consent-required, invalid evidence.' })
+  @ApiConflictResponse({ description: 'sms-to-landline, client-closed.' })
+  @ApiNotFoundResponse({ description: 'no-consent-record: the client is unknown to the consent context (yet).' })
+  async set(
+    @CurrentCommandContext() context: CommandContext,
+    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Param('permission') permission: string,
+    @Body() request: SetConsentRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ConsentResponse> {
+    const result = await this.commandBus.execute(new SetConsentCommand(context, clientId, permission, request));
+    response.setHeader('ETag', etagOf(result.revision));
+    return ConsentResponse.of(clientId, result.state, result.revision);
+  }
+}

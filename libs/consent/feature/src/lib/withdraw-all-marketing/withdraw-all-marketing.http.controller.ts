@@ -1,0 +1,35 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CommandContext, CurrentCommandContext, Roles, etagOf } from '@salon/shared/nest';
+import { ConsentResponse } from '../http/consent.response.dto';
+import { WithdrawAllMarketingCommand } from './withdraw-all-marketing.command';
+import { WithdrawAllMarketingRequest } from './withdraw-all-marketing.request.dto';
+
+@ApiTags('consent')
+@ApiBearerAuth()
+@Controller('clients')
+export class WithdrawAllMarketingController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post(':clientId/consent/marketing/withdrawal')
+  @HttpCode(200)
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({ summary: 'Switch every marketing permission (newsletter, marketing SMS) OFF in one call, e.g. from the client list.' })
+  @ApiHeader({ name: 'X-Salon-Id', required: false, description: 'The salon where the change is made.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiOkResponse({ type: ConsentResponse })
+  @ApiConflictResponse({ description: 'client-closed.' })
+  @ApiNotFoundResponse({ description: 'no-consent-record.' })
+  async withdraw(
+    @CurrentCommandContext() context: CommandContext,
+    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Body() request: WithdrawAllMarketingRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ConsentResponse> {
+    const result = await this.commandBus.execute(new WithdrawAllMarketingCommand(context, clientId, request));
+    response.setHeader('ETag', etagOf(result.revision));
+    return ConsentResponse.of(clientId, result.state, result.revision);
+  }
+}
