@@ -16,6 +16,7 @@ import { CompressionTypes, Kafka, LogEntry, Message, Producer, logLevel } from '
 import mongoose, { Connection } from 'mongoose';
 import { GlobalPosition, RecordedEvent, SqliteEventStore } from '@salon/shared/event-store';
 import {
+  createTopicsAndWait,
   CheckpointStore,
   EventRelay,
   IncomingMessage,
@@ -123,10 +124,10 @@ export const relayAndProjection: Benchmark<typeof options> = {
         await admin.disconnect();
       }
     });
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: topics.map((topic) => ({ topic, numPartitions: opts.partitions, replicationFactor: 1 })),
-    });
+    await createTopicsAndWait(
+      admin,
+      topics.map((topic) => ({ topic, numPartitions: opts.partitions, replicationFactor: 1 })),
+    );
 
     const store = new SqliteEventStore({ path: join(directory, 'events.db'), pollIntervalMs: 20 });
     cleanup.add('close the event store', () => store.close());

@@ -6,7 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import mongoose, { Connection } from 'mongoose';
 import { MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import { EventRelay, InMemoryCheckpointStore, headersOf } from '@salon/shared/messaging';
+import { EventRelay, InMemoryCheckpointStore, createTopicsAndWait, headersOf } from '@salon/shared/messaging';
 import { eventually, kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/testing';
 import { GuestEvent, GuestState, GuestCommand, guestCatalog, guestDecider, guestIdOf } from '../testing/guest-book';
 import { CommandHandler } from './command-handler';
@@ -31,7 +31,7 @@ describe('crypto-shredding', () => {
     mongo = await mongoose.createConnection(mongoUrl(uniqueName('shredding'))).asPromise();
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }]);
     await admin.disconnect();
   });
 

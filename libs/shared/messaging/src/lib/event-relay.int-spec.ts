@@ -9,6 +9,7 @@ import { eventually, kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/te
 import { appendInterleaved } from '../testing/fixtures';
 import { exitOf, startWorker, stopWorker } from '../testing/processes';
 import { MongoCheckpointStore } from './checkpoint-store';
+import { createTopicsAndWait } from './topics-admin';
 
 const STREAMS = 1_000;
 const PER_STREAM = 10;
@@ -28,7 +29,7 @@ describe('EventRelay, killed halfway and restarted', () => {
     mongo = await mongoose.createConnection(mongoUrl(database)).asPromise();
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 6 }] });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 6 }]);
     await admin.disconnect();
     const store = new SqliteEventStore({ path: storePath });
     await appendInterleaved(store, prefix, STREAMS, PER_STREAM);

@@ -13,6 +13,7 @@ import { EventRelay } from './event-relay';
 import { ProjectionRunner } from './projection-runner';
 import { ReadModelVersions } from './read-model-versions';
 import { rebuildProjection } from './rebuild-projection';
+import { createTopicsAndWait } from './topics-admin';
 
 const STREAMS = 1_000;
 const PER_STREAM = 10;
@@ -32,7 +33,7 @@ describe('ProjectionRunner, killed mid-batch and restarted', () => {
     mongo = await mongoose.createConnection(mongoUrl(database)).asPromise();
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 6 }] });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 6 }]);
     await admin.disconnect();
 
     store = new SqliteEventStore({ path: join(directory, 'events.db'), pollIntervalMs: 20 });

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client as MinioClient } from 'minio';
 import mongoose, { Schema } from 'mongoose';
-import { uniqueName } from './helpers';
-import { kafkaBrokers, minio, mongoUrl } from './server-addresses';
+import { createTopicsAndWait } from '@salon/shared/messaging';
+import { kafkaBrokers, minio, mongoUrl, uniqueName } from '@salon/shared/testing';
 
 // The local servers the whole test suite relies on, each exercised for real.
 describe('local servers', () => {
@@ -12,7 +12,7 @@ describe('local servers', () => {
     const topic = uniqueName('smoke-topic');
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }]);
     const producer = kafka.producer({ idempotent: true });
     const consumer = kafka.consumer({ groupId: uniqueName('smoke-group') });
     try {
@@ -69,7 +69,7 @@ describe('local servers', () => {
 describe('when a server is not running', () => {
   it('the global setup fails at once, naming the server and how to start it', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const checkServers = require('../global-setup.js') as () => Promise<void>;
+    const checkServers = require('../../libs/shared/testing/src/global-setup.js') as () => Promise<void>;
     const saved = process.env.MONGO_URL;
     process.env.MONGO_URL = 'mongodb://127.0.0.1:1/nothing-listens-here';
     const started = Date.now();
