@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConsentFeatureModule } from '@salon/consent/feature';
-import { AuthModule, HealthModule, InfrastructureModule, tokenVerifierSettings } from '@salon/shared/nest';
+import { PlatformModule } from '@salon/shared/nest';
 import { ConsentServiceConfig } from './config';
 
 @Module({})
@@ -9,15 +9,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        HealthModule,
-        AuthModule.forRoot(tokenVerifierSettings(config)),
-        InfrastructureModule.forRoot({
-          serviceName: 'consent-service',
-          masterKey: config.MASTER_KEY,
-          eventStore: { url: config.EVENTSTORE_URL, path: config.EVENTSTORE_PATH },
-          mongoUrl: config.MONGO_URL,
-          kafkaBrokers: config.KAFKA_BROKERS,
-        }),
+        PlatformModule.forService('consent-service', config),
         ConsentFeatureModule.forRoot({ topicPrefix: config.KAFKA_TOPIC_PREFIX }),
       ],
     };

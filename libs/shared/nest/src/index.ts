@@ -12,3 +12,4 @@ export * from './lib/workers';
 export * from './lib/http-preconditions';
 export * from './lib/command-context';
 export * from './lib/command-context.decorator';
+export * from './lib/platform.module';
