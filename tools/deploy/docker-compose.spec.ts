@@ -68,7 +68,6 @@ describe('docker-compose.yml', () => {
     });
 
     it('passes a configuration that the service accepts', () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { loadConfig } = require('@salon/shared/nest') as typeof import('@salon/shared/nest');
       const asStrings = Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v)]));
       expect(() => loadConfig(config, asStrings)).not.toThrow();

@@ -68,7 +68,6 @@ describe('local servers', () => {
 
 describe('when a server is not running', () => {
   it('the global setup fails at once, naming the server and how to start it', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const checkServers = require('../../libs/shared/testing/src/global-setup.js') as () => Promise<void>;
     const saved = process.env.MONGO_URL;
     process.env.MONGO_URL = 'mongodb://127.0.0.1:1/nothing-listens-here';

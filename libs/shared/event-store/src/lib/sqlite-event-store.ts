@@ -235,15 +235,15 @@ export class SqliteEventStore implements EventStore {
    * (same ids, same order, consecutive), answer as the first append did instead of failing.
    */
   private findRetriedAppend(streamName: string, events: readonly EventToAppend[]): AppendResult | undefined {
-    const stored = events.map((event) => this.statements.findById.get(streamName, event.id) as EventRow | undefined);
-    if (stored.every((row) => row === undefined)) return undefined;
-    const consecutive = stored.every(
-      (row, index) => row !== undefined && (index === 0 || row.revision === stored[index - 1]!.revision + 1),
-    );
+    const found = events.map((event) => this.statements.findById.get(streamName, event.id) as EventRow | undefined);
+    if (found.every((row) => row === undefined)) return undefined;
+    const stored = found.filter((row): row is EventRow => row !== undefined);
+    const consecutive =
+      stored.length === found.length && stored.every((row, index) => index === 0 || row.revision === stored[index - 1].revision + 1);
     if (!consecutive) {
       throw new Error(`Append to "${streamName}" mixes already stored and new event ids; refusing a partial retry`);
     }
-    const last = stored[stored.length - 1]!;
+    const last = stored[stored.length - 1];
     return {
       nextExpectedRevision: BigInt(last.revision),
       position: { commit: BigInt(last.position), prepare: BigInt(last.position) },

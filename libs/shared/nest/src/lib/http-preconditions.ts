@@ -20,11 +20,14 @@ export function requiredRevision(ifMatch: string | undefined): bigint {
       HttpStatus.PRECONDITION_REQUIRED,
     );
   }
-  return optionalRevision(ifMatch)!;
+  return parseRevision(ifMatch);
 }
 
 export function optionalRevision(ifMatch: string | undefined): bigint | undefined {
-  if (ifMatch === undefined || ifMatch.trim() === '') return undefined;
+  return ifMatch === undefined || ifMatch.trim() === '' ? undefined : parseRevision(ifMatch);
+}
+
+function parseRevision(ifMatch: string): bigint {
   const match = /^(?:W\/)?"?(\d{1,18})"?$/.exec(ifMatch.trim());
   if (!match) {
     throw new BadRequestException({

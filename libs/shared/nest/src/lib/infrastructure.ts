@@ -45,8 +45,8 @@ class ConnectionLifecycle implements OnModuleInit, OnApplicationShutdown {
       await this.eventStore.readAll({ direction: 'backwards', maxCount: 1 });
     });
     this.readiness.register('mongo', async () => {
-      await this.mongo.asPromise();
-      await this.mongo.db!.admin().ping();
+      const connection = await this.mongo.asPromise();
+      await connection.db?.admin().ping();
     });
     this.readiness.register('kafka', async () => {
       await this.admin.connect();

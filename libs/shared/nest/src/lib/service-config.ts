@@ -77,7 +77,8 @@ export class ServiceConfig {
 
 export function tokenVerifierSettings(config: ServiceConfig): TokenVerifierSettings {
   const common = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };
-  return config.JWT_JWKS_URL
-    ? { kind: 'jwks', jwksUrl: config.JWT_JWKS_URL, ...common }
-    : { kind: 'secret', secret: config.JWT_SECRET!, ...common };
+  if (config.JWT_JWKS_URL) return { kind: 'jwks', jwksUrl: config.JWT_JWKS_URL, ...common };
+  // loadConfig already refused a configuration with neither; this guards direct callers.
+  if (!config.JWT_SECRET) throw new Error('Set JWT_SECRET or JWT_JWKS_URL');
+  return { kind: 'secret', secret: config.JWT_SECRET, ...common };
 }
