@@ -1,0 +1,205 @@
+import { CommandMetadata, DomainError, specificationFor } from '@salon/shared/ddd';
+import {
+  BookVisit,
+  COUNTED_STATUSES,
+  VisitBooked,
+  VisitCommand,
+  VisitEvent,
+  VisitServiceLine,
+  summariseVisit,
+  toVisitStreamName,
+  visitDecider,
+  visitEventCatalog,
+} from './visit';
+
+const spec = specificationFor(visitDecider);
+const visitId = 'v-1';
+const now = new Date('2025-06-15T10:00:00.000Z');
+const at = now.toISOString();
+const metadata: CommandMetadata = { tenantId: 'chain-1', correlationId: 'c', causationId: 'c', actorId: 'staff-1', now };
+const later: CommandMetadata = { ...metadata, now: new Date('2025-06-20T12:00:00.000Z') };
+const command = <C extends VisitCommand>(type: C['type'], data: Omit<C['data'], 'visitId'>, meta = metadata): C =>
+  ({ type, data: { visitId, ...data }, metadata: meta }) as C;
+
+const cut: VisitServiceLine = {
+  serviceId: 's-1', name: 'Haircut', price: 30.5, durationMinutes: 45, specialistId: 'p-1', specialistName: 'Anna',
+};
+const colour: VisitServiceLine = {
+  serviceId: 's-2', name: 'Colouring', price: 50, durationMinutes: 60, specialistId: 'p-1', specialistName: 'Anna',
+};
+const nails: VisitServiceLine = {
+  serviceId: 's-3', name: 'Manicure', price: 20, durationMinutes: 30, specialistId: 'p-2', specialistName: 'Olga',
+};
+const startsAt = '2025-06-20T09:00:00.000Z';
+const endsAt = '2025-06-20T11:00:00.000Z';
+
+const book = (data: Partial<BookVisit['data']> = {}) =>
+  command<BookVisit>('BookVisit', {
+    clientId: 'c-1', number: 7, salonId: 'salon-1', startsAt, endsAt, services: [cut, colour, nails], discount: 10.5, ...data,
+  });
+
+const booked: VisitBooked = {
+  type: 'VisitBooked',
+  data: {
+    visitId, actorId: 'staff-1', at, clientId: 'c-1', number: 7, salonId: 'salon-1', startsAt, endsAt,
+    services: [cut, colour, nails],
+    specialists: [{ specialistId: 'p-1', specialistName: 'Anna' }, { specialistId: 'p-2', specialistName: 'Olga' }],
+    amounts: { price: 100.5, discount: 10.5, total: 90, paid: 0 },
+  },
+};
+const stamp = { visitId, actorId: 'staff-1', at };
+const confirmed: VisitEvent = { type: 'VisitConfirmed', data: stamp };
+const arrived: VisitEvent = { type: 'VisitArrived', data: stamp };
+const completed: VisitEvent = { type: 'VisitCompleted', data: stamp };
+const cancelled: VisitEvent = { type: 'VisitCancelled', data: { ...stamp, by: 'client', late: true } };
+const noShow: VisitEvent = { type: 'VisitNoShowMarked', data: stamp };
+
+const confirm = () => command('ConfirmVisit', {});
+const arrive = () => command('MarkVisitArrived', {});
+const complete = () => command('CompleteVisit', {});
+const cancel = () => command('CancelVisit', { by: 'salon', late: false });
+const markNoShow = (meta = later) => command('MarkVisitNoShow', {}, meta);
+const reschedule = () => command('RescheduleVisit', { startsAt: '2025-06-21T09:00:00.000Z', endsAt: '2025-06-21T10:00:00.000Z' });
+const changeServices = (services = [nails], discount = 0) => command('ChangeVisitServices', { services, discount });
+const pay = (amount: number) => command('RecordVisitPayment', { amount });
+
+describe('visit streams and catalog', () => {
+  it('names one stream per visit', () => expect(toVisitStreamName('v-9')).toBe('visit-v-9'));
+  it('stores every event at schema version 1 without personal fields', () => {
+    for (const def of Object.values(visitEventCatalog)) {
+      expect(def.schemaVersion).toBe(1);
+      expect(def.personalFields).toBeUndefined();
+    }
+  });
+});
+
+describe('BookVisit', () => {
+  it('books with amounts and distinct specialists, recording who and when', () => spec.given([]).when(book()).then([booked]));
+  it('refuses booking the same visit twice', () => {
+    spec.given([booked]).when(book()).thenThrows('visit-already-booked');
+  });
+
+  const invalid: [string, Partial<BookVisit['data']>, string, string][] = [
+    ['ends before it starts', { endsAt: '2025-06-20T08:00:00.000Z' }, 'visit-ends-before-start', 'endsAt'],
+    ['ends when it starts', { endsAt: startsAt }, 'visit-ends-before-start', 'endsAt'],
+    ['bad start', { startsAt: 'tomorrow' }, 'invalid-startsAt', 'startsAt'],
+    ['negative price', { services: [{ ...cut, price: -1 }], discount: 0 }, 'invalid-services', 'services[0].price'],
+    ['price with 3 decimals', { services: [{ ...cut, price: 1.005 }], discount: 0 }, 'invalid-services', 'services[0].price'],
+    ['zero duration', { services: [{ ...cut, durationMinutes: 0 }] }, 'invalid-duration', 'services[0].durationMinutes'],
+    ['empty services', { services: [] }, 'no-services', 'services'],
+    ['discount above price', { discount: 100.51 }, 'discount-above-price', 'discount'],
+    ['negative discount', { discount: -1 }, 'invalid-discount', 'discount'],
+    ['number zero', { number: 0 }, 'invalid-number', 'number'],
+    ['fractional number', { number: 1.5 }, 'invalid-number', 'number'],
+    ['missing client', { clientId: '' }, 'invalid-clientId', 'clientId'],
+    ['missing salon', { salonId: ' ' }, 'invalid-salonId', 'salonId'],
+  ];
+  it.each(invalid)('refuses a visit with %s', (_, data, code, field) => {
+    const error: DomainError = spec.given([]).when(book(data)).thenThrows(code);
+    expect(error.kind).toBe('invalid');
+    expect(error.details['field']).toBe(field);
+  });
+});
+
+describe('lifecycle', () => {
+  it('confirms a booked visit', () => spec.given([booked]).when(confirm()).then([confirmed]));
+  it('marks arrival of a confirmed visit', () => spec.given([booked, confirmed]).when(arrive()).then([arrived]));
+  it('marks arrival of a booked visit', () => spec.given([booked]).when(arrive()).then([arrived]));
+  it('completes an arrived visit', () => spec.given([booked, confirmed, arrived]).when(complete()).then([completed]));
+  it('cancels by client or salon, late or not', () =>
+    spec.given([booked, confirmed]).when(cancel()).then([{ type: 'VisitCancelled', data: { ...stamp, by: 'salon', late: false } }]));
+  it('marks a no-show after the start', () =>
+    spec.given([booked]).when(markNoShow()).then([{ type: 'VisitNoShowMarked', data: { ...stamp, at: later.now.toISOString() } }]));
+  it('refuses a no-show before the start', () => {
+    spec.given([booked]).when(markNoShow(metadata)).thenThrows('no-show-before-start');
+  });
+  it('refuses a command on an unbooked visit', () => {
+    spec.given([]).when(confirm()).thenThrows('visit-not-found');
+  });
+
+  const refused: [string, VisitEvent[], VisitCommand][] = [
+    ['confirm a confirmed', [booked, confirmed], confirm()],
+    ['confirm an arrived', [booked, arrived], confirm()],
+    ['complete a booked', [booked], complete()],
+    ['complete a confirmed', [booked, confirmed], complete()],
+    ['arrive an arrived', [booked, arrived], arrive()],
+    ['no-show an arrived', [booked, arrived], markNoShow()],
+    ['cancel a completed', [booked, arrived, completed], cancel()],
+    ['pay a booked', [booked], pay(1)],
+    ['pay a confirmed', [booked, confirmed], pay(1)],
+    ['reschedule a completed', [booked, arrived, completed], reschedule()],
+    ['change services of a completed', [booked, arrived, completed], changeServices()],
+    ...(['cancelled', 'no-show'] as const).flatMap((name): [string, VisitEvent[], VisitCommand][] => {
+      const history = [booked, name === 'cancelled' ? cancelled : noShow];
+      return [confirm(), arrive(), complete(), cancel(), markNoShow(), reschedule(), changeServices(), pay(1)].map(
+        (c): [string, VisitEvent[], VisitCommand] => [`${c.type} on ${name}`, history, c],
+      );
+    }),
+  ];
+  it.each(refused)('refuses to %s', (_, history, c) => {
+    const error = spec.given(history).when(c).thenThrows('impossible-transition');
+    expect(error.kind).toBe('conflict');
+    expect(error.reason).toMatch(/from \S+ to /);
+  });
+
+  it('refuses an unknown cancelling party', () => {
+    const bad = command('CancelVisit', { by: 'robot', late: false } as never);
+    expect(spec.given([booked]).when(bad).thenThrows('invalid-cancelled-by').details['field']).toBe('by');
+  });
+});
+
+describe('RescheduleVisit and ChangeVisitServices', () => {
+  it('reschedules before completion', () =>
+    spec.given([booked, confirmed]).when(reschedule()).then([
+      { type: 'VisitRescheduled', data: { ...stamp, startsAt: '2025-06-21T09:00:00.000Z', endsAt: '2025-06-21T10:00:00.000Z' } },
+    ]));
+  it('ignores a reschedule to the same times', () =>
+    spec.given([booked]).when(command('RescheduleVisit', { startsAt, endsAt })).then([]));
+  it('refuses a reschedule ending before it starts', () =>
+    expect(
+      spec.given([booked]).when(command('RescheduleVisit', { startsAt: endsAt, endsAt: startsAt })).thenThrows('visit-ends-before-start')
+        .details['field'],
+    ).toBe('endsAt'));
+  it('changes services and recomputes amounts', () =>
+    spec.given([booked, arrived]).when(changeServices([nails, cut], 0.5)).then([
+      {
+        type: 'VisitServicesChanged',
+        data: {
+          ...stamp, services: [nails, cut],
+          specialists: [{ specialistId: 'p-2', specialistName: 'Olga' }, { specialistId: 'p-1', specialistName: 'Anna' }],
+          amounts: { price: 50.5, discount: 0.5, total: 50, paid: 0 },
+        },
+      },
+    ]));
+  it('refuses an empty service list', () => {
+    spec.given([booked]).when(changeServices([])).thenThrows('no-services');
+  });
+  it('refuses a new total below what was paid', () => {
+    spec.given([booked, arrived, { type: 'VisitPaymentRecorded', data: { ...stamp, amount: 80, paid: 80 } }])
+      .when(changeServices([nails]))
+      .thenThrows('total-below-paid');
+  });
+});
+
+describe('RecordVisitPayment', () => {
+  it('records a payment when arrived', () =>
+    spec.given([booked, arrived]).when(pay(40)).then([{ type: 'VisitPaymentRecorded', data: { ...stamp, amount: 40, paid: 40 } }]));
+  it('records the rest after completion', () =>
+    spec.given([booked, arrived, completed, { type: 'VisitPaymentRecorded', data: { ...stamp, amount: 40, paid: 40 } }])
+      .when(pay(50))
+      .then([{ type: 'VisitPaymentRecorded', data: { ...stamp, amount: 50, paid: 90 } }]));
+  it.each([0, -5, 90.01, 1.234])('refuses an amount of %p', (amount) =>
+    expect(spec.given([booked, arrived]).when(pay(amount)).thenThrows('invalid-amount').details['field']).toBe('amount'));
+});
+
+describe('statistics helpers', () => {
+  it('counts completed visits only', () => expect(COUNTED_STATUSES).toEqual(['completed']));
+  it('summarises a visit', () => {
+    const state = [booked, arrived, completed].reduce(visitDecider.evolve, visitDecider.initialState());
+    if (state.status === 'none') throw new Error('not booked');
+    expect(summariseVisit(state)).toEqual({
+      visitId, number: 7, at: startsAt, status: 'completed',
+      services: ['Haircut', 'Colouring', 'Manicure'], specialists: ['Anna', 'Olga'], amount: 90,
+    });
+  });
+});
