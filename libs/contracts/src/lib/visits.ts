@@ -7,3 +7,81 @@ export interface VisitEventBaseV1 {
   readonly visitId: string;
   readonly clientId: string;
 }
+
+export type VisitStatusV1 = 'booked' | 'confirmed' | 'arrived' | 'completed' | 'cancelled' | 'no-show';
+
+export interface VisitServiceLineV1 {
+  readonly serviceId: string;
+  readonly name: string;
+  /** Money is a number with at most two decimals, in the chain's currency. */
+  readonly price: number;
+  readonly durationMinutes: number;
+  readonly specialistId: string;
+  readonly specialistName: string;
+}
+
+export interface VisitSpecialistV1 {
+  readonly specialistId: string;
+  readonly specialistName: string;
+}
+
+export interface VisitAmountsV1 {
+  /** Sum of the service prices. */
+  readonly price: number;
+  readonly discount: number;
+  /** price − discount: what the client owes. */
+  readonly total: number;
+  readonly paid: number;
+}
+
+/**
+ * The whole visit after the event (event-carried state): a consumer never has to fold the
+ * visit's history itself, and a redelivered or late message is resolved by `revision` alone.
+ * A visit holds no personal data: the client is referred to by id.
+ */
+export interface VisitSnapshotV1 {
+  readonly visitId: string;
+  readonly clientId: string;
+  /** Unique and increasing within the chain; what staff say aloud and search for. */
+  readonly number: number;
+  readonly salonId: string;
+  /** ISO date-times, UTC. */
+  readonly startsAt: string;
+  readonly endsAt: string;
+  /** The salon's own calendar date of the start (YYYY-MM-DD): the "day" of every statistic. */
+  readonly salonDate: string;
+  readonly status: VisitStatusV1;
+  readonly services: readonly VisitServiceLineV1[];
+  readonly specialists: readonly VisitSpecialistV1[];
+  readonly amounts: VisitAmountsV1;
+  readonly bookedAt: string;
+  readonly updatedAt: string;
+}
+
+export type VisitEventTypeV1 =
+  | 'VisitBooked'
+  | 'VisitConfirmed'
+  | 'VisitArrived'
+  | 'VisitCompleted'
+  | 'VisitCancelled'
+  | 'VisitNoShowMarked'
+  | 'VisitRescheduled'
+  | 'VisitServicesChanged'
+  | 'VisitPaymentRecorded';
+
+/**
+ * One message per visit event. The `event-type` header equals `type`; `stream-revision` is the
+ * visit stream's revision (a consumer applies a visit only if it has not seen that revision).
+ */
+export interface VisitEventV1 extends VisitEventBaseV1 {
+  readonly type: VisitEventTypeV1;
+  /** When it happened and who did it (staff user id; absent for system actors). */
+  readonly occurredAt: string;
+  readonly actorId?: string;
+  /** Only on VisitCancelled. */
+  readonly cancelledBy?: 'client' | 'salon';
+  readonly late?: boolean;
+  /** Only on VisitPaymentRecorded: this payment (visit.amounts.paid is the running total). */
+  readonly paymentAmount?: number;
+  readonly visit: VisitSnapshotV1;
+}

@@ -1,2 +1,3 @@
 export * from './lib/command-handler';
 export * from './lib/event-codec';
+export * from './lib/state-after-event';

@@ -82,11 +82,16 @@ export class ProjectionRunner {
 
   /** Applies messages and writes the result; also used by rebuilds, with target collections given. */
   async write(messages: readonly IncomingMessage[], targets?: ReadonlyMap<string, string>): Promise<void> {
+    const physical = async (logical: string) => targets?.get(logical) ?? (await this.versions.activeCollection(logical));
     const writes = await this.projection.apply(messages);
     for (const [logical, operations] of writes) {
       if (operations.length === 0) continue;
-      const physical = targets?.get(logical) ?? (await this.versions.activeCollection(logical));
-      await bulkWriteIdempotent(this.mongo, physical, operations);
+      await bulkWriteIdempotent(this.mongo, await physical(logical), operations);
+    }
+    if (this.projection.refresh) {
+      await this.projection.refresh(messages, {
+        collection: async <T extends ReadModelDocument>(logical: string) => this.mongo.collection<T>(await physical(logical)),
+      });
     }
   }
 

@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Document } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import { IncomingMessage } from './integration-message';
 
 /**
@@ -15,6 +15,17 @@ export interface Projection {
   /** Logical collection names this projection writes (each is versioned for rebuilds). */
   readonly collections: readonly string[];
   apply(messages: readonly IncomingMessage[]): Promise<ProjectionWrites> | ProjectionWrites;
+  /**
+   * Optional second step, run after a batch's writes: recomputes derived documents (aggregates
+   * such as statistics) from the documents `apply` just wrote. It must be a pure function of
+   * those documents, so running it again (redelivery, rebuild, two runners) gives the same result.
+   */
+  refresh?(messages: readonly IncomingMessage[], collections: ReadModelCollections): Promise<void>;
+}
+
+/** Resolves a logical collection name to the physical one in use: the active version, or a rebuild's target. */
+export interface ReadModelCollections {
+  collection<T extends ReadModelDocument = ReadModelDocument>(logical: string): Promise<Collection<T>>;
 }
 
 /** Read-model documents use string ids (client id, visit id, ...) and remember a revision. */

@@ -41,7 +41,7 @@ const book = (data: Partial<BookVisit['data']> = {}) =>
 const booked: VisitBooked = {
   type: 'VisitBooked',
   data: {
-    visitId, actorId: 'staff-1', at, clientId: 'c-1', number: 7, salonId: 'salon-1', startsAt, endsAt,
+    visitId, actorId: 'staff-1', at, clientId: 'c-1', number: 7, salonId: 'salon-1', startsAt, endsAt, salonDate: '2025-06-20',
     services: [cut, colour, nails],
     specialists: [{ specialistId: 'p-1', specialistName: 'Anna' }, { specialistId: 'p-2', specialistName: 'Olga' }],
     amounts: { price: 100.5, discount: 10.5, total: 90, paid: 0 },
@@ -75,6 +75,11 @@ describe('visit streams and catalog', () => {
 
 describe('BookVisit', () => {
   it('books with amounts and distinct specialists, recording who and when', () => spec.given([]).when(book()).then([booked]));
+  it("keeps the salon's own date of a start written with an offset", () => {
+    const late = book({ startsAt: '2025-06-20T23:30:00+03:00', endsAt: '2025-06-21T00:30:00+03:00' });
+    const [event] = spec.given([]).when(late).thenReturns() as VisitBooked[];
+    expect(event.data).toMatchObject({ startsAt: '2025-06-20T20:30:00.000Z', salonDate: '2025-06-20' });
+  });
   it('refuses booking the same visit twice', () => {
     spec.given([booked]).when(book()).thenThrows('visit-already-booked');
   });
@@ -151,7 +156,7 @@ describe('lifecycle', () => {
 describe('RescheduleVisit and ChangeVisitServices', () => {
   it('reschedules before completion', () =>
     spec.given([booked, confirmed]).when(reschedule()).then([
-      { type: 'VisitRescheduled', data: { ...stamp, startsAt: '2025-06-21T09:00:00.000Z', endsAt: '2025-06-21T10:00:00.000Z' } },
+      { type: 'VisitRescheduled', data: { ...stamp, startsAt: '2025-06-21T09:00:00.000Z', endsAt: '2025-06-21T10:00:00.000Z', salonDate: '2025-06-21' } },
     ]));
   it('ignores a reschedule to the same times', () =>
     spec.given([booked]).when(command('RescheduleVisit', { startsAt, endsAt })).then([]));

@@ -76,6 +76,8 @@ export type VisitBooked = Event<
     salonId: string;
     startsAt: string;
     endsAt: string;
+    /** The salon's local date of the start (YYYY-MM-DD). */
+    salonDate: string;
     services: readonly VisitServiceLine[];
     specialists: readonly VisitSpecialist[];
     amounts: VisitAmounts;
@@ -86,7 +88,7 @@ export type VisitArrived = Event<'VisitArrived', Stamp>;
 export type VisitCompleted = Event<'VisitCompleted', Stamp>;
 export type VisitCancelled = Event<'VisitCancelled', Stamp & { by: CancelledBy; late: boolean }>;
 export type VisitNoShowMarked = Event<'VisitNoShowMarked', Stamp>;
-export type VisitRescheduled = Event<'VisitRescheduled', Stamp & { startsAt: string; endsAt: string }>;
+export type VisitRescheduled = Event<'VisitRescheduled', Stamp & { startsAt: string; endsAt: string; salonDate: string }>;
 export type VisitServicesChanged = Event<
   'VisitServicesChanged',
   Stamp & { services: readonly VisitServiceLine[]; specialists: readonly VisitSpecialist[]; amounts: VisitAmounts }
@@ -114,6 +116,7 @@ export interface Visit {
   readonly salonId: string;
   readonly startsAt: string;
   readonly endsAt: string;
+  readonly salonDate: string;
   readonly services: readonly VisitServiceLine[];
   readonly specialists: readonly VisitSpecialist[];
   readonly amounts: VisitAmounts;
@@ -142,7 +145,16 @@ function requireMoney(value: unknown, field: string): number {
   return value;
 }
 
-function parseTimes(startsAt: unknown, endsAt: unknown): { startsAt: string; endsAt: string } {
+/**
+ * The salon's calendar date of the start, as the front desk wrote it: "2025-06-20T23:30+03:00"
+ * is the 20th in that salon although it is the 20th 20:30 UTC. Statistics per day use it, so a
+ * late visit never lands on the next day for a chain east of UTC. Without an offset, UTC.
+ */
+function salonDateOf(startsAt: string): string {
+  return /^\d{4}-\d{2}-\d{2}T/.test(startsAt) ? startsAt.slice(0, 10) : new Date(startsAt).toISOString().slice(0, 10);
+}
+
+function parseTimes(startsAt: unknown, endsAt: unknown): { startsAt: string; endsAt: string; salonDate: string } {
   const parse = (v: unknown, field: string): Date => {
     const d = typeof v === 'string' ? new Date(v) : new Date(NaN);
     if (Number.isNaN(d.getTime())) throw DomainError.invalid(`invalid-${field}`, `${field} must be an ISO date-time`, { field });
@@ -153,7 +165,7 @@ function parseTimes(startsAt: unknown, endsAt: unknown): { startsAt: string; end
   if (e.getTime() <= s.getTime()) {
     throw DomainError.invalid('visit-ends-before-start', 'A visit must end after it starts', { field: 'endsAt' });
   }
-  return { startsAt: s.toISOString(), endsAt: e.toISOString() };
+  return { startsAt: s.toISOString(), endsAt: e.toISOString(), salonDate: salonDateOf(startsAt as string) };
 }
 
 function parseServices(
@@ -287,7 +299,7 @@ function decide(command: VisitCommand, state: VisitState): readonly VisitEvent[]
     case 'RescheduleVisit': {
       requireChangeable(visit, 'rescheduled');
       const times = parseTimes(command.data.startsAt, command.data.endsAt);
-      if (times.startsAt === visit.startsAt && times.endsAt === visit.endsAt) return [];
+      if (times.startsAt === visit.startsAt && times.endsAt === visit.endsAt && times.salonDate === visit.salonDate) return [];
       return [{ type: 'VisitRescheduled', data: { ...stamp(visit, metadata), ...times } }];
     }
     case 'ChangeVisitServices': {
@@ -330,6 +342,7 @@ function evolve(state: VisitState, event: VisitEvent): VisitState {
       salonId: d.salonId,
       startsAt: d.startsAt,
       endsAt: d.endsAt,
+      salonDate: d.salonDate,
       services: d.services,
       specialists: d.specialists,
       amounts: d.amounts,
@@ -348,7 +361,7 @@ function evolve(state: VisitState, event: VisitEvent): VisitState {
     case 'VisitNoShowMarked':
       return { ...state, status: 'no-show' };
     case 'VisitRescheduled':
-      return { ...state, startsAt: event.data.startsAt, endsAt: event.data.endsAt };
+      return { ...state, startsAt: event.data.startsAt, endsAt: event.data.endsAt, salonDate: event.data.salonDate };
     case 'VisitServicesChanged':
       return { ...state, services: event.data.services, specialists: event.data.specialists, amounts: event.data.amounts };
     case 'VisitPaymentRecorded':

@@ -7,8 +7,7 @@ import {
   TOPICS,
 } from '@salon/contracts';
 import { ConsentEvent, ConsentState, clientIdOfConsentStream, consentDecider, toConsentState } from '@salon/consent/domain';
-import { fold } from '@salon/shared/ddd';
-import { EventCodec } from '@salon/shared/event-sourcing';
+import { EventCodec, stateAfterEvent } from '@salon/shared/event-sourcing';
 import { EventStore, RecordedEvent } from '@salon/shared/event-store';
 import { OutgoingMessage, headersOf } from '@salon/shared/messaging';
 
@@ -31,40 +30,19 @@ export interface ConsentTopics {
   readonly state: string;
 }
 
-const CACHE_LIMIT = 10_000;
-
 /**
  * The relay's mapping of one stored consent event to two messages: the event itself on
  * `consent.consent-events.v1`, and the client's whole consent after it on the compacted
- * `consent.consent-state.v1` (null value, a tombstone, once the record is closed).
- *
- * The state after an event is the fold of the stream up to that event's revision, never the
- * stream's current state: a relay catching up publishes every intermediate state in order, so the
- * last message per key is always the latest state. The last folded state per stream is kept (a
- * bounded cache) so that a stream's next event costs no read.
+ * `consent.consent-state.v1` (null value, a tombstone, once the record is closed). The state
+ * is the one right after that event (see stateAfterEvent), so the last message per key is
+ * always the latest state.
  */
 export function consentMessages(
   store: EventStore,
   codec: EventCodec<ConsentEvent>,
   topics: ConsentTopics = { events: TOPICS.consentEvents.name, state: TOPICS.consentState.name },
 ): (event: RecordedEvent) => Promise<OutgoingMessage[]> {
-  const folded = new Map<string, { revision: bigint; state: ConsentState }>();
-
-  const stateAfter = async (event: RecordedEvent, decoded: ConsentEvent): Promise<ConsentState> => {
-    const cached = folded.get(event.streamName);
-    let state: ConsentState;
-    if (cached && cached.revision === event.revision - 1n) {
-      state = consentDecider.evolve(cached.state, decoded);
-    } else {
-      const recorded = await store.readStream(event.streamName, { maxCount: Number(event.revision) + 1 });
-      const history = await Promise.all(recorded.filter((e) => e.revision <= event.revision).map((e) => codec.decode(e)));
-      state = fold(consentDecider, history);
-    }
-    folded.delete(event.streamName);
-    folded.set(event.streamName, { revision: event.revision, state });
-    if (folded.size > CACHE_LIMIT) folded.delete(folded.keys().next().value as string);
-    return state;
-  };
+  const stateAfter = stateAfterEvent(store, consentDecider, codec);
 
   return async (event) => {
     if (!event.streamName.startsWith(CONSENT_STREAM_PREFIXES[0]) || !PUBLISHED.has(event.type)) return [];
