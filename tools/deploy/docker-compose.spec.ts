@@ -4,6 +4,7 @@ import { getMetadataStorage } from 'class-validator';
 import { parse } from 'yaml';
 import { ClientsServiceConfig } from '../../apps/clients-service/src/config';
 import { ConsentServiceConfig } from '../../apps/consent-service/src/config';
+import { VisitsServiceConfig } from '../../apps/visits-service/src/config';
 
 /**
  * docker-compose.yml cannot run on machines without Docker, so this keeps it honest: every
@@ -35,6 +36,7 @@ const compose = parse(interpolate(readFileSync(join(__dirname, '../../docker-com
 
 const APP_CONFIGS: Record<string, new () => object> = {
   'clients-service': ClientsServiceConfig,
+  'visits-service': VisitsServiceConfig,
   'consent-service': ConsentServiceConfig,
 };
 

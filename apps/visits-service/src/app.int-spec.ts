@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { Kafka, logLevel } from 'kafkajs';
+import { ALL_TOPICS } from '@salon/contracts';
+import { ensureTopics } from '@salon/shared/messaging';
+import { kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import { cleanUp, startVisitsApp } from './test/visits-test-kit';
+
+describe('visits-service', () => {
+  const database = uniqueName('visits-app');
+  const prefix = `${uniqueName('t')}.`;
+  const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix });
+  const kafka = new Kafka({ clientId: 'visits-app-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    await ensureTopics(kafka, ALL_TOPICS, { prefix });
+    app = await startVisitsApp(env);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await cleanUp(kafka, prefix, env.MONGO_URL);
+  });
+
+  it('is ready when the event store, MongoDB, Kafka and its background workers are fine', async () => {
+    const response = await request(app.getHttpServer()).get('/health/ready').expect(200);
+    expect(response.body.status).toBe('ok');
+    expect(response.body.checks).toMatchObject({
+      eventStore: { ok: true },
+      mongo: { ok: true },
+      kafka: { ok: true },
+      [`worker:${prefix}visits-relay`]: { ok: true },
+    });
+  });
+
+  it('serves its OpenAPI document with every visits route', async () => {
+    const response = await request(app.getHttpServer()).get('/docs/json').expect(200);
+    expect(response.body.info.title).toBe('visits-service');
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/visits',
+        '/visits/{visitId}',
+        '/visits/{visitId}/confirm',
+        '/visits/{visitId}/arrive',
+        '/visits/{visitId}/complete',
+        '/visits/{visitId}/no-show',
+        '/visits/{visitId}/cancel',
+        '/visits/{visitId}/schedule',
+        '/visits/{visitId}/services',
+        '/visits/{visitId}/payments',
+      ]),
+    );
+  });
+});
+
+describe('visits-service start-up', () => {
+  it('stops with a message naming a bad clients service address', () => {
+    const env = serviceEnvironment('unused', { CLIENTS_SERVICE_URL: 'not a url' });
+    const result = spawnSync(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'main.ts')], {
+      cwd: join(__dirname, '../../..'),
+      env: { PATH: process.env.PATH, ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Invalid configuration');
+    expect(result.stderr).toMatch(/CLIENTS_SERVICE_URL/);
+  });
+});

@@ -1,0 +1,34 @@
+import { Body, Controller, Headers, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision } from '@salon/shared/nest';
+import { VisitWriteResponse } from '../http/visit.response.dto';
+import { ChangeVisitServicesCommand } from './change-visit-services.command';
+import { ChangeVisitServicesRequest } from './change-visit-services.request.dto';
+
+@ApiTags('visits')
+@ApiBearerAuth()
+@Controller('visits')
+export class ChangeVisitServicesController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Put(':visitId/services')
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({ summary: 'Replace the services (and so the specialists and amounts) of a visit that has not ended.' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'When given, 409 stale-revision if the visit changed since.' })
+  @ApiOkResponse({ type: VisitWriteResponse })
+  @ApiBadRequestResponse({ description: 'no-services, discount-above-price, total-below-paid, a bad price or duration.' })
+  @ApiConflictResponse({ description: 'impossible-transition: the visit has ended.' })
+  async changeServices(
+    @CurrentCommandContext() context: CommandContext,
+    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() request: ChangeVisitServicesRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<VisitWriteResponse> {
+    const result = await this.commandBus.execute(new ChangeVisitServicesCommand(context, visitId, request, optionalRevision(ifMatch)));
+    response.setHeader('ETag', etagOf(result.revision));
+    return VisitWriteResponse.of(result);
+  }
+}

@@ -1,0 +1,107 @@
+import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision } from '@salon/shared/nest';
+import { VisitWriteResponse } from '../http/visit.response.dto';
+import { StatusChange } from '../write/visit-commands.service';
+import { CancelVisitRequest } from './cancel-visit.request.dto';
+import { ChangeVisitStatusCommand } from './change-visit-status.command';
+
+/**
+ * The lifecycle: booked → confirmed → arrived → completed; cancelled (before completion) and
+ * no-show (booked or confirmed, once the start has passed) end it. A step that the current status
+ * does not allow is refused with 409 impossible-transition naming `from` and `to`.
+ */
+@ApiTags('visits')
+@ApiBearerAuth()
+@ApiHeader({ name: 'If-Match', required: false, description: 'When given, 409 stale-revision if the visit changed since.' })
+@ApiNotFoundResponse({ description: 'visit-not-found' })
+@ApiConflictResponse({ description: 'impossible-transition (from, to), no-show-before-start, or stale-revision.' })
+@Controller('visits')
+export class ChangeVisitStatusController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post(':visitId/confirm')
+  @HttpCode(200)
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({ summary: 'The client confirmed the booked visit.' })
+  @ApiOkResponse({ type: VisitWriteResponse })
+  confirm(
+    @CurrentCommandContext() context: CommandContext,
+    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<VisitWriteResponse> {
+    return this.change(context, visitId, 'confirm', ifMatch, response);
+  }
+
+  @Post(':visitId/arrive')
+  @HttpCode(200)
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({ summary: 'The client arrived (from booked or confirmed).' })
+  @ApiOkResponse({ type: VisitWriteResponse })
+  arrive(
+    @CurrentCommandContext() context: CommandContext,
+    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<VisitWriteResponse> {
+    return this.change(context, visitId, 'arrive', ifMatch, response);
+  }
+
+  @Post(':visitId/complete')
+  @HttpCode(200)
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({ summary: 'The visit took place (from arrived). Only completed visits count in the statistics.' })
+  @ApiOkResponse({ type: VisitWriteResponse })
+  complete(
+    @CurrentCommandContext() context: CommandContext,
+    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<VisitWriteResponse> {
+    return this.change(context, visitId, 'complete', ifMatch, response);
+  }
+
+  @Post(':visitId/no-show')
+  @HttpCode(200)
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({ summary: 'The client did not come (from booked or confirmed, not before the start).' })
+  @ApiOkResponse({ type: VisitWriteResponse })
+  noShow(
+    @CurrentCommandContext() context: CommandContext,
+    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<VisitWriteResponse> {
+    return this.change(context, visitId, 'no-show', ifMatch, response);
+  }
+
+  @Post(':visitId/cancel')
+  @HttpCode(200)
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({ summary: 'Cancel the visit (before it is completed), saying by whom and whether late.' })
+  @ApiOkResponse({ type: VisitWriteResponse })
+  cancel(
+    @CurrentCommandContext() context: CommandContext,
+    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() request: CancelVisitRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<VisitWriteResponse> {
+    return this.change(context, visitId, { cancel: request }, ifMatch, response);
+  }
+
+  private async change(
+    context: CommandContext,
+    visitId: string,
+    change: StatusChange | { cancel: CancelVisitRequest },
+    ifMatch: string | undefined,
+    response: Response,
+  ): Promise<VisitWriteResponse> {
+    const result = await this.commandBus.execute(new ChangeVisitStatusCommand(context, visitId, change, optionalRevision(ifMatch)));
+    response.setHeader('ETag', etagOf(result.revision));
+    return VisitWriteResponse.of(result);
+  }
+}

@@ -1,0 +1,39 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsNotEmpty, IsNumber, IsString, MaxLength, Min } from 'class-validator';
+
+/** One service of a visit, as the salon's price list and staff list name it. */
+export class VisitServiceLineRequest {
+  @ApiProperty({ example: 'svc-haircut', description: "The service's id in the salon's price list." })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  serviceId!: string;
+
+  @ApiProperty({ example: 'Haircut', description: 'Shown in the visit list and searched for.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ example: 45.5, minimum: 0, description: "The service's price, up to 2 decimals." })
+  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @Min(0)
+  price!: number;
+
+  @ApiProperty({ example: 45, minimum: 1, description: 'Minutes.' })
+  @IsInt()
+  @Min(1)
+  durationMinutes!: number;
+
+  @ApiProperty({ example: 'staff-anna' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  specialistId!: string;
+
+  @ApiProperty({ example: 'Anna Kowalska', description: 'Shown in the visit list and searched for.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  specialistName!: string;
+}

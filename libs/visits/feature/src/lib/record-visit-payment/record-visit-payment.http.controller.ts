@@ -1,0 +1,36 @@
+import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision } from '@salon/shared/nest';
+import { VisitWriteResponse } from '../http/visit.response.dto';
+import { RecordVisitPaymentCommand } from './record-visit-payment.command';
+import { RecordVisitPaymentRequest } from './record-visit-payment.request.dto';
+
+@ApiTags('visits')
+@ApiBearerAuth()
+@Controller('visits')
+export class RecordVisitPaymentController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post(':visitId/payments')
+  @HttpCode(200)
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({ summary: 'Record a payment for a visit the client arrived at or completed.' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'When given, 409 stale-revision if the visit changed since.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried payment is recorded once.' })
+  @ApiOkResponse({ type: VisitWriteResponse })
+  @ApiBadRequestResponse({ description: 'invalid-amount: above 0 and at most what is due (due is in the body).' })
+  @ApiConflictResponse({ description: 'impossible-transition: only arrived or completed visits are paid.' })
+  async pay(
+    @CurrentCommandContext() context: CommandContext,
+    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() request: RecordVisitPaymentRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<VisitWriteResponse> {
+    const result = await this.commandBus.execute(new RecordVisitPaymentCommand(context, visitId, request.amount, optionalRevision(ifMatch)));
+    response.setHeader('ETag', etagOf(result.revision));
+    return VisitWriteResponse.of(result);
+  }
+}

@@ -1,0 +1,33 @@
+import { Body, Controller, Headers, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision } from '@salon/shared/nest';
+import { VisitWriteResponse } from '../http/visit.response.dto';
+import { RescheduleVisitCommand } from './reschedule-visit.command';
+import { RescheduleVisitRequest } from './reschedule-visit.request.dto';
+
+@ApiTags('visits')
+@ApiBearerAuth()
+@Controller('visits')
+export class RescheduleVisitController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Put(':visitId/schedule')
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({ summary: 'Move the visit to another time (until it is completed, cancelled or a no-show).' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'When given, 409 stale-revision if the visit changed since.' })
+  @ApiOkResponse({ type: VisitWriteResponse })
+  @ApiConflictResponse({ description: 'impossible-transition: the visit has ended.' })
+  async reschedule(
+    @CurrentCommandContext() context: CommandContext,
+    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() request: RescheduleVisitRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<VisitWriteResponse> {
+    const result = await this.commandBus.execute(new RescheduleVisitCommand(context, visitId, request, optionalRevision(ifMatch)));
+    response.setHeader('ETag', etagOf(result.revision));
+    return VisitWriteResponse.of(result);
+  }
+}
