@@ -17,8 +17,9 @@ const MAX_ATTEMPTS = 50;
 export class VisitNumbers {
   constructor(private readonly store: EventStore) {}
 
+  /** Not under the `visit-` prefix: the relay, which reads visit streams only, must not see it. */
   static streamOf(tenantId: string): string {
-    return `visit-numbers-${tenantId}`;
+    return `chain-visit-numbers-${tenantId}`;
   }
 
   async allocate(tenantId: string, visitId: string, correlationId: string): Promise<number> {
