@@ -1,12 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
-import type { MongoBulkWriteError } from 'mongodb';
 import type { Connection } from 'mongoose';
+import { bulkWriteIdempotent } from './guarded-bulk-write';
 import { decodeMessage, IncomingMessage } from './integration-message';
-import { Projection, ReadModelDocument, ReadModelWrite } from './projection';
+import { Projection, ReadModelDocument } from './projection';
 import { ReadModelVersions } from './read-model-versions';
-
-const DUPLICATE_KEY = 11000;
 
 interface PositionDocument {
   _id: string;
@@ -123,23 +121,5 @@ export class ProjectionRunner {
     } finally {
       await admin.disconnect();
     }
-  }
-}
-
-/**
- * Unordered bulkWrite in which "duplicate key" means "this document already has this revision
- * or a later one" (see guardedUpsert) and is not an error.
- */
-export async function bulkWriteIdempotent(
-  mongo: Connection,
-  collection: string,
-  operations: ReadModelWrite[],
-): Promise<void> {
-  try {
-    await mongo.collection<ReadModelDocument>(collection).bulkWrite(operations, { ordered: false });
-  } catch (error) {
-    const writeErrors = (error as MongoBulkWriteError).writeErrors;
-    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : undefined;
-    if (!list || list.some((e) => e.code !== DUPLICATE_KEY)) throw error;
   }
 }
