@@ -2,7 +2,7 @@
  * Rebuilds a read model from the event store into a new collection version and switches
  * readers over; the live projection keeps running meanwhile.
  *
- *   npm run rebuild -- client-profiles
+ *   npm run rebuild -- client-profiles   (or any name REBUILDABLE lists)
  *
  * Reads the same configuration as the services (MONGO_URL, EVENTSTORE_URL or EVENTSTORE_PATH,
  * MASTER_KEY, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX); `npm run rebuild` takes them from
@@ -13,7 +13,8 @@ import mongoose from 'mongoose';
 import { TOPICS } from '@salon/contracts';
 import { CLIENT_STREAM_PREFIXES, createClientProfilesProjection, toClientIntegrationMessages } from '@salon/clients/feature-profile';
 import { MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';
-import { ProjectionRunner, rebuildProjection } from '@salon/shared/messaging';
+import { EventStore, RecordedEvent } from '@salon/shared/event-store';
+import { OutgoingMessage, Projection, ProjectionRunner, rebuildProjection } from '@salon/shared/messaging';
 import { loadConfig, openEventStore, ServiceConfig } from '@salon/shared/nest';
 
 class RebuildConfig extends ServiceConfig {
@@ -21,13 +22,30 @@ class RebuildConfig extends ServiceConfig {
   override PORT: number = 1;
 }
 
-const REBUILDABLE = ['client-profiles'] as const;
+interface Rebuildable {
+  readonly projection: (cipher: PersonalDataCipher) => Projection;
+  /** The streams whose events feed it, and the mapping their relay publishes them with. */
+  readonly streamPrefixes: readonly string[];
+  readonly toMessages: (
+    store: EventStore,
+    cipher: PersonalDataCipher,
+    prefix: string,
+  ) => (event: RecordedEvent) => readonly OutgoingMessage[] | Promise<readonly OutgoingMessage[]>;
+}
+
+const clientEvents: Pick<Rebuildable, 'streamPrefixes' | 'toMessages'> = {
+  streamPrefixes: CLIENT_STREAM_PREFIXES,
+  toMessages: (_store, _cipher, prefix) => toClientIntegrationMessages(prefix + TOPICS.clientEvents.name),
+};
+
+const REBUILDABLE: Readonly<Record<string, Rebuildable>> = {
+  'client-profiles': { projection: (cipher) => createClientProfilesProjection(cipher), ...clientEvents },
+};
 
 async function main(): Promise<void> {
   const name = process.argv[2];
-  if (!REBUILDABLE.includes(name as (typeof REBUILDABLE)[number])) {
-    throw new Error(`name a projection to rebuild: ${REBUILDABLE.join(', ')}`);
-  }
+  const rebuildable = Object.hasOwn(REBUILDABLE, name ?? '') ? REBUILDABLE[name] : undefined;
+  if (!rebuildable) throw new Error(`name a projection to rebuild: ${Object.keys(REBUILDABLE).join(', ')}`);
   const config = loadConfig(RebuildConfig);
   const prefix = config.KAFKA_TOPIC_PREFIX;
   const mongo = await mongoose.createConnection(config.MONGO_URL).asPromise();
@@ -35,16 +53,16 @@ async function main(): Promise<void> {
   const kafka = new Kafka({ clientId: 'rebuild', brokers: config.KAFKA_BROKERS, logLevel: logLevel.WARN });
   try {
     const cipher = new PersonalDataCipher(new MongoKeyStore(mongo, parseMasterKey(config.MASTER_KEY)));
-    const profiles = createClientProfilesProjection(cipher);
-    const projection = { ...profiles, name: prefix + profiles.name, topics: profiles.topics.map((topic) => prefix + topic) };
+    const plain = rebuildable.projection(cipher);
+    const projection = { ...plain, name: prefix + plain.name, topics: plain.topics.map((topic) => prefix + topic) };
     let lastReport = 0;
     const result = await rebuildProjection({
       projection,
       runner: new ProjectionRunner(projection, kafka, mongo),
       store,
       mongo,
-      streamPrefixes: CLIENT_STREAM_PREFIXES,
-      toMessages: toClientIntegrationMessages(prefix + TOPICS.clientEvents.name),
+      streamPrefixes: rebuildable.streamPrefixes,
+      toMessages: rebuildable.toMessages(store, cipher, prefix),
       onProgress: ({ events, messages }) => {
         if (Date.now() - lastReport < 1_000) return;
         lastReport = Date.now();

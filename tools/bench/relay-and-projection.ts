@@ -25,8 +25,7 @@ import {
   decodeMessage,
   rebuildProjection,
 } from '@salon/shared/messaging';
-import { kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/testing';
-import { collectionHash } from '../../libs/shared/messaging/src/testing/collection-hash';
+import { collectionHash, kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/testing';
 import { appendInterleaved, counterProjection, toTestMessages } from '../../libs/shared/messaging/src/testing/fixtures';
 import {
   Benchmark,

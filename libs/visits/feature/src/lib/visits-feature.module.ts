@@ -5,20 +5,22 @@ import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
 import { PersonalDataCipher } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
-import { EventRelay, MongoCheckpointStore } from '@salon/shared/messaging';
-import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, relayWorker } from '@salon/shared/nest';
+import { EventRelay, MongoCheckpointStore, Projection, ProjectionRunner } from '@salon/shared/messaging';
+import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, projectionWorker, relayWorker } from '@salon/shared/nest';
 import { BookVisitController } from './book-visit/book-visit.http.controller';
 import { BookVisitHandler } from './book-visit/book-visit.command';
 import { ChangeVisitServicesController } from './change-visit-services/change-visit-services.http.controller';
 import { ChangeVisitServicesHandler } from './change-visit-services/change-visit-services.command';
 import { ChangeVisitStatusController } from './change-visit-status/change-visit-status.http.controller';
 import { ChangeVisitStatusHandler } from './change-visit-status/change-visit-status.command';
+import { createVisitStatisticsProjection } from './bi';
 import { GetVisitController } from './get-visit/get-visit.http.controller';
 import { VISIT_STREAM_PREFIXES, visitEventCodec, visitMessages } from './publishing/visit-integration-events';
 import { RecordVisitPaymentController } from './record-visit-payment/record-visit-payment.http.controller';
 import { RecordVisitPaymentHandler } from './record-visit-payment/record-visit-payment.command';
 import { RescheduleVisitController } from './reschedule-visit/reschedule-visit.http.controller';
 import { RescheduleVisitHandler } from './reschedule-visit/reschedule-visit.command';
+import { ClientVisitQueries, FindVisitByNumberController, ListClientVisitsController, createClientVisitsProjection } from './visit-list';
 import { CLIENT_ADMISSIONS, HttpClientAdmissions } from './write/client-admissions';
 import { VisitCommands } from './write/visit-commands.service';
 
@@ -31,7 +33,10 @@ export interface VisitsFeatureSettings {
 
 const SETTINGS = Symbol('VISITS_FEATURE_SETTINGS');
 
-/** Starts the visits context's background work with the service: the relay and the read-model projections. */
+/**
+ * Starts the visits context's background work with the service: the relay, the client's visit
+ * list (`client_visits`) and the BI statistics (`bi_*`).
+ */
 @Injectable()
 class VisitsWorkers implements OnModuleInit {
   constructor(
@@ -41,6 +46,7 @@ class VisitsWorkers implements OnModuleInit {
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
     private readonly cipher: PersonalDataCipher,
+    private readonly queries: ClientVisitQueries,
   ) {}
 
   onModuleInit(): void {
@@ -55,6 +61,26 @@ class VisitsWorkers implements OnModuleInit {
       checkpoints: new MongoCheckpointStore(this.mongo),
     });
     this.host.register(relayWorker(relay, producer));
+
+    const visitList = this.runner(createClientVisitsProjection());
+    this.host.register({
+      ...projectionWorker(visitList),
+      start: async () => {
+        await this.queries.ensureIndexes();
+        await visitList.start();
+      },
+    });
+    this.host.register(projectionWorker(this.runner(createVisitStatisticsProjection())));
+  }
+
+  /** The projection as it runs in an environment with a topic/group prefix (KAFKA_TOPIC_PREFIX). */
+  private runner(projection: Projection): ProjectionRunner {
+    const prefix = this.settings.topicPrefix;
+    return new ProjectionRunner(
+      { ...projection, name: prefix + projection.name, topics: projection.topics.map((topic) => prefix + topic) },
+      this.kafka,
+      this.mongo,
+    );
   }
 }
 
@@ -71,11 +97,14 @@ export class VisitsFeatureModule {
         ChangeVisitServicesController,
         RecordVisitPaymentController,
         GetVisitController,
+        ListClientVisitsController,
+        FindVisitByNumberController,
       ],
       providers: [
         { provide: SETTINGS, useValue: settings },
         { provide: CLIENT_ADMISSIONS, useFactory: () => new HttpClientAdmissions(settings.clientsServiceUrl) },
         VisitCommands,
+        { provide: ClientVisitQueries, inject: [MONGO_CONNECTION], useFactory: (mongo: Connection) => new ClientVisitQueries(mongo) },
         BookVisitHandler,
         ChangeVisitStatusHandler,
         RescheduleVisitHandler,

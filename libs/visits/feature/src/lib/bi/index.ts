@@ -1,0 +1,4 @@
+export * from './bi.documents';
+export * from './visit-facts';
+export * from './daily-statistics';
+export * from './visit-statistics.projection';

@@ -1,0 +1,86 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import type { VisitStatusV1 } from '@salon/contracts';
+import { VISIT_STATUSES } from './client-visit.queries';
+import { VISIT_SORTS, VisitSort } from './visit-cursor';
+
+/** `status=a&status=b` or `status=a,b`: always a list. */
+const toList = ({ value }: { value: unknown }) =>
+  value === undefined ? undefined : (Array.isArray(value) ? value : [value]).flatMap((item) => String(item).split(',')).map((item) => item.trim()).filter((item) => item !== '');
+
+const SALON_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Query parameters of GET /clients/:clientId/visits. Every filter is optional and they combine with AND. */
+export class ListClientVisitsRequest {
+  @ApiPropertyOptional({ description: 'A fragment of a specialist or service name (case- and accent-insensitive), or a visit number (digits only, exact).' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: VISIT_STATUSES, isArray: true, description: 'One or more statuses (repeat the parameter or separate with commas).' })
+  @IsOptional()
+  @Transform(toList)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(VISIT_STATUSES.length)
+  @IsIn(VISIT_STATUSES, { each: true })
+  status?: VisitStatusV1[];
+
+  @ApiPropertyOptional({ example: '2025-11-01', description: 'From this salon date, inclusive (YYYY-MM-DD).' })
+  @IsOptional()
+  @Matches(SALON_DATE)
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2025-11-30', description: 'Up to this salon date, inclusive (YYYY-MM-DD).' })
+  @IsOptional()
+  @Matches(SALON_DATE)
+  to?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  salonId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  specialistId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  serviceId?: string;
+
+  @ApiPropertyOptional({ enum: VISIT_SORTS, default: 'date', description: 'date: newest first; dateAsc: oldest first.' })
+  @IsOptional()
+  @IsIn(VISIT_SORTS)
+  sort?: VisitSort;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  cursor?: string;
+}
+
+/** Query parameters of GET /visits. */
+export class FindVisitByNumberRequest {
+  @ApiPropertyOptional({ description: 'The visit number (unique within the chain).', minimum: 1 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  number!: number;
+}
