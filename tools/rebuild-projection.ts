@@ -14,6 +14,13 @@ import { TOPICS } from '@salon/contracts';
 import { CLIENT_STREAM_PREFIXES, createClientProfilesProjection, toClientIntegrationMessages } from '@salon/clients/feature-profile';
 import { MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';
 import { EventStore, RecordedEvent } from '@salon/shared/event-store';
+import {
+  VISIT_STREAM_PREFIXES,
+  createClientVisitsProjection,
+  createVisitStatisticsProjection,
+  visitEventCodec,
+  visitMessages,
+} from '@salon/visits/feature';
 import { OutgoingMessage, Projection, ProjectionRunner, rebuildProjection } from '@salon/shared/messaging';
 import { loadConfig, openEventStore, ServiceConfig } from '@salon/shared/nest';
 
@@ -38,8 +45,15 @@ const clientEvents: Pick<Rebuildable, 'streamPrefixes' | 'toMessages'> = {
   toMessages: (_store, _cipher, prefix) => toClientIntegrationMessages(prefix + TOPICS.clientEvents.name),
 };
 
+const visitEvents: Pick<Rebuildable, 'streamPrefixes' | 'toMessages'> = {
+  streamPrefixes: VISIT_STREAM_PREFIXES,
+  toMessages: (store, cipher, prefix) => visitMessages(store, visitEventCodec(cipher), prefix + TOPICS.visitEvents.name),
+};
+
 const REBUILDABLE: Readonly<Record<string, Rebuildable>> = {
   'client-profiles': { projection: (cipher) => createClientProfilesProjection(cipher), ...clientEvents },
+  'client-visits': { projection: () => createClientVisitsProjection(), ...visitEvents },
+  'visit-statistics': { projection: () => createVisitStatisticsProjection(), ...visitEvents },
 };
 
 async function main(): Promise<void> {

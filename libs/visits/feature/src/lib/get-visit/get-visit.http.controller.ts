@@ -2,7 +2,7 @@ import { Controller, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CommandContext, CurrentCommandContext, Roles, etagOf } from '@salon/shared/nest';
-import { VisitView } from '../http/visit.response.dto';
+import { VisitDetailsView } from '../http/visit.response.dto';
 import { VisitCommands } from '../write/visit-commands.service';
 
 @ApiTags('visits')
@@ -15,15 +15,15 @@ export class GetVisitController {
   @Get(':visitId')
   @Roles('owner', 'manager', 'receptionist', 'analyst')
   @ApiOperation({ summary: 'Open one visit (current state, with its ETag for the next change).' })
-  @ApiOkResponse({ type: VisitView })
+  @ApiOkResponse({ type: VisitDetailsView })
   @ApiNotFoundResponse({ description: 'visit-not-found' })
   async get(
     @CurrentCommandContext() context: CommandContext,
     @Param('visitId', new ParseUUIDPipe()) visitId: string,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<VisitView> {
+  ): Promise<VisitDetailsView> {
     const { visit, revision } = await this.visits.get(context, visitId);
     response.setHeader('ETag', etagOf(revision));
-    return VisitView.of(visit, revision);
+    return VisitDetailsView.of(visit, revision);
   }
 }

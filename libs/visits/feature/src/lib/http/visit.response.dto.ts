@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Visit } from '@salon/visits/domain';
+import { VisitAmountsView, VisitServiceLineView, VisitSpecialistView } from '../visit-list/client-visit.view';
 import { VisitWriteResult } from '../write/visit-commands.service';
 
 const STATUSES = ['booked', 'confirmed', 'arrived', 'completed', 'cancelled', 'no-show'];
@@ -22,29 +23,8 @@ export class VisitWriteResponse {
   }
 }
 
-class VisitServiceLineView {
-  @ApiProperty() serviceId!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() price!: number;
-  @ApiProperty() durationMinutes!: number;
-  @ApiProperty() specialistId!: string;
-  @ApiProperty() specialistName!: string;
-}
-
-class VisitSpecialistView {
-  @ApiProperty() specialistId!: string;
-  @ApiProperty() specialistName!: string;
-}
-
-class VisitAmountsView {
-  @ApiProperty({ description: 'Sum of the service prices.' }) price!: number;
-  @ApiProperty() discount!: number;
-  @ApiProperty({ description: 'price − discount: what the client owes.' }) total!: number;
-  @ApiProperty({ description: 'Paid so far.' }) paid!: number;
-}
-
 /** A visit as the event store has it now. */
-export class VisitView {
+export class VisitDetailsView {
   @ApiProperty({ format: 'uuid' }) visitId!: string;
   @ApiProperty({ format: 'uuid' }) clientId!: string;
   @ApiProperty() number!: number;
@@ -58,7 +38,7 @@ export class VisitView {
   @ApiProperty({ type: VisitAmountsView }) amounts!: VisitAmountsView;
   @ApiProperty({ description: 'The revision; also the ETag header.' }) revision!: string;
 
-  static of(visit: Visit, revision: bigint | undefined): VisitView {
+  static of(visit: Visit, revision: bigint | undefined): VisitDetailsView {
     return {
       visitId: visit.visitId,
       clientId: visit.clientId,

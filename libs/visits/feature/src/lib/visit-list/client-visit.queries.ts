@@ -4,7 +4,7 @@ import type { VisitStatusV1 } from '@salon/contracts';
 import { DomainError } from '@salon/shared/ddd';
 import { ReadModelVersions } from '@salon/shared/messaging';
 import { CLIENT_VISITS_COLLECTION, ClientVisitDocument, ensureClientVisitIndexes } from './client-visit.document';
-import { VisitListItemView, VisitView, toVisitListItemView, toVisitView } from './client-visit.view';
+import { VisitListItemView, VisitByNumberView, toVisitListItemView, toVisitByNumberView } from './client-visit.view';
 import { VISIT_SORTS, VisitListPosition, VisitSort, decodeVisitCursor, encodeVisitCursor } from './visit-cursor';
 import { searchKey } from './search-key';
 
@@ -80,10 +80,10 @@ export class ClientVisitQueries {
   }
 
   /** The visit with this number in the chain, or undefined. */
-  async getByNumber(tenantId: string, number: number): Promise<VisitView | undefined> {
+  async getByNumber(tenantId: string, number: number): Promise<VisitByNumberView | undefined> {
     if (!Number.isSafeInteger(number) || number < 1) throw DomainError.invalid('invalid-number', 'A visit number is a positive whole number', { field: 'number' });
     const document = await (await this.collection()).findOne({ tenantId, number }, { projection: { search: 0 } });
-    return document ? toVisitView(document) : undefined;
+    return document ? toVisitByNumberView(document) : undefined;
   }
 
   /** The indexes the queries use, on the active version (a rebuild indexes its target itself). */

@@ -47,7 +47,7 @@ export class VisitListPage {
   nextCursor!: string | null;
 }
 
-export class VisitView extends VisitListItemView {
+export class VisitByNumberView extends VisitListItemView {
   @ApiProperty() clientId!: string;
   @ApiProperty({ format: 'date-time' }) bookedAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
@@ -76,7 +76,7 @@ export function toVisitListItemView(document: ClientVisitDocument): VisitListIte
   };
 }
 
-export function toVisitView(document: ClientVisitDocument): VisitView {
+export function toVisitByNumberView(document: ClientVisitDocument): VisitByNumberView {
   return { ...toVisitListItemView(document), clientId: document.clientId, bookedAt: isoOf(document.bookedAt), updatedAt: isoOf(document.updatedAt) };
 }
 

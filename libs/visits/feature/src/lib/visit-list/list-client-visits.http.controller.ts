@@ -4,7 +4,7 @@ import { Principal } from '@salon/shared/auth';
 import { DomainError } from '@salon/shared/ddd';
 import { CurrentPrincipal, Roles } from '@salon/shared/nest';
 import { ClientVisitPage, ClientVisitQueries } from './client-visit.queries';
-import { VisitListPage, VisitView } from './client-visit.view';
+import { VisitListPage, VisitByNumberView } from './client-visit.view';
 import { FindVisitByNumberRequest, ListClientVisitsRequest } from './list-client-visits.request.dto';
 
 @ApiTags('visits')
@@ -39,9 +39,9 @@ export class FindVisitByNumberController {
   @Get()
   @Roles('owner', 'manager', 'receptionist', 'analyst')
   @ApiOperation({ summary: 'The visit with this number, anywhere in your chain.' })
-  @ApiOkResponse({ type: VisitView })
+  @ApiOkResponse({ type: VisitByNumberView })
   @ApiNotFoundResponse({ description: 'No visit with this number in your chain.' })
-  async find(@CurrentPrincipal() principal: Principal, @Query() request: FindVisitByNumberRequest): Promise<VisitView> {
+  async find(@CurrentPrincipal() principal: Principal, @Query() request: FindVisitByNumberRequest): Promise<VisitByNumberView> {
     const visit = await this.queries.getByNumber(principal.tenantId, request.number);
     if (!visit) throw DomainError.notFound('visit-not-found', `There is no visit number ${request.number} in your salon chain.`, { number: request.number });
     return visit;
