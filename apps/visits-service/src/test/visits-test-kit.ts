@@ -18,7 +18,9 @@ export async function startVisitsApp(env: Record<string, string>): Promise<INest
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forConfig(config)] }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   configureHttpApp(app, { name: 'visits-service', description: 'test' });
-  await app.init();
+  // Listening once (loopback, any free port) lets supertest send many requests at a time; an
+  // unbound server is bound and closed per request, which resets connections under concurrency.
+  await app.listen(0, '127.0.0.1');
   return app;
 }
 

@@ -7,6 +7,8 @@ import { PersonalDataCipher } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
 import { EventRelay, MongoCheckpointStore, Projection, ProjectionRunner } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, projectionWorker, relayWorker } from '@salon/shared/nest';
+import { AdmitVisitController } from './admit-visit/admit-visit.http.controller';
+import { AdmitVisitHandler } from './admit-visit/admit-visit.command';
 import { DeleteClientController } from './delete-client/delete-client.http.controller';
 import { DeleteClientHandler } from './delete-client/delete-client.command';
 import { EditClientProfileController } from './edit-client-profile/edit-client-profile.http.controller';
@@ -93,6 +95,7 @@ export class ClientsFeatureModule {
         SetClientDiscountsController,
         DeleteClientController,
         EraseClientController,
+        AdmitVisitController,
         GetClientProfileController,
         SearchClientsController,
       ],
@@ -105,6 +108,7 @@ export class ClientsFeatureModule {
         SetClientDiscountsHandler,
         DeleteClientHandler,
         EraseClientHandler,
+        AdmitVisitHandler,
         { provide: ClientProfileQueries, inject: [MONGO_CONNECTION], useFactory: (mongo: Connection) => new ClientProfileQueries(mongo) },
         ClientsWorkers,
       ],

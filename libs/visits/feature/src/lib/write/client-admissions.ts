@@ -45,7 +45,8 @@ export class HttpClientAdmissions implements ClientAdmissions {
     }
     if (response.status === 204 || response.status === 200) return;
     const body = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
-    if (response.status === 404) {
+    // A deleted client reads like one that never was: its data is gone.
+    if (response.status === 404 || (response.status === 409 && body.error === 'client-deleted')) {
       throw DomainError.conflict('unknown-client', 'There is no such client in your salon chain (never registered, or deleted).', {
         field: 'clientId',
       });

@@ -1,0 +1,31 @@
+import { Controller, HttpCode, Param, ParseUUIDPipe, Put } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandContext, CurrentCommandContext, Roles } from '@salon/shared/nest';
+import { AdmitVisitCommand } from './admit-visit.command';
+
+@ApiTags('clients')
+@ApiBearerAuth()
+@Controller('clients')
+export class AdmitVisitController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Put(':clientId/visits/:visitId')
+  @HttpCode(204)
+  @Roles('owner', 'manager', 'receptionist')
+  @ApiOperation({
+    summary:
+      'Admit a visit of the client before it is booked (called by the visits service with the booking user\'s token). ' +
+      'From then on the client has a visit and cannot be hard-deleted. Repeating it changes nothing.',
+  })
+  @ApiNoContentResponse({ description: 'The client is active and the visit is noted.' })
+  @ApiNotFoundResponse({ description: 'client-not-found: never registered in your chain.' })
+  @ApiConflictResponse({ description: 'client-deleted or client-erased: no visit can be booked.' })
+  async admit(
+    @CurrentCommandContext() context: CommandContext,
+    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+  ): Promise<void> {
+    await this.commandBus.execute(new AdmitVisitCommand(context, clientId, visitId));
+  }
+}
