@@ -56,6 +56,7 @@ describe('clients-service', () => {
         kafka: { ok: true },
         [`worker:${prefix}clients-relay`]: { ok: true },
         [`worker:projection.${prefix}client-profiles`]: { ok: true },
+        [`worker:projection.${prefix}client-visit-statistics`]: { ok: true },
         [`worker:projection.${prefix}client-profile-consent`]: { ok: true },
         [`worker:${prefix}clients.visits-policy`]: { ok: true },
       },

@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import request from 'supertest';
-import { ALL_TOPICS, HEADERS, TOPICS } from '@salon/contracts';
+import { ALL_TOPICS, HEADERS, TOPICS, VisitEventV1 } from '@salon/contracts';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { ensureTopics } from '@salon/shared/messaging';
@@ -12,6 +12,32 @@ import { configureHttpApp, loadConfig } from '@salon/shared/nest';
 import { TEST_JWT_SECRET, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { AppModule } from './app.module';
 import { ClientsServiceConfig } from './config';
+
+/** A `VisitBooked` as the visits relay publishes it (the whole visit after the event). */
+function bookedVisit(clientId: string): VisitEventV1 {
+  const visitId = randomUUID();
+  return {
+    type: 'VisitBooked',
+    visitId,
+    clientId,
+    occurredAt: '2026-11-20T10:00:00.000Z',
+    visit: {
+      visitId,
+      clientId,
+      number: 1,
+      salonId: 'salon-1',
+      startsAt: '2026-11-24T09:00:00.000Z',
+      endsAt: '2026-11-24T10:00:00.000Z',
+      salonDate: '2026-11-24',
+      status: 'booked',
+      services: [{ serviceId: 's1', name: 'Haircut', price: 40, durationMinutes: 60, specialistId: 'p1', specialistName: 'Anna' }],
+      specialists: [{ specialistId: 'p1', specialistName: 'Anna' }],
+      amounts: { price: 40, discount: 0, total: 40, paid: 0 },
+      bookedAt: '2026-11-20T10:00:00.000Z',
+      updatedAt: '2026-11-20T10:00:00.000Z',
+    },
+  };
+}
 
 /**
  * The clients API end to end against the real local servers: HTTP → event store → relay →
@@ -207,7 +233,7 @@ describe('clients API', () => {
         messages: [
           {
             key: body.clientId,
-            value: JSON.stringify({ visitId: randomUUID(), clientId: body.clientId, status: 'booked' }),
+            value: JSON.stringify(bookedVisit(body.clientId)),
             headers: {
               [HEADERS.eventId]: randomUUID(),
               [HEADERS.eventType]: 'VisitBooked',

@@ -19,6 +19,7 @@ import { GetClientProfileController } from './get-client-profile/get-client-prof
 import { ClientProfileQueries, createClientProfilesProjection, createConsentSummaryProjection } from './profile-view';
 import { CLIENT_STREAM_PREFIXES, toClientIntegrationMessages } from './publishing/client-integration-events';
 import { VisitsPolicy } from './publishing/visits-policy';
+import { createClientVisitStatisticsProjection } from './visit-statistics';
 import { RegisterClientController } from './register-client/register-client.http.controller';
 import { RegisterClientHandler } from './register-client/register-client.command';
 import { SearchClientsController } from './search-clients/search-clients.http.controller';
@@ -35,7 +36,8 @@ const SETTINGS = Symbol('CLIENTS_FEATURE_SETTINGS');
 
 /**
  * Starts the clients context's background work with the service: the relay that publishes its
- * events, the profile-view projection, and the policy that notes visits.
+ * events, the profile-view projections (profile, consent summary, visit statistics), and the
+ * policy that notes visits.
  */
 @Injectable()
 class ClientsWorkers implements OnModuleInit {
@@ -74,6 +76,8 @@ class ClientsWorkers implements OnModuleInit {
     });
     const consentSummary = prefixed(createConsentSummaryProjection(), prefix);
     this.host.register(projectionWorker(new ProjectionRunner(consentSummary, this.kafka, this.mongo)));
+    const visitStatistics = prefixed(createClientVisitStatisticsProjection(), prefix);
+    this.host.register(projectionWorker(new ProjectionRunner(visitStatistics, this.kafka, this.mongo)));
     this.host.register(new VisitsPolicy(this.kafka, this.commands, prefix));
   }
 }

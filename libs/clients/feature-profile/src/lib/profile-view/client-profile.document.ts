@@ -18,31 +18,53 @@ export interface ConsentSummary {
   readonly marketing: boolean;
 }
 
-/** A short account of one visit, written by the visits issue. */
+/** A short account of one visit, from the visits context's events. No personal data. */
 export interface VisitSummary {
   readonly visitId: string;
-  readonly number: string | null;
+  /** The visit number, unique within the chain. */
+  readonly number: number;
+  /** When it starts (UTC) and the salon's own date of it. */
   readonly at: Date | string;
+  readonly salonDate: string;
+  readonly salonId: string;
   readonly status: string;
   readonly services: readonly string[];
   readonly specialists: readonly string[];
-  /** A decimal string, so money never passes through floating point. */
-  readonly amount: string | null;
-  readonly currency: string | null;
+  /** What the client owes for it (price − discount), in the chain's currency. */
+  readonly amount: number;
 }
 
+/** How many of the client's visits are in each status now. */
+export interface VisitCountsByStatus {
+  readonly booked: number;
+  readonly confirmed: number;
+  readonly arrived: number;
+  readonly completed: number;
+  readonly cancelled: number;
+  readonly noShow: number;
+}
+
+/**
+ * The statistics at the top of the client's visits. First visit, last visit and visitCount
+ * count COMPLETED visits only (a cancelled, no-show or future visit is not a visit that
+ * happened); countsByStatus counts every visit by its current status beside them.
+ */
 export interface VisitStatistics {
   readonly firstVisitAt: Date | null;
   readonly lastVisitAt: Date | null;
   readonly visitCount: number;
+  readonly countsByStatus: VisitCountsByStatus;
   readonly firstVisit: VisitSummary | null;
   readonly lastVisit: VisitSummary | null;
 }
+
+export const NO_VISITS_BY_STATUS: VisitCountsByStatus = { booked: 0, confirmed: 0, arrived: 0, completed: 0, cancelled: 0, noShow: 0 };
 
 export const EMPTY_VISIT_STATISTICS: VisitStatistics = {
   firstVisitAt: null,
   lastVisitAt: null,
   visitCount: 0,
+  countsByStatus: NO_VISITS_BY_STATUS,
   firstVisit: null,
   lastVisit: null,
 };

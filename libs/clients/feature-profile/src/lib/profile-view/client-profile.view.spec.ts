@@ -37,7 +37,14 @@ describe('toClientProfileView', () => {
       discounts: { products: 5, services: 10 },
       photoRef: null,
       consent: null,
-      visitStatistics: { firstVisitAt: null, lastVisitAt: null, visitCount: 0, firstVisit: null, lastVisit: null },
+      visitStatistics: {
+        firstVisitAt: null,
+        lastVisitAt: null,
+        visitCount: 0,
+        countsByStatus: { booked: 0, confirmed: 0, arrived: 0, completed: 0, cancelled: 0, noShow: 0 },
+        firstVisit: null,
+        lastVisit: null,
+      },
       registeredAt: '2025-03-01T10:00:00.000Z',
       updatedAt: '2025-03-02T10:00:00.000Z',
       archivedNumber: null,
@@ -51,15 +58,19 @@ describe('toClientProfileView', () => {
 
   it('reads visit summaries written later by the visits context', () => {
     const at = new Date('2025-05-01T09:00:00.000Z');
-    const summary = { visitId: 'v-1', number: '17', at, status: 'completed', services: ['Haircut'], specialists: ['Ola'], amount: '120.00', currency: 'PLN' };
+    const summary = {
+      visitId: 'v-1', number: 17, at, salonDate: '2025-05-01', salonId: 'salon-1', status: 'completed', services: ['Haircut'], specialists: ['Ola'], amount: 120,
+    };
+    const countsByStatus = { booked: 1, confirmed: 0, arrived: 0, completed: 1, cancelled: 2, noShow: 0 };
     const view = toClientProfileView({
       ...document,
-      visitStatistics: { firstVisitAt: at, lastVisitAt: at, visitCount: 1, firstVisit: summary, lastVisit: summary },
+      visitStatistics: { firstVisitAt: at, lastVisitAt: at, visitCount: 1, countsByStatus, firstVisit: summary, lastVisit: summary },
     });
     expect(view.visitStatistics).toEqual({
       firstVisitAt: at.toISOString(),
       lastVisitAt: at.toISOString(),
       visitCount: 1,
+      countsByStatus,
       firstVisit: { ...summary, at: at.toISOString() },
       lastVisit: { ...summary, at: at.toISOString() },
     });

@@ -1,6 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { GENDERS, Gender, NAMELESS_CLIENT_DISPLAY_NAME, PhoneLineType } from '@salon/clients/domain';
-import { ClientProfileDocument, ClientProfileStatus, EMPTY_VISIT_STATISTICS, VisitStatistics, VisitSummary } from './client-profile.document';
+import {
+  ClientProfileDocument,
+  ClientProfileStatus,
+  EMPTY_VISIT_STATISTICS,
+  NO_VISITS_BY_STATUS,
+  VisitStatistics,
+  VisitSummary,
+} from './client-profile.document';
 
 const LINE_TYPES: readonly PhoneLineType[] = ['mobile', 'fixed-line', 'fixed-line-or-mobile', 'voip', 'other', 'unknown'];
 
@@ -64,45 +71,65 @@ export class ConsentSummaryView {
 }
 
 export class VisitSummaryView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', description: 'Open it with GET /visits/{visitId} on the visits service.' })
   visitId!: string;
 
-  @ApiProperty({ type: String, nullable: true })
-  number!: string | null;
+  @ApiProperty({ example: 1042, description: 'The visit number, unique within the chain.' })
+  number!: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', description: 'When the visit starts (UTC).' })
   at!: string;
 
+  @ApiProperty({ example: '2026-11-20', description: "The salon's own date of the visit." })
+  salonDate!: string;
+
   @ApiProperty()
+  salonId!: string;
+
+  @ApiProperty({ enum: ['booked', 'confirmed', 'arrived', 'completed', 'cancelled', 'no-show'] })
   status!: string;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({ type: [String], example: ['Haircut', 'Colouring'] })
   services!: string[];
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({ type: [String], example: ['Anna Nowak'] })
   specialists!: string[];
 
-  @ApiProperty({ type: String, nullable: true, example: '120.00' })
-  amount!: string | null;
-
-  @ApiProperty({ type: String, nullable: true, example: 'PLN' })
-  currency!: string | null;
+  @ApiProperty({ example: 110, description: 'What the client owes for it (price − discount).' })
+  amount!: number;
 }
 
+export class VisitCountsByStatusView {
+  @ApiProperty() booked!: number;
+  @ApiProperty() confirmed!: number;
+  @ApiProperty() arrived!: number;
+  @ApiProperty() completed!: number;
+  @ApiProperty() cancelled!: number;
+  @ApiProperty() noShow!: number;
+}
+
+/**
+ * To spot newcomers, clients who stopped coming and rare guests. Counted: COMPLETED visits only
+ * for firstVisitAt, lastVisitAt, visitCount, firstVisit and lastVisit; countsByStatus counts every
+ * visit by its current status. Eventually consistent with the visits context.
+ */
 export class VisitStatisticsView {
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Start of the earliest completed visit.' })
   firstVisitAt!: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Start of the latest completed visit.' })
   lastVisitAt!: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'Completed visits.' })
   visitCount!: number;
 
-  @ApiProperty({ type: VisitSummaryView, nullable: true })
+  @ApiProperty({ type: VisitCountsByStatusView, description: 'Every visit by its current status.' })
+  countsByStatus!: VisitCountsByStatusView;
+
+  @ApiProperty({ type: VisitSummaryView, nullable: true, description: 'The earliest completed visit.' })
   firstVisit!: VisitSummaryView | null;
 
-  @ApiProperty({ type: VisitSummaryView, nullable: true })
+  @ApiProperty({ type: VisitSummaryView, nullable: true, description: 'The latest completed visit.' })
   lastVisit!: VisitSummaryView | null;
 }
 
@@ -202,6 +229,7 @@ function visitStatisticsView(statistics: VisitStatistics): VisitStatisticsView {
     firstVisitAt: isoOrNull(statistics.firstVisitAt),
     lastVisitAt: isoOrNull(statistics.lastVisitAt),
     visitCount: statistics.visitCount ?? 0,
+    countsByStatus: { ...NO_VISITS_BY_STATUS, ...statistics.countsByStatus },
     firstVisit: statistics.firstVisit ? visitSummaryView(statistics.firstVisit) : null,
     lastVisit: statistics.lastVisit ? visitSummaryView(statistics.lastVisit) : null,
   };
@@ -210,13 +238,14 @@ function visitStatisticsView(statistics: VisitStatistics): VisitStatisticsView {
 function visitSummaryView(summary: VisitSummary): VisitSummaryView {
   return {
     visitId: summary.visitId,
-    number: summary.number ?? null,
+    number: summary.number,
     at: isoOrNull(summary.at) ?? '',
+    salonDate: summary.salonDate,
+    salonId: summary.salonId,
     status: summary.status,
-    services: [...(summary.services ?? [])],
-    specialists: [...(summary.specialists ?? [])],
-    amount: summary.amount ?? null,
-    currency: summary.currency ?? null,
+    services: [...summary.services],
+    specialists: [...summary.specialists],
+    amount: summary.amount,
   };
 }
 

@@ -1,0 +1,2 @@
+export * from './visit-statistics';
+export * from './client-visit-statistics.projection';
