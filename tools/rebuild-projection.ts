@@ -11,7 +11,12 @@
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import { TOPICS } from '@salon/contracts';
-import { CLIENT_STREAM_PREFIXES, createClientProfilesProjection, toClientIntegrationMessages } from '@salon/clients/feature-profile';
+import {
+  CLIENT_STREAM_PREFIXES,
+  createClientProfilesProjection,
+  createClientVisitStatisticsProjection,
+  toClientIntegrationMessages,
+} from '@salon/clients/feature-profile';
 import { MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';
 import { EventStore, RecordedEvent } from '@salon/shared/event-store';
 import {
@@ -52,6 +57,7 @@ const visitEvents: Pick<Rebuildable, 'streamPrefixes' | 'toMessages'> = {
 
 const REBUILDABLE: Readonly<Record<string, Rebuildable>> = {
   'client-profiles': { projection: (cipher) => createClientProfilesProjection(cipher), ...clientEvents },
+  'client-visit-statistics': { projection: () => createClientVisitStatisticsProjection(), ...visitEvents },
   'client-visits': { projection: () => createClientVisitsProjection(), ...visitEvents },
   'visit-statistics': { projection: () => createVisitStatisticsProjection(), ...visitEvents },
 };
