@@ -4,11 +4,10 @@ import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { Kafka, logLevel } from 'kafkajs';
-import mongoose from 'mongoose';
 import { ALL_TOPICS } from '@salon/contracts';
 import { ensureTopics } from '@salon/shared/messaging';
 import { configureHttpApp, loadConfig } from '@salon/shared/nest';
-import { kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import { cleanUpServiceEnvironment, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { AppModule } from './app.module';
 import { ClientsServiceConfig } from './config';
 
@@ -33,13 +32,7 @@ describe('clients-service', () => {
   });
   afterAll(async () => {
     await app.close();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: ALL_TOPICS.map((topic) => prefix + topic.name) }).catch(() => undefined);
-    await admin.disconnect();
-    const connection = await mongoose.createConnection(serviceEnvironment(database).MONGO_URL).asPromise();
-    await connection.dropDatabase();
-    await connection.close();
+    await cleanUpServiceEnvironment(kafka, prefix, serviceEnvironment(database).MONGO_URL);
   });
 
   it('is live', async () => {

@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import mongoose from 'mongoose';
 import request from 'supertest';
 import { ALL_TOPICS, HEADERS, TOPICS, VisitEventV1 } from '@salon/contracts';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { ensureTopics } from '@salon/shared/messaging';
 import { configureHttpApp, loadConfig } from '@salon/shared/nest';
-import { TEST_JWT_SECRET, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { AppModule } from './app.module';
 import { ClientsServiceConfig } from './config';
 
@@ -67,13 +66,7 @@ describe('clients API', () => {
 
   afterAll(async () => {
     await app?.close();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: ALL_TOPICS.map((topic) => prefix + topic.name) }).catch(() => undefined);
-    await admin.disconnect();
-    const connection = await mongoose.createConnection(env.MONGO_URL).asPromise();
-    await connection.dropDatabase();
-    await connection.close();
+    await cleanUpServiceEnvironment(kafka, prefix, env.MONGO_URL);
   });
 
   async function register(body: Record<string, unknown>, auth?: string) {

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Kafka, Producer } from 'kafkajs';
-import mongoose from 'mongoose';
-import { ALL_TOPICS, ClientEventsV1, ConsentStateV1, HEADERS, TOPICS } from '@salon/contracts';
+import { ClientEventsV1, ConsentStateV1, HEADERS, TOPICS } from '@salon/contracts';
 import { PersonalDataCipher } from '@salon/shared/crypto';
 import { configureHttpApp, loadConfig } from '@salon/shared/nest';
+import { cleanUpServiceEnvironment } from '@salon/shared/testing';
 import { AppModule } from '../app.module';
 import { ConsentServiceConfig } from '../config';
 
@@ -18,15 +18,8 @@ export async function startConsentApp(env: Record<string, string>): Promise<INes
   return app;
 }
 
-export async function cleanUp(kafka: Kafka, prefix: string, mongoUrl: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: ALL_TOPICS.map((topic) => prefix + topic.name) }).catch(() => undefined);
-  await admin.disconnect();
-  const connection = await mongoose.createConnection(mongoUrl).asPromise();
-  await connection.dropDatabase();
-  await connection.close();
-}
+/** What this suite created: its prefixed topics and its database. */
+export const cleanUp = cleanUpServiceEnvironment;
 
 /**
  * Plays the clients context: publishes its integration events on `<prefix>clients.client-events.v1`

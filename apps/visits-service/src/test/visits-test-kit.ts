@@ -3,11 +3,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import type { Kafka } from 'kafkajs';
-import mongoose from 'mongoose';
-import { ALL_TOPICS } from '@salon/contracts';
 import { configureHttpApp, loadConfig } from '@salon/shared/nest';
-import { eventually } from '@salon/shared/testing';
+import { cleanUpServiceEnvironment, eventually } from '@salon/shared/testing';
 import { AppModule } from '../app.module';
 import { VisitsServiceConfig } from '../config';
 
@@ -70,15 +67,8 @@ export async function startClientsService(env: Record<string, string>): Promise<
   };
 }
 
-export async function cleanUp(kafka: Kafka, prefix: string, mongoUrl: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: ALL_TOPICS.map((topic) => prefix + topic.name) }).catch(() => undefined);
-  await admin.disconnect();
-  const connection = await mongoose.createConnection(mongoUrl).asPromise();
-  await connection.dropDatabase();
-  await connection.close();
-}
+/** What this suite created: its prefixed topics and its database. */
+export const cleanUp = cleanUpServiceEnvironment;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

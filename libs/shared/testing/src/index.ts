@@ -2,3 +2,4 @@ export * from './lib/helpers';
 export * from './lib/server-addresses';
 export * from './lib/service-env';
 export * from './lib/collection-hash';
+export * from './lib/environment-cleanup';
