@@ -156,6 +156,11 @@ describe('visit statistics, end to end', () => {
     expect((await search({ status: 'cancelled,no-show' })).items.map((v) => v.status).sort()).toEqual(['cancelled', 'no-show']);
     const found = await http.get('/visits').query({ number: booked.second.number }).set('Authorization', await as(['analyst'])).expect(200);
     expect(found.body.visitId).toBe(booked.second.visitId);
+    await http.get('/visits').query({ number: 999_999 }).set('Authorization', auth).expect(404);
+    const badQuery = await http.get(`/clients/${clientId}/visits`).query({ status: 'lost', limit: 500 }).set('Authorization', auth);
+    expect(badQuery.status).toBe(400);
+    expect(badQuery.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['limit', 'status']);
+    await http.get('/clients/not-a-client/visits').set('Authorization', auth).expect(400);
   });
 
   it('holds the right per-day numbers in the BI collections', async () => {

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@salon/shared/auth';
 import { DomainError } from '@salon/shared/ddd';
@@ -23,7 +23,7 @@ export class ListClientVisitsController {
   @ApiBadRequestResponse({ description: 'An invalid query parameter (details.field names it).' })
   list(
     @CurrentPrincipal() principal: Principal,
-    @Param('clientId') clientId: string,
+    @Param('clientId', new ParseUUIDPipe()) clientId: string,
     @Query() request: ListClientVisitsRequest,
   ): Promise<ClientVisitPage> {
     return this.queries.listForClient(principal.tenantId, clientId, request);
