@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ClientCommand,
@@ -27,6 +28,9 @@ import { ArchiveNumbers } from './archive-numbers';
 import { CommandContext, commandMetadata } from '@salon/shared/nest';
 
 export const CLIENTS_SETTINGS = Symbol('CLIENTS_SETTINGS');
+
+/** Each attempt already retries a conflict a few times (CommandHandler); this is the outer bound. */
+const NOTE_VISIT_ATTEMPTS = 10;
 
 export interface ClientsSettings {
   /** The chain's country, for phone numbers typed without a country code. */
@@ -131,14 +135,26 @@ export class ClientCommands {
     return { clientId, revision: result.revision };
   }
 
-  /** Told by the visits context, for every visit in any status. */
+  /**
+   * Asked by the visits context before a booking (admission) and told again for every visit
+   * event. Several desks may book the same client at once, and every one appends to this
+   * client's stream: a conflict is decided again on the new state (noting is idempotent), with a
+   * jittered pause, more times than an ordinary command.
+   */
   async noteVisit(context: CommandContext, clientId: string, visitId: string): Promise<WriteResult> {
-    const result = await this.clients.handle(toClientStreamName(clientId), {
-      type: 'NoteClientVisit',
-      data: { clientId, visitId },
-      metadata: commandMetadata(context),
-    });
-    return { clientId, revision: result.revision };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.clients.handle(toClientStreamName(clientId), {
+          type: 'NoteClientVisit',
+          data: { clientId, visitId },
+          metadata: commandMetadata(context),
+        });
+        return { clientId, revision: result.revision };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= NOTE_VISIT_ATTEMPTS) throw error;
+        await sleep(Math.random() * Math.min(attempt, 10) * 5);
+      }
+    }
   }
 
   /**
