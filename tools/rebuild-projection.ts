@@ -4,20 +4,27 @@
  *
  *   npm run rebuild -- client-profiles   (or any name REBUILDABLE lists)
  *
+ * Rebuilding client-profiles also refills what other projections add to its documents (visit
+ * statistics, consent summary): see FOLLOW_UPS.
+ *
  * Reads the same configuration as the services (MONGO_URL, EVENTSTORE_URL or EVENTSTORE_PATH,
  * MASTER_KEY, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX); `npm run rebuild` takes them from
  * deploy/local/local.env. Prints progress on stderr and a summary on stdout.
  */
 import { Kafka, logLevel } from 'kafkajs';
-import mongoose from 'mongoose';
+import mongoose, { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
 import {
   CLIENT_STREAM_PREFIXES,
   createClientProfilesProjection,
   createClientVisitStatisticsProjection,
+  createConsentSummaryProjection,
   toClientIntegrationMessages,
 } from '@salon/clients/feature-profile';
+import { clientIdOfConsentStream, consentEventCatalog } from '@salon/consent/domain';
+import { CONSENT_STREAM_PREFIXES, consentMessages } from '@salon/consent/feature';
 import { MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';
+import { EventCodec } from '@salon/shared/event-sourcing';
 import { EventStore, RecordedEvent } from '@salon/shared/event-store';
 import {
   VISIT_STREAM_PREFIXES,
@@ -26,7 +33,7 @@ import {
   visitEventCodec,
   visitMessages,
 } from '@salon/visits/feature';
-import { OutgoingMessage, Projection, ProjectionRunner, rebuildProjection } from '@salon/shared/messaging';
+import { OutgoingMessage, Projection, ProjectionRunner, RebuildOptions, rebuildProjection, replayProjection } from '@salon/shared/messaging';
 import { loadConfig, openEventStore, ServiceConfig } from '@salon/shared/nest';
 
 class RebuildConfig extends ServiceConfig {
@@ -62,41 +69,93 @@ const REBUILDABLE: Readonly<Record<string, Rebuildable>> = {
   'visit-statistics': { projection: () => createVisitStatisticsProjection(), ...visitEvents },
 };
 
+/**
+ * Projections that add fields to the documents of another one: after that one is rebuilt into a
+ * new version, they fill the new version too (the statistics by a rebuild of their own ledger, the
+ * consent summary by a replay into the active collections).
+ */
+const FOLLOW_UPS: Readonly<Record<string, readonly FollowUp[]>> = {
+  'client-profiles': [
+    { kind: 'rebuild', name: 'client-visit-statistics' },
+    {
+      kind: 'replay',
+      name: 'client-profile-consent',
+      projection: () => createConsentSummaryProjection(),
+      streamPrefixes: CONSENT_STREAM_PREFIXES,
+      toMessages: (store, cipher, prefix) =>
+        consentMessages(store, new EventCodec(consentEventCatalog, cipher, clientIdOfConsentStream), {
+          events: prefix + TOPICS.consentEvents.name,
+          state: prefix + TOPICS.consentState.name,
+        }),
+    },
+  ],
+};
+
+type FollowUp = { readonly kind: 'rebuild'; readonly name: string } | ({ readonly kind: 'replay'; readonly name: string } & Rebuildable);
+
+interface Context {
+  readonly config: RebuildConfig;
+  readonly mongo: Connection;
+  readonly store: EventStore;
+  readonly kafka: Kafka;
+  readonly cipher: PersonalDataCipher;
+}
+
 async function main(): Promise<void> {
   const name = process.argv[2];
-  const rebuildable = Object.hasOwn(REBUILDABLE, name ?? '') ? REBUILDABLE[name] : undefined;
-  if (!rebuildable) throw new Error(`name a projection to rebuild: ${Object.keys(REBUILDABLE).join(', ')}`);
+  if (!Object.hasOwn(REBUILDABLE, name ?? '')) throw new Error(`name a projection to rebuild: ${Object.keys(REBUILDABLE).join(', ')}`);
   const config = loadConfig(RebuildConfig);
-  const prefix = config.KAFKA_TOPIC_PREFIX;
   const mongo = await mongoose.createConnection(config.MONGO_URL).asPromise();
   const store = await openEventStore({ url: config.EVENTSTORE_URL, path: config.EVENTSTORE_PATH });
   const kafka = new Kafka({ clientId: 'rebuild', brokers: config.KAFKA_BROKERS, logLevel: logLevel.WARN });
   try {
     const cipher = new PersonalDataCipher(new MongoKeyStore(mongo, parseMasterKey(config.MASTER_KEY)));
-    const plain = rebuildable.projection(cipher);
-    const projection = { ...plain, name: prefix + plain.name, topics: plain.topics.map((topic) => prefix + topic) };
-    let lastReport = 0;
-    const result = await rebuildProjection({
-      projection,
-      runner: new ProjectionRunner(projection, kafka, mongo),
-      store,
-      mongo,
-      streamPrefixes: rebuildable.streamPrefixes,
-      toMessages: rebuildable.toMessages(store, cipher, prefix),
-      onProgress: ({ events, messages }) => {
-        if (Date.now() - lastReport < 1_000) return;
-        lastReport = Date.now();
-        process.stderr.write(`rebuild ${name}: ${events} events read, ${messages} applied\n`);
-      },
-    });
-    process.stdout.write(
-      `rebuilt ${name}: version ${result.version} (${Object.values(result.collections).join(', ')}), ` +
-        `${result.events} events, ${result.messages} applied, ${(result.durationMs / 1000).toFixed(1)} s\n`,
-    );
+    const context: Context = { config, mongo, store, kafka, cipher };
+    await rebuild(context, name);
+    for (const followUp of FOLLOW_UPS[name] ?? []) {
+      if (followUp.kind === 'rebuild') await rebuild(context, followUp.name);
+      else await replay(context, followUp);
+    }
   } finally {
     await store.close();
     await mongo.close();
   }
+}
+
+async function rebuild(context: Context, name: string): Promise<void> {
+  const result = await rebuildProjection(replayOptions(context, name, REBUILDABLE[name]));
+  process.stdout.write(
+    `rebuilt ${name}: version ${result.version} (${Object.values(result.collections).join(', ')}), ` +
+      `${result.events} events, ${result.messages} applied, ${(result.durationMs / 1000).toFixed(1)} s\n`,
+  );
+}
+
+async function replay(context: Context, followUp: Rebuildable & { name: string }): Promise<void> {
+  const result = await replayProjection(replayOptions(context, followUp.name, followUp));
+  process.stdout.write(
+    `replayed ${followUp.name} into the active collections: ${result.events} events, ${result.messages} applied, ` +
+      `${(result.durationMs / 1000).toFixed(1)} s\n`,
+  );
+}
+
+function replayOptions({ config, mongo, store, kafka, cipher }: Context, name: string, rebuildable: Rebuildable): RebuildOptions {
+  const prefix = config.KAFKA_TOPIC_PREFIX;
+  const plain = rebuildable.projection(cipher);
+  const projection = { ...plain, name: prefix + plain.name, topics: plain.topics.map((topic) => prefix + topic) };
+  let lastReport = 0;
+  return {
+    projection,
+    runner: new ProjectionRunner(projection, kafka, mongo),
+    store,
+    mongo,
+    streamPrefixes: rebuildable.streamPrefixes,
+    toMessages: rebuildable.toMessages(store, cipher, prefix),
+    onProgress: ({ events, messages }) => {
+      if (Date.now() - lastReport < 1_000) return;
+      lastReport = Date.now();
+      process.stderr.write(`${name}: ${events} events read, ${messages} applied\n`);
+    },
+  };
 }
 
 main().catch((error: Error) => {

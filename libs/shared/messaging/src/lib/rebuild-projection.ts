@@ -55,6 +55,19 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   };
 }
 
+/**
+ * Replays a projection from the event store into the collections readers use now, without a
+ * new version: for a projection that adds fields to another projection's documents (e.g. the
+ * consent summary on client profiles) once that other projection was rebuilt. Revision guards
+ * make the overlap with the live projection harmless.
+ */
+export async function replayProjection(options: RebuildOptions): Promise<Omit<RebuildResult, 'version' | 'collections'>> {
+  const started = Date.now();
+  const totals = { events: 0, messages: 0 };
+  await replay(options, new Map(), undefined, totals);
+  return { ...totals, durationMs: Date.now() - started };
+}
+
 async function replay(
   options: RebuildOptions,
   targets: ReadonlyMap<string, string>,
