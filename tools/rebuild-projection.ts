@@ -33,7 +33,7 @@ import {
   visitEventCodec,
   visitMessages,
 } from '@salon/visits/feature';
-import { OutgoingMessage, Projection, ProjectionRunner, RebuildOptions, rebuildProjection, replayProjection } from '@salon/shared/messaging';
+import { OutgoingMessage, Projection, ProjectionRunner, RebuildOptions, rebuildProjection, replayProjection, withTopicPrefix } from '@salon/shared/messaging';
 import { loadConfig, openEventStore, ServiceConfig } from '@salon/shared/nest';
 
 class RebuildConfig extends ServiceConfig {
@@ -140,8 +140,7 @@ async function replay(context: Context, followUp: Rebuildable & { name: string }
 
 function replayOptions({ config, mongo, store, kafka, cipher }: Context, name: string, rebuildable: Rebuildable): RebuildOptions {
   const prefix = config.KAFKA_TOPIC_PREFIX;
-  const plain = rebuildable.projection(cipher);
-  const projection = { ...plain, name: prefix + plain.name, topics: plain.topics.map((topic) => prefix + topic) };
+  const projection = withTopicPrefix(rebuildable.projection(cipher), prefix);
   let lastReport = 0;
   return {
     projection,

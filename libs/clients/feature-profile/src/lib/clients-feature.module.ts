@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
 import { PersonalDataCipher } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
-import { EventRelay, MongoCheckpointStore, Projection, ProjectionRunner } from '@salon/shared/messaging';
+import { EventRelay, MongoCheckpointStore, ProjectionRunner, withTopicPrefix } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, projectionWorker, relayWorker } from '@salon/shared/nest';
 import { AdmitVisitController } from './admit-visit/admit-visit.http.controller';
 import { AdmitVisitHandler } from './admit-visit/admit-visit.command';
@@ -65,7 +65,7 @@ class ClientsWorkers implements OnModuleInit {
     });
     this.host.register(relayWorker(relay, producer));
 
-    const projection = prefixed(createClientProfilesProjection(this.cipher), prefix);
+    const projection = withTopicPrefix(createClientProfilesProjection(this.cipher), prefix);
     const runner = new ProjectionRunner(projection, this.kafka, this.mongo);
     this.host.register({
       ...projectionWorker(runner),
@@ -74,17 +74,12 @@ class ClientsWorkers implements OnModuleInit {
         await runner.start();
       },
     });
-    const consentSummary = prefixed(createConsentSummaryProjection(), prefix);
+    const consentSummary = withTopicPrefix(createConsentSummaryProjection(), prefix);
     this.host.register(projectionWorker(new ProjectionRunner(consentSummary, this.kafka, this.mongo)));
-    const visitStatistics = prefixed(createClientVisitStatisticsProjection(), prefix);
+    const visitStatistics = withTopicPrefix(createClientVisitStatisticsProjection(), prefix);
     this.host.register(projectionWorker(new ProjectionRunner(visitStatistics, this.kafka, this.mongo)));
     this.host.register(new VisitsPolicy(this.kafka, this.commands, prefix));
   }
-}
-
-/** The projection as it runs in an environment with a topic/group prefix (KAFKA_TOPIC_PREFIX). */
-function prefixed(projection: Projection, prefix: string): Projection {
-  return { ...projection, name: prefix + projection.name, topics: projection.topics.map((topic) => prefix + topic) };
 }
 
 @Module({})

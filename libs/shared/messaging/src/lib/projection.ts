@@ -28,6 +28,11 @@ export interface ReadModelCollections {
   collection<T extends ReadModelDocument = ReadModelDocument>(logical: string): Promise<Collection<T>>;
 }
 
+/** The projection as it runs in an environment with a topic/group prefix (KAFKA_TOPIC_PREFIX). */
+export function withTopicPrefix<P extends Projection>(projection: P, prefix: string): P {
+  return { ...projection, name: prefix + projection.name, topics: projection.topics.map((topic) => prefix + topic) };
+}
+
 /** Read-model documents use string ids (client id, visit id, ...) and remember a revision. */
 export interface ReadModelDocument extends Document {
   _id: string;

@@ -1,12 +1,10 @@
 import { CommandMetadata, DomainError, specificationFor } from '@salon/shared/ddd';
 import {
   BookVisit,
-  COUNTED_STATUSES,
   VisitBooked,
   VisitCommand,
   VisitEvent,
   VisitServiceLine,
-  summariseVisit,
   toVisitStreamName,
   visitDecider,
   visitEventCatalog,
@@ -195,16 +193,4 @@ describe('RecordVisitPayment', () => {
       .then([{ type: 'VisitPaymentRecorded', data: { ...stamp, amount: 50, paid: 90 } }]));
   it.each([0, -5, 90.01, 1.234])('refuses an amount of %p', (amount) =>
     expect(spec.given([booked, arrived]).when(pay(amount)).thenThrows('invalid-amount').details['field']).toBe('amount'));
-});
-
-describe('statistics helpers', () => {
-  it('counts completed visits only', () => expect(COUNTED_STATUSES).toEqual(['completed']));
-  it('summarises a visit', () => {
-    const state = [booked, arrived, completed].reduce(visitDecider.evolve, visitDecider.initialState());
-    if (state.status === 'none') throw new Error('not booked');
-    expect(summariseVisit(state)).toEqual({
-      visitId, number: 7, at: startsAt, status: 'completed',
-      services: ['Haircut', 'Colouring', 'Manicure'], specialists: ['Anna', 'Olga'], amount: 90,
-    });
-  });
 });

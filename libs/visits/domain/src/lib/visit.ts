@@ -392,31 +392,3 @@ export const visitEventCatalog: EventCatalog<VisitEvent> = {
   VisitServicesChanged: { schemaVersion: 1 },
   VisitPaymentRecorded: { schemaVersion: 1 },
 };
-
-// ---------------------------------------------------------------------------------------------
-// Statistics helpers
-
-/** Statuses that count for first visit, last visit and the visit count. */
-export const COUNTED_STATUSES: readonly VisitStatus[] = ['completed'];
-
-export interface VisitSummary {
-  readonly visitId: string;
-  readonly number: number;
-  readonly at: string;
-  readonly status: VisitStatus;
-  readonly services: readonly string[];
-  readonly specialists: readonly string[];
-  readonly amount: number;
-}
-
-export function summariseVisit(visit: Visit): VisitSummary {
-  return {
-    visitId: visit.visitId,
-    number: visit.number,
-    at: visit.startsAt,
-    status: visit.status,
-    services: visit.services.map((s) => s.name),
-    specialists: visit.specialists.map((s) => s.specialistName),
-    amount: visit.amounts.total,
-  };
-}

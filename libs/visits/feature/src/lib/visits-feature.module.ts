@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
 import { PersonalDataCipher } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
-import { EventRelay, MongoCheckpointStore, Projection, ProjectionRunner } from '@salon/shared/messaging';
+import { EventRelay, MongoCheckpointStore, Projection, ProjectionRunner, withTopicPrefix } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, projectionWorker, relayWorker } from '@salon/shared/nest';
 import { BookVisitController } from './book-visit/book-visit.http.controller';
 import { BookVisitHandler } from './book-visit/book-visit.command';
@@ -73,14 +73,8 @@ class VisitsWorkers implements OnModuleInit {
     this.host.register(projectionWorker(this.runner(createVisitStatisticsProjection())));
   }
 
-  /** The projection as it runs in an environment with a topic/group prefix (KAFKA_TOPIC_PREFIX). */
   private runner(projection: Projection): ProjectionRunner {
-    const prefix = this.settings.topicPrefix;
-    return new ProjectionRunner(
-      { ...projection, name: prefix + projection.name, topics: projection.topics.map((topic) => prefix + topic) },
-      this.kafka,
-      this.mongo,
-    );
+    return new ProjectionRunner(withTopicPrefix(projection, this.settings.topicPrefix), this.kafka, this.mongo);
   }
 }
 

@@ -33,6 +33,9 @@ export class VisitsPolicy implements BackgroundWorker {
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
         const incoming = decodeMessage(topic, partition, message);
+        // Every visit, whatever its status later, starts with VisitBooked: noting that one is
+        // enough, and spares a read of the client's stream for each later event of the visit.
+        if (incoming.eventType !== 'VisitBooked') return;
         const visit = incoming.data as VisitEventBaseV1 | null;
         if (!visit?.clientId || !visit.visitId) return;
         try {
