@@ -8,32 +8,43 @@ import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { ensureTopics } from '@salon/shared/messaging';
 import { configureHttpApp, loadConfig } from '@salon/shared/nest';
-import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import {
+  TEST_JWT_SECRET,
+  cleanUpServiceEnvironment,
+  eventually,
+  kafkaBrokers,
+  salonLocalTime,
+  serviceEnvironment,
+  uniqueName,
+} from '@salon/shared/testing';
 import { AppModule } from './app.module';
 import { ClientsServiceConfig } from './config';
 
 /** A `VisitBooked` as the visits relay publishes it (the whole visit after the event). */
 function bookedVisit(clientId: string): VisitEventV1 {
   const visitId = randomUUID();
+  const bookedAt = new Date().toISOString();
+  const start = salonLocalTime(4, '09:00', '+00:00');
+  const end = salonLocalTime(4, '10:00', '+00:00');
   return {
     type: 'VisitBooked',
     visitId,
     clientId,
-    occurredAt: '2026-11-20T10:00:00.000Z',
+    occurredAt: bookedAt,
     visit: {
       visitId,
       clientId,
       number: 1,
       salonId: 'salon-1',
-      startsAt: '2026-11-24T09:00:00.000Z',
-      endsAt: '2026-11-24T10:00:00.000Z',
-      salonDate: '2026-11-24',
+      startsAt: start.utc,
+      endsAt: end.utc,
+      salonDate: start.salonDate,
       status: 'booked',
       services: [{ serviceId: 's1', name: 'Haircut', price: 40, durationMinutes: 60, specialistId: 'p1', specialistName: 'Anna' }],
       specialists: [{ specialistId: 'p1', specialistName: 'Anna' }],
       amounts: { price: 40, discount: 0, total: 40, paid: 0 },
-      bookedAt: '2026-11-20T10:00:00.000Z',
-      updatedAt: '2026-11-20T10:00:00.000Z',
+      bookedAt,
+      updatedAt: bookedAt,
     },
   };
 }

@@ -6,7 +6,7 @@ import { ALL_TOPICS } from '@salon/contracts';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { ensureTopics } from '@salon/shared/messaging';
-import { TEST_JWT_SECRET, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import { TEST_JWT_SECRET, kafkaBrokers, salonLocalTime, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { RunningService, cleanUp, startClientsService, startVisitsApp } from './test/visits-test-kit';
 
 /**
@@ -55,12 +55,17 @@ describe('visits API: booking and the lifecycle', () => {
   const haircut = { serviceId: 'svc-cut', name: 'Haircut', price: 40, durationMinutes: 45, specialistId: 'staff-anna', specialistName: 'Anna Nowak' };
   const colour = { serviceId: 'svc-colour', name: 'Colouring', price: 80.5, durationMinutes: 90, specialistId: 'staff-ola', specialistName: 'Ola Lis' };
 
+  // "Upcoming" and "past" are computed from the clock: the no-show rule compares with now.
+  const inAWeek = { start: salonLocalTime(7, '10:00'), end: salonLocalTime(7, '12:15') };
+  const nextDay = { start: salonLocalTime(8, '10:00'), end: salonLocalTime(8, '11:00') };
+  const lastYear = { start: salonLocalTime(-320, '10:00'), end: salonLocalTime(-320, '11:00') };
+
   function booking(clientId: string, overrides: Record<string, unknown> = {}) {
     return {
       clientId,
       salonId: 'salon-centre',
-      startsAt: '2026-11-24T10:00:00+01:00',
-      endsAt: '2026-11-24T12:15:00+01:00',
+      startsAt: inAWeek.start.local,
+      endsAt: inAWeek.end.local,
       services: [haircut, colour],
       discount: 10.5,
       ...overrides,
@@ -96,8 +101,8 @@ describe('visits API: booking and the lifecycle', () => {
       number: response.body.number,
       status: 'booked',
       salonId: 'salon-centre',
-      startsAt: '2026-11-24T09:00:00.000Z',
-      salonDate: '2026-11-24',
+      startsAt: inAWeek.start.utc,
+      salonDate: inAWeek.start.salonDate,
       amounts: { price: 120.5, discount: 10.5, total: 110, paid: 0 },
       specialists: [
         { specialistId: 'staff-anna', specialistName: 'Anna Nowak' },
@@ -132,7 +137,7 @@ describe('visits API: booking and the lifecycle', () => {
     const moved = await http
       .put(`/visits/${body.visitId}/schedule`)
       .set('Authorization', auth)
-      .send({ startsAt: '2026-11-25T10:00:00+01:00', endsAt: '2026-11-25T11:00:00+01:00' });
+      .send({ startsAt: nextDay.start.local, endsAt: nextDay.end.local });
     expect(moved.status).toBe(409);
   });
 
@@ -152,7 +157,7 @@ describe('visits API: booking and the lifecycle', () => {
     expect(tooEarly.status).toBe(409);
     expect(tooEarly.body.error).toBe('no-show-before-start');
 
-    const past = (await book(booking(clientId, { startsAt: '2025-01-10T10:00:00+01:00', endsAt: '2025-01-10T11:00:00+01:00' }))).body;
+    const past = (await book(booking(clientId, { startsAt: lastYear.start.local, endsAt: lastYear.end.local }))).body;
     expect((await http.post(`/visits/${past.visitId}/no-show`).set('Authorization', auth).expect(200)).body.status).toBe('no-show');
   });
 
@@ -160,11 +165,13 @@ describe('visits API: booking and the lifecycle', () => {
     const clientId = await registerClient();
     const auth = await as();
     const { body } = await book(booking(clientId));
+    // Late in the evening at +03:00: the salon's day is not the UTC day.
+    const lateEvening = { start: salonLocalTime(9, '23:30', '+03:00'), end: salonLocalTime(10, '00:30', '+03:00') };
     const moved = await http
       .put(`/visits/${body.visitId}/schedule`)
       .set('Authorization', auth)
       .set('If-Match', '"0"')
-      .send({ startsAt: '2026-11-26T23:30:00+03:00', endsAt: '2026-11-27T00:30:00+03:00' })
+      .send({ startsAt: lateEvening.start.local, endsAt: lateEvening.end.local })
       .expect(200);
     expect(moved.headers.etag).toBe('"1"');
     const stale = await http.put(`/visits/${body.visitId}/services`).set('Authorization', auth).set('If-Match', '"0"').send({ services: [haircut] });
@@ -173,13 +180,13 @@ describe('visits API: booking and the lifecycle', () => {
     await http.put(`/visits/${body.visitId}/services`).set('Authorization', auth).set('If-Match', '"1"').send({ services: [haircut], discount: 0 }).expect(200);
 
     const opened = await http.get(`/visits/${body.visitId}`).set('Authorization', auth).expect(200);
-    expect(opened.body).toMatchObject({ salonDate: '2026-11-26', amounts: { price: 40, discount: 0, total: 40, paid: 0 } });
+    expect(opened.body).toMatchObject({ salonDate: lateEvening.start.salonDate, amounts: { price: 40, discount: 0, total: 40, paid: 0 } });
     expect(opened.body.specialists).toEqual([{ specialistId: 'staff-anna', specialistName: 'Anna Nowak' }]);
   });
 
   describe('bad input: 400 or 409 naming the reason, nothing appended', () => {
     const cases: [string, (clientId: string) => Record<string, unknown>, number, string, string][] = [
-      ['a visit ending before it starts', (c) => booking(c, { endsAt: '2026-11-24T09:00:00+01:00' }), 400, 'endsAt', 'visit-ends-before-start'],
+      ['a visit ending before it starts', (c) => booking(c, { endsAt: salonLocalTime(7, '09:00').local }), 400, 'endsAt', 'visit-ends-before-start'],
       ['a negative price', (c) => booking(c, { services: [{ ...haircut, price: -5 }] }), 400, 'services.0.price', ''],
       ['an empty service list', (c) => booking(c, { services: [] }), 400, 'services', ''],
       ['a discount above the price', (c) => booking(c, { discount: 500 }), 400, 'discount', 'discount-above-price'],

@@ -3,3 +3,4 @@ export * from './lib/server-addresses';
 export * from './lib/service-env';
 export * from './lib/collection-hash';
 export * from './lib/environment-cleanup';
+export * from './lib/clock';

@@ -21,6 +21,45 @@ import {
 // do not need to know the prefix-only `node:sqlite` builtin.
 const { DatabaseSync: Database } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
 
+const BUSY_TIMEOUT_MS = 10_000;
+
+const SCHEMA = `
+  PRAGMA journal_mode = WAL;
+  PRAGMA synchronous = FULL;
+  CREATE TABLE IF NOT EXISTS events (
+    position    INTEGER PRIMARY KEY AUTOINCREMENT,
+    stream_name TEXT    NOT NULL,
+    revision    INTEGER NOT NULL,
+    event_id    TEXT    NOT NULL,
+    type        TEXT    NOT NULL,
+    data        TEXT    NOT NULL,
+    metadata    TEXT    NOT NULL,
+    created_at  TEXT    NOT NULL,
+    UNIQUE (stream_name, revision),
+    UNIQUE (stream_name, event_id)
+  );
+`;
+
+/**
+ * Runs a start-up statement again while another process holds the lock. SQLite does not call the
+ * busy handler for every lock it meets while a file is being created and switched to WAL (the
+ * first connection to a new file may see SQLITE_BUSY at once), so the timeout alone is not enough.
+ */
+function whileLocked(statement: () => void): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      statement();
+      return;
+    } catch (error) {
+      const locked = error instanceof Error && /database is locked|SQLITE_BUSY/i.test(error.message);
+      if (!locked || Date.now() > deadline) throw error;
+      // The constructor is synchronous; a short blocking pause, only ever at start-up.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.random() * 30);
+    }
+  }
+}
+
 export interface SqliteEventStoreOptions {
   /** Path of the database file, or ':memory:'. */
   readonly path: string;
@@ -60,26 +99,13 @@ export class SqliteEventStore implements EventStore {
 
   constructor(options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    this.db = new Database(options.path);
+    // The busy timeout is set as the connection opens, before any statement: several services
+    // open one brand-new file at the same moment (npm start), and switching it to WAL or creating
+    // the table must wait for the others instead of failing with "database is locked".
+    this.db = new Database(options.path, { timeout: BUSY_TIMEOUT_MS });
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.batchSize = options.subscriptionBatchSize ?? 500;
-    this.db.exec(`
-      PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = FULL;
-      PRAGMA busy_timeout = 10000;
-      CREATE TABLE IF NOT EXISTS events (
-        position    INTEGER PRIMARY KEY AUTOINCREMENT,
-        stream_name TEXT    NOT NULL,
-        revision    INTEGER NOT NULL,
-        event_id    TEXT    NOT NULL,
-        type        TEXT    NOT NULL,
-        data        TEXT    NOT NULL,
-        metadata    TEXT    NOT NULL,
-        created_at  TEXT    NOT NULL,
-        UNIQUE (stream_name, revision),
-        UNIQUE (stream_name, event_id)
-      );
-    `);
+    whileLocked(() => this.db.exec(SCHEMA));
     this.statements = {
       lastRevision: this.db.prepare('SELECT MAX(revision) AS revision FROM events WHERE stream_name = ?'),
       insert: this.db.prepare(
