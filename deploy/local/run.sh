@@ -30,18 +30,17 @@ step() { printf '\n==> %s\n' "$*"; }
 ensure_dependencies() {
   local stamp="$REPO_ROOT/node_modules/.package-lock.json"
   if [[ ! -x "$REPO_ROOT/node_modules/.bin/node" || ! -f "$stamp" || "$REPO_ROOT/package-lock.json" -nt "$stamp" ]]; then
-    step "npm install (machine node $(node -v 2>/dev/null || echo none))"
-    # Not `npm ci`: the registry mirror these machines reach serves only this platform's builds
-    # of packages with per-platform optional dependencies (e.g. unrs-resolver), so the lock file
-    # cannot list the others and `npm ci` refuses it. `npm install` follows the lock file and
-    # skips optional packages it cannot get.
-    npm install --no-audit --no-fund
+    step "npm ci (machine node $(node -v 2>/dev/null || echo none))"
+    # `npm ci` installs exactly what package-lock.json lists and never rewrites it. The lock lists
+    # every platform's optional builds (e.g. unrs-resolver's), so it is the same on every machine;
+    # after changing dependencies, commit the lock that `npm install` wrote.
+    npm ci --no-audit --no-fund
   fi
   export PATH="$REPO_ROOT/node_modules/.bin:$PATH"
   local version
   version="$(node -v)"
   if [[ "$version" != v24.* ]]; then
-    echo "Expected Node 24 from node_modules/.bin, got $version; try 'rm -rf node_modules && npm ci'" >&2
+    echo "Expected Node 24 from node_modules/.bin, got $version; try 'npm ci'" >&2
     return 1
   fi
   echo "node $version"
