@@ -13,6 +13,7 @@ export class AppModule {
         ClientsFeatureModule.forRoot({
           defaultPhoneCountry: config.DEFAULT_PHONE_COUNTRY,
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          phoneReservationGraceMs: config.PHONE_RESERVATION_GRACE_SECONDS * 1000,
         }),
       ],
     };

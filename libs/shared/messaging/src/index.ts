@@ -7,3 +7,4 @@ export * from './lib/projection-runner';
 export * from './lib/read-model-versions';
 export * from './lib/rebuild-projection';
 export * from './lib/topics-admin';
+export * from './lib/event-store-follow-up';

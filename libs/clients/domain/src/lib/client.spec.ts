@@ -8,6 +8,8 @@ import {
   RegisterClient,
   clientDecider,
   clientIdOfStream,
+  phoneInUse,
+  phonesOfHistory,
   toClientStreamName,
 } from './client';
 
@@ -456,5 +458,28 @@ describe('SetClientPhoto / RemoveClientPhoto', () => {
 
   it('refuses a photo for a client who does not exist', () => {
     spec.given([]).when(setPhoto('photos/x.webp')).thenThrows('client-not-found');
+  });
+});
+
+describe('the phones a client may hold', () => {
+  const editedTo = (phone: string): ClientProfileEdited => ({
+    type: 'ClientProfileEdited',
+    data: { ...registered.data, phone, editedAt: at },
+  });
+  const deleted: ClientEvent = { type: 'ClientDeleted', data: { clientId, deletedAt: at } };
+
+  it('lists every number the client had while active, once each, oldest first', () => {
+    const history = [registered, editedTo('+79123450000'), editedTo('+79123456789'), deleted];
+    expect(phonesOfHistory(history)).toEqual(['+79123456789', '+79123450000']);
+  });
+
+  it('names the number in use only while the client is active', () => {
+    expect(phoneInUse(clientDecider.evolve(clientDecider.initialState(), registered))).toBe('+79123456789');
+    expect(phoneInUse([registered, deleted].reduce(clientDecider.evolve, clientDecider.initialState()))).toBeUndefined();
+  });
+
+  it('knows no number once the personal fields read as erased', () => {
+    const { phone: _erased, ...withoutPhone } = registered.data;
+    expect(phonesOfHistory([{ type: 'ClientRegistered', data: withoutPhone } as unknown as ClientEvent])).toEqual([]);
   });
 });

@@ -409,3 +409,24 @@ export const clientDecider: Decider<ClientState, ClientCommand, ClientEvent> = {
   evolve,
   decide,
 };
+
+/**
+ * Every phone number the client had while active, oldest first: the reservations they may still
+ * hold. Each change of number reserves the new one before, and releases the old one after, the
+ * client's own append, so a crash can leave any of them held.
+ */
+export function phonesOfHistory(history: readonly ClientEvent[]): string[] {
+  const phones = new Set<string>();
+  let state = clientDecider.initialState();
+  for (const event of history) {
+    state = evolve(state, event);
+    // After erasure the personal fields read as absent: no number to name any more.
+    if (state.status === 'active' && typeof state.profile.phone === 'string') phones.add(state.profile.phone);
+  }
+  return [...phones];
+}
+
+/** The number whose reservation the client needs now: none once deleted or erased. */
+export function phoneInUse(state: ClientState): string | undefined {
+  return state.status === 'active' ? state.profile.phone : undefined;
+}

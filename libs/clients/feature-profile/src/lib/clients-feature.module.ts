@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
 import { PersonalDataCipher } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
-import { EventRelay, MongoCheckpointStore, ProjectionRunner, withTopicPrefix } from '@salon/shared/messaging';
+import { EventRelay, EventStoreFollowUp, MongoCheckpointStore, ProjectionRunner, withTopicPrefix } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, projectionWorker, relayWorker } from '@salon/shared/nest';
 import { AdmitVisitController } from './admit-visit/admit-visit.http.controller';
 import { AdmitVisitHandler } from './admit-visit/admit-visit.command';
@@ -15,6 +15,8 @@ import { EditClientProfileController } from './edit-client-profile/edit-client-p
 import { EditClientProfileHandler } from './edit-client-profile/edit-client-profile.command';
 import { EraseClientController } from './erase-client/erase-client.http.controller';
 import { EraseClientHandler } from './erase-client/erase-client.command';
+import { CLIENT_REMOVAL_STREAM_PREFIXES, clientRemovalFollowUp } from './follow-up/client-removal-follow-up';
+import { PHONE_RESERVATION_STREAM_PREFIXES, phoneReservationSweeper } from './follow-up/phone-reservation-sweeper';
 import { GetClientProfileController } from './get-client-profile/get-client-profile.http.controller';
 import { ClientProfileQueries, createClientProfilesProjection, createConsentSummaryProjection } from './profile-view';
 import { CLIENT_STREAM_PREFIXES, toClientIntegrationMessages } from './publishing/client-integration-events';
@@ -26,10 +28,13 @@ import { SearchClientsController } from './search-clients/search-clients.http.co
 import { SetClientDiscountsController } from './set-client-discounts/set-client-discounts.http.controller';
 import { SetClientDiscountsHandler } from './set-client-discounts/set-client-discounts.command';
 import { CLIENTS_SETTINGS, ClientCommands, ClientsSettings } from './write/client-commands.service';
+import { PhoneReservations } from './write/phone-reservations';
 
 export interface ClientsFeatureSettings extends ClientsSettings {
   /** KAFKA_TOPIC_PREFIX: namespaces topics and consumer groups of one environment. */
   readonly topicPrefix: string;
+  /** PHONE_RESERVATION_GRACE_SECONDS, in ms: see PhoneReservationSweeper. */
+  readonly phoneReservationGraceMs: number;
 }
 
 const SETTINGS = Symbol('CLIENTS_FEATURE_SETTINGS');
@@ -79,6 +84,27 @@ class ClientsWorkers implements OnModuleInit {
     const visitStatistics = withTopicPrefix(createClientVisitStatisticsProjection(), prefix);
     this.host.register(projectionWorker(new ProjectionRunner(visitStatistics, this.kafka, this.mongo)));
     this.host.register(new VisitsPolicy(this.kafka, this.commands, prefix));
+
+    // What use cases do after their append, finished from the event store whatever crashed.
+    const checkpoints = new MongoCheckpointStore(this.mongo);
+    this.host.register(
+      new EventStoreFollowUp({
+        name: `${prefix}clients.removal-follow-up`,
+        store: this.store,
+        checkpoints,
+        streamPrefixes: CLIENT_REMOVAL_STREAM_PREFIXES,
+        handle: clientRemovalFollowUp(this.commands),
+      }),
+    );
+    this.host.register(
+      new EventStoreFollowUp({
+        name: `${prefix}clients.phone-reservation-sweeper`,
+        store: this.store,
+        checkpoints,
+        streamPrefixes: PHONE_RESERVATION_STREAM_PREFIXES,
+        handle: phoneReservationSweeper(new PhoneReservations(this.store, this.cipher), this.commands, this.settings.phoneReservationGraceMs),
+      }),
+    );
   }
 }
 

@@ -28,10 +28,10 @@ export class CommandHandler<State, Cmd extends AnyCommand, Evt extends AnyEvent>
     private readonly codec: EventCodec<Evt>,
   ) {}
 
-  /** The current state of a stream of `tenantId`; another tenant's stream reads as absent. */
-  async load(streamName: string, tenantId: string): Promise<{ state: State; revision: bigint | undefined }> {
-    const { state, revision } = await this.read(streamName, tenantId);
-    return { state, revision };
+  /** The current state of a stream of `tenantId`, and the events it came from; another tenant's stream reads as absent. */
+  async load(streamName: string, tenantId: string): Promise<{ state: State; revision: bigint | undefined; history: readonly Evt[] }> {
+    const { state, revision, history } = await this.read(streamName, tenantId);
+    return { state, revision, history };
   }
 
   /**

@@ -8,24 +8,21 @@ import {
   ClientState,
   CountryCode,
   InitialConsentChoices,
-  PhoneReservationCommand,
-  PhoneReservationEvent,
-  PhoneReservationState,
   clientDecider,
   clientEventCatalog,
   clientIdOfStream,
   parseClientProfile,
-  phoneReservationDecider,
-  phoneReservationEventCatalog,
+  phoneInUse,
+  phonesOfHistory,
   toClientStreamName,
-  toPhoneReservationStreamName,
 } from '@salon/clients/domain';
 import { KEY_STORE, KeyStore, PersonalDataCipher } from '@salon/shared/crypto';
-import { DomainError } from '@salon/shared/ddd';
+import { CommandMetadata, DomainError } from '@salon/shared/ddd';
 import { CommandHandler, EventCodec, deterministicUuid } from '@salon/shared/event-sourcing';
 import { EVENT_STORE, EventStore, WrongExpectedRevisionError } from '@salon/shared/event-store';
-import { ArchiveNumbers } from './archive-numbers';
 import { CommandContext, commandMetadata } from '@salon/shared/nest';
+import { ArchiveNumbers } from './archive-numbers';
+import { PhoneReservations } from './phone-reservations';
 
 export const CLIENTS_SETTINGS = Symbol('CLIENTS_SETTINGS');
 
@@ -51,7 +48,7 @@ export interface WriteResult {
 @Injectable()
 export class ClientCommands {
   private readonly clients: CommandHandler<ClientState, ClientCommand, ClientEvent>;
-  private readonly phones: CommandHandler<PhoneReservationState, PhoneReservationCommand, PhoneReservationEvent>;
+  private readonly phones: PhoneReservations;
   private readonly archiveNumbers: ArchiveNumbers;
 
   constructor(
@@ -61,12 +58,7 @@ export class ClientCommands {
     cipher: PersonalDataCipher,
   ) {
     this.clients = new CommandHandler(store, clientDecider, new EventCodec(clientEventCatalog, cipher, clientIdOfStream));
-    this.phones = new CommandHandler(
-      store,
-      phoneReservationDecider,
-      // Reservation events hold no personal data; the subject is never used to decrypt.
-      new EventCodec(phoneReservationEventCatalog, cipher, (stream) => stream),
-    );
+    this.phones = new PhoneReservations(store, cipher);
     this.archiveNumbers = new ArchiveNumbers(store);
   }
 
@@ -77,7 +69,7 @@ export class ClientCommands {
     const clientId = clientIdFor(context);
     const { allowSharedPhone = false, initialConsent, ...profile } = form;
     const phone = this.validPhone(profile);
-    await this.reservePhone(context, phone, clientId, allowSharedPhone);
+    await this.phones.reserve(commandMetadata(context), phone, clientId, allowSharedPhone);
     try {
       const result = await this.clients.handle(toClientStreamName(clientId), {
         type: 'RegisterClient',
@@ -86,7 +78,8 @@ export class ClientCommands {
       });
       return { clientId, revision: result.revision };
     } catch (error) {
-      await this.releasePhone(context, phone, clientId);
+      // A crash right here leaves the reservation behind: PhoneReservationSweeper releases it.
+      await this.phones.release(commandMetadata(context), phone, clientId);
       throw error;
     }
   }
@@ -102,7 +95,7 @@ export class ClientCommands {
     const before = await this.activeClient(context, clientId);
     const newPhone = this.validPhone(profile);
     const phoneChanges = newPhone !== before.profile.phone;
-    if (phoneChanges) await this.reservePhone(context, newPhone, clientId, allowSharedPhone);
+    if (phoneChanges) await this.phones.reserve(commandMetadata(context), newPhone, clientId, allowSharedPhone);
     try {
       const result = await this.clients.handle(
         toClientStreamName(clientId),
@@ -113,10 +106,11 @@ export class ClientCommands {
         },
         { expectedRevision },
       );
-      if (phoneChanges) await this.releasePhone(context, before.profile.phone, clientId);
+      // Left undone by a crash, ClientRemovalFollowUp releases the former number.
+      if (phoneChanges) await this.phones.release(commandMetadata(context), before.profile.phone, clientId);
       return { clientId, revision: result.revision };
     } catch (error) {
-      if (phoneChanges) await this.releasePhone(context, newPhone, clientId);
+      if (phoneChanges) await this.phones.release(commandMetadata(context), newPhone, clientId);
       throw error;
     }
   }
@@ -159,37 +153,62 @@ export class ClientCommands {
 
   /**
    * Hard deletion of a client created by mistake (refused when any visit is known). The data
-   * key goes too, so the personal data in its events is gone as well.
+   * key goes too, so the personal data in its events is gone as well. A retry with the same
+   * Idempotency-Key answers like the first and finishes what the first left undone.
    */
   async delete(context: CommandContext, clientId: string, expectedRevision?: bigint): Promise<void> {
-    const before = await this.activeClient(context, clientId);
-    await this.clients.handle(
-      toClientStreamName(clientId),
-      { type: 'DeleteClient', data: { clientId }, metadata: commandMetadata(context) },
-      { expectedRevision },
-    );
-    await this.keys.deleteKey(context.principal.tenantId, clientId);
-    await this.releasePhone(context, before.profile.phone, clientId);
+    try {
+      await this.clients.handle(
+        toClientStreamName(clientId),
+        { type: 'DeleteClient', data: { clientId }, metadata: commandMetadata(context) },
+        { expectedRevision },
+      );
+    } catch (error) {
+      // For the API a deleted client does not exist, as if it never had.
+      if (error instanceof DomainError && error.code === 'client-deleted') throw clientNotFound(clientId);
+      throw error;
+    }
+    await this.settle(commandMetadata(context), clientId);
   }
 
   /**
    * GDPR erasure: records the anonymisation, then destroys the client's data key, which makes
    * every copy of their personal data (event store, Kafka, rebuilt read models) unreadable.
-   * Visits and amounts stay, under "Archived client N". Safe to retry.
+   * Visits and amounts stay, under "Archived client N". Safe to retry: a retry finishes the job.
    */
   async erase(context: CommandContext, clientId: string): Promise<{ clientId: string; archivedNumber: number }> {
     const stream = toClientStreamName(clientId);
     const { state } = await this.clients.load(stream, context.principal.tenantId);
     if (state.status === 'unregistered' || state.status === 'deleted') throw clientNotFound(clientId);
-    const phone = state.status === 'active' ? state.profile.phone : undefined;
     const archivedNumber =
       state.status === 'erased'
         ? state.archivedNumber
         : await this.archiveNumbers.allocate(context.principal.tenantId, clientId, context.correlationId);
     await this.clients.handle(stream, { type: 'EraseClient', data: { clientId, archivedNumber }, metadata: commandMetadata(context) });
-    await this.keys.deleteKey(context.principal.tenantId, clientId);
-    if (phone) await this.releasePhone(context, phone, clientId);
+    await this.settle(commandMetadata(context), clientId);
     return { clientId, archivedNumber };
+  }
+
+  /**
+   * Brings what lives beside the client's stream in line with it: releases every number the
+   * client had but no longer uses, and once the client is deleted or erased destroys the data key —
+   * after the releases, because the numbers are readable only with the key. Each step may be
+   * repeated, so the use cases run it right after their append and ClientRemovalFollowUp runs it
+   * again from the event store for whatever a crash left undone.
+   */
+  async settle(metadata: CommandMetadata, clientId: string): Promise<void> {
+    const { state, history } = await this.clients.load(toClientStreamName(clientId), metadata.tenantId);
+    if (state.status === 'unregistered') return;
+    const inUse = phoneInUse(state);
+    for (const phone of phonesOfHistory(history)) {
+      if (phone !== inUse) await this.phones.release(metadata, phone, clientId);
+    }
+    if (state.status === 'deleted' || state.status === 'erased') await this.keys.deleteKey(metadata.tenantId, clientId);
+  }
+
+  /** The client's current state, from its own stream (never from a read model, which may lag). */
+  async load(tenantId: string, clientId: string): Promise<ClientState> {
+    return (await this.clients.load(toClientStreamName(clientId), tenantId)).state;
   }
 
   /** Validates the whole form before any phone is reserved, so a bad form leaves no trace. */
@@ -201,42 +220,6 @@ export class ClientCommands {
     const { state } = await this.clients.load(toClientStreamName(clientId), context.principal.tenantId);
     if (state.status !== 'active') throw clientNotFound(clientId);
     return state;
-  }
-
-  /**
-   * Two registrations of one number at once both read a free reservation; only one append can
-   * win. The loser reads again and gets the real answer (phone-taken, with the holder's id).
-   */
-  private async reservePhone(context: CommandContext, e164: string, clientId: string, allowShared: boolean): Promise<void> {
-    const stream = toPhoneReservationStreamName(context.principal.tenantId, e164);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.phones.handle(stream, {
-          type: 'ReservePhone',
-          data: { clientId, allowShared },
-          metadata: commandMetadata({ ...context, idempotencyKey: undefined }),
-        });
-        return;
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= 5) throw error;
-      }
-    }
-  }
-
-  private async releasePhone(context: CommandContext, e164: string, clientId: string): Promise<void> {
-    const stream = toPhoneReservationStreamName(context.principal.tenantId, e164);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.phones.handle(stream, {
-          type: 'ReleasePhone',
-          data: { clientId },
-          metadata: commandMetadata({ ...context, idempotencyKey: undefined }),
-        });
-        return;
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= 5) throw error;
-      }
-    }
   }
 }
 
