@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import request from 'supertest';
@@ -11,10 +10,8 @@ import { signDevelopmentToken } from '@salon/shared/auth';
 import { KEY_STORE, KeyStore, PersonalDataCipher } from '@salon/shared/crypto';
 import { SqliteEventStore, comparePositions, parsePosition } from '@salon/shared/event-store';
 import { ensureTopics } from '@salon/shared/messaging';
-import { configureHttpApp, loadConfig } from '@salon/shared/nest';
 import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
-import { AppModule } from './app.module';
-import { ClientsServiceConfig } from './config';
+import { startClientsApp } from './test/clients-test-kit';
 
 /**
  * What a crash between a use case's deciding append and its side effects used to leave behind,
@@ -36,10 +33,7 @@ describe('clients service after a crash half-way through a use case', () => {
 
   beforeAll(async () => {
     await ensureTopics(kafka, ALL_TOPICS, { prefix });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forConfig(loadConfig(ClientsServiceConfig, env))] }).compile();
-    app = moduleRef.createNestApplication({ logger: ['error'] });
-    configureHttpApp(app, { name: 'clients-service', description: 'test' });
-    await app.init();
+    app = await startClientsApp(env);
     http = request(app.getHttpServer());
     keys = app.get(KEY_STORE);
     // A second connection to the service's event store file, as another process would have.
