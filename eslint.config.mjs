@@ -59,6 +59,14 @@ export default [
       // Explicit types on decorated properties emit the design:type metadata that
       // class-transformer and Nest rely on (`PORT: number = 3001`); they are not noise.
       '@typescript-eslint/no-inferrable-types': 'off',
+      'no-restricted-syntax': [
+        'error',
+        {
+          // It crashes on 5e-324 (a 500 instead of a 400); @MaxDecimalPlaces of @salon/shared/nest replaces it.
+          selector: "Property[key.name='maxDecimalPlaces']",
+          message: "class-validator's maxDecimalPlaces crashes on numbers like 5e-324: use @MaxDecimalPlaces(n) from @salon/shared/nest",
+        },
+      ],
     },
   },
   { files: testFiles, rules: { '@nx/enforce-module-boundaries': boundaries(true) } },

@@ -13,3 +13,5 @@ export * from './lib/http-preconditions';
 export * from './lib/command-context';
 export * from './lib/command-context.decorator';
 export * from './lib/platform.module';
+export * from './lib/numbers';
+export * from './lib/request-body';

@@ -4,3 +4,4 @@ export * from './lib/service-env';
 export * from './lib/collection-hash';
 export * from './lib/environment-cleanup';
 export * from './lib/clock';
+export * from './lib/http-refusals';

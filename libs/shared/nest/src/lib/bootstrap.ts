@@ -5,6 +5,7 @@ import { ConfigurationError } from './config';
 import { HttpErrorFilter } from './error-filter';
 import { JsonLogger } from './json-logger';
 import { correlationIdMiddleware } from './request-context';
+import { useBodyParsers } from './request-body';
 import { createValidationPipe } from './validation';
 
 export interface ServiceDescription {
@@ -14,7 +15,7 @@ export interface ServiceDescription {
   readonly logLevel?: LogLevel;
 }
 
-/** The HTTP conventions every service shares: validation, errors, correlation ids, OpenAPI at /docs. */
+/** The HTTP conventions every service shares: body limits, validation, errors, correlation ids, OpenAPI at /docs. */
 export async function createHttpApp(rootModule: Type<unknown> | DynamicModule, service: ServiceDescription): Promise<INestApplication> {
   const app = await NestFactory.create(rootModule, { logger: new JsonLogger(service.name, service.logLevel) });
   configureHttpApp(app, service);
@@ -23,6 +24,7 @@ export async function createHttpApp(rootModule: Type<unknown> | DynamicModule, s
 
 export function configureHttpApp(app: INestApplication, service: ServiceDescription): INestApplication {
   app.use(correlationIdMiddleware);
+  useBodyParsers(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Response } from 'express';
 import { DomainError, DomainErrorKind } from '@salon/shared/ddd';
 import { WrongExpectedRevisionError } from '@salon/shared/event-store';
-import { currentRequestContext } from './request-context';
+import { CORRELATION_ID_HEADER, currentRequestContext } from './request-context';
 
 const STATUS_OF: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -23,7 +23,9 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const correlationId = currentRequestContext()?.correlationId;
+    // The request context may not reach errors raised in stream callbacks (body parsing); the
+    // header the correlation middleware set always does.
+    const correlationId = currentRequestContext()?.correlationId ?? headerValue(response.getHeader(CORRELATION_ID_HEADER));
     const { status, body } = this.toHttp(exception);
     if (status >= 500) this.logger.error(exception instanceof Error ? exception : String(exception));
     response.status(status).json({ ...body, correlationId });
@@ -61,4 +63,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       body: { statusCode: 500, error: 'Internal Server Error', message: 'Something went wrong on our side.' },
     };
   }
+}
+
+function headerValue(value: number | string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

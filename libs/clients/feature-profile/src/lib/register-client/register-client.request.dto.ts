@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsOptional, ValidateNested } from 'class-validator';
+import { IsBoolean, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { ClientProfileRequest } from '../http/client-profile.request.dto';
 
 /** The consent boxes of the registration form; the consent context applies them (one request for the desk). */
@@ -24,6 +24,8 @@ export class InitialConsentRequest {
 export class RegisterClientRequest extends ClientProfileRequest {
   @ApiPropertyOptional({ type: InitialConsentRequest })
   @IsOptional()
+  // ValidateNested alone takes an array and validates its items: the consent boxes are one object.
+  @IsObject()
   @ValidateNested()
   @Type(() => InitialConsentRequest)
   consent?: InitialConsentRequest;

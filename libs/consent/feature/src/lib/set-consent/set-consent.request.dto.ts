@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { CONSENT_SOURCES, ConsentSource } from '@salon/consent/domain';
 
 /** The record of the client's written consent to marketing (required to switch marketing ON). */
@@ -46,6 +46,8 @@ export class SetConsentRequest {
 
   @ApiPropertyOptional({ type: MarketingEvidenceRequest, description: 'Required to switch newsletter or marketingSms ON.' })
   @IsOptional()
+  // ValidateNested alone takes an array and validates its items: the evidence is one object.
+  @IsObject()
   @ValidateNested()
   @Type(() => MarketingEvidenceRequest)
   evidence?: MarketingEvidenceRequest;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { IsMoney, MAX_MONEY } from '../http/money';
 import { VisitServiceLineRequest } from '../http/visit-service-line.request.dto';
 
 export class BookVisitRequest {
@@ -33,9 +34,8 @@ export class BookVisitRequest {
   @Type(() => VisitServiceLineRequest)
   services!: VisitServiceLineRequest[];
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, description: 'Money off the sum of the service prices, up to 2 decimals.' })
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_MONEY, description: 'Money off the sum of the service prices, up to 2 decimals.' })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @IsMoney()
   discount?: number;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, IsOptional, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
+import { IsMoney, MAX_MONEY } from '../http/money';
 import { VisitServiceLineRequest } from '../http/visit-service-line.request.dto';
 
 /** The whole new list of services (an explicit save, not a field-by-field stream). */
@@ -13,9 +14,8 @@ export class ChangeVisitServicesRequest {
   @Type(() => VisitServiceLineRequest)
   services!: VisitServiceLineRequest[];
 
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_MONEY })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @IsMoney()
   discount?: number;
 }

@@ -1,5 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsNumber, IsString, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsMoney, MAX_MONEY } from './money';
+
+/** A service takes at most a day. */
+const MAX_DURATION_MINUTES = 24 * 60;
 
 /** One service of a visit, as the salon's price list and staff list name it. */
 export class VisitServiceLineRequest {
@@ -15,14 +19,14 @@ export class VisitServiceLineRequest {
   @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ example: 45.5, minimum: 0, description: "The service's price, up to 2 decimals." })
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @ApiProperty({ example: 45.5, minimum: 0, maximum: MAX_MONEY, description: "The service's price, up to 2 decimals." })
+  @IsMoney()
   price!: number;
 
-  @ApiProperty({ example: 45, minimum: 1, description: 'Minutes.' })
+  @ApiProperty({ example: 45, minimum: 1, maximum: MAX_DURATION_MINUTES, description: 'Minutes.' })
   @IsInt()
   @Min(1)
+  @Max(MAX_DURATION_MINUTES)
   durationMinutes!: number;
 
   @ApiProperty({ example: 'staff-anna' })

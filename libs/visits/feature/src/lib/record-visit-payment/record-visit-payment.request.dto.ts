@@ -1,9 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNumber, Min } from 'class-validator';
+import { IsMoney, MAX_MONEY } from '../http/money';
 
 export class RecordVisitPaymentRequest {
-  @ApiProperty({ example: 40, description: 'Above 0, up to 2 decimals, at most what is still due.' })
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
-  @Min(0.01)
+  @ApiProperty({ example: 40, minimum: 0.01, maximum: MAX_MONEY, description: 'Above 0, up to 2 decimals, at most what is still due.' })
+  @IsMoney({ min: 0.01 })
   amount!: number;
 }
