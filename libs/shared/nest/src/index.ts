@@ -15,3 +15,4 @@ export * from './lib/command-context.decorator';
 export * from './lib/platform.module';
 export * from './lib/numbers';
 export * from './lib/request-body';
+export * from './lib/idempotency';

@@ -1,12 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import type { Connection } from 'mongoose';
+import { parseMasterKey } from '@salon/shared/crypto';
 import { AuthModule } from './auth';
 import { HealthModule } from './health';
-import { InfrastructureModule } from './infrastructure';
+import { BindingDocument, IDEMPOTENCY_KEYS_COLLECTION, IdempotencyKeyInterceptor, IdempotencyKeys, fingerprintSecret } from './idempotency';
+import { InfrastructureModule, MONGO_CONNECTION } from './infrastructure';
 import { ServiceConfig, tokenVerifierSettings } from './service-config';
 
 /**
  * What every service of the product stands on: health endpoints, bearer-token auth with roles,
- * and the connections (event store, MongoDB, Kafka, key store) its configuration names.
+ * Idempotency-Key bindings, and the connections (event store, MongoDB, Kafka, key store) its
+ * configuration names.
  */
 @Module({})
 export class PlatformModule {
@@ -23,6 +28,15 @@ export class PlatformModule {
           mongoUrl: config.MONGO_URL,
           kafkaBrokers: config.KAFKA_BROKERS,
         }),
+      ],
+      providers: [
+        {
+          provide: IdempotencyKeys,
+          inject: [MONGO_CONNECTION],
+          useFactory: (mongo: Connection) =>
+            new IdempotencyKeys(mongo.collection<BindingDocument>(IDEMPOTENCY_KEYS_COLLECTION), fingerprintSecret(parseMasterKey(config.MASTER_KEY))),
+        },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyKeyInterceptor },
       ],
     };
   }
