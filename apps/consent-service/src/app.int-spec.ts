@@ -30,14 +30,14 @@ describe('consent-service', () => {
 
   it('is ready when the event store, MongoDB, Kafka and its background workers are fine', async () => {
     const response = await request(app.getHttpServer()).get('/health/ready').expect(200);
-    expect(response.body).toEqual({
+    expect(response.body).toMatchObject({
       status: 'ok',
       checks: {
         eventStore: { ok: true },
         mongo: { ok: true },
         kafka: { ok: true },
         [`worker:${prefix}consent-relay`]: { ok: true },
-        [`worker:${prefix}consent.client-events-policy`]: { ok: true },
+        [`worker:${prefix}consent.client-events-policy`]: { ok: true, state: 'running', deadLetters: 0 },
       },
     });
   });

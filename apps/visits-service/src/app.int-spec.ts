@@ -32,6 +32,8 @@ describe('visits-service', () => {
       mongo: { ok: true },
       kafka: { ok: true },
       [`worker:${prefix}visits-relay`]: { ok: true },
+      [`worker:projection.${prefix}client-visits`]: { ok: true, state: 'running', deadLetters: 0 },
+      [`worker:projection.${prefix}visit-statistics`]: { ok: true, state: 'running', deadLetters: 0 },
     });
   });
 

@@ -48,6 +48,16 @@ export const TOPICS = {
     description:
       'Compacted: the current permissions of each client (key = client id); a tombstone when the client is erased or deleted.',
   },
+  deadLetters: {
+    name: 'ops.dead-letters.v1',
+    // One partition: dead letters are few, and their ids (partition:offset) then read in order.
+    partitions: 1,
+    // Kept until replayed and beyond: the values are the source messages' own bytes (personal
+    // data still encrypted, so erasure shreds these copies too).
+    config: EVENT_LOG,
+    description:
+      'Messages a consumer group could not process for a non-transient reason: the original key, value and headers, plus DEAD_LETTER_HEADERS.',
+  },
 } as const satisfies Record<string, TopicDefinition>;
 
 export const ALL_TOPICS: readonly TopicDefinition[] = Object.values(TOPICS);
@@ -62,4 +72,23 @@ export const HEADERS = {
   causationId: 'causation-id',
   /** The source stream revision, so consumers can skip a redelivered or older event. */
   streamRevision: 'stream-revision',
+} as const;
+
+/**
+ * Headers a dead letter carries beside the source message's own ones: where it came from, which
+ * consumer group gave up on it, and why. `replayOf` marks a message the ops command re-published
+ * (the id of the dead letter it came from).
+ */
+export const DEAD_LETTER_HEADERS = {
+  sourceTopic: 'dead-letter-source-topic',
+  sourcePartition: 'dead-letter-source-partition',
+  sourceOffset: 'dead-letter-source-offset',
+  group: 'dead-letter-group',
+  /** `undecodable` (bad bytes or headers) or `rejected` (the handler failed for good). */
+  reason: 'dead-letter-reason',
+  /** What went wrong, without the message's data. */
+  error: 'dead-letter-error',
+  /** ISO-8601 UTC. */
+  at: 'dead-letter-at',
+  replayOf: 'dead-letter-replay-of',
 } as const;

@@ -25,14 +25,17 @@ export interface EventStoreFollowUpOptions {
   readonly batchSize?: number;
 }
 
-export interface FollowUpHealth {
+// A type rather than an interface, so that it is a WorkerHealth (a report /health/ready shows as is).
+export type FollowUpHealth = {
+  /** Whether it runs: /health/ready answers 503 otherwise. */
+  readonly ok: boolean;
   readonly running: boolean;
   /** The error of the event it is stuck on, retried with back-off; absent when all is well. */
   readonly lastError?: string;
   readonly failedAttempts: number;
   readonly handled: number;
   readonly position?: string;
-}
+};
 
 /**
  * Finishes, from the event store itself, what a use case does after its deciding append (release a
@@ -78,7 +81,8 @@ export class EventStoreFollowUp {
 
   health(): FollowUpHealth {
     const { lastError, failedAttempts, handled, position } = this.status;
-    return { running: this.loop !== undefined && !this.stopping, lastError, failedAttempts, handled, position: position && formatPosition(position) };
+    const running = this.loop !== undefined && !this.stopping;
+    return { ok: running, running, lastError, failedAttempts, handled, position: position && formatPosition(position) };
   }
 
   /** Handles whatever is due now; resolves once caught up (tests, and the loop's step). */

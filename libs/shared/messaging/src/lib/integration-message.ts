@@ -82,9 +82,10 @@ function incomingMessage(source: {
   value: string | null;
   header: (name: string) => string | undefined;
 }): IncomingMessage {
+  const where = `${source.topic}/${source.partition}@${source.offset}`;
   const header = (name: string): string => {
     const text = source.header(name);
-    if (text === undefined) throw new Error(`Message ${source.topic}/${source.partition}@${source.offset} has no "${name}" header`);
+    if (text === undefined) throw new UndecodableMessageError(`Message ${where} has no "${name}" header`);
     return text;
   };
   return {
@@ -94,11 +95,44 @@ function incomingMessage(source: {
     key: source.key,
     eventId: header(HEADERS.eventId),
     eventType: header(HEADERS.eventType),
-    schemaVersion: Number(header(HEADERS.schemaVersion)),
+    schemaVersion: parseSchemaVersion(header(HEADERS.schemaVersion), where),
     tenantId: header(HEADERS.tenantId),
     correlationId: header(HEADERS.correlationId),
     causationId: header(HEADERS.causationId),
-    streamRevision: BigInt(header(HEADERS.streamRevision)),
-    data: source.value === null ? null : JSON.parse(source.value),
+    streamRevision: parseStreamRevision(header(HEADERS.streamRevision), where),
+    data: source.value === null ? null : parseValue(source.value, where),
   };
+}
+
+/**
+ * A Kafka message that cannot be read as an integration event (bad JSON, a missing or malformed
+ * header). Its text names the message and what is wrong, never the value: JSON.parse's own
+ * message quotes the data, which may be personal.
+ */
+export class UndecodableMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UndecodableMessageError';
+  }
+}
+
+function parseValue(value: string, where: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new UndecodableMessageError(`Message ${where}: the value is not JSON (${Buffer.byteLength(value)} bytes)`);
+  }
+}
+
+function parseStreamRevision(text: string, where: string): bigint {
+  if (!/^\d+$/.test(text)) throw new UndecodableMessageError(`Message ${where}: "${HEADERS.streamRevision}" is not a revision`);
+  return BigInt(text);
+}
+
+function parseSchemaVersion(text: string, where: string): number {
+  const version = Number(text);
+  if (!Number.isInteger(version) || version < 0) {
+    throw new UndecodableMessageError(`Message ${where}: "${HEADERS.schemaVersion}" is not a version number`);
+  }
+  return version;
 }

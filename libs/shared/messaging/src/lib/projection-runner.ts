@@ -1,10 +1,13 @@
 import { Logger } from '@nestjs/common';
-import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
+import type { ConsumerConfig, Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
+import { ConsumerHealth } from './consumer-health';
+import { deadLetterTopic } from './dead-letters';
 import { bulkWriteIdempotent } from './guarded-bulk-write';
-import { decodeMessage, IncomingMessage } from './integration-message';
+import { IncomingMessage } from './integration-message';
 import { Projection, ReadModelDocument } from './projection';
 import { ReadModelVersions } from './read-model-versions';
+import { SupervisedConsumer } from './supervised-consumer';
 
 interface PositionDocument {
   _id: string;
@@ -19,24 +22,38 @@ interface PositionDocument {
 /**
  * Runs one projection as a Kafka consumer group (`projection.<name>`): each fetched batch is
  * turned into bulkWrite operations, written, then its position is stored in MongoDB beside
- * the data and committed to Kafka. On start the group is moved to the positions stored in
- * MongoDB, so the read model and its position cannot drift apart (e.g. after a restore).
+ * the data and committed to Kafka. On start (and restart) the group is moved to the positions
+ * stored in MongoDB, so the read model and its position cannot drift apart (e.g. after a restore).
+ * A message it cannot apply goes to the dead letters and the rest of its batch is applied
+ * (see SupervisedConsumer).
  */
 export class ProjectionRunner {
   private readonly logger: Logger;
-  private consumer?: Consumer;
-  private applied = 0;
-
+  private readonly consumer: SupervisedConsumer;
   private readonly versions: ReadModelVersions;
 
   constructor(
     private readonly projection: Projection,
     private readonly kafka: Kafka,
     private readonly mongo: Connection,
-    private readonly consumerSettings: Pick<ConsumerConfig, 'sessionTimeout' | 'maxBytesPerPartition'> = {},
+    consumerSettings: Pick<ConsumerConfig, 'sessionTimeout' | 'maxBytesPerPartition'> = {},
   ) {
     this.logger = new Logger(`Projection:${projection.name}`);
     this.versions = new ReadModelVersions(mongo);
+    this.consumer = new SupervisedConsumer({
+      kafka,
+      groupId: this.groupId,
+      topics: projection.topics,
+      deadLetterTopic: deadLetterTopic(projection.topicPrefix),
+      consumerConfig: consumerSettings,
+      handler: { eachBatch: (messages) => this.write(messages) },
+      beforeCommit: (topic, partition, nextOffset) => this.savePosition(topic, partition, nextOffset),
+      beforeStart: async () => {
+        // The connection may still be opening: native cursors (find().toArray) do not wait for it.
+        await this.mongo.asPromise();
+        await this.restoreGroupOffsets();
+      },
+    });
   }
 
   get groupId(): string {
@@ -44,38 +61,19 @@ export class ProjectionRunner {
   }
 
   get appliedCount(): number {
-    return this.applied;
+    return this.consumer.handledCount;
   }
 
-  async start(): Promise<void> {
-    // The connection may still be opening: native cursors (find().toArray) do not wait for it.
-    await this.mongo.asPromise();
-    await this.restoreGroupOffsets();
-    const consumer = this.kafka.consumer({ ...this.consumerSettings, groupId: this.groupId, allowAutoTopicCreation: false });
-    this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...this.projection.topics], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        if (!isRunning() || isStale() || batch.messages.length === 0) return;
-        const messages = batch.messages.map((message) => decodeMessage(batch.topic, batch.partition, message));
-        await this.write(messages);
-        const last = batch.messages[batch.messages.length - 1].offset;
-        const next = (BigInt(last) + 1n).toString();
-        await this.savePosition(batch.topic, batch.partition, next);
-        resolveOffset(last);
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
-        await heartbeat();
-        this.applied += messages.length;
-      },
-    });
+  start(): Promise<void> {
+    return this.consumer.start();
   }
 
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
-    this.consumer = undefined;
+  stop(): Promise<void> {
+    return this.consumer.stop();
+  }
+
+  health(): Promise<ConsumerHealth> {
+    return this.consumer.health();
   }
 
   /** Applies messages and writes the result; also used by rebuilds, with target collections given. */

@@ -12,6 +12,8 @@ export interface Projection {
   /** Names the consumer group (`projection.<name>`) and the stored positions. */
   readonly name: string;
   readonly topics: readonly string[];
+  /** The environment's KAFKA_TOPIC_PREFIX (set by withTopicPrefix): its runner dead-letters to that environment's topic. */
+  readonly topicPrefix?: string;
   /** Logical collection names this projection writes (each is versioned for rebuilds). */
   readonly collections: readonly string[];
   apply(messages: readonly IncomingMessage[]): Promise<ProjectionWrites> | ProjectionWrites;
@@ -30,7 +32,7 @@ export interface ReadModelCollections {
 
 /** The projection as it runs in an environment with a topic/group prefix (KAFKA_TOPIC_PREFIX). */
 export function withTopicPrefix<P extends Projection>(projection: P, prefix: string): P {
-  return { ...projection, name: prefix + projection.name, topics: projection.topics.map((topic) => prefix + topic) };
+  return { ...projection, topicPrefix: prefix, name: prefix + projection.name, topics: projection.topics.map((topic) => prefix + topic) };
 }
 
 /** Read-model documents use string ids (client id, visit id, ...) and remember a revision. */

@@ -3,7 +3,18 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from './auth';
 import type { Response } from 'express';
 
-export type ReadinessCheck = () => Promise<void>;
+/**
+ * A readiness check throws to say "not ready", or resolves: with nothing (ready), or with a
+ * report whose `ok` decides and whose other fields /health/ready shows beside it (e.g. a
+ * worker's dead-letter count).
+ */
+export type ReadinessCheck = () => Promise<void | ReadinessReport>;
+
+export interface ReadinessReport {
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly [detail: string]: unknown;
+}
 
 /** Modules that own a connection register a check here; /health/ready runs them all. */
 @Injectable()
@@ -14,12 +25,12 @@ export class ReadinessRegistry {
     this.checks.set(name, check);
   }
 
-  async run(timeoutMs = 3_000): Promise<Record<string, { ok: boolean; error?: string }>> {
+  async run(timeoutMs = 3_000): Promise<Record<string, ReadinessReport>> {
     const entries = await Promise.all(
-      [...this.checks].map(async ([name, check]) => {
+      [...this.checks].map(async ([name, check]): Promise<readonly [string, ReadinessReport]> => {
         try {
-          await withTimeout(check(), timeoutMs, `${name} did not answer within ${timeoutMs} ms`);
-          return [name, { ok: true }] as const;
+          const report = await withTimeout(check(), timeoutMs, `${name} did not answer within ${timeoutMs} ms`);
+          return [name, report ?? { ok: true }] as const;
         } catch (error) {
           return [name, { ok: false, error: error instanceof Error ? error.message : String(error) }] as const;
         }

@@ -1,13 +1,28 @@
 import { Global, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
 import { EventRelay, ProjectionRunner } from '@salon/shared/messaging';
-import { ReadinessRegistry } from './health';
+import { ReadinessRegistry, ReadinessReport } from './health';
 
 /** Something that runs in the background of a service: a relay, a projection, a policy. */
 export interface BackgroundWorker {
   readonly name: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Optional: how the worker is doing, shown on /health/ready as `checks["worker:<name>"]`. A
+   * worker that keeps running after a failure (retrying, restarting) says so here; without it,
+   * the worker counts as healthy once `start()` resolved. Answer quickly (the whole readiness
+   * check has 3 s) and without personal data.
+   */
+  health?(): WorkerHealth | Promise<WorkerHealth>;
+}
+
+/**
+ * `ok: false` makes the service unready; `state` and `error` say why; any other field (counts,
+ * positions, e.g. `deadLetters`, `lag` of a consumer) is shown as is.
+ */
+export interface WorkerHealth extends ReadinessReport {
+  readonly state?: string;
 }
 
 /**
@@ -30,6 +45,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
       const failure = this.failures.get(worker.name);
       if (failure) throw new Error(failure);
       if (!this.started) throw new Error('not started yet');
+      return worker.health?.();
     });
     if (this.started) void this.startOne(worker);
   }
@@ -78,5 +94,5 @@ export function relayWorker(relay: EventRelay, producer: Producer): BackgroundWo
 }
 
 export function projectionWorker(runner: ProjectionRunner): BackgroundWorker {
-  return { name: runner.groupId, start: () => runner.start(), stop: () => runner.stop() };
+  return { name: runner.groupId, start: () => runner.start(), stop: () => runner.stop(), health: () => runner.health() };
 }

@@ -1,9 +1,7 @@
-import { Logger } from '@nestjs/common';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { ClientEventsV1, TOPICS } from '@salon/contracts';
 import { PersonalDataCipher } from '@salon/shared/crypto';
-import { DomainError } from '@salon/shared/ddd';
-import { IncomingMessage, decodeMessage } from '@salon/shared/messaging';
+import { ConsumerHealth, IncomingMessage, SupervisedConsumer, deadLetterTopic } from '@salon/shared/messaging';
 import { BackgroundWorker, MessageContext } from '@salon/shared/nest';
 import { ConsentCommands } from '../write/consent-commands.service';
 
@@ -14,48 +12,42 @@ import { ConsentCommands } from '../write/consent-commands.service';
  * - ClientDeleted / ClientErased close the record (every permission reads no, a tombstone is published).
  *
  * Commands carry the message's event id, so a redelivered message records nothing twice. The
- * topic's key is the client id: a client's messages arrive in order.
+ * topic's key is the client id: a client's messages arrive in order. A message that cannot be
+ * read, or that a rule refuses (e.g. the phone of a client with no record), goes to the dead
+ * letters, to be replayed once fixed; anything transient is retried (see SupervisedConsumer).
  */
 export class ClientEventsPolicy implements BackgroundWorker {
   readonly name: string;
-  private readonly logger = new Logger('ClientEventsPolicy');
-  private consumer?: Consumer;
+  private readonly consumer: SupervisedConsumer;
 
   constructor(
-    private readonly kafka: Kafka,
+    kafka: Kafka,
     private readonly commands: ConsentCommands,
     private readonly cipher: PersonalDataCipher,
     /** The environment's topic and group prefix (KAFKA_TOPIC_PREFIX). */
-    private readonly prefix = '',
+    prefix = '',
   ) {
     this.name = `${prefix}consent.client-events-policy`;
-  }
-
-  async start(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.name, allowAutoTopicCreation: false });
-    this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topics: [this.prefix + TOPICS.clientEvents.name], fromBeginning: true });
-    await consumer.run({
+    this.consumer = new SupervisedConsumer({
+      kafka,
+      groupId: this.name,
+      topics: [prefix + TOPICS.clientEvents.name],
+      deadLetterTopic: deadLetterTopic(prefix),
       partitionsConsumedConcurrently: 6,
-      eachMessage: async ({ topic, partition, message }) => {
-        const incoming = decodeMessage(topic, partition, message);
-        try {
-          await this.handle(incoming);
-        } catch (error) {
-          // A rule that refuses (e.g. the phone of a client with no record) changes nothing; anything else is retried.
-          if (error instanceof DomainError && error.kind !== 'stale') {
-            this.logger.warn(`${incoming.eventType} of client ${incoming.key} not applied: ${error.code}`);
-            return;
-          }
-          throw error;
-        }
-      },
+      handler: { eachMessage: (message) => this.handle(message) },
     });
   }
 
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
+  start(): Promise<void> {
+    return this.consumer.start();
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.stop();
+  }
+
+  health(): Promise<ConsumerHealth> {
+    return this.consumer.health();
   }
 
   async handle(message: IncomingMessage): Promise<void> {
