@@ -5,7 +5,8 @@
 #
 #   deploy/local/infra.sh install            install whatever is missing (cached, idempotent)
 #   deploy/local/infra.sh start              install, start every server, wait until each answers,
-#                                            create the Kafka topics of the contract
+#                                            create the Kafka topics of the contract, wait until
+#                                            producers and consumer groups work
 #   deploy/local/infra.sh stop               stop every server (no stray processes)
 #   deploy/local/infra.sh status             one line per server; exit 0 only if all run
 #   deploy/local/infra.sh clean              stop, then delete data and logs (keeps installs)
@@ -46,13 +47,15 @@ start_all() {
     step "wait for $component"
     "${component}_wait_ready"
   done
-  step "create Kafka topics (libs/contracts)"
+  step "create Kafka topics (libs/contracts), wait for consumer groups"
   create_topics
   step "status"
   status_all || true
 }
 
 # The topic list lives once, in TypeScript (libs/contracts); node_modules must be installed.
+# It returns once a probe message round-trips through a new consumer group (a cold broker creates
+# __consumer_offsets on the first group), or fails after KAFKA_READY_TIMEOUT_MS (60 s).
 create_topics() {
   if [[ ! -x "$REPO_ROOT/node_modules/.bin/node" ]]; then
     echo "node_modules is missing: run 'npm ci' first (npm start / npm test do it for you)" >&2
@@ -92,7 +95,7 @@ case "${1:-}" in
   clean) clean_all ;;
   create-topics) create_topics ;;
   *)
-    sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

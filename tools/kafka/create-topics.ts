@@ -1,21 +1,36 @@
 /**
- * Creates every topic of the contract (libs/contracts) that does not exist yet.
+ * Creates every topic of the contract (libs/contracts) that does not exist yet, then waits until
+ * producers and consumer groups work (a probe message round-trips through a throwaway group), so
+ * that services started next do not meet a group coordinator that is still loading.
  * Used by deploy/local/infra.sh after the broker is up; safe to run any number of times.
  *
  *   node -r @swc-node/register tools/kafka/create-topics.ts
+ *
+ * KAFKA_BROKERS (or KAFKA_PORT), KAFKA_TOPIC_PREFIX, KAFKA_REPLICATION_FACTOR;
+ * KAFKA_READY_TIMEOUT_MS bounds the wait for consumer groups (default 60000).
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { ALL_TOPICS } from '@salon/contracts';
-import { ensureTopics } from '@salon/shared/messaging';
+import { ensureTopics, waitForConsumerGroups } from '@salon/shared/messaging';
 
 async function main(): Promise<void> {
   const brokers = (process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}`).split(',');
+  const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
   const kafka = new Kafka({ clientId: 'create-topics', brokers, logLevel: logLevel.WARN });
   const created = await ensureTopics(kafka, ALL_TOPICS, {
-    prefix: process.env.KAFKA_TOPIC_PREFIX ?? '',
+    prefix,
     replicationFactor: Number(process.env.KAFKA_REPLICATION_FACTOR ?? 1),
   });
   console.log(`topics: ${ALL_TOPICS.length} in the contract, ${created.length} created (${created.join(', ') || 'none'})`);
+
+  // Quiet client: while the coordinator loads, kafkajs logs every retry; the outcome is printed below.
+  const probing = new Kafka({ clientId: 'create-topics-probe', brokers, logLevel: logLevel.NOTHING });
+  const { attempts, elapsedMs } = await waitForConsumerGroups(probing, {
+    topic: `${prefix}ops.readiness-probe`,
+    groupPrefix: `${prefix}ops.readiness-probe`,
+    timeoutMs: Number(process.env.KAFKA_READY_TIMEOUT_MS ?? 60_000),
+  });
+  console.log(`consumer groups: a probe message round-tripped in ${elapsedMs} ms (${attempts} attempt${attempts === 1 ? '' : 's'})`);
 }
 
 main().catch((error) => {
