@@ -55,8 +55,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const payload = exception.getResponse();
-      const body = typeof payload === 'string' ? { statusCode: exception.getStatus(), message: payload } : payload;
-      return { status: exception.getStatus(), body: body as Record<string, unknown> };
+      const body = (typeof payload === 'string' ? { statusCode: exception.getStatus(), message: payload } : payload) as Record<string, unknown>;
+      return { status: exception.getStatus(), body: withFieldErrors(exception.getStatus(), body) };
     }
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -67,4 +67,14 @@ export class HttpErrorFilter implements ExceptionFilter {
 
 function headerValue(value: number | string | string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * A 400 of Nest's own (a path that does not decode, a built-in pipe) names no field: it is about
+ * the request as a whole, and says so in the standard shape.
+ */
+function withFieldErrors(status: number, body: Record<string, unknown>): Record<string, unknown> {
+  if (status !== HttpStatus.BAD_REQUEST || Array.isArray(body.errors)) return body;
+  const reason = Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? 'is not a valid request');
+  return { ...body, errors: [{ field: 'request', reason }] };
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 
 export interface FieldError {
   /** Dotted path of the offending field, e.g. `discounts.products` or `services.0.price`. */
@@ -44,4 +44,18 @@ export function flattenValidationErrors(errors: readonly ValidationError[], pare
 /** class-validator messages start with the property name ("phone must be ..."); the field is reported apart. */
 function stripFieldName(reason: string, property: string): string {
   return reason.startsWith(`${property} `) ? reason.slice(property.length + 1) : reason;
+}
+
+/**
+ * A path id that must be a UUID (`@Param('clientId', new ParseIdPipe())`): Nest's ParseUUIDPipe
+ * refused with a bare message; this one names the parameter like every other 400.
+ */
+export class ParseIdPipe extends ParseUUIDPipe {
+  override async transform(value: string, metadata: ArgumentMetadata): Promise<string> {
+    try {
+      return await super.transform(value, metadata);
+    } catch {
+      throw new InvalidRequestException([{ field: metadata.data ?? 'id', reason: 'must be a UUID' }]);
+    }
+  }
 }

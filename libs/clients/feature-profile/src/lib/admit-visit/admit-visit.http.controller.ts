@@ -1,7 +1,7 @@
-import { Controller, HttpCode, Param, ParseUUIDPipe, Put } from '@nestjs/common';
+import { Controller, HttpCode, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe } from '@salon/shared/nest';
 import { AdmitVisitCommand } from './admit-visit.command';
 
 @ApiTags('clients')
@@ -23,8 +23,8 @@ export class AdmitVisitController {
   @ApiConflictResponse({ description: 'client-deleted or client-erased: no visit can be booked.' })
   async admit(
     @CurrentCommandContext() context: CommandContext,
-    @Param('clientId', new ParseUUIDPipe()) clientId: string,
-    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Param('clientId', new ParseIdPipe()) clientId: string,
+    @Param('visitId', new ParseIdPipe()) visitId: string,
   ): Promise<void> {
     await this.commandBus.execute(new AdmitVisitCommand(context, clientId, visitId));
   }

@@ -1,7 +1,7 @@
-import { Controller, Delete, Headers, HttpCode, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Delete, Headers, HttpCode, Param } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles, optionalRevision } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
 import { DeleteClientCommand } from './delete-client.command';
 
 @ApiTags('clients')
@@ -20,7 +20,7 @@ export class DeleteClientController {
   @ApiConflictResponse({ description: 'client-has-visits, with visitCount.' })
   async delete(
     @CurrentCommandContext() context: CommandContext,
-    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Param('clientId', new ParseIdPipe()) clientId: string,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<void> {
     await this.commandBus.execute(new DeleteClientCommand(context, clientId, optionalRevision(ifMatch)));

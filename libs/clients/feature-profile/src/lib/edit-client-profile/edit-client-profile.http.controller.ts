@@ -1,8 +1,8 @@
-import { Body, Controller, Headers, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, requiredRevision } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, requiredRevision, ParseIdPipe } from '@salon/shared/nest';
 import { ClientProfileRequest } from '../http/client-profile.request.dto';
 import { WriteResponse } from '../http/write.response.dto';
 import { EditClientProfileCommand } from './edit-client-profile.command';
@@ -21,7 +21,7 @@ export class EditClientProfileController {
   @ApiConflictResponse({ description: 'stale-revision, or phone-taken.' })
   async save(
     @CurrentCommandContext() context: CommandContext,
-    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Param('clientId', new ParseIdPipe()) clientId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() request: ClientProfileRequest,
     @Res({ passthrough: true }) response: Response,

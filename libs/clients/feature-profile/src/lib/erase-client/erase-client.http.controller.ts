@@ -1,7 +1,7 @@
-import { Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe } from '@salon/shared/nest';
 import { EraseClientCommand } from './erase-client.command';
 
 @ApiTags('clients')
@@ -20,7 +20,7 @@ export class EraseClientController {
   @ApiOkResponse({ schema: { example: { clientId: 'uuid', archivedNumber: 3 } } })
   erase(
     @CurrentCommandContext() context: CommandContext,
-    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Param('clientId', new ParseIdPipe()) clientId: string,
   ): Promise<{ clientId: string; archivedNumber: number }> {
     return this.commandBus.execute(new EraseClientCommand(context, clientId));
   }

@@ -1,8 +1,8 @@
-import { Controller, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, Roles, etagOf } from '@salon/shared/nest';
+import { CurrentPrincipal, Roles, etagOf, ParseIdPipe } from '@salon/shared/nest';
 import { ClientProfileQueries, ClientProfileView } from '../profile-view';
 import { clientNotFound } from '../write/client-commands.service';
 
@@ -22,7 +22,7 @@ export class GetClientProfileController {
   @ApiNotFoundResponse({ description: 'No such client in your chain (or deleted).' })
   async get(
     @CurrentPrincipal() principal: Principal,
-    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Param('clientId', new ParseIdPipe()) clientId: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ClientProfileView> {
     const view = await this.queries.getProfile(principal.tenantId, clientId);

@@ -1,8 +1,8 @@
-import { Body, Controller, Headers, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
 import { SetClientDiscountsCommand } from './set-client-discounts.command';
 import { SetClientDiscountsRequest } from './set-client-discounts.request.dto';
@@ -20,7 +20,7 @@ export class SetClientDiscountsController {
   @ApiOkResponse({ type: WriteResponse })
   async setDiscounts(
     @CurrentCommandContext() context: CommandContext,
-    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Param('clientId', new ParseIdPipe()) clientId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() request: SetClientDiscountsRequest,
     @Res({ passthrough: true }) response: Response,

@@ -1,7 +1,7 @@
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, Roles } from '@salon/shared/nest';
+import { CurrentPrincipal, Roles, ParseIdPipe } from '@salon/shared/nest';
 import { ConsentCommands } from '../write/consent-commands.service';
 import { ConsentHistoryEntryResponse, ConsentHistoryResponse } from './consent-history.response.dto';
 
@@ -17,7 +17,7 @@ export class GetConsentHistoryController {
   @ApiOkResponse({ type: ConsentHistoryResponse, description: 'Empty `changes` when the client has no record.' })
   async history(
     @CurrentPrincipal() principal: Principal,
-    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Param('clientId', new ParseIdPipe()) clientId: string,
   ): Promise<ConsentHistoryResponse> {
     const entries = await this.consent.history(principal.tenantId, clientId);
     return { clientId, changes: entries.map((entry) => ConsentHistoryEntryResponse.of(entry)) };

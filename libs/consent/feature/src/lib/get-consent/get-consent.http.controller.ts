@@ -1,8 +1,8 @@
-import { Controller, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, Roles, etagOf } from '@salon/shared/nest';
+import { CurrentPrincipal, Roles, etagOf, ParseIdPipe } from '@salon/shared/nest';
 import { ConsentResponse } from '../http/consent.response.dto';
 import { ConsentCommands } from '../write/consent-commands.service';
 
@@ -21,7 +21,7 @@ export class GetConsentController {
   @ApiOkResponse({ type: ConsentResponse })
   async get(
     @CurrentPrincipal() principal: Principal,
-    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Param('clientId', new ParseIdPipe()) clientId: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ConsentResponse> {
     const { state, revision } = await this.consent.current(principal.tenantId, clientId);

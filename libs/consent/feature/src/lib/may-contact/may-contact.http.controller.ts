@@ -1,8 +1,8 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CONTACT_CHANNELS, CONTACT_PURPOSES, mayContact, parseContactChannel, parseContactPurpose } from '@salon/consent/domain';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, Roles } from '@salon/shared/nest';
+import { CurrentPrincipal, Roles, ParseIdPipe } from '@salon/shared/nest';
 import { ContactAnswerResponse } from '../http/consent.response.dto';
 import { ConsentCommands } from '../write/consent-commands.service';
 
@@ -26,7 +26,7 @@ export class MayContactController {
   @ApiBadRequestResponse({ description: 'unknown-purpose, unknown-channel.' })
   async mayContact(
     @CurrentPrincipal() principal: Principal,
-    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Param('clientId', new ParseIdPipe()) clientId: string,
     @Query('purpose') purposeName: unknown,
     @Query('channel') channelName: unknown,
   ): Promise<ContactAnswerResponse> {

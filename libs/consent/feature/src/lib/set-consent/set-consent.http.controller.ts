@@ -1,4 +1,4 @@
-import { Body, Controller, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
+import { Body, Controller, Param, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -13,7 +13,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CONSENT_PERMISSIONS } from '@salon/consent/domain';
-import { CommandContext, CurrentCommandContext, Roles, etagOf } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, ParseIdPipe } from '@salon/shared/nest';
 import { ConsentResponse } from '../http/consent.response.dto';
 import { SetConsentCommand } from './set-consent.command';
 import { SetConsentRequest } from './set-consent.request.dto';
@@ -42,7 +42,7 @@ export class SetConsentController {
   @ApiNotFoundResponse({ description: 'no-consent-record: the client is unknown to the consent context (yet).' })
   async set(
     @CurrentCommandContext() context: CommandContext,
-    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Param('clientId', new ParseIdPipe()) clientId: string,
     @Param('permission') permission: string,
     @Body() request: SetConsentRequest,
     @Res({ passthrough: true }) response: Response,

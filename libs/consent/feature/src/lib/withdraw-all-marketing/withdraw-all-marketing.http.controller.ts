@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, ParseIdPipe } from '@salon/shared/nest';
 import { ConsentResponse } from '../http/consent.response.dto';
 import { WithdrawAllMarketingCommand } from './withdraw-all-marketing.command';
 import { WithdrawAllMarketingRequest } from './withdraw-all-marketing.request.dto';
@@ -24,7 +24,7 @@ export class WithdrawAllMarketingController {
   @ApiNotFoundResponse({ description: 'no-consent-record.' })
   async withdraw(
     @CurrentCommandContext() context: CommandContext,
-    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Param('clientId', new ParseIdPipe()) clientId: string,
     @Body() request: WithdrawAllMarketingRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ConsentResponse> {

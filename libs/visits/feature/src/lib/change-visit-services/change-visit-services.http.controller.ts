@@ -1,8 +1,8 @@
-import { Body, Controller, Headers, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { ChangeVisitServicesCommand } from './change-visit-services.command';
 import { ChangeVisitServicesRequest } from './change-visit-services.request.dto';
@@ -22,7 +22,7 @@ export class ChangeVisitServicesController {
   @ApiConflictResponse({ description: 'impossible-transition: the visit has ended.' })
   async changeServices(
     @CurrentCommandContext() context: CommandContext,
-    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Param('visitId', new ParseIdPipe()) visitId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() request: ChangeVisitServicesRequest,
     @Res({ passthrough: true }) response: Response,

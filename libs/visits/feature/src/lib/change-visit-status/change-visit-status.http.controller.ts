@@ -1,8 +1,8 @@
-import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { StatusChange } from '../write/visit-commands.service';
 import { CancelVisitRequest } from './cancel-visit.request.dto';
@@ -29,7 +29,7 @@ export class ChangeVisitStatusController {
   @ApiOkResponse({ type: VisitWriteResponse })
   confirm(
     @CurrentCommandContext() context: CommandContext,
-    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Param('visitId', new ParseIdPipe()) visitId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<VisitWriteResponse> {
@@ -43,7 +43,7 @@ export class ChangeVisitStatusController {
   @ApiOkResponse({ type: VisitWriteResponse })
   arrive(
     @CurrentCommandContext() context: CommandContext,
-    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Param('visitId', new ParseIdPipe()) visitId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<VisitWriteResponse> {
@@ -57,7 +57,7 @@ export class ChangeVisitStatusController {
   @ApiOkResponse({ type: VisitWriteResponse })
   complete(
     @CurrentCommandContext() context: CommandContext,
-    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Param('visitId', new ParseIdPipe()) visitId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<VisitWriteResponse> {
@@ -71,7 +71,7 @@ export class ChangeVisitStatusController {
   @ApiOkResponse({ type: VisitWriteResponse })
   noShow(
     @CurrentCommandContext() context: CommandContext,
-    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Param('visitId', new ParseIdPipe()) visitId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<VisitWriteResponse> {
@@ -85,7 +85,7 @@ export class ChangeVisitStatusController {
   @ApiOkResponse({ type: VisitWriteResponse })
   cancel(
     @CurrentCommandContext() context: CommandContext,
-    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Param('visitId', new ParseIdPipe()) visitId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() request: CancelVisitRequest,
     @Res({ passthrough: true }) response: Response,

@@ -1,7 +1,7 @@
-import { Controller, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, ParseIdPipe } from '@salon/shared/nest';
 import { VisitDetailsView } from '../http/visit.response.dto';
 import { VisitCommands } from '../write/visit-commands.service';
 
@@ -19,7 +19,7 @@ export class GetVisitController {
   @ApiNotFoundResponse({ description: 'visit-not-found' })
   async get(
     @CurrentCommandContext() context: CommandContext,
-    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Param('visitId', new ParseIdPipe()) visitId: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<VisitDetailsView> {
     const { visit, revision } = await this.visits.get(context, visitId);

@@ -1,8 +1,8 @@
-import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { RecordVisitPaymentCommand } from './record-visit-payment.command';
 import { RecordVisitPaymentRequest } from './record-visit-payment.request.dto';
@@ -24,7 +24,7 @@ export class RecordVisitPaymentController {
   @ApiConflictResponse({ description: 'impossible-transition: only arrived or completed visits are paid.' })
   async pay(
     @CurrentCommandContext() context: CommandContext,
-    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Param('visitId', new ParseIdPipe()) visitId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() request: RecordVisitPaymentRequest,
     @Res({ passthrough: true }) response: Response,

@@ -1,8 +1,8 @@
-import { Body, Controller, Headers, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { RescheduleVisitCommand } from './reschedule-visit.command';
 import { RescheduleVisitRequest } from './reschedule-visit.request.dto';
@@ -21,7 +21,7 @@ export class RescheduleVisitController {
   @ApiConflictResponse({ description: 'impossible-transition: the visit has ended.' })
   async reschedule(
     @CurrentCommandContext() context: CommandContext,
-    @Param('visitId', new ParseUUIDPipe()) visitId: string,
+    @Param('visitId', new ParseIdPipe()) visitId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() request: RescheduleVisitRequest,
     @Res({ passthrough: true }) response: Response,

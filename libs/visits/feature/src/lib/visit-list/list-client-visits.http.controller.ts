@@ -1,8 +1,8 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@salon/shared/auth';
 import { DomainError } from '@salon/shared/ddd';
-import { CurrentPrincipal, Roles } from '@salon/shared/nest';
+import { CurrentPrincipal, Roles, ParseIdPipe } from '@salon/shared/nest';
 import { ClientVisitPage, ClientVisitQueries } from './client-visit.queries';
 import { VisitListPage, VisitByNumberView } from './client-visit.view';
 import { FindVisitByNumberRequest, ListClientVisitsRequest } from './list-client-visits.request.dto';
@@ -23,7 +23,7 @@ export class ListClientVisitsController {
   @ApiBadRequestResponse({ description: 'An invalid query parameter (details.field names it).' })
   list(
     @CurrentPrincipal() principal: Principal,
-    @Param('clientId', new ParseUUIDPipe()) clientId: string,
+    @Param('clientId', new ParseIdPipe()) clientId: string,
     @Query() request: ListClientVisitsRequest,
   ): Promise<ClientVisitPage> {
     return this.queries.listForClient(principal.tenantId, clientId, request);
