@@ -34,7 +34,7 @@ const DEFAULT_TIMING: SupervisionTiming = {
   retryDelayMs: 200,
   maxRetryDelayMs: 30_000,
   restartDelayMs: 1_000,
-  maxRestartDelayMs: 30_000,
+  maxRestartDelayMs: 10_000,
   stallAfterMs: 60_000,
   lagCacheMs: 10_000,
   lagTimeoutMs: 1_500,
