@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { TOPICS, VisitEventBaseV1 } from '@salon/contracts';
+import { DomainError } from '@salon/shared/ddd';
 import { BackgroundWorker, systemContext } from '@salon/shared/nest';
 import { ConsumerHealth, IncomingMessage, SupervisedConsumer, deadLetterTopic } from '@salon/shared/messaging';
 import { ClientCommands } from '../write/client-commands.service';
@@ -7,8 +8,8 @@ import { ClientCommands } from '../write/client-commands.service';
 /**
  * The clients context learns of every visit (any status) from the visits topic, so that a
  * client with visits can never be hard-deleted. Noting a visit is idempotent per visit id, so
- * redelivered messages are harmless. A visit that cannot be noted for good (e.g. of an erased or
- * unknown client) goes to the dead letters; anything transient is retried (see SupervisedConsumer).
+ * redelivered messages are harmless. A visit that cannot be noted for good (e.g. of an unknown
+ * client, which admission makes impossible) goes to the dead letters; anything transient is retried (see SupervisedConsumer).
  */
 export class VisitsPolicy implements BackgroundWorker {
   readonly name: string;
@@ -48,6 +49,13 @@ export class VisitsPolicy implements BackgroundWorker {
     if (message.eventType !== 'VisitBooked') return;
     const visit = message.data as VisitEventBaseV1 | null;
     if (!visit?.clientId || !visit.visitId) return;
-    await this.commands.noteVisit(systemContext(message.tenantId, message.correlationId), visit.clientId, visit.visitId);
+    try {
+      await this.commands.noteVisit(systemContext(message.tenantId, message.correlationId), visit.clientId, visit.visitId);
+    } catch (error) {
+      // A visit admitted before the client was erased, heard of after: an archived client's
+      // visits stay as they are, so there is nothing to note and nothing to dead-letter.
+      if (error instanceof DomainError && error.code === 'client-erased') return;
+      throw error;
+    }
   }
 }
