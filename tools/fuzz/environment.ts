@@ -1,0 +1,27 @@
+/**
+ * The fuzz run's own corner of the local servers: its prefixed topics and its database.
+ *
+ *   node -r @swc-node/register tools/fuzz/environment.ts clean
+ *
+ * Reads KAFKA_BROKERS, KAFKA_TOPIC_PREFIX and MONGO_URL (the fuzz database) from the
+ * environment. Topics are created by tools/kafka/create-topics.ts with the same prefix.
+ */
+import { Kafka, logLevel } from 'kafkajs';
+import { cleanUpServiceEnvironment } from '@salon/shared/testing';
+
+async function main(): Promise<void> {
+  const [command] = process.argv.slice(2);
+  if (command !== 'clean') throw new Error('usage: environment.ts clean');
+  const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
+  const mongoUrl = process.env.MONGO_URL;
+  // Never the shared environment: an empty prefix would delete everybody's topics.
+  if (!prefix || !mongoUrl) throw new Error('KAFKA_TOPIC_PREFIX and MONGO_URL must name the fuzz run');
+  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
+  const kafka = new Kafka({ clientId: 'fuzz-clean-up', brokers, logLevel: logLevel.NOTHING });
+  await cleanUpServiceEnvironment(kafka, prefix, mongoUrl);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`fuzz environment: ${error.message}\n`);
+  process.exit(1);
+});
