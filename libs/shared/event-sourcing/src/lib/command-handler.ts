@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AnyCommand, AnyEvent, Decider, DomainError, fold } from '@salon/shared/ddd';
 import { EventStore, RecordedEvent, WrongExpectedRevisionError } from '@salon/shared/event-store';
+import { ConflictRetryPolicy, ORDINARY_STREAM, retryOnConflict } from './conflict-retry';
 import { EventCodec } from './event-codec';
 
 export interface CommandResult<State, Evt> {
@@ -14,6 +15,8 @@ export interface CommandResult<State, Evt> {
 export interface HandleCommandOptions {
   /** The revision the caller saw (`If-Match`). A different current revision is a conflict. */
   readonly expectedRevision?: bigint;
+  /** How a lost race is decided again when the caller named no revision (ORDINARY_STREAM unless said). */
+  readonly conflictRetry?: ConflictRetryPolicy;
 }
 
 /**
@@ -36,18 +39,12 @@ export class CommandHandler<State, Cmd extends AnyCommand, Evt extends AnyEvent>
 
   /**
    * When the caller named no revision, a concurrent append (e.g. a policy noting a visit) is not
-   * their conflict: the command is decided again on the new state, a few times at most. With
+   * their conflict: the command is decided again on the new state (`conflictRetry`). With
    * `expectedRevision` the conflict is the caller's to resolve (409).
    */
   async handle(streamName: string, command: Cmd, options: HandleCommandOptions = {}): Promise<CommandResult<State, Evt>> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.handleOnce(streamName, command, options);
-      } catch (error) {
-        const retry = error instanceof WrongExpectedRevisionError && options.expectedRevision === undefined && attempt < 3;
-        if (!retry) throw error;
-      }
-    }
+    if (options.expectedRevision !== undefined) return this.handleOnce(streamName, command, options);
+    return retryOnConflict(() => this.handleOnce(streamName, command, options), options.conflictRetry ?? ORDINARY_STREAM);
   }
 
   private async handleOnce(streamName: string, command: Cmd, options: HandleCommandOptions): Promise<CommandResult<State, Evt>> {

@@ -1,44 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { EventStore, WrongExpectedRevisionError } from '@salon/shared/event-store';
+import { EventStore } from '@salon/shared/event-store';
+import { PerChainSequence, SequenceFormat } from '@salon/shared/event-sourcing';
 
-const MAX_ATTEMPTS = 10;
+const ARCHIVE_NUMBER_FORMAT: SequenceFormat = {
+  eventType: 'ArchivedNumberAllocated',
+  streamOf: (tenantId) => `archived-client-numbers-${tenantId}`,
+  toData: (clientId, archivedNumber) => ({ clientId, archivedNumber }),
+  subjectOf: (data) => (data as { clientId: string }).clientId,
+};
 
 /**
- * "Archived client N", N numbered per chain. Numbers are allocated by appending to one stream
- * per chain with the revision read, so two erasures at once cannot get the same number: the
- * loser retries on the next one. An erasure that is retried gets its first number back.
+ * "Archived client N", N numbered per chain (see PerChainSequence). An erasure that was recorded
+ * keeps its number in ClientErased; one that failed before its append may get a new number when
+ * retried, which leaves a gap, never a duplicate.
  */
-export class ArchiveNumbers {
-  constructor(private readonly store: EventStore) {}
+export class ArchiveNumbers extends PerChainSequence {
+  static readonly streamOf = ARCHIVE_NUMBER_FORMAT.streamOf;
 
-  static streamOf(tenantId: string): string {
-    return `archived-client-numbers-${tenantId}`;
-  }
-
-  async allocate(tenantId: string, clientId: string, correlationId: string): Promise<number> {
-    const stream = ArchiveNumbers.streamOf(tenantId);
-    for (let attempt = 1; ; attempt++) {
-      const allocations = await this.store.readStream(stream);
-      const earlier = allocations.find((event) => (event.data as { clientId: string }).clientId === clientId);
-      if (earlier) return (earlier.data as { archivedNumber: number }).archivedNumber;
-      const archivedNumber = allocations.length + 1;
-      try {
-        await this.store.appendToStream(
-          stream,
-          [
-            {
-              id: randomUUID(),
-              type: 'ArchivedNumberAllocated',
-              data: { clientId, archivedNumber },
-              metadata: { tenantId, correlationId, causationId: correlationId, schemaVersion: 1 },
-            },
-          ],
-          { expectedRevision: allocations.length === 0 ? 'no_stream' : BigInt(allocations.length - 1) },
-        );
-        return archivedNumber;
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+  constructor(store: EventStore) {
+    super(store, ARCHIVE_NUMBER_FORMAT);
   }
 }

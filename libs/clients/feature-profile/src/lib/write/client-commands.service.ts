@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ClientCommand,
@@ -18,16 +17,13 @@ import {
 } from '@salon/clients/domain';
 import { KEY_STORE, KeyStore, PersonalDataCipher } from '@salon/shared/crypto';
 import { CommandMetadata, DomainError } from '@salon/shared/ddd';
-import { CommandHandler, EventCodec, deterministicUuid } from '@salon/shared/event-sourcing';
-import { EVENT_STORE, EventStore, WrongExpectedRevisionError } from '@salon/shared/event-store';
+import { CONTENDED_STREAM, CommandHandler, EventCodec, deterministicUuid } from '@salon/shared/event-sourcing';
+import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
 import { CommandContext, commandMetadata } from '@salon/shared/nest';
 import { ArchiveNumbers } from './archive-numbers';
 import { PhoneReservations } from './phone-reservations';
 
 export const CLIENTS_SETTINGS = Symbol('CLIENTS_SETTINGS');
-
-/** Each attempt already retries a conflict a few times (CommandHandler); this is the outer bound. */
-const NOTE_VISIT_ATTEMPTS = 10;
 
 export interface ClientsSettings {
   /** The chain's country, for phone numbers typed without a country code. */
@@ -132,23 +128,16 @@ export class ClientCommands {
   /**
    * Asked by the visits context before a booking (admission) and told again for every visit
    * event. Several desks may book the same client at once, and every one appends to this
-   * client's stream: a conflict is decided again on the new state (noting is idempotent), with a
-   * jittered pause, more times than an ordinary command.
+   * client's stream: a conflict is decided again on the new state (noting is idempotent), as on
+   * any contended stream.
    */
   async noteVisit(context: CommandContext, clientId: string, visitId: string): Promise<WriteResult> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await this.clients.handle(toClientStreamName(clientId), {
-          type: 'NoteClientVisit',
-          data: { clientId, visitId },
-          metadata: commandMetadata(context),
-        });
-        return { clientId, revision: result.revision };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= NOTE_VISIT_ATTEMPTS) throw error;
-        await sleep(Math.random() * Math.min(attempt, 10) * 5);
-      }
-    }
+    const result = await this.clients.handle(
+      toClientStreamName(clientId),
+      { type: 'NoteClientVisit', data: { clientId, visitId }, metadata: commandMetadata(context) },
+      { conflictRetry: CONTENDED_STREAM },
+    );
+    return { clientId, revision: result.revision };
   }
 
   /**

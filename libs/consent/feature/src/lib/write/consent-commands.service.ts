@@ -17,7 +17,7 @@ import {
 import { PersonalDataCipher } from '@salon/shared/crypto';
 import { DomainError } from '@salon/shared/ddd';
 import { CommandHandler, EventCodec } from '@salon/shared/event-sourcing';
-import { EVENT_STORE, EventStore, RecordedEvent, WrongExpectedRevisionError } from '@salon/shared/event-store';
+import { EVENT_STORE, EventStore, RecordedEvent } from '@salon/shared/event-store';
 import { CommandContext, MessageContext, commandMetadata, messageMetadata } from '@salon/shared/nest';
 
 export interface ConsentWriteResult {
@@ -43,8 +43,6 @@ export interface ConsentChange {
   readonly source: ConsentSource;
   readonly evidence?: MarketingConsentEvidence;
 }
-
-const MAX_ATTEMPTS = 5;
 
 /**
  * The consent context's write side: one stream per client (`consent-<clientId>`), every rule in
@@ -144,14 +142,7 @@ export class ConsentCommands {
   }
 
   private async run(clientId: string, command: ConsentCommand): Promise<ConsentWriteResult> {
-    const stream = toConsentStreamName(clientId);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await this.handler.handle(stream, command);
-        return { clientId, revision: result.revision, recorded: result.events.length, state: result.state };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+    const result = await this.handler.handle(toConsentStreamName(clientId), command);
+    return { clientId, revision: result.revision, recorded: result.events.length, state: result.state };
   }
 }
