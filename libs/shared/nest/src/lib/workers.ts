@@ -90,6 +90,7 @@ export function relayWorker(relay: EventRelay, producer: Producer): BackgroundWo
       await relay.stop();
       await producer.disconnect();
     },
+    health: () => relay.health(),
   };
 }
 
