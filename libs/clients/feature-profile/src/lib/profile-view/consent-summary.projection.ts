@@ -1,6 +1,6 @@
 import { ConsentStateV1, TOPICS } from '@salon/contracts';
 import { Projection, WriteBatch } from '@salon/shared/messaging';
-import { CLIENT_PROFILES_COLLECTION, ConsentSummary } from './client-profile.document';
+import { CLIENT_PROFILES_COLLECTION, ConsentSummary, EMPTY_VISIT_STATISTICS } from './client-profile.document';
 
 /**
  * Puts the consent summary on the client card, from the consent context's public state topic
@@ -8,7 +8,9 @@ import { CLIENT_PROFILES_COLLECTION, ConsentSummary } from './client-profile.doc
  *
  * Guarded by the consent stream's revision in its own field, so it never races the profile's
  * revision. A state may arrive before the client's registration is projected: the document is
- * then created with revision -1, which the registration (revision 0) still passes.
+ * then created with revision -1, which the registration (revision 0) still passes, and with the
+ * empty visit statistics the registration would have inserted (its `$setOnInsert` no longer
+ * applies), so the document ends the same whichever arrives first, as a rebuild builds it.
  */
 export function createConsentSummaryProjection(): Projection {
   return {
@@ -26,7 +28,7 @@ export function createConsentSummaryProjection(): Projection {
             filter: { _id: message.key, consentRevision: { $not: { $gte: revision } } },
             update: {
               $set: { consent: state ? summaryOf(state) : null, consentRevision: revision },
-              $setOnInsert: { tenantId: message.tenantId, revision: -1 },
+              $setOnInsert: { tenantId: message.tenantId, revision: -1, visitStatistics: EMPTY_VISIT_STATISTICS },
             },
             upsert: true,
           },

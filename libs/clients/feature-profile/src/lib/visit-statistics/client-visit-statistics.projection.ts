@@ -16,8 +16,9 @@ export const CLIENT_VISIT_STATISTICS_PROJECTION = 'client-visit-statistics';
  * The profile document may not exist yet (a visit projected before the registration, or a
  * rebuild of the profiles running): it is then created with revision -1 and no status, which
  * no query shows, and which the registration (revision 0) still passes; the registration's
- * `$setOnInsert` leaves the statistics in place. Deletion and erasure keep them: visits stay
- * for statistics and hold nothing personal.
+ * `$setOnInsert` leaves the statistics in place, so the `consent: null` it would have inserted is
+ * inserted here: the document ends the same whichever arrives first, as a rebuild builds it.
+ * Deletion and erasure keep them: visits stay for statistics and hold nothing personal.
  */
 export function createClientVisitStatisticsProjection(): Projection {
   return {
@@ -50,7 +51,7 @@ async function refreshStatistics(events: readonly TenantVisitEvent[], collection
         filter: { _id: clientId },
         update: {
           $set: { visitStatistics: computeVisitStatistics(entries.filter((entry) => entry.clientId === clientId && entry.tenantId === tenantId)) },
-          $setOnInsert: { tenantId, revision: -1 },
+          $setOnInsert: { tenantId, revision: -1, consent: null },
         },
         upsert: true,
       },
