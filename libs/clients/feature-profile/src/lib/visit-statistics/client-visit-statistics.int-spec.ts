@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import mongoose, { Connection } from 'mongoose';
+import { ConsentStateV1, TOPICS } from '@salon/contracts';
 import { InMemoryKeyStore, PersonalDataCipher } from '@salon/shared/crypto';
 import { IncomingMessage, ProjectionRunner } from '@salon/shared/messaging';
 import { collectionHash, mongoUrl, uniqueName } from '@salon/shared/testing';
 import type { Kafka } from 'kafkajs';
 import { ClientProfileQueries } from '../profile-view/client-profile.queries';
 import { createClientProfilesProjection } from '../profile-view/client-profiles.projection';
+import { createConsentSummaryProjection } from '../profile-view/consent-summary.projection';
 import { ClientMessages } from '../profile-view/test/client-messages';
 import { createClientVisitStatisticsProjection } from './client-visit-statistics.projection';
 import { VisitEvents } from './test/visit-event-messages';
@@ -21,12 +24,14 @@ describe('client visit statistics on the profile view', () => {
   let mongo: Connection;
   let statistics: ProjectionRunner;
   let profiles: ProjectionRunner;
+  let consent: ProjectionRunner;
   let queries: ClientProfileQueries;
 
   beforeAll(async () => {
     mongo = await mongoose.createConnection(mongoUrl(uniqueName('client-visit-stats'))).asPromise();
     statistics = new ProjectionRunner(createClientVisitStatisticsProjection(), noKafka, mongo);
     profiles = new ProjectionRunner(createClientProfilesProjection(new PersonalDataCipher(keys)), noKafka, mongo);
+    consent = new ProjectionRunner(createConsentSummaryProjection(), noKafka, mongo);
     queries = new ClientProfileQueries(mongo);
   });
   afterAll(async () => {
@@ -91,6 +96,36 @@ describe('client visit statistics on the profile view', () => {
     const view = await queries.getProfile(tenant, client.clientId);
     expect(view?.displayName).toBe('Ola');
     expect(view?.visitStatistics).toMatchObject({ visitCount: 1, firstVisitAt: '2025-02-01T09:00:00.000Z' });
+  });
+
+  it('builds the same profile document whichever of registration, consent and visits arrives first', async () => {
+    const consentState = (clientId: string) =>
+      ({
+        topic: TOPICS.consentState.name, partition: 0, offset: '1', key: clientId, eventId: randomUUID(), eventType: 'ConsentState',
+        schemaVersion: 1, tenantId: tenant, correlationId: randomUUID(), causationId: randomUUID(), streamRevision: 0n,
+        data: { switches: { notifications: true, remindersBySms: true, remindersByEmail: false, newsletter: false, marketingSms: false } },
+      }) as IncomingMessage<Partial<ConsentStateV1>>;
+    const form = { phone: '+48 601 000 003', firstName: 'Ewa' };
+    const documentOf = async (clientId: string) => mongo.collection('client_profiles_v1').findOne({ _id: clientId as never });
+    const inOrder = async (steps: readonly ('registration' | 'consent' | 'visit')[]) => {
+      // The same id every time: the documents then differ only by the order their parts arrived in.
+      await mongo.collection('client_profiles_v1').deleteOne({ _id: 'same-client' as never });
+      await mongo.collection('client_visit_ledger_v1').deleteMany({ clientId: 'same-client' });
+      const client = new ClientMessages(keys, tenant, 'same-client');
+      const visit = new VisitEvents(tenant, client.clientId, 'same-client-visit', 61, '2025-02-01T09:00:00.000Z');
+      for (const step of steps) {
+        if (step === 'registration') await profiles.write([await client.registered(form)]);
+        if (step === 'consent') await consent.write([consentState(client.clientId)]);
+        if (step === 'visit') await statistics.write([visit.to('booked')]);
+      }
+      return documentOf(client.clientId);
+    };
+    const registrationFirst = await inOrder(['registration', 'consent']);
+    expect(registrationFirst).toMatchObject({ consent: expect.any(Object), visitStatistics: expect.objectContaining({ visitCount: 0 }) });
+    expect(await inOrder(['consent', 'registration'])).toEqual(registrationFirst);
+    const withVisit = await inOrder(['registration', 'consent', 'visit']);
+    expect(await inOrder(['visit', 'registration', 'consent'])).toEqual(withVisit);
+    expect(await inOrder(['consent', 'visit', 'registration'])).toEqual(withVisit);
   });
 
   it('keeps the statistics of an erased client (visits remain for statistics)', async () => {
