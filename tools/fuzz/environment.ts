@@ -1,5 +1,5 @@
 /**
- * The fuzz run's own corner of the local servers: its prefixed topics and its database.
+ * The fuzz run's own corner of the local servers: its prefixed topics, consumer groups and database.
  *
  *   node -r @swc-node/register tools/fuzz/environment.ts clean
  *
@@ -19,6 +19,16 @@ async function main(): Promise<void> {
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
   const kafka = new Kafka({ clientId: 'fuzz-clean-up', brokers, logLevel: logLevel.NOTHING });
   await cleanUpServiceEnvironment(kafka, prefix, mongoUrl);
+  // The services' consumer groups too (empty once the services stopped), so runs leave nothing.
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.listGroups();
+    const ours = groups.map((group) => group.groupId).filter((groupId) => groupId.includes(prefix));
+    if (ours.length > 0) await admin.deleteGroups(ours).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 main().catch((error: Error) => {

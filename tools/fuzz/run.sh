@@ -25,11 +25,13 @@ export KAFKAJS_NO_PARTITIONER_WARNING=1
 export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning --disable-warning=ExperimentalWarning"
 
 SCHEMATHESIS_VERSION=4.32.5
+# Every package pinned (tools/fuzz/requirements.txt); a new list gets a new venv.
+REQUIREMENTS="$REPO_ROOT/tools/fuzz/requirements.txt"
 MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-100}"
 SERVICE_TIMEOUT="${FUZZ_SERVICE_TIMEOUT:-80}"
 SEED="${FUZZ_SEED:-$RANDOM$RANDOM}"
 PYTHON="${PYTHON:-python3}"
-VENV="$LOCAL_DIR/fuzz/venv-$SCHEMATHESIS_VERSION"
+VENV="$LOCAL_DIR/fuzz/venv-$(sha256sum "$REQUIREMENTS" | cut -c1-12)"
 
 RUN_ID="fuzz-$(date +%Y%m%d%H%M%S)-$$"
 RUN_DIR="$LOCAL_DIR/fuzz/runs/$RUN_ID"
@@ -51,13 +53,15 @@ TOPICS_CREATED=0
 step() { printf '\n==> %s\n' "$*"; }
 
 ensure_schemathesis() {
-  if [[ -x "$VENV/bin/schemathesis" ]] && "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  # The stamp is written last: a half-finished install is done again.
+  if [[ -f "$VENV/.installed" ]] && "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
     return 0
   fi
-  step "install schemathesis $SCHEMATHESIS_VERSION into $VENV"
+  step "install schemathesis $SCHEMATHESIS_VERSION into $VENV ($("$PYTHON" --version 2>&1))"
   rm -rf "$VENV"
   "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-input -r "$REQUIREMENTS"
+  touch "$VENV/.installed"
   "$VENV/bin/schemathesis" --version
 }
 
@@ -70,7 +74,7 @@ start_services() {
   for entry in "${SERVICES[@]}"; do
     name="$(name_of "$entry")" port="$(port_of "$entry")"
     if curl -s -o /dev/null "http://127.0.0.1:$port/health/live"; then
-      echo "port $port is taken by another process; set FUZZ_${name%%-*}_PORT" | tr '[:lower:]' '[:upper:]' >&2
+      echo "port $port is taken by another process; choose another with FUZZ_$(echo "${name%%-*}" | tr '[:lower:]' '[:upper:]')_PORT" >&2
       return 1
     fi
     echo "start $name on 127.0.0.1:$port (log: $RUN_DIR/$name.log)"
