@@ -122,6 +122,8 @@ run_tests() {
   nx run-many -t lint --outputStyle=static
   step "jest (unit and integration tests against the local servers)"
   jest --ci
+  step "fuzz (schemathesis against the three running services: no 5xx)"
+  bash "$REPO_ROOT/tools/fuzz/run.sh"
   if ((started_here)); then
     step "stop the servers this run started"
   fi
