@@ -3,3 +3,4 @@ export * from './lib/decider';
 export * from './lib/domain-error';
 export * from './lib/decider-specification';
 export * from './lib/event-catalog';
+export * from './lib/calendar';

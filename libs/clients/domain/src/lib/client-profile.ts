@@ -1,4 +1,4 @@
-import { DomainError } from '@salon/shared/ddd';
+import { DomainError, parseCalendarDate } from '@salon/shared/ddd';
 import { CountryCode, PhoneLineType, canReceiveSms, normalisePhone } from './phone';
 
 export type Gender = 'female' | 'male' | 'other' | 'unspecified';
@@ -159,23 +159,19 @@ function parseEmail(email: string): string {
   return `${localPart}@${domain}`;
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** UTC+14 (Kiribati): the first place on Earth where a date begins. */
 const EARLIEST_TIME_ZONE_OFFSET_MS = 14 * 60 * 60 * 1000;
 
 function parseBirthDate(text: string, now: Date): string {
   const refuse = (reason: string) => invalid('invalid-birth-date', 'birthDate', reason);
-  const match = ISO_DATE.exec(text);
-  if (!match) throw refuse('A birth date is written YYYY-MM-DD');
-  const [year, month, day] = match.slice(1).map(Number);
-  if (year < EARLIEST_BIRTH_YEAR) throw refuse(`A birth date cannot be before ${EARLIEST_BIRTH_YEAR}`);
-  const start = new Date(Date.UTC(year, month - 1, day));
-  if (start.getUTCFullYear() !== year || start.getUTCMonth() !== month - 1 || start.getUTCDate() !== day) {
-    throw refuse(`${text} is not a date of the calendar`);
-  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) throw refuse('A birth date is written YYYY-MM-DD');
+  if (Number(text.slice(0, 4)) < EARLIEST_BIRTH_YEAR) throw refuse(`A birth date cannot be before ${EARLIEST_BIRTH_YEAR}`);
+  const day = parseCalendarDate(text);
+  if (day === undefined) throw refuse(`${text} is not a date of the calendar`);
   // Compared with the moment the date begins anywhere on Earth, so a client born today in a salon
   // ahead of UTC is not refused, while no date that has not begun anywhere yet is accepted.
-  if (start.getTime() - EARLIEST_TIME_ZONE_OFFSET_MS > now.getTime()) throw refuse('A birth date cannot be in the future');
+  const start = Date.UTC(day.year, day.month - 1, day.day);
+  if (start - EARLIEST_TIME_ZONE_OFFSET_MS > now.getTime()) throw refuse('A birth date cannot be in the future');
   return text;
 }
 

@@ -166,6 +166,8 @@ describe('RegisterClient', () => {
     ['birthDate', { birthDate: '2099-01-01' }, 'invalid-birth-date'],
     ['birthDate', { birthDate: '1899-12-31' }, 'invalid-birth-date'],
     ['birthDate', { birthDate: '1990-02-30' }, 'invalid-birth-date'],
+    ['birthDate', { birthDate: '1991-02-29' }, 'invalid-birth-date'],
+    ['birthDate', { birthDate: '1990-04-31' }, 'invalid-birth-date'],
     ['birthDate', { birthDate: '1990-13-01' }, 'invalid-birth-date'],
     ['birthDate', { birthDate: '15.06.1990' }, 'invalid-birth-date'],
     ['gender', { gender: 'unknown' as never }, 'invalid-gender'],

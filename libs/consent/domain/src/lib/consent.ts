@@ -1,4 +1,4 @@
-import { Command, CommandMetadata, Decider, DomainError, Event, assertNever } from '@salon/shared/ddd';
+import { Command, CommandMetadata, Decider, DomainError, Event, assertNever, parseZonedDateTime } from '@salon/shared/ddd';
 import {
   ConsentPermission,
   ConsentPermissions,
@@ -502,9 +502,6 @@ const MAX_DOCUMENT_REF_LENGTH = 500;
 const MAX_TEXT_VERSION_LENGTH = 100;
 const MAX_ID_LENGTH = 200;
 
-/** A moment with its zone: 2025-06-15T10:00Z, 2025-06-15T12:00:00+02:00, 2025-06-15T10:00:00.000Z. */
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
-
 function parseEvidence(value: unknown, now: Date): MarketingConsentEvidence {
   if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw DomainError.invalid(
@@ -556,33 +553,12 @@ function requiredText(value: unknown, field: string, what: string): string {
 }
 
 function parseSignedAt(value: unknown, now: Date): string {
-  const text = typeof value === 'string' ? value.trim() : '';
-  const match = ISO_DATE_TIME.exec(text);
-  const moment = match ? Date.parse(text) : Number.NaN;
-  if (match === null || Number.isNaN(moment) || !isCalendarMoment(match)) {
+  const signed = typeof value === 'string' ? parseZonedDateTime(value.trim()) : undefined;
+  if (signed === undefined) {
     throw invalidEvidence('signedAt', '"signedAt" is an ISO-8601 date and time with its zone, e.g. 2025-06-15T10:30:00+02:00');
   }
-  if (moment > now.getTime()) throw invalidEvidence('signedAt', 'The consent cannot have been signed in the future');
-  return new Date(moment).toISOString();
-}
-
-/** Date.parse rolls 30 February over to March; a signature date must exist as written. */
-function isCalendarMoment(match: RegExpExecArray): boolean {
-  const [, year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match.map((part) =>
-    part === undefined ? 0 : Number(part),
-  );
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return (
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= daysInMonth &&
-    hour <= 23 &&
-    minute <= 59 &&
-    second <= 59 &&
-    offsetHours <= 14 &&
-    offsetMinutes <= 59
-  );
+  if (signed.instant.getTime() > now.getTime()) throw invalidEvidence('signedAt', 'The consent cannot have been signed in the future');
+  return signed.instant.toISOString();
 }
 
 function sameEvidence(a: MarketingConsentEvidence, b: MarketingConsentEvidence): boolean {

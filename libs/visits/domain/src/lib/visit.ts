@@ -1,4 +1,4 @@
-import { Command, Decider, DomainError, Event, EventCatalog, assertNever } from '@salon/shared/ddd';
+import { Command, Decider, DomainError, Event, EventCatalog, ZonedDateTime, assertNever, parseZonedDateTime } from '@salon/shared/ddd';
 
 /** One stream per visit. */
 export function toVisitStreamName(visitId: string): string {
@@ -146,26 +146,25 @@ function requireMoney(value: unknown, field: string): number {
 }
 
 /**
- * The salon's calendar date of the start, as the front desk wrote it: "2025-06-20T23:30+03:00"
- * is the 20th in that salon although it is the 20th 20:30 UTC. Statistics per day use it, so a
- * late visit never lands on the next day for a chain east of UTC. Without an offset, UTC.
+ * Times are written with the salon's UTC offset, on a real calendar day. The salon's date is the
+ * date part as written: "2025-06-20T23:30+03:00" is the 20th in that salon although it is the
+ * 20th 20:30 UTC. Statistics per day use it, so a late visit never lands on the next day for a
+ * chain east of UTC.
  */
-function salonDateOf(startsAt: string): string {
-  return /^\d{4}-\d{2}-\d{2}T/.test(startsAt) ? startsAt.slice(0, 10) : new Date(startsAt).toISOString().slice(0, 10);
-}
-
 function parseTimes(startsAt: unknown, endsAt: unknown): { startsAt: string; endsAt: string; salonDate: string } {
-  const parse = (v: unknown, field: string): Date => {
-    const d = typeof v === 'string' ? new Date(v) : new Date(NaN);
-    if (Number.isNaN(d.getTime())) throw DomainError.invalid(`invalid-${field}`, `${field} must be an ISO date-time`, { field });
-    return d;
+  const parse = (value: unknown, field: string): ZonedDateTime => {
+    const parsed = typeof value === 'string' ? parseZonedDateTime(value) : undefined;
+    if (parsed === undefined) {
+      throw DomainError.invalid(`invalid-${field}`, `${field} must be an ISO date-time with the salon's UTC offset, on a day of the calendar`, { field });
+    }
+    return parsed;
   };
-  const s = parse(startsAt, 'startsAt');
-  const e = parse(endsAt, 'endsAt');
-  if (e.getTime() <= s.getTime()) {
+  const start = parse(startsAt, 'startsAt');
+  const end = parse(endsAt, 'endsAt');
+  if (end.instant.getTime() <= start.instant.getTime()) {
     throw DomainError.invalid('visit-ends-before-start', 'A visit must end after it starts', { field: 'endsAt' });
   }
-  return { startsAt: s.toISOString(), endsAt: e.toISOString(), salonDate: salonDateOf(startsAt as string) };
+  return { startsAt: start.instant.toISOString(), endsAt: end.instant.toISOString(), salonDate: start.localDate };
 }
 
 function parseServices(
