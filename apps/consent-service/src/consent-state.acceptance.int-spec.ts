@@ -4,7 +4,7 @@ import { Kafka, Producer, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS, CONTACT_CHANNELS_V1, CONTACT_PURPOSES_V1, ConsentStateV1, TOPICS } from '@salon/contracts';
 import { CONSENT_PERMISSIONS, ConsentSource } from '@salon/consent/domain';
-import { ConsentCommands } from '@salon/consent/feature';
+import { GetConsent, SetConsent, WithdrawAllMarketing } from '@salon/consent/feature';
 import { CommandContext } from '@salon/shared/nest';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { PersonalDataCipher } from '@salon/shared/crypto';
@@ -91,7 +91,7 @@ describe('consent.consent-state.v1 rebuilds every client (1,000 clients)', () =>
     async () => {
       const started = Date.now();
       const progress = (step: string) => process.stderr.write(`[consent acceptance] ${((Date.now() - started) / 1000).toFixed(1)} s: ${step}\n`);
-      const commands = app.get(ConsentCommands);
+      const [getConsent, setConsent, withdrawAllMarketing] = [app.get(GetConsent), app.get(SetConsent), app.get(WithdrawAllMarketing)];
       const clients = new FakeClientsContext(producer, prefix, tenant, app.get(PersonalDataCipher));
       const ids = Array.from({ length: CLIENTS }, () => randomUUID());
 
@@ -112,7 +112,7 @@ describe('consent.consent-state.v1 rebuilds every client (1,000 clients)', () =>
       for (let start = 0; start < registrations.length; start += 200) await clients.send(registrations.slice(start, start + 200));
       await eventually(
         async () => {
-          for (const clientId of ids) if ((await commands.current(tenant, clientId)).state.status === 'none') return undefined;
+          for (const clientId of ids) if ((await getConsent.execute(tenant, clientId)).state.status === 'none') return undefined;
           return true;
         },
         'every registration to be applied',
@@ -120,7 +120,7 @@ describe('consent.consent-state.v1 rebuilds every client (1,000 clients)', () =>
       );
 
       progress('Random');
-      // 2. Random changes by the front desk (ConsentCommands), refusals included (a landline, a closed record).
+      // 2. Random changes by the front desk (the use-case services), refusals included (a landline, a closed record).
       const staff = (salonId: string): CommandContext => ({
         principal: { userId: `staff-${random.int(20)}`, tenantId: tenant, roles: ['receptionist'], salonIds: [salonId] },
         correlationId: randomUUID(),
@@ -135,7 +135,7 @@ describe('consent.consent-state.v1 rebuilds every client (1,000 clients)', () =>
           const source = random.pick(SOURCES);
           try {
             if (random.chance(0.1)) {
-              await commands.withdrawAllMarketing(staff(salonId), clientId, source);
+              await withdrawAllMarketing.execute(staff(salonId), clientId, source);
             } else {
               const granted = random.chance(0.6);
               const evidence = {
@@ -144,7 +144,7 @@ describe('consent.consent-state.v1 rebuilds every client (1,000 clients)', () =>
                 collectedBy: 'staff-1',
                 salonId,
               };
-              await commands.change(staff(salonId), clientId, permission, { granted, source, evidence });
+              await setConsent.execute(staff(salonId), clientId, permission, { granted, source, evidence });
             }
           } catch (error) {
             if (!(error instanceof DomainError)) throw error;
@@ -168,7 +168,7 @@ describe('consent.consent-state.v1 rebuilds every client (1,000 clients)', () =>
       await clients.send(fromClients);
       await eventually(
         async () => {
-          for (const clientId of closed) if ((await commands.current(tenant, clientId)).state.status !== 'closed') return undefined;
+          for (const clientId of closed) if ((await getConsent.execute(tenant, clientId)).state.status !== 'closed') return undefined;
           return true;
         },
         'the deletions and erasures to be applied',
@@ -186,7 +186,7 @@ describe('consent.consent-state.v1 rebuilds every client (1,000 clients)', () =>
       // 4. What the ledger says now: the version every client's latest state must have.
       const expectedVersion = new Map<string, number>();
       for (const clientId of ids) {
-        const { state, revision } = await commands.current(tenant, clientId);
+        const { state, revision } = await getConsent.execute(tenant, clientId);
         if (state.status === 'open') expectedVersion.set(clientId, Number(revision) + 1);
       }
 

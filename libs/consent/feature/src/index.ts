@@ -1,5 +1,11 @@
 export * from './lib/consent-feature.module';
-export { ClientEventsPolicy } from './lib/publishing/client-events-policy';
-export { CONSENT_STREAM_PREFIXES, consentMessages, toConsentEventV1, toConsentStateV1 } from './lib/publishing/consent-integration-events';
-export { ConsentCommands } from './lib/write/consent-commands.service';
-export type { ConsentChange, ConsentHistoryEntry, ConsentWriteResult } from './lib/write/consent-commands.service';
+export { ClientEventsPolicy } from './lib/policies/client-events-policy';
+export { CONSENT_STREAM_PREFIXES, consentMessages, toConsentEventV1, toConsentStateV1 } from './lib/relay/consent-integration-events';
+export type { ConsentWriteResult } from './lib/consent-ledger/consent-ledger';
+export { SetConsent } from './lib/set-consent/set-consent.service';
+export type { ConsentChange } from './lib/set-consent/set-consent.service';
+export { WithdrawAllMarketing } from './lib/withdraw-all-marketing/withdraw-all-marketing.service';
+export { GetConsent } from './lib/get-consent/get-consent.query';
+export { GetConsentHistory } from './lib/get-consent-history/get-consent-history.query';
+export type { ConsentHistoryEntry } from './lib/get-consent-history/get-consent-history.query';
+export { MayContact } from './lib/may-contact/may-contact.query';

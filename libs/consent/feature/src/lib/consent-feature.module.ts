@@ -1,5 +1,4 @@
 import { DynamicModule, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
 import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
@@ -7,16 +6,22 @@ import { PersonalDataCipher } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
 import { EventRelay, MongoCheckpointStore } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, relayWorker } from '@salon/shared/nest';
+import { ApplyRegistrationChoices } from './apply-registration-choices/apply-registration-choices.service';
+import { CloseConsentRecord } from './close-consent-record/close-consent-record.service';
+import { ConsentLedger } from './consent-ledger/consent-ledger';
 import { GetConsentHistoryController } from './get-consent-history/get-consent-history.http.controller';
+import { GetConsentHistory } from './get-consent-history/get-consent-history.query';
 import { GetConsentController } from './get-consent/get-consent.http.controller';
+import { GetConsent } from './get-consent/get-consent.query';
 import { MayContactController } from './may-contact/may-contact.http.controller';
-import { ClientEventsPolicy } from './publishing/client-events-policy';
-import { CONSENT_STREAM_PREFIXES, consentMessages } from './publishing/consent-integration-events';
-import { SetConsentHandler } from './set-consent/set-consent.command';
+import { MayContact } from './may-contact/may-contact.query';
+import { NotePhoneLineChange } from './note-phone-line-change/note-phone-line-change.service';
+import { ClientEventsPolicy } from './policies/client-events-policy';
+import { CONSENT_STREAM_PREFIXES, consentMessages } from './relay/consent-integration-events';
 import { SetConsentController } from './set-consent/set-consent.http.controller';
-import { WithdrawAllMarketingHandler } from './withdraw-all-marketing/withdraw-all-marketing.command';
+import { SetConsent } from './set-consent/set-consent.service';
 import { WithdrawAllMarketingController } from './withdraw-all-marketing/withdraw-all-marketing.http.controller';
-import { ConsentCommands } from './write/consent-commands.service';
+import { WithdrawAllMarketing } from './withdraw-all-marketing/withdraw-all-marketing.service';
 
 export interface ConsentFeatureSettings {
   /** KAFKA_TOPIC_PREFIX: namespaces topics and consumer groups of one environment. */
@@ -38,7 +43,10 @@ class ConsentWorkers implements OnModuleInit {
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
     private readonly cipher: PersonalDataCipher,
-    private readonly commands: ConsentCommands,
+    private readonly ledger: ConsentLedger,
+    private readonly applyRegistrationChoices: ApplyRegistrationChoices,
+    private readonly notePhoneLineChange: NotePhoneLineChange,
+    private readonly closeConsentRecord: CloseConsentRecord,
   ) {}
 
   onModuleInit(): void {
@@ -48,7 +56,7 @@ class ConsentWorkers implements OnModuleInit {
       name: `${prefix}consent-relay`,
       store: this.store,
       streamPrefixes: CONSENT_STREAM_PREFIXES,
-      toMessages: consentMessages(this.store, this.commands.codec, {
+      toMessages: consentMessages(this.store, this.ledger.codec, {
         events: prefix + TOPICS.consentEvents.name,
         state: prefix + TOPICS.consentState.name,
       }),
@@ -56,16 +64,29 @@ class ConsentWorkers implements OnModuleInit {
       checkpoints: new MongoCheckpointStore(this.mongo),
     });
     this.host.register(relayWorker(relay, producer));
-    this.host.register(new ClientEventsPolicy(this.kafka, this.commands, this.cipher, prefix));
+    const { applyRegistrationChoices, notePhoneLineChange, closeConsentRecord } = this;
+    this.host.register(new ClientEventsPolicy(this.kafka, { applyRegistrationChoices, notePhoneLineChange, closeConsentRecord }, this.cipher, prefix));
   }
 }
+
+/** One service per use case: the controllers, the policy and tests call these, nothing in between. */
+const USE_CASES = [
+  SetConsent,
+  WithdrawAllMarketing,
+  ApplyRegistrationChoices,
+  NotePhoneLineChange,
+  CloseConsentRecord,
+  GetConsent,
+  GetConsentHistory,
+  MayContact,
+];
 
 @Module({})
 export class ConsentFeatureModule {
   static forRoot(settings: ConsentFeatureSettings): DynamicModule {
     return {
       module: ConsentFeatureModule,
-      imports: [CqrsModule.forRoot(), WorkersModule],
+      imports: [WorkersModule],
       controllers: [
         SetConsentController,
         WithdrawAllMarketingController,
@@ -75,12 +96,11 @@ export class ConsentFeatureModule {
       ],
       providers: [
         { provide: SETTINGS, useValue: settings },
-        ConsentCommands,
-        SetConsentHandler,
-        WithdrawAllMarketingHandler,
+        ConsentLedger,
+        ...USE_CASES,
         ConsentWorkers,
       ],
-      exports: [ConsentCommands],
+      exports: USE_CASES,
     };
   }
 }

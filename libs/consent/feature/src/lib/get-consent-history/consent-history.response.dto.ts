@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CONSENT_SOURCES, ConsentEvent, ConsentSource } from '@salon/consent/domain';
-import { ConsentHistoryEntry } from '../write/consent-commands.service';
+import { ConsentHistoryEntry } from './get-consent-history.query';
 
 export class ConsentHistoryEntryResponse {
   @ApiProperty({ example: '0', description: 'The position of the change in the client consent stream.' })

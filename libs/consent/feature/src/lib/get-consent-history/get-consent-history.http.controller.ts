@@ -2,14 +2,14 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@salon/shared/auth';
 import { CurrentPrincipal, Roles, ParseIdPipe } from '@salon/shared/nest';
-import { ConsentCommands } from '../write/consent-commands.service';
 import { ConsentHistoryEntryResponse, ConsentHistoryResponse } from './consent-history.response.dto';
+import { GetConsentHistory } from './get-consent-history.query';
 
 @ApiTags('consent')
 @ApiBearerAuth()
 @Controller('clients')
 export class GetConsentHistoryController {
-  constructor(private readonly consent: ConsentCommands) {}
+  constructor(private readonly getConsentHistory: GetConsentHistory) {}
 
   @Get(':clientId/consent/history')
   @Roles('owner', 'manager', 'receptionist')
@@ -19,7 +19,7 @@ export class GetConsentHistoryController {
     @CurrentPrincipal() principal: Principal,
     @Param('clientId', new ParseIdPipe()) clientId: string,
   ): Promise<ConsentHistoryResponse> {
-    const entries = await this.consent.history(principal.tenantId, clientId);
+    const entries = await this.getConsentHistory.execute(principal.tenantId, clientId);
     return { clientId, changes: entries.map((entry) => ConsentHistoryEntryResponse.of(entry)) };
   }
 }

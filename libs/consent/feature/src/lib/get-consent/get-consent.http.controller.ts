@@ -4,13 +4,13 @@ import type { Response } from 'express';
 import { Principal } from '@salon/shared/auth';
 import { CurrentPrincipal, Roles, etagOf, ParseIdPipe } from '@salon/shared/nest';
 import { ConsentResponse } from '../http/consent.response.dto';
-import { ConsentCommands } from '../write/consent-commands.service';
+import { GetConsent } from './get-consent.query';
 
 @ApiTags('consent')
 @ApiBearerAuth()
 @Controller('clients')
 export class GetConsentController {
-  constructor(private readonly consent: ConsentCommands) {}
+  constructor(private readonly getConsent: GetConsent) {}
 
   @Get(':clientId/consent')
   @Roles('owner', 'manager', 'receptionist')
@@ -24,7 +24,7 @@ export class GetConsentController {
     @Param('clientId', new ParseIdPipe()) clientId: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ConsentResponse> {
-    const { state, revision } = await this.consent.current(principal.tenantId, clientId);
+    const { state, revision } = await this.getConsent.execute(principal.tenantId, clientId);
     if (revision !== undefined) response.setHeader('ETag', etagOf(revision));
     return ConsentResponse.of(clientId, state, revision);
   }

@@ -1,16 +1,16 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CONTACT_CHANNELS, CONTACT_PURPOSES, mayContact, parseContactChannel, parseContactPurpose } from '@salon/consent/domain';
+import { CONTACT_CHANNELS, CONTACT_PURPOSES, parseContactChannel, parseContactPurpose } from '@salon/consent/domain';
 import { Principal } from '@salon/shared/auth';
 import { CurrentPrincipal, Roles, ParseIdPipe } from '@salon/shared/nest';
 import { ContactAnswerResponse } from '../http/consent.response.dto';
-import { ConsentCommands } from '../write/consent-commands.service';
+import { MayContact } from './may-contact.query';
 
 @ApiTags('consent')
 @ApiBearerAuth()
 @Controller('clients')
 export class MayContactController {
-  constructor(private readonly consent: ConsentCommands) {}
+  constructor(private readonly mayContactQuery: MayContact) {}
 
   @Get(':clientId/consent/may-contact')
   @Roles('owner', 'manager', 'receptionist')
@@ -32,7 +32,6 @@ export class MayContactController {
   ): Promise<ContactAnswerResponse> {
     const purpose = parseContactPurpose(purposeName);
     const channel = parseContactChannel(channelName);
-    const { state } = await this.consent.current(principal.tenantId, clientId);
-    return mayContact(state, purpose, channel, new Date());
+    return this.mayContactQuery.execute(principal.tenantId, clientId, purpose, channel);
   }
 }

@@ -1,5 +1,4 @@
 import { Body, Controller, Param, Put, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -15,14 +14,14 @@ import type { Response } from 'express';
 import { CONSENT_PERMISSIONS } from '@salon/consent/domain';
 import { CommandContext, CurrentCommandContext, Roles, etagOf, ParseIdPipe } from '@salon/shared/nest';
 import { ConsentResponse } from '../http/consent.response.dto';
-import { SetConsentCommand } from './set-consent.command';
 import { SetConsentRequest } from './set-consent.request.dto';
+import { SetConsent } from './set-consent.service';
 
 @ApiTags('consent')
 @ApiBearerAuth()
 @Controller('clients')
 export class SetConsentController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(private readonly setConsent: SetConsent) {}
 
   @Put(':clientId/consent/:permission')
   @Roles('owner', 'manager', 'receptionist')
@@ -47,7 +46,9 @@ export class SetConsentController {
     @Body() request: SetConsentRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ConsentResponse> {
-    const result = await this.commandBus.execute(new SetConsentCommand(context, clientId, permission, request));
+    const { granted, source, evidence } = request;
+    // The evidence travels in the event: a plain object, not the DTO class.
+    const result = await this.setConsent.execute(context, clientId, permission, { granted, source, evidence: evidence && { ...evidence } });
     response.setHeader('ETag', etagOf(result.revision));
     return ConsentResponse.of(clientId, result.state, result.revision);
   }

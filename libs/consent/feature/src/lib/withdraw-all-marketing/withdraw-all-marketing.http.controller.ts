@@ -1,17 +1,16 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CommandContext, CurrentCommandContext, Roles, etagOf, ParseIdPipe } from '@salon/shared/nest';
 import { ConsentResponse } from '../http/consent.response.dto';
-import { WithdrawAllMarketingCommand } from './withdraw-all-marketing.command';
 import { WithdrawAllMarketingRequest } from './withdraw-all-marketing.request.dto';
+import { WithdrawAllMarketing } from './withdraw-all-marketing.service';
 
 @ApiTags('consent')
 @ApiBearerAuth()
 @Controller('clients')
 export class WithdrawAllMarketingController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(private readonly withdrawAllMarketing: WithdrawAllMarketing) {}
 
   @Post(':clientId/consent/marketing/withdrawal')
   @HttpCode(200)
@@ -28,7 +27,7 @@ export class WithdrawAllMarketingController {
     @Body() request: WithdrawAllMarketingRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ConsentResponse> {
-    const result = await this.commandBus.execute(new WithdrawAllMarketingCommand(context, clientId, request));
+    const result = await this.withdrawAllMarketing.execute(context, clientId, request.source);
     response.setHeader('ETag', etagOf(result.revision));
     return ConsentResponse.of(clientId, result.state, result.revision);
   }

@@ -3,7 +3,16 @@ import { ClientEventsV1, TOPICS } from '@salon/contracts';
 import { PersonalDataCipher } from '@salon/shared/crypto';
 import { ConsumerHealth, IncomingMessage, SupervisedConsumer, deadLetterTopic } from '@salon/shared/messaging';
 import { BackgroundWorker, MessageContext } from '@salon/shared/nest';
-import { ConsentCommands } from '../write/consent-commands.service';
+import { ApplyRegistrationChoices } from '../apply-registration-choices/apply-registration-choices.service';
+import { CloseConsentRecord } from '../close-consent-record/close-consent-record.service';
+import { NotePhoneLineChange } from '../note-phone-line-change/note-phone-line-change.service';
+
+/** The use cases the policy issues: the same services any other caller would use. */
+export interface ClientEventsUseCases {
+  readonly applyRegistrationChoices: ApplyRegistrationChoices;
+  readonly notePhoneLineChange: NotePhoneLineChange;
+  readonly closeConsentRecord: CloseConsentRecord;
+}
 
 /**
  * The consent context follows the clients context:
@@ -22,7 +31,7 @@ export class ClientEventsPolicy implements BackgroundWorker {
 
   constructor(
     kafka: Kafka,
-    private readonly commands: ConsentCommands,
+    private readonly useCases: ClientEventsUseCases,
     private readonly cipher: PersonalDataCipher,
     /** The environment's topic and group prefix (KAFKA_TOPIC_PREFIX). */
     prefix = '',
@@ -61,7 +70,7 @@ export class ClientEventsPolicy implements BackgroundWorker {
     switch (message.eventType) {
       case 'ClientRegistered': {
         const data = message.data as ClientEventsV1['ClientRegistered'];
-        await this.commands.applyRegistration(context, data.clientId, {
+        await this.useCases.applyRegistrationChoices.execute(context, data.clientId, {
           smsCapable: data.smsCapable,
           hasEmail: await this.hasEmail(message.tenantId, data),
           initialConsent: data.initialConsent,
@@ -70,14 +79,14 @@ export class ClientEventsPolicy implements BackgroundWorker {
       }
       case 'ClientProfileEdited': {
         const data = message.data as ClientEventsV1['ClientProfileEdited'];
-        await this.commands.notePhoneLine(context, data.clientId, data.smsCapable);
+        await this.useCases.notePhoneLineChange.execute(context, data.clientId, data.smsCapable);
         return;
       }
       case 'ClientDeleted':
-        await this.commands.close(context, (message.data as ClientEventsV1['ClientDeleted']).clientId, 'deleted');
+        await this.useCases.closeConsentRecord.execute(context, (message.data as ClientEventsV1['ClientDeleted']).clientId, 'deleted');
         return;
       case 'ClientErased':
-        await this.commands.close(context, (message.data as ClientEventsV1['ClientErased']).clientId, 'erased');
+        await this.useCases.closeConsentRecord.execute(context, (message.data as ClientEventsV1['ClientErased']).clientId, 'erased');
         return;
       default:
         return;

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { InitialConsentChoices } from '@salon/consent/domain';
+import { MessageContext, messageMetadata } from '@salon/shared/nest';
+import { ConsentLedger, ConsentWriteResult } from '../consent-ledger/consent-ledger';
+
+export interface RegistrationFacts {
+  readonly smsCapable: boolean;
+  readonly hasEmail: boolean;
+  readonly initialConsent?: InitialConsentChoices;
+}
+
+/** Opens the client's consent record with the choices of the registration form (from the clients' ClientRegistered). */
+@Injectable()
+export class ApplyRegistrationChoices {
+  constructor(private readonly ledger: ConsentLedger) {}
+
+  execute(context: MessageContext, clientId: string, registration: RegistrationFacts): Promise<ConsentWriteResult> {
+    return this.ledger.record(clientId, {
+      type: 'ApplyRegistrationChoices',
+      data: { clientId, ...registration },
+      metadata: messageMetadata(context),
+    });
+  }
+}
