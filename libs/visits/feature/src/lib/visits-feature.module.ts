@@ -1,5 +1,4 @@
 import { DynamicModule, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
 import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
@@ -8,21 +7,22 @@ import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
 import { EventRelay, MongoCheckpointStore, Projection, ProjectionRunner, withTopicPrefix } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, projectionWorker, relayWorker } from '@salon/shared/nest';
 import { BookVisitController } from './book-visit/book-visit.http.controller';
-import { BookVisitHandler } from './book-visit/book-visit.command';
+import { BookVisit } from './book-visit/book-visit.service';
 import { ChangeVisitServicesController } from './change-visit-services/change-visit-services.http.controller';
-import { ChangeVisitServicesHandler } from './change-visit-services/change-visit-services.command';
+import { ChangeVisitServices } from './change-visit-services/change-visit-services.service';
 import { ChangeVisitStatusController } from './change-visit-status/change-visit-status.http.controller';
-import { ChangeVisitStatusHandler } from './change-visit-status/change-visit-status.command';
+import { ChangeVisitStatus } from './change-visit-status/change-visit-status.service';
 import { createVisitStatisticsProjection } from './bi';
+import { CLIENT_ADMISSIONS, HttpClientAdmissions } from './client-admissions/client-admissions';
 import { GetVisitController } from './get-visit/get-visit.http.controller';
-import { VISIT_STREAM_PREFIXES, visitEventCodec, visitMessages } from './publishing/visit-integration-events';
+import { GetVisit } from './get-visit/get-visit.query';
+import { VISIT_STREAM_PREFIXES, visitEventCodec, visitMessages } from './relay/visit-integration-events';
 import { RecordVisitPaymentController } from './record-visit-payment/record-visit-payment.http.controller';
-import { RecordVisitPaymentHandler } from './record-visit-payment/record-visit-payment.command';
+import { RecordVisitPayment } from './record-visit-payment/record-visit-payment.service';
 import { RescheduleVisitController } from './reschedule-visit/reschedule-visit.http.controller';
-import { RescheduleVisitHandler } from './reschedule-visit/reschedule-visit.command';
+import { RescheduleVisit } from './reschedule-visit/reschedule-visit.service';
 import { ClientVisitQueries, FindVisitByNumberController, ListClientVisitsController, createClientVisitsProjection } from './visit-list';
-import { CLIENT_ADMISSIONS, HttpClientAdmissions } from './write/client-admissions';
-import { VisitCommands } from './write/visit-commands.service';
+import { VisitStream } from './visit-stream/visit-stream';
 
 export interface VisitsFeatureSettings {
   /** KAFKA_TOPIC_PREFIX: namespaces topics and consumer groups of one environment. */
@@ -83,7 +83,7 @@ export class VisitsFeatureModule {
   static forRoot(settings: VisitsFeatureSettings): DynamicModule {
     return {
       module: VisitsFeatureModule,
-      imports: [CqrsModule.forRoot(), WorkersModule],
+      imports: [WorkersModule],
       controllers: [
         BookVisitController,
         ChangeVisitStatusController,
@@ -97,13 +97,15 @@ export class VisitsFeatureModule {
       providers: [
         { provide: SETTINGS, useValue: settings },
         { provide: CLIENT_ADMISSIONS, useFactory: () => new HttpClientAdmissions(settings.clientsServiceUrl) },
-        VisitCommands,
+        VisitStream,
         { provide: ClientVisitQueries, inject: [MONGO_CONNECTION], useFactory: (mongo: Connection) => new ClientVisitQueries(mongo) },
-        BookVisitHandler,
-        ChangeVisitStatusHandler,
-        RescheduleVisitHandler,
-        ChangeVisitServicesHandler,
-        RecordVisitPaymentHandler,
+        // One service per use case: the controllers call these, nothing in between.
+        BookVisit,
+        ChangeVisitStatus,
+        RescheduleVisit,
+        ChangeVisitServices,
+        RecordVisitPayment,
+        GetVisit,
         VisitsWorkers,
       ],
     };

@@ -1,17 +1,16 @@
 import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CommandContext, CurrentCommandContext, Roles, etagOf } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
-import { BookVisitCommand } from './book-visit.command';
 import { BookVisitRequest } from './book-visit.request.dto';
+import { BookVisit } from './book-visit.service';
 
 @ApiTags('visits')
 @ApiBearerAuth()
 @Controller('visits')
 export class BookVisitController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(private readonly bookVisit: BookVisit) {}
 
   @Post()
   @Roles('owner', 'manager', 'receptionist')
@@ -29,7 +28,8 @@ export class BookVisitController {
     @Body() request: BookVisitRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<VisitWriteResponse> {
-    const result = await this.commandBus.execute(new BookVisitCommand(context, request, authorization));
+    const { discount = 0, ...form } = request;
+    const result = await this.bookVisit.execute(context, { ...form, discount }, authorization);
     response.status(201).setHeader('ETag', etagOf(result.revision)).setHeader('Location', `/visits/${result.visitId}`);
     return VisitWriteResponse.of(result);
   }

@@ -1,17 +1,16 @@
 import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
-import { ChangeVisitServicesCommand } from './change-visit-services.command';
 import { ChangeVisitServicesRequest } from './change-visit-services.request.dto';
+import { ChangeVisitServices } from './change-visit-services.service';
 
 @ApiTags('visits')
 @ApiBearerAuth()
 @Controller('visits')
 export class ChangeVisitServicesController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(private readonly changeVisitServices: ChangeVisitServices) {}
 
   @Put(':visitId/services')
   @Roles('owner', 'manager', 'receptionist')
@@ -27,7 +26,8 @@ export class ChangeVisitServicesController {
     @Body() request: ChangeVisitServicesRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<VisitWriteResponse> {
-    const result = await this.commandBus.execute(new ChangeVisitServicesCommand(context, visitId, request, optionalRevision(ifMatch)));
+    const { services, discount = 0 } = request;
+    const result = await this.changeVisitServices.execute(context, visitId, { services, discount }, optionalRevision(ifMatch));
     response.setHeader('ETag', etagOf(result.revision));
     return VisitWriteResponse.of(result);
   }

@@ -1,12 +1,10 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
-import { StatusChange } from '../write/visit-commands.service';
 import { CancelVisitRequest } from './cancel-visit.request.dto';
-import { ChangeVisitStatusCommand } from './change-visit-status.command';
+import { ChangeVisitStatus, LifecycleStep } from './change-visit-status.service';
 
 /**
  * The lifecycle: booked → confirmed → arrived → completed; cancelled (before completion) and
@@ -20,7 +18,7 @@ import { ChangeVisitStatusCommand } from './change-visit-status.command';
 @ApiConflictResponse({ description: 'impossible-transition (from, to), no-show-before-start, or stale-revision.' })
 @Controller('visits')
 export class ChangeVisitStatusController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(private readonly changeVisitStatus: ChangeVisitStatus) {}
 
   @Post(':visitId/confirm')
   @HttpCode(200)
@@ -90,17 +88,17 @@ export class ChangeVisitStatusController {
     @Body() request: CancelVisitRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<VisitWriteResponse> {
-    return this.change(context, visitId, { cancel: request }, ifMatch, response);
+    return this.change(context, visitId, { cancel: { by: request.by, late: request.late } }, ifMatch, response);
   }
 
   private async change(
     context: CommandContext,
     visitId: string,
-    change: StatusChange | { cancel: CancelVisitRequest },
+    step: LifecycleStep,
     ifMatch: string | undefined,
     response: Response,
   ): Promise<VisitWriteResponse> {
-    const result = await this.commandBus.execute(new ChangeVisitStatusCommand(context, visitId, change, optionalRevision(ifMatch)));
+    const result = await this.changeVisitStatus.execute(context, visitId, step, optionalRevision(ifMatch));
     response.setHeader('ETag', etagOf(result.revision));
     return VisitWriteResponse.of(result);
   }

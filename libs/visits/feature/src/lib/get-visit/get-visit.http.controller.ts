@@ -3,13 +3,13 @@ import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTag
 import type { Response } from 'express';
 import { CommandContext, CurrentCommandContext, Roles, etagOf, ParseIdPipe } from '@salon/shared/nest';
 import { VisitDetailsView } from '../http/visit.response.dto';
-import { VisitCommands } from '../write/visit-commands.service';
+import { GetVisit } from './get-visit.query';
 
 @ApiTags('visits')
 @ApiBearerAuth()
 @Controller('visits')
 export class GetVisitController {
-  constructor(private readonly visits: VisitCommands) {}
+  constructor(private readonly getVisit: GetVisit) {}
 
   /** Read from the event store, not a read model: what the desk opens is what it will change. */
   @Get(':visitId')
@@ -22,7 +22,7 @@ export class GetVisitController {
     @Param('visitId', new ParseIdPipe()) visitId: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<VisitDetailsView> {
-    const { visit, revision } = await this.visits.get(context, visitId);
+    const { visit, revision } = await this.getVisit.execute(context, visitId);
     response.setHeader('ETag', etagOf(revision));
     return VisitDetailsView.of(visit, revision);
   }

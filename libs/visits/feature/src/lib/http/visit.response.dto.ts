@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Visit } from '@salon/visits/domain';
 import { VisitAmountsView, VisitServiceLineView, VisitSpecialistView } from '../visit-list/client-visit.view';
-import { VisitWriteResult } from '../write/visit-commands.service';
+import { VisitWriteResult } from '../visit-stream/visit-stream';
 
 const STATUSES = ['booked', 'confirmed', 'arrived', 'completed', 'cancelled', 'no-show'];
 

@@ -1,17 +1,16 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
-import { RecordVisitPaymentCommand } from './record-visit-payment.command';
 import { RecordVisitPaymentRequest } from './record-visit-payment.request.dto';
+import { RecordVisitPayment } from './record-visit-payment.service';
 
 @ApiTags('visits')
 @ApiBearerAuth()
 @Controller('visits')
 export class RecordVisitPaymentController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(private readonly recordVisitPayment: RecordVisitPayment) {}
 
   @Post(':visitId/payments')
   @HttpCode(200)
@@ -29,7 +28,7 @@ export class RecordVisitPaymentController {
     @Body() request: RecordVisitPaymentRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<VisitWriteResponse> {
-    const result = await this.commandBus.execute(new RecordVisitPaymentCommand(context, visitId, request.amount, optionalRevision(ifMatch)));
+    const result = await this.recordVisitPayment.execute(context, visitId, request.amount, optionalRevision(ifMatch));
     response.setHeader('ETag', etagOf(result.revision));
     return VisitWriteResponse.of(result);
   }

@@ -1,17 +1,16 @@
 import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
-import { RescheduleVisitCommand } from './reschedule-visit.command';
 import { RescheduleVisitRequest } from './reschedule-visit.request.dto';
+import { RescheduleVisit } from './reschedule-visit.service';
 
 @ApiTags('visits')
 @ApiBearerAuth()
 @Controller('visits')
 export class RescheduleVisitController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(private readonly rescheduleVisit: RescheduleVisit) {}
 
   @Put(':visitId/schedule')
   @Roles('owner', 'manager', 'receptionist')
@@ -26,7 +25,7 @@ export class RescheduleVisitController {
     @Body() request: RescheduleVisitRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<VisitWriteResponse> {
-    const result = await this.commandBus.execute(new RescheduleVisitCommand(context, visitId, request, optionalRevision(ifMatch)));
+    const result = await this.rescheduleVisit.execute(context, visitId, { startsAt: request.startsAt, endsAt: request.endsAt }, optionalRevision(ifMatch));
     response.setHeader('ETag', etagOf(result.revision));
     return VisitWriteResponse.of(result);
   }

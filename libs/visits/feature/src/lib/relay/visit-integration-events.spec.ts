@@ -7,7 +7,7 @@ import { InMemoryKeyStore, PersonalDataCipher } from '@salon/shared/crypto';
 import { CommandHandler, EventCodec } from '@salon/shared/event-sourcing';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { VisitCommand, VisitEvent, VisitState, toVisitStreamName, visitDecider } from '@salon/visits/domain';
-import { VisitNumbers } from '../write/visit-numbers';
+import { VisitNumbers } from '../visit-numbers/visit-numbers';
 import { VISIT_STREAM_PREFIXES, visitEventCodec, visitMessages } from './visit-integration-events';
 
 describe('the visits relay mapping (event-carried state on visits.visit-events.v1)', () => {
