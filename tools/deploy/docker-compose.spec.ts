@@ -18,8 +18,10 @@ interface ComposeService {
 
 /** What an operator puts in the environment; docker compose substitutes `${NAME:?…}` with it. */
 const OPERATOR_ENVIRONMENT: Record<string, string> = {
-  MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
-  JWT_SECRET: 'an-operator-chosen-secret-of-enough-length',
+  MASTER_KEY: Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 73 + 11) % 256)).toString('base64'),
+  JWT_SECRET: 'an-operator-generated-secret-of-sixty-four-characters-0123456789',
+  JWT_ISSUER: 'https://id.example.com/',
+  JWT_AUDIENCE: 'salon-client-base',
 };
 
 function interpolate(text: string): string {

@@ -1,9 +1,21 @@
 import { createRemoteJWKSet, errors, JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { Principal, Role, ROLES } from './principal';
 
+interface TokenRules {
+  readonly issuer?: string;
+  readonly audience?: string;
+  /** The oldest token accepted, counted from its `iat` (default 12 h): a leaked token does not work for ever. */
+  readonly maxTokenAgeSeconds?: number;
+  /** Clock difference tolerated between the identity provider and this service (default 30 s). */
+  readonly clockToleranceSeconds?: number;
+}
+
 export type TokenVerifierSettings =
-  | { readonly kind: 'secret'; readonly secret: string; readonly issuer?: string; readonly audience?: string }
-  | { readonly kind: 'jwks'; readonly jwksUrl: string; readonly issuer?: string; readonly audience?: string };
+  | ({ readonly kind: 'secret'; readonly secret: string } & TokenRules)
+  | ({ readonly kind: 'jwks'; readonly jwksUrl: string } & TokenRules);
+
+export const DEFAULT_MAX_TOKEN_AGE_SECONDS = 12 * 60 * 60;
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 
 /** Why a token was refused, phrased for the 401 body (never echoing the token). */
 export class InvalidTokenError extends Error {
@@ -21,7 +33,14 @@ export class TokenVerifier {
   private readonly verifyJwt: (token: string) => Promise<{ payload: JWTPayload }>;
 
   constructor(settings: TokenVerifierSettings) {
-    const claims = { issuer: settings.issuer, audience: settings.audience };
+    const claims = {
+      issuer: settings.issuer,
+      audience: settings.audience,
+      // Without `exp` a token would be accepted for ever, without `iat` its age is unknown.
+      requiredClaims: ['exp', 'iat'],
+      maxTokenAge: settings.maxTokenAgeSeconds ?? DEFAULT_MAX_TOKEN_AGE_SECONDS,
+      clockTolerance: settings.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
+    };
     if (settings.kind === 'secret') {
       const secret = new TextEncoder().encode(settings.secret);
       this.verifyJwt = (token) => jwtVerify(token, secret, { ...claims, algorithms: ['HS256'] });
@@ -36,7 +55,12 @@ export class TokenVerifier {
     try {
       ({ payload } = await this.verifyJwt(token));
     } catch (error) {
-      if (error instanceof errors.JWTExpired) throw new InvalidTokenError('the token has expired');
+      if (error instanceof errors.JWTExpired) {
+        throw new InvalidTokenError(error.claim === 'iat' ? 'the token is too old' : 'the token has expired');
+      }
+      if (error instanceof errors.JWTClaimValidationFailed && error.reason === 'missing') {
+        throw new InvalidTokenError(`the token has no "${error.claim}" claim`);
+      }
       throw new InvalidTokenError('the token is not valid');
     }
     return toPrincipal(payload);
@@ -50,8 +74,12 @@ export function toPrincipal(payload: JWTPayload): Principal {
   if (!Array.isArray(roles) || !roles.every((role): role is Role => (ROLES as readonly string[]).includes(role))) {
     throw new InvalidTokenError(`the roles claim must list roles among ${ROLES.join(', ')}`);
   }
-  const salonIds = Array.isArray(salons) ? salons.filter((s): s is string => typeof s === 'string') : [];
-  return { userId: sub, tenantId: tenant, roles, salonIds };
+  // Absent means every salon of the chain; anything else than a list of salon ids must not
+  // widen a salon-bound user's reach, so it refuses the token instead of being ignored.
+  if (salons !== undefined && !(Array.isArray(salons) && salons.every((salon) => typeof salon === 'string' && salon !== ''))) {
+    throw new InvalidTokenError('the salons claim must be a list of salon ids');
+  }
+  return { userId: sub, tenantId: tenant, roles, salonIds: salons ?? [] };
 }
 
 /** Signs an HS256 development token. Never used by services: only by `npm run token` and tests. */

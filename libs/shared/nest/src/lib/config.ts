@@ -22,12 +22,26 @@ export function loadConfig<T extends object>(
   const config = plainToInstance(schema, { ...env }, { enableImplicitConversion: true, exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: false, forbidUnknownValues: true });
   if (errors.length > 0) throw new ConfigurationError(errors.map((error) => describe(error, env[error.property])));
+  const problems = hasCrossChecks(config) ? config.configurationProblems() : [];
+  if (problems.length > 0) throw new ConfigurationError(problems);
   return config;
 }
+
+/** A configuration class with rules that span several variables (e.g. what production requires). */
+interface CrossChecked {
+  configurationProblems(): string[];
+}
+
+function hasCrossChecks(config: object): config is CrossChecked {
+  return typeof (config as Partial<CrossChecked>).configurationProblems === 'function';
+}
+
+/** Secrets never reach a log line, not even a wrong one (it may be the right one with a typo). */
+const SECRET_VARIABLE = /SECRET|KEY|PASSWORD|TOKEN|CREDENTIAL/i;
 
 /** Names the variable, the rules it breaks and the raw text it had (not the converted value). */
 function describe(error: ValidationError, raw: string | undefined): string {
   const reasons = Object.values(error.constraints ?? {}).join('; ');
-  const value = raw === undefined ? 'it is not set' : `got "${raw}"`;
+  const value = raw === undefined ? 'it is not set' : SECRET_VARIABLE.test(error.property) ? 'value not shown' : `got "${raw}"`;
   return `${error.property}: ${reasons} (${value})`;
 }

@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import type { LogLevel } from '@nestjs/common';
 import type { TokenVerifierSettings } from '@salon/shared/auth';
+import { productionRefusals } from './production-settings';
 
 const splitList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
@@ -12,6 +13,10 @@ const splitList = ({ value }: { value: unknown }) =>
  * (tools/deploy/docker-compose.spec.ts keeps the three in step).
  */
 export class ServiceConfig {
+  /** `production` refuses development secrets and requires issuer and audience (productionRefusals). */
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
   @IsInt()
   @Min(1)
   @Max(65535)
@@ -66,6 +71,18 @@ export class ServiceConfig {
   @IsString()
   JWT_AUDIENCE?: string;
 
+  /** The oldest bearer token accepted, counted from its `iat`. */
+  @IsInt()
+  @Min(60)
+  @Max(7 * 24 * 60 * 60)
+  JWT_MAX_AGE_SECONDS: number = 12 * 60 * 60;
+
+  /** Clock difference tolerated between the identity provider and the service. */
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  JWT_CLOCK_SKEW_SECONDS: number = 30;
+
   /** 32 bytes, base64: wraps the per-client data keys (crypto-shredding). */
   @IsString()
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 random bytes, base64-encoded (44 characters)' })
@@ -73,10 +90,20 @@ export class ServiceConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: LogLevel = 'log';
+
+  /** Rules across variables, checked by loadConfig after each variable's own. */
+  configurationProblems(): string[] {
+    return this.NODE_ENV === 'production' ? productionRefusals(this) : [];
+  }
 }
 
 export function tokenVerifierSettings(config: ServiceConfig): TokenVerifierSettings {
-  const common = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };
+  const common = {
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    maxTokenAgeSeconds: config.JWT_MAX_AGE_SECONDS,
+    clockToleranceSeconds: config.JWT_CLOCK_SKEW_SECONDS,
+  };
   if (config.JWT_JWKS_URL) return { kind: 'jwks', jwksUrl: config.JWT_JWKS_URL, ...common };
   // loadConfig already refused a configuration with neither; this guards direct callers.
   if (!config.JWT_SECRET) throw new Error('Set JWT_SECRET or JWT_JWKS_URL');

@@ -1,0 +1,42 @@
+import type { ServiceConfig } from './service-config';
+
+/**
+ * Values published in this repository (deploy/local/local.env, the tests' constants): anyone can
+ * read them, so a production start must never accept them. production-settings.spec.ts checks
+ * that local.env's values are in these lists.
+ */
+const PUBLISHED_JWT_SECRETS = ['local-development-secret-change-me-0123456789', 'test-secret-for-bearer-tokens-0123456789abcdef'];
+const PUBLISHED_MASTER_KEYS = ['bG9jYWwtZGV2ZWxvcG1lbnQtbWFzdGVyLWtleS0zMmI=', Buffer.alloc(32, 42).toString('base64')];
+
+/** An HS256 secret an operator generates (`openssl rand -base64 48` gives 64 characters). */
+const MIN_PRODUCTION_SECRET_LENGTH = 64;
+/**
+ * 32 random bytes have about 30 distinct values; a key typed by hand or derived from a phrase
+ * has far fewer (the development key has 21). Below this the key is refused as not random.
+ */
+const MIN_DISTINCT_KEY_BYTES = 24;
+
+/**
+ * What a production start (NODE_ENV=production) refuses, each naming its variable: the published
+ * development secrets, short or hand-made secrets, tokens not bound to an issuer and an audience,
+ * and keys fetched over plain http.
+ */
+export function productionRefusals(config: ServiceConfig): string[] {
+  const refusals: string[] = [];
+  if (!config.JWT_ISSUER) refusals.push('JWT_ISSUER: is required in production (the identity provider that signs the tokens)');
+  if (!config.JWT_AUDIENCE) refusals.push('JWT_AUDIENCE: is required in production (tokens issued for this product only)');
+  if (config.JWT_JWKS_URL && !config.JWT_JWKS_URL.startsWith('https://')) {
+    refusals.push('JWT_JWKS_URL: must be an https:// URL in production');
+  }
+  if (config.JWT_SECRET !== undefined) {
+    if (PUBLISHED_JWT_SECRETS.includes(config.JWT_SECRET)) refusals.push('JWT_SECRET: is a development value published in this repository');
+    else if (config.JWT_SECRET.length < MIN_PRODUCTION_SECRET_LENGTH) {
+      refusals.push(`JWT_SECRET: must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production (openssl rand -base64 48)`);
+    }
+  }
+  if (PUBLISHED_MASTER_KEYS.includes(config.MASTER_KEY)) refusals.push('MASTER_KEY: is a development value published in this repository');
+  else if (new Set(Buffer.from(config.MASTER_KEY, 'base64')).size < MIN_DISTINCT_KEY_BYTES) {
+    refusals.push('MASTER_KEY: does not look random (openssl rand -base64 32)');
+  }
+  return refusals;
+}
