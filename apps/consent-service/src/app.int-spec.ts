@@ -28,6 +28,20 @@ describe('consent-service', () => {
     await request(app.getHttpServer()).get('/health/live').expect(200, { status: 'ok' });
   });
 
+  it('answers with the security headers and does not name its framework', async () => {
+    const response = await request(app.getHttpServer()).get('/health/live').expect(200);
+    expect(response.headers['x-powered-by']).toBeUndefined();
+    expect(response.headers).toMatchObject({
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    });
+    const docs = await request(app.getHttpServer()).get('/docs/json').expect(200);
+    expect(docs.headers['content-security-policy']).toBeUndefined();
+  });
+
   it('is ready when the event store, MongoDB, Kafka and its background workers are fine', async () => {
     const response = await request(app.getHttpServer()).get('/health/ready').expect(200);
     expect(response.body).toMatchObject({

@@ -6,6 +6,7 @@ import { HttpErrorFilter } from './error-filter';
 import { JsonLogger } from './json-logger';
 import { correlationIdMiddleware } from './request-context';
 import { useBodyParsers } from './request-body';
+import { useSecurityHeaders } from './security-headers';
 import { createValidationPipe } from './validation';
 
 export interface ServiceDescription {
@@ -23,6 +24,7 @@ export async function createHttpApp(rootModule: Type<unknown> | DynamicModule, s
 }
 
 export function configureHttpApp(app: INestApplication, service: ServiceDescription): INestApplication {
+  useSecurityHeaders(app);
   app.use(correlationIdMiddleware);
   useBodyParsers(app);
   app.useGlobalPipes(createValidationPipe());
