@@ -55,6 +55,7 @@ describe('normalisePhone', () => {
     expect(error.code).toBe('invalid-phone');
     expect(error.details).toEqual({ field: 'phone' });
     expect(error.reason).toContain(reason);
+    if (raw.trim() !== '') expect(error.reason).not.toContain(raw.trim());
   });
 
   it('names the second phone when that is the field that is wrong', () => {

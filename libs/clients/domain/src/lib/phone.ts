@@ -38,8 +38,9 @@ export function normalisePhone(raw: string, defaultCountry: CountryCode, field: 
 
   // `extract: false`: the whole input must be the number, not "call me on +48 ..." with a number inside.
   const parsed = parsePhoneNumberFromString(raw, { defaultCountry, extract: false });
-  if (!parsed) throw refuse(`"${raw}" is not a phone number`);
-  if (!parsed.isValid()) throw refuse(`"${raw}" is not a valid phone number`);
+  // The reason never quotes the number: error bodies end up in logs and screenshots.
+  if (!parsed) throw refuse('This is not a phone number');
+  if (!parsed.isValid()) throw refuse(`This is not a valid phone number${parsed.country ? ` for ${parsed.country}` : ''}`);
   // E.164 has no room for an extension, and an extension cannot receive a text message: dropping
   // it silently would store a different number than the one given.
   if (parsed.ext) throw refuse('Phone extensions cannot be stored; give a direct number');
