@@ -1,6 +1,12 @@
 export * from './lib/clients-feature.module';
 export * from './lib/profile-view';
-export * from './lib/publishing/client-integration-events';
-export { ClientCommands } from './lib/write/client-commands.service';
+export * from './lib/relay/client-integration-events';
+export { RegisterClient } from './lib/register-client/register-client.service';
+export { EditClientProfile } from './lib/edit-client-profile/edit-client-profile.service';
+export { SetClientDiscounts } from './lib/set-client-discounts/set-client-discounts.service';
+export { AdmitVisit } from './lib/admit-visit/admit-visit.service';
+export { DeleteClient } from './lib/delete-client/delete-client.service';
+export { EraseClient } from './lib/erase-client/erase-client.service';
+export type { WriteResult } from './lib/client-stream/client-stream';
 export * from './lib/visit-statistics';
-export { PhoneReservations } from './lib/write/phone-reservations';
+export { PhoneReservations } from './lib/phone-reservations/phone-reservations';

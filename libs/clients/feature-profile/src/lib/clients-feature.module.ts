@@ -1,5 +1,4 @@
 import { DynamicModule, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
 import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
@@ -8,27 +7,31 @@ import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
 import { EventRelay, EventStoreFollowUp, MongoCheckpointStore, ProjectionRunner, withTopicPrefix } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, projectionWorker, relayWorker } from '@salon/shared/nest';
 import { AdmitVisitController } from './admit-visit/admit-visit.http.controller';
-import { AdmitVisitHandler } from './admit-visit/admit-visit.command';
+import { AdmitVisit } from './admit-visit/admit-visit.service';
+import { ClientStream } from './client-stream/client-stream';
+import { CLIENTS_SETTINGS, ClientsSettings } from './clients-settings';
 import { DeleteClientController } from './delete-client/delete-client.http.controller';
-import { DeleteClientHandler } from './delete-client/delete-client.command';
+import { DeleteClient } from './delete-client/delete-client.service';
 import { EditClientProfileController } from './edit-client-profile/edit-client-profile.http.controller';
-import { EditClientProfileHandler } from './edit-client-profile/edit-client-profile.command';
+import { EditClientProfile } from './edit-client-profile/edit-client-profile.service';
 import { EraseClientController } from './erase-client/erase-client.http.controller';
-import { EraseClientHandler } from './erase-client/erase-client.command';
+import { EraseClient } from './erase-client/erase-client.service';
 import { CLIENT_REMOVAL_STREAM_PREFIXES, clientRemovalFollowUp } from './follow-up/client-removal-follow-up';
 import { PHONE_RESERVATION_STREAM_PREFIXES, phoneReservationSweeper } from './follow-up/phone-reservation-sweeper';
 import { GetClientProfileController } from './get-client-profile/get-client-profile.http.controller';
+import { GetClientProfile } from './get-client-profile/get-client-profile.query';
+import { PhoneReservations } from './phone-reservations/phone-reservations';
+import { VisitsPolicy } from './policies/visits-policy';
 import { ClientProfileQueries, createClientProfilesProjection, createConsentSummaryProjection } from './profile-view';
-import { CLIENT_STREAM_PREFIXES, toClientIntegrationMessages } from './publishing/client-integration-events';
-import { VisitsPolicy } from './publishing/visits-policy';
+import { CLIENT_STREAM_PREFIXES, toClientIntegrationMessages } from './relay/client-integration-events';
 import { createClientVisitStatisticsProjection } from './visit-statistics';
 import { RegisterClientController } from './register-client/register-client.http.controller';
-import { RegisterClientHandler } from './register-client/register-client.command';
+import { RegisterClient } from './register-client/register-client.service';
 import { SearchClientsController } from './search-clients/search-clients.http.controller';
+import { SearchClients } from './search-clients/search-clients.query';
 import { SetClientDiscountsController } from './set-client-discounts/set-client-discounts.http.controller';
-import { SetClientDiscountsHandler } from './set-client-discounts/set-client-discounts.command';
-import { CLIENTS_SETTINGS, ClientCommands, ClientsSettings } from './write/client-commands.service';
-import { PhoneReservations } from './write/phone-reservations';
+import { SetClientDiscounts } from './set-client-discounts/set-client-discounts.service';
+import { SettleClient } from './settle-client/settle-client';
 
 export interface ClientsFeatureSettings extends ClientsSettings {
   /** KAFKA_TOPIC_PREFIX: namespaces topics and consumer groups of one environment. */
@@ -53,8 +56,11 @@ class ClientsWorkers implements OnModuleInit {
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
     private readonly cipher: PersonalDataCipher,
-    private readonly commands: ClientCommands,
     private readonly queries: ClientProfileQueries,
+    private readonly clients: ClientStream,
+    private readonly phones: PhoneReservations,
+    private readonly admitVisit: AdmitVisit,
+    private readonly settleClient: SettleClient,
   ) {}
 
   onModuleInit(): void {
@@ -83,7 +89,7 @@ class ClientsWorkers implements OnModuleInit {
     this.host.register(projectionWorker(new ProjectionRunner(consentSummary, this.kafka, this.mongo)));
     const visitStatistics = withTopicPrefix(createClientVisitStatisticsProjection(), prefix);
     this.host.register(projectionWorker(new ProjectionRunner(visitStatistics, this.kafka, this.mongo)));
-    this.host.register(new VisitsPolicy(this.kafka, this.commands, prefix));
+    this.host.register(new VisitsPolicy(this.kafka, this.admitVisit, prefix));
 
     // What use cases do after their append, finished from the event store whatever crashed.
     const checkpoints = new MongoCheckpointStore(this.mongo);
@@ -93,7 +99,7 @@ class ClientsWorkers implements OnModuleInit {
         store: this.store,
         checkpoints,
         streamPrefixes: CLIENT_REMOVAL_STREAM_PREFIXES,
-        handle: clientRemovalFollowUp(this.commands),
+        handle: clientRemovalFollowUp(this.settleClient),
       }),
     );
     this.host.register(
@@ -102,7 +108,7 @@ class ClientsWorkers implements OnModuleInit {
         store: this.store,
         checkpoints,
         streamPrefixes: PHONE_RESERVATION_STREAM_PREFIXES,
-        handle: phoneReservationSweeper(new PhoneReservations(this.store, this.cipher), this.commands, this.settings.phoneReservationGraceMs),
+        handle: phoneReservationSweeper(this.phones, this.clients, this.settings.phoneReservationGraceMs),
       }),
     );
   }
@@ -113,7 +119,7 @@ export class ClientsFeatureModule {
   static forRoot(settings: ClientsFeatureSettings): DynamicModule {
     return {
       module: ClientsFeatureModule,
-      imports: [CqrsModule.forRoot(), WorkersModule],
+      imports: [WorkersModule],
       controllers: [
         RegisterClientController,
         EditClientProfileController,
@@ -127,13 +133,18 @@ export class ClientsFeatureModule {
       providers: [
         { provide: SETTINGS, useValue: settings },
         { provide: CLIENTS_SETTINGS, useValue: settings },
-        ClientCommands,
-        RegisterClientHandler,
-        EditClientProfileHandler,
-        SetClientDiscountsHandler,
-        DeleteClientHandler,
-        EraseClientHandler,
-        AdmitVisitHandler,
+        ClientStream,
+        { provide: PhoneReservations, inject: [EVENT_STORE, PersonalDataCipher], useFactory: (store: EventStore, cipher: PersonalDataCipher) => new PhoneReservations(store, cipher) },
+        SettleClient,
+        // One service per use case: the controllers, the visits policy and the follow-up call these, nothing in between.
+        RegisterClient,
+        EditClientProfile,
+        SetClientDiscounts,
+        DeleteClient,
+        EraseClient,
+        AdmitVisit,
+        GetClientProfile,
+        SearchClients,
         { provide: ClientProfileQueries, inject: [MONGO_CONNECTION], useFactory: (mongo: Connection) => new ClientProfileQueries(mongo) },
         ClientsWorkers,
       ],

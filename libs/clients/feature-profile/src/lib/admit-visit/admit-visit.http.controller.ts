@@ -1,14 +1,13 @@
 import { Controller, HttpCode, Param, Put } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe } from '@salon/shared/nest';
-import { AdmitVisitCommand } from './admit-visit.command';
+import { AdmitVisit } from './admit-visit.service';
 
 @ApiTags('clients')
 @ApiBearerAuth()
 @Controller('clients')
 export class AdmitVisitController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(private readonly admitVisit: AdmitVisit) {}
 
   @Put(':clientId/visits/:visitId')
   @HttpCode(204)
@@ -26,6 +25,6 @@ export class AdmitVisitController {
     @Param('clientId', new ParseIdPipe()) clientId: string,
     @Param('visitId', new ParseIdPipe()) visitId: string,
   ): Promise<void> {
-    await this.commandBus.execute(new AdmitVisitCommand(context, clientId, visitId));
+    await this.admitVisit.execute(context, clientId, visitId);
   }
 }

@@ -1,14 +1,13 @@
 import { Controller, Delete, Headers, HttpCode, Param } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
-import { DeleteClientCommand } from './delete-client.command';
+import { DeleteClient } from './delete-client.service';
 
 @ApiTags('clients')
 @ApiBearerAuth()
 @Controller('clients')
 export class DeleteClientController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(private readonly deleteClient: DeleteClient) {}
 
   @Delete(':clientId')
   @HttpCode(204)
@@ -23,6 +22,6 @@ export class DeleteClientController {
     @Param('clientId', new ParseIdPipe()) clientId: string,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<void> {
-    await this.commandBus.execute(new DeleteClientCommand(context, clientId, optionalRevision(ifMatch)));
+    await this.deleteClient.execute(context, clientId, optionalRevision(ifMatch));
   }
 }

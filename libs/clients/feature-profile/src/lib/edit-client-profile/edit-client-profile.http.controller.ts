@@ -1,17 +1,16 @@
 import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CommandContext, CurrentCommandContext, Roles, etagOf, requiredRevision, ParseIdPipe } from '@salon/shared/nest';
 import { ClientProfileRequest } from '../http/client-profile.request.dto';
 import { WriteResponse } from '../http/write.response.dto';
-import { EditClientProfileCommand } from './edit-client-profile.command';
+import { EditClientProfile } from './edit-client-profile.service';
 
 @ApiTags('clients')
 @ApiBearerAuth()
 @Controller('clients')
 export class EditClientProfileController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(private readonly editClientProfile: EditClientProfile) {}
 
   @Put(':clientId')
   @Roles('owner', 'manager', 'receptionist')
@@ -26,7 +25,7 @@ export class EditClientProfileController {
     @Body() request: ClientProfileRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResponse> {
-    const result = await this.commandBus.execute(new EditClientProfileCommand(context, clientId, request, requiredRevision(ifMatch)));
+    const result = await this.editClientProfile.execute(context, clientId, { ...request }, requiredRevision(ifMatch));
     response.setHeader('ETag', etagOf(result.revision));
     return WriteResponse.of(result);
   }

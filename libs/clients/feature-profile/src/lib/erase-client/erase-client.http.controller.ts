@@ -1,14 +1,13 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe } from '@salon/shared/nest';
-import { EraseClientCommand } from './erase-client.command';
+import { EraseClient } from './erase-client.service';
 
 @ApiTags('clients')
 @ApiBearerAuth()
 @Controller('clients')
 export class EraseClientController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(private readonly eraseClient: EraseClient) {}
 
   @Post(':clientId/erasure')
   @HttpCode(200)
@@ -22,6 +21,6 @@ export class EraseClientController {
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,
   ): Promise<{ clientId: string; archivedNumber: number }> {
-    return this.commandBus.execute(new EraseClientCommand(context, clientId));
+    return this.eraseClient.execute(context, clientId);
   }
 }

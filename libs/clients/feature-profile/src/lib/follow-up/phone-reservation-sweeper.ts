@@ -1,13 +1,13 @@
 import { ClientState, PhoneReserved, phoneInUse, toPhoneReservationStreamName } from '@salon/clients/domain';
 import { RecordedEvent } from '@salon/shared/event-store';
 import { FollowUpOutcome } from '@salon/shared/messaging';
-import { PhoneReservations } from '../write/phone-reservations';
+import { PhoneReservations } from '../phone-reservations/phone-reservations';
 
 export const PHONE_RESERVATION_STREAM_PREFIXES = ['phone-reservation-'] as const;
 
 export interface ClientStates {
   /** The client's current state in the chain, from its own stream. */
-  load(tenantId: string, clientId: string): Promise<ClientState>;
+  state(tenantId: string, clientId: string): Promise<ClientState>;
 }
 
 /**
@@ -24,7 +24,7 @@ export function phoneReservationSweeper(phones: PhoneReservations, clients: Clie
     const { tenantId } = event.metadata;
     const { clientId } = event.data as PhoneReserved['data'];
     if (!(await phones.holders(event.streamName, tenantId)).includes(clientId)) return 'done';
-    const phone = phoneInUse(await clients.load(tenantId, clientId));
+    const phone = phoneInUse(await clients.state(tenantId, clientId));
     if (phone !== undefined && toPhoneReservationStreamName(tenantId, phone) === event.streamName) return 'done';
     await phones.releaseStream(
       { tenantId, correlationId: event.metadata.correlationId, causationId: event.id, actorId: 'system', now: new Date(now()) },

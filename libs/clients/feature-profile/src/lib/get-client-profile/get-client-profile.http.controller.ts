@@ -3,14 +3,14 @@ import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTag
 import type { Response } from 'express';
 import { Principal } from '@salon/shared/auth';
 import { CurrentPrincipal, Roles, etagOf, ParseIdPipe } from '@salon/shared/nest';
-import { ClientProfileQueries, ClientProfileView } from '../profile-view';
-import { clientNotFound } from '../write/client-commands.service';
+import { ClientProfileView } from '../profile-view';
+import { GetClientProfile } from './get-client-profile.query';
 
 @ApiTags('clients')
 @ApiBearerAuth()
 @Controller('clients')
 export class GetClientProfileController {
-  constructor(private readonly queries: ClientProfileQueries) {}
+  constructor(private readonly getClientProfile: GetClientProfile) {}
 
   @Get(':clientId')
   @Roles('owner', 'manager', 'receptionist')
@@ -25,8 +25,7 @@ export class GetClientProfileController {
     @Param('clientId', new ParseIdPipe()) clientId: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ClientProfileView> {
-    const view = await this.queries.getProfile(principal.tenantId, clientId);
-    if (!view) throw clientNotFound(clientId);
+    const view = await this.getClientProfile.execute(principal.tenantId, clientId);
     response.setHeader('ETag', etagOf(view.revision));
     return view;
   }

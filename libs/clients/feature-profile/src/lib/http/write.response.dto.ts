@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { WriteResult } from '../write/client-commands.service';
+import { WriteResult } from '../client-stream/client-stream';
 
 export class WriteResponse {
   @ApiProperty({ format: 'uuid' })

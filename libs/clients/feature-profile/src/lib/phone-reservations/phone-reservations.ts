@@ -1,9 +1,12 @@
 import { CommandMetadata } from '@salon/shared/ddd';
 import {
+  ClientProfileForm,
+  CountryCode,
   PhoneReservationCommand,
   PhoneReservationEvent,
   PhoneReservationState,
   phoneReservationDecider,
+  parseClientProfile,
   phoneReservationEventCatalog,
   toPhoneReservationStreamName,
 } from '@salon/clients/domain';
@@ -63,4 +66,12 @@ export class PhoneReservations {
   private async decide(streamName: string, command: PhoneReservationCommand): Promise<void> {
     await this.handler.handle(streamName, command);
   }
+}
+
+/**
+ * The number a form would reserve, in E.164. The whole form is validated first, so a bad form
+ * answers 400 before any number is reserved and leaves no trace.
+ */
+export function phoneToReserve(form: ClientProfileForm, defaultCountry: CountryCode, now = new Date()): string {
+  return parseClientProfile(form, { defaultCountry, now }).phone;
 }

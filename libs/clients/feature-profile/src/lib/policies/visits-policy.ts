@@ -3,7 +3,7 @@ import { TOPICS, VisitEventBaseV1 } from '@salon/contracts';
 import { DomainError } from '@salon/shared/ddd';
 import { BackgroundWorker, systemContext } from '@salon/shared/nest';
 import { ConsumerHealth, IncomingMessage, SupervisedConsumer, deadLetterTopic } from '@salon/shared/messaging';
-import { ClientCommands } from '../write/client-commands.service';
+import { AdmitVisit } from '../admit-visit/admit-visit.service';
 
 /**
  * The clients context learns of every visit (any status) from the visits topic, so that a
@@ -17,7 +17,7 @@ export class VisitsPolicy implements BackgroundWorker {
 
   constructor(
     kafka: Kafka,
-    private readonly commands: ClientCommands,
+    private readonly admitVisit: AdmitVisit,
     /** The environment's topic and group prefix (KAFKA_TOPIC_PREFIX). */
     prefix = '',
   ) {
@@ -50,7 +50,7 @@ export class VisitsPolicy implements BackgroundWorker {
     const visit = message.data as VisitEventBaseV1 | null;
     if (!visit?.clientId || !visit.visitId) return;
     try {
-      await this.commands.noteVisit(systemContext(message.tenantId, message.correlationId), visit.clientId, visit.visitId);
+      await this.admitVisit.execute(systemContext(message.tenantId, message.correlationId), visit.clientId, visit.visitId);
     } catch (error) {
       // A visit admitted before the client was erased, heard of after: an archived client's
       // visits stay as they are, so there is nothing to note and nothing to dead-letter.

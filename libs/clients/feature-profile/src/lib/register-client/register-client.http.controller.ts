@@ -1,17 +1,16 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CommandContext, CurrentCommandContext, Roles, etagOf } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
-import { RegisterClientCommand } from './register-client.command';
 import { RegisterClientRequest } from './register-client.request.dto';
+import { RegisterClient } from './register-client.service';
 
 @ApiTags('clients')
 @ApiBearerAuth()
 @Controller('clients')
 export class RegisterClientController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(private readonly registerClient: RegisterClient) {}
 
   @Post()
   @Roles('owner', 'manager', 'receptionist')
@@ -24,7 +23,8 @@ export class RegisterClientController {
     @Body() request: RegisterClientRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResponse> {
-    const result = await this.commandBus.execute(new RegisterClientCommand(context, request));
+    const { consent, ...form } = request;
+    const result = await this.registerClient.execute(context, { ...form, initialConsent: consent ? { ...consent } : undefined });
     response.status(201).setHeader('ETag', etagOf(result.revision)).setHeader('Location', `/clients/${result.clientId}`);
     return WriteResponse.of(result);
   }

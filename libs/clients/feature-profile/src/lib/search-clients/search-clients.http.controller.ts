@@ -1,19 +1,16 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@salon/shared/auth';
 import { CurrentPrincipal, Roles } from '@salon/shared/nest';
-import { ClientProfileQueries, ClientProfileView } from '../profile-view';
-import { CLIENTS_SETTINGS, ClientsSettings } from '../write/client-commands.service';
+import { ClientProfileView } from '../profile-view';
+import { SearchClients } from './search-clients.query';
 import { SearchClientsRequest } from './search-clients.request.dto';
 
 @ApiTags('clients')
 @ApiBearerAuth()
 @Controller('clients')
 export class SearchClientsController {
-  constructor(
-    private readonly queries: ClientProfileQueries,
-    @Inject(CLIENTS_SETTINGS) private readonly settings: ClientsSettings,
-  ) {}
+  constructor(private readonly searchClients: SearchClients) {}
 
   @Get()
   @Roles('owner', 'manager', 'receptionist')
@@ -23,13 +20,6 @@ export class SearchClientsController {
     @CurrentPrincipal() principal: Principal,
     @Query() request: SearchClientsRequest,
   ): Promise<{ items: ClientProfileView[]; nextCursor?: string }> {
-    const { name, createdFrom, createdTo, ...rest } = request;
-    return this.queries.search(principal.tenantId, {
-      ...rest,
-      text: name,
-      createdFrom: createdFrom ? new Date(createdFrom) : undefined,
-      createdTo: createdTo ? new Date(createdTo) : undefined,
-      defaultCountry: this.settings.defaultPhoneCountry,
-    });
+    return this.searchClients.execute(principal.tenantId, request);
   }
 }

@@ -1,17 +1,16 @@
 import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
-import { SetClientDiscountsCommand } from './set-client-discounts.command';
 import { SetClientDiscountsRequest } from './set-client-discounts.request.dto';
+import { SetClientDiscounts } from './set-client-discounts.service';
 
 @ApiTags('clients')
 @ApiBearerAuth()
 @Controller('clients')
 export class SetClientDiscountsController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(private readonly setClientDiscounts: SetClientDiscounts) {}
 
   @Put(':clientId/discounts')
   @Roles('owner', 'manager', 'receptionist')
@@ -25,9 +24,7 @@ export class SetClientDiscountsController {
     @Body() request: SetClientDiscountsRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResponse> {
-    const result = await this.commandBus.execute(
-      new SetClientDiscountsCommand(context, clientId, request, optionalRevision(ifMatch)),
-    );
+    const result = await this.setClientDiscounts.execute(context, clientId, request, optionalRevision(ifMatch));
     response.setHeader('ETag', etagOf(result.revision));
     return WriteResponse.of(result);
   }

@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
+import { CommandContext, commandMetadata } from '@salon/shared/nest';
+import { ArchiveNumbers } from '../archive-numbers/archive-numbers';
+import { ClientStream, clientNotFound } from '../client-stream/client-stream';
+import { SettleClient } from '../settle-client/settle-client';
+
+export interface ErasureResult {
+  readonly clientId: string;
+  readonly archivedNumber: number;
+}
+
+/**
+ * GDPR erasure: records the anonymisation, then destroys the client's data key, which makes
+ * every copy of their personal data (event store, Kafka, rebuilt read models) unreadable.
+ * Visits and amounts stay, under "Archived client N". Safe to retry: a retry finishes the job.
+ */
+@Injectable()
+export class EraseClient {
+  private readonly archiveNumbers: ArchiveNumbers;
+
+  constructor(
+    private readonly clients: ClientStream,
+    private readonly settleClient: SettleClient,
+    @Inject(EVENT_STORE) store: EventStore,
+  ) {
+    this.archiveNumbers = new ArchiveNumbers(store);
+  }
+
+  async execute(context: CommandContext, clientId: string): Promise<ErasureResult> {
+    const { state } = await this.clients.load(context.principal.tenantId, clientId);
+    if (state.status === 'unregistered' || state.status === 'deleted') throw clientNotFound(clientId);
+    const archivedNumber =
+      state.status === 'erased'
+        ? state.archivedNumber
+        : await this.archiveNumbers.allocate(context.principal.tenantId, clientId, context.correlationId);
+    await this.clients.record(clientId, { type: 'EraseClient', data: { clientId, archivedNumber }, metadata: commandMetadata(context) });
+    await this.settleClient.execute(commandMetadata(context), clientId);
+    return { clientId, archivedNumber };
+  }
+}

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ClientProfileForm, InitialConsentChoices } from '@salon/clients/domain';
+import { deterministicUuid } from '@salon/shared/event-sourcing';
+import { CommandContext, commandMetadata } from '@salon/shared/nest';
+import { CLIENTS_SETTINGS, ClientsSettings } from '../clients-settings';
+import { ClientStream, WriteResult } from '../client-stream/client-stream';
+import { PhoneReservations, phoneToReserve } from '../phone-reservations/phone-reservations';
+
+export type RegistrationForm = ClientProfileForm & { allowSharedPhone?: boolean; initialConsent?: InitialConsentChoices };
+
+/** Registers a client: reserves the phone number on its own stream first, then appends the client. */
+@Injectable()
+export class RegisterClient {
+  constructor(
+    private readonly clients: ClientStream,
+    private readonly phones: PhoneReservations,
+    @Inject(CLIENTS_SETTINGS) private readonly settings: ClientsSettings,
+  ) {}
+
+  async execute(context: CommandContext, form: RegistrationForm): Promise<WriteResult> {
+    const clientId = clientIdFor(context);
+    const { allowSharedPhone = false, initialConsent, ...profile } = form;
+    const defaultCountry = this.settings.defaultPhoneCountry;
+    const phone = phoneToReserve(profile, defaultCountry);
+    await this.phones.reserve(commandMetadata(context), phone, clientId, allowSharedPhone);
+    try {
+      return await this.clients.record(clientId, {
+        type: 'RegisterClient',
+        data: { ...profile, clientId, defaultCountry, initialConsent },
+        metadata: commandMetadata(context),
+      });
+    } catch (error) {
+      // A crash right here leaves the reservation behind: PhoneReservationSweeper releases it.
+      await this.phones.release(commandMetadata(context), phone, clientId);
+      throw error;
+    }
+  }
+}
+
+/** A retried registration (same Idempotency-Key) must land on the same client id. */
+function clientIdFor(context: CommandContext): string {
+  return context.idempotencyKey
+    ? deterministicUuid(context.principal.tenantId, 'register-client', context.idempotencyKey)
+    : randomUUID();
+}
