@@ -16,7 +16,7 @@ export interface ConsentChange {
 export class SetConsent {
   constructor(private readonly ledger: ConsentLedger) {}
 
-  execute(context: CommandContext, clientId: string, permissionName: string, change: ConsentChange): Promise<ConsentWriteResult> {
+  async execute(context: CommandContext, clientId: string, permissionName: string, change: ConsentChange): Promise<ConsentWriteResult> {
     const permission = parseConsentPermission(permissionName);
     const metadata = commandMetadata(context);
     const { source } = change;
