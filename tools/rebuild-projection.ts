@@ -4,8 +4,9 @@
  *
  *   npm run rebuild -- client-profiles   (or any name REBUILDABLE lists)
  *
- * Rebuilding client-profiles also refills what other projections add to its documents (visit
- * statistics, consent summary): see FOLLOW_UPS.
+ * Every read-model document has one writer, so a rebuild is the rebuild of one projection: the
+ * client card (client-profiles) reads the client, consent-state and visit topics, and its
+ * rebuild replays all three contexts' streams through their relay mappings.
  *
  * Reads the same configuration as the services (MONGO_URL, EVENTSTORE_URL or EVENTSTORE_PATH,
  * MASTER_KEY, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX); `npm run rebuild` takes them from
@@ -17,8 +18,7 @@ import { TOPICS } from '@salon/contracts';
 import {
   CLIENT_STREAM_PREFIXES,
   createClientProfilesProjection,
-  createClientVisitStatisticsProjection,
-  createConsentSummaryProjection,
+  createClientVisitLedgerProjection,
   toClientIntegrationMessages,
 } from '@salon/clients/feature-profile';
 import { clientIdOfConsentStream, consentEventCatalog } from '@salon/consent/domain';
@@ -33,7 +33,7 @@ import {
   visitEventCodec,
   visitMessages,
 } from '@salon/visits/feature';
-import { OutgoingMessage, Projection, ProjectionRunner, RebuildOptions, rebuildProjection, replayProjection, withTopicPrefix } from '@salon/shared/messaging';
+import { OutgoingMessage, Projection, ProjectionRunner, RebuildOptions, rebuildProjection, withTopicPrefix } from '@salon/shared/messaging';
 import { loadConfig, openEventStore, ServiceConfig } from '@salon/shared/nest';
 
 class RebuildConfig extends ServiceConfig {
@@ -44,54 +44,41 @@ class RebuildConfig extends ServiceConfig {
 interface Rebuildable {
   readonly projection: (cipher: PersonalDataCipher) => Projection;
   /** The streams whose events feed it, and the mapping their relay publishes them with. */
-  readonly streamPrefixes: readonly string[];
-  readonly toMessages: (
-    store: EventStore,
-    cipher: PersonalDataCipher,
-    prefix: string,
-  ) => (event: RecordedEvent) => readonly OutgoingMessage[] | Promise<readonly OutgoingMessage[]>;
+  readonly sources: readonly Source[];
 }
 
-const clientEvents: Pick<Rebuildable, 'streamPrefixes' | 'toMessages'> = {
+interface Source {
+  readonly streamPrefixes: readonly string[];
+  readonly toMessages: (store: EventStore, cipher: PersonalDataCipher, prefix: string) => ToMessages;
+}
+
+type ToMessages = (event: RecordedEvent) => readonly OutgoingMessage[] | Promise<readonly OutgoingMessage[]>;
+
+const clientEvents: Source = {
   streamPrefixes: CLIENT_STREAM_PREFIXES,
   toMessages: (_store, _cipher, prefix) => toClientIntegrationMessages(prefix + TOPICS.clientEvents.name),
 };
 
-const visitEvents: Pick<Rebuildable, 'streamPrefixes' | 'toMessages'> = {
+const visitEvents: Source = {
   streamPrefixes: VISIT_STREAM_PREFIXES,
   toMessages: (store, cipher, prefix) => visitMessages(store, visitEventCodec(cipher), prefix + TOPICS.visitEvents.name),
 };
 
+const consentEvents: Source = {
+  streamPrefixes: CONSENT_STREAM_PREFIXES,
+  toMessages: (store, cipher, prefix) =>
+    consentMessages(store, new EventCodec(consentEventCatalog, cipher, clientIdOfConsentStream), {
+      events: prefix + TOPICS.consentEvents.name,
+      state: prefix + TOPICS.consentState.name,
+    }),
+};
+
 const REBUILDABLE: Readonly<Record<string, Rebuildable>> = {
-  'client-profiles': { projection: (cipher) => createClientProfilesProjection(cipher), ...clientEvents },
-  'client-visit-statistics': { projection: () => createClientVisitStatisticsProjection(), ...visitEvents },
-  'client-visits': { projection: () => createClientVisitsProjection(), ...visitEvents },
-  'visit-statistics': { projection: () => createVisitStatisticsProjection(), ...visitEvents },
+  'client-profiles': { projection: (cipher) => createClientProfilesProjection(cipher), sources: [clientEvents, consentEvents, visitEvents] },
+  'client-visit-ledger': { projection: () => createClientVisitLedgerProjection(), sources: [visitEvents] },
+  'client-visits': { projection: () => createClientVisitsProjection(), sources: [visitEvents] },
+  'visit-statistics': { projection: () => createVisitStatisticsProjection(), sources: [visitEvents] },
 };
-
-/**
- * Projections that add fields to the documents of another one: after that one is rebuilt into a
- * new version, they fill the new version too (the statistics by a rebuild of their own ledger, the
- * consent summary by a replay into the active collections).
- */
-const FOLLOW_UPS: Readonly<Record<string, readonly FollowUp[]>> = {
-  'client-profiles': [
-    { kind: 'rebuild', name: 'client-visit-statistics' },
-    {
-      kind: 'replay',
-      name: 'client-profile-consent',
-      projection: () => createConsentSummaryProjection(),
-      streamPrefixes: CONSENT_STREAM_PREFIXES,
-      toMessages: (store, cipher, prefix) =>
-        consentMessages(store, new EventCodec(consentEventCatalog, cipher, clientIdOfConsentStream), {
-          events: prefix + TOPICS.consentEvents.name,
-          state: prefix + TOPICS.consentState.name,
-        }),
-    },
-  ],
-};
-
-type FollowUp = { readonly kind: 'rebuild'; readonly name: string } | ({ readonly kind: 'replay'; readonly name: string } & Rebuildable);
 
 interface Context {
   readonly config: RebuildConfig;
@@ -111,34 +98,24 @@ async function main(): Promise<void> {
   try {
     const cipher = new PersonalDataCipher(new MongoKeyStore(mongo, parseMasterKey(config.MASTER_KEY)));
     const context: Context = { config, mongo, store, kafka, cipher };
-    await rebuild(context, name);
-    for (const followUp of FOLLOW_UPS[name] ?? []) {
-      if (followUp.kind === 'rebuild') await rebuild(context, followUp.name);
-      else await replay(context, followUp);
-    }
+    const result = await rebuildProjection(rebuildOptions(context, name, REBUILDABLE[name]));
+    process.stdout.write(
+      `rebuilt ${name}: version ${result.version} (${Object.values(result.collections).join(', ')}), ` +
+        `${result.events} events, ${result.messages} applied, ${(result.durationMs / 1000).toFixed(1)} s\n`,
+    );
   } finally {
     await store.close();
     await mongo.close();
   }
 }
 
-async function rebuild(context: Context, name: string): Promise<void> {
-  const result = await rebuildProjection(replayOptions(context, name, REBUILDABLE[name]));
-  process.stdout.write(
-    `rebuilt ${name}: version ${result.version} (${Object.values(result.collections).join(', ')}), ` +
-      `${result.events} events, ${result.messages} applied, ${(result.durationMs / 1000).toFixed(1)} s\n`,
-  );
+/** One mapping for the streams of all sources: each event goes through the mapping of the source its stream belongs to. */
+function combinedMapping(sources: readonly Source[], store: EventStore, cipher: PersonalDataCipher, prefix: string): ToMessages {
+  const mappings = sources.map((source) => ({ prefixes: source.streamPrefixes, toMessages: source.toMessages(store, cipher, prefix) }));
+  return (event) => mappings.find(({ prefixes }) => prefixes.some((streamPrefix) => event.streamName.startsWith(streamPrefix)))?.toMessages(event) ?? [];
 }
 
-async function replay(context: Context, followUp: Rebuildable & { name: string }): Promise<void> {
-  const result = await replayProjection(replayOptions(context, followUp.name, followUp));
-  process.stdout.write(
-    `replayed ${followUp.name} into the active collections: ${result.events} events, ${result.messages} applied, ` +
-      `${(result.durationMs / 1000).toFixed(1)} s\n`,
-  );
-}
-
-function replayOptions({ config, mongo, store, kafka, cipher }: Context, name: string, rebuildable: Rebuildable): RebuildOptions {
+function rebuildOptions({ config, mongo, store, kafka, cipher }: Context, name: string, rebuildable: Rebuildable): RebuildOptions {
   const prefix = config.KAFKA_TOPIC_PREFIX;
   const projection = withTopicPrefix(rebuildable.projection(cipher), prefix);
   let lastReport = 0;
@@ -147,8 +124,8 @@ function replayOptions({ config, mongo, store, kafka, cipher }: Context, name: s
     runner: new ProjectionRunner(projection, kafka, mongo),
     store,
     mongo,
-    streamPrefixes: rebuildable.streamPrefixes,
-    toMessages: rebuildable.toMessages(store, cipher, prefix),
+    streamPrefixes: rebuildable.sources.flatMap((source) => source.streamPrefixes),
+    toMessages: combinedMapping(rebuildable.sources, store, cipher, prefix),
     onProgress: ({ events, messages }) => {
       if (Date.now() - lastReport < 1_000) return;
       lastReport = Date.now();

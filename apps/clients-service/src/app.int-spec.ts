@@ -49,9 +49,9 @@ describe('clients-service', () => {
         mongo: { ok: true },
         kafka: { ok: true },
         [`worker:${prefix}clients-relay`]: { ok: true },
+        // One projection writes the client card from the client, consent and visit topics.
         [`worker:projection.${prefix}client-profiles`]: consuming,
-        [`worker:projection.${prefix}client-visit-statistics`]: consuming,
-        [`worker:projection.${prefix}client-profile-consent`]: consuming,
+        [`worker:projection.${prefix}client-visit-ledger`]: consuming,
         [`worker:${prefix}clients.visits-policy`]: consuming,
       },
     });

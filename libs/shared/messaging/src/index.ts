@@ -1,5 +1,6 @@
 export * from './lib/checkpoint-store';
 export * from './lib/event-relay';
+export * from './lib/document-fold';
 export * from './lib/guarded-bulk-write';
 export * from './lib/integration-message';
 export * from './lib/projection';

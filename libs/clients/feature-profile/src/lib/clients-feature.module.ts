@@ -22,9 +22,9 @@ import { GetClientProfileController } from './get-client-profile/get-client-prof
 import { GetClientProfile } from './get-client-profile/get-client-profile.query';
 import { PhoneReservations } from './phone-reservations/phone-reservations';
 import { VisitsPolicy } from './policies/visits-policy';
-import { ClientProfileQueries, createClientProfilesProjection, createConsentSummaryProjection } from './profile-view';
+import { ClientProfileQueries, createClientProfilesProjection } from './profile-view';
 import { CLIENT_STREAM_PREFIXES, toClientIntegrationMessages } from './relay/client-integration-events';
-import { createClientVisitStatisticsProjection } from './visit-statistics';
+import { createClientVisitLedgerProjection } from './visit-statistics';
 import { RegisterClientController } from './register-client/register-client.http.controller';
 import { RegisterClient } from './register-client/register-client.service';
 import { SearchClientsController } from './search-clients/search-clients.http.controller';
@@ -44,8 +44,8 @@ const SETTINGS = Symbol('CLIENTS_FEATURE_SETTINGS');
 
 /**
  * Starts the clients context's background work with the service: the relay that publishes its
- * events, the profile-view projections (profile, consent summary, visit statistics), and the
- * policy that notes visits.
+ * events, the projections (the client card from the client, consent and visit topics; the visit
+ * ledger), and the policy that notes visits.
  */
 @Injectable()
 class ClientsWorkers implements OnModuleInit {
@@ -85,10 +85,8 @@ class ClientsWorkers implements OnModuleInit {
         await runner.start();
       },
     });
-    const consentSummary = withTopicPrefix(createConsentSummaryProjection(), prefix);
-    this.host.register(projectionWorker(new ProjectionRunner(consentSummary, this.kafka, this.mongo)));
-    const visitStatistics = withTopicPrefix(createClientVisitStatisticsProjection(), prefix);
-    this.host.register(projectionWorker(new ProjectionRunner(visitStatistics, this.kafka, this.mongo)));
+    const visitLedger = withTopicPrefix(createClientVisitLedgerProjection(), prefix);
+    this.host.register(projectionWorker(new ProjectionRunner(visitLedger, this.kafka, this.mongo)));
     this.host.register(new VisitsPolicy(this.kafka, this.admitVisit, prefix));
 
     // What use cases do after their append, finished from the event store whatever crashed.

@@ -1,12 +1,20 @@
 import mongoose, { Connection } from 'mongoose';
 import { mongoUrl, uniqueName } from '@salon/shared/testing';
-import { bulkWriteIdempotent } from './guarded-bulk-write';
-import { ReadModelWrite, guardedUpsert } from './projection';
+import { groupByDocument } from './document-fold';
+import { writeFolded } from './guarded-bulk-write';
+import { IncomingMessage } from './integration-message';
+import { Projection, ReadModelDocument } from './projection';
 
-/** Against the real Mongo-compatible server: the compare-and-set form of the revision guard. */
-describe('bulkWriteIdempotent (revision guards as compare-and-set)', () => {
+interface Bumped extends ReadModelDocument {
+  count?: number;
+  seen?: number[];
+  consentRevision?: number;
+}
+
+/** Against the real Mongo-compatible server: folded documents written with a compare-and-set on the revision read. */
+describe('writeFolded (one compare-and-set write per document)', () => {
   let mongo: Connection;
-  const collection = () => mongo.collection<{ _id: string; revision?: number; count?: number; seen?: number[]; consentRevision?: number }>(name);
+  const collection = () => mongo.collection<Bumped>(name);
   let name: string;
 
   beforeAll(async () => {
@@ -20,11 +28,27 @@ describe('bulkWriteIdempotent (revision guards as compare-and-set)', () => {
     await mongo.close();
   });
 
-  const bump = (id: string, revision: number): ReadModelWrite =>
-    guardedUpsert(id, BigInt(revision), { $inc: { count: 1 }, $push: { seen: revision } });
+  const message = (key: string, revision: number, topic = 'counts'): IncomingMessage =>
+    ({ topic, partition: 0, offset: '0', key, eventId: `${key}-${revision}`, eventType: 'Bumped', schemaVersion: 1, tenantId: 't', correlationId: 'c', causationId: 'c', streamRevision: BigInt(revision), data: { by: topic === 'consent' ? 10 : 1 } }) as IncomingMessage;
+  const bump = (id: string, revision: number) => message(id, revision);
+  // Counting and listing what it saw: applying anything twice or out of order would show.
+  const bumps: Projection<Bumped> = {
+    name: 'bumps',
+    topics: ['counts', 'consent'],
+    collections: ['bumps'],
+    canHandle: () => true,
+    documentId: (m) => m.key,
+    evolve: (document, m) => ({
+      ...document,
+      _id: m.key,
+      count: (document?.count ?? 0) + (m.data as { by: number }).by,
+      ...(m.topic === 'counts' ? { seen: [...(document?.seen ?? []), Number(m.streamRevision)] } : {}),
+    }),
+  };
+  const write = (projection: Projection<Bumped>, messages: IncomingMessage[]) => writeFolded(collection(), projection, groupByDocument(projection, messages));
 
   it('applies several revisions of one document in one batch, each once and in order', async () => {
-    await bulkWriteIdempotent(mongo, name, [bump('a', 0), bump('a', 1), bump('b', 0), bump('a', 2)]);
+    await write(bumps, [bump('a', 0), bump('a', 1), bump('b', 0), bump('a', 2)]);
     expect(await collection().find().sort({ _id: 1 }).toArray()).toEqual([
       { _id: 'a', revision: 2, count: 3, seen: [0, 1, 2] },
       { _id: 'b', revision: 0, count: 1, seen: [0] },
@@ -33,9 +57,9 @@ describe('bulkWriteIdempotent (revision guards as compare-and-set)', () => {
 
   it('ignores a redelivered batch and an older revision', async () => {
     const batch = [bump('a', 0), bump('a', 1)];
-    await bulkWriteIdempotent(mongo, name, batch);
-    await bulkWriteIdempotent(mongo, name, batch);
-    await bulkWriteIdempotent(mongo, name, [bump('a', 0), bump('a', 2), bump('a', 1)]);
+    await write(bumps, batch);
+    await write(bumps, batch);
+    await write(bumps, [bump('a', 0), bump('a', 2), bump('a', 1)]);
     expect(await collection().findOne({ _id: 'a' })).toEqual({ _id: 'a', revision: 2, count: 3, seen: [0, 1, 2] });
   });
 
@@ -45,10 +69,10 @@ describe('bulkWriteIdempotent (revision guards as compare-and-set)', () => {
     // Two writers with overlapping work, as a rebuild's catch-up and the live runner.
     await Promise.all([
       (async () => {
-        for (let i = 0; i < all.length; i += 25) await bulkWriteIdempotent(mongo, name, all.slice(i, i + 25));
+        for (let i = 0; i < all.length; i += 25) await write(bumps, all.slice(i, i + 25));
       })(),
       (async () => {
-        for (let i = 0; i < all.length; i += 40) await bulkWriteIdempotent(mongo, name, all.slice(i, i + 40));
+        for (let i = 0; i < all.length; i += 40) await write(bumps, all.slice(i, i + 40));
       })(),
     ]);
     for (const document of await collection().find().toArray()) {
@@ -58,20 +82,17 @@ describe('bulkWriteIdempotent (revision guards as compare-and-set)', () => {
   });
 
   it('guards on another field, matching a document that does not have it yet', async () => {
-    await bulkWriteIdempotent(mongo, name, [bump('c', 0)]);
-    const consent = (revision: number): ReadModelWrite => ({
-      updateOne: {
-        filter: { _id: 'c', consentRevision: { $not: { $gte: revision } } },
-        update: { $set: { consentRevision: revision }, $inc: { count: 10 } },
-        upsert: true,
-      },
-    });
-    await bulkWriteIdempotent(mongo, name, [consent(0), consent(1), consent(0)]);
+    await write(bumps, [bump('c', 0)]);
+    const twoSources: Projection<Bumped> = { ...bumps, revisionPath: (m) => (m.topic === 'consent' ? ['consentRevision'] : ['revision']) };
+    const consent = (revision: number) => message('c', revision, 'consent');
+    await write(twoSources, [consent(0), consent(1), consent(0)]);
     expect(await collection().findOne({ _id: 'c' })).toMatchObject({ revision: 0, consentRevision: 1, count: 21 });
   });
 
-  it('writes unguarded operations as they are', async () => {
-    await bulkWriteIdempotent(mongo, name, [{ insertOne: { document: { _id: 'x', count: 1 } } }, { insertOne: { document: { _id: 'x', count: 1 } } }]);
-    expect(await collection().countDocuments()).toBe(1);
+  it('deletes a document evolve returns null for, once', async () => {
+    const deleting: Projection<Bumped> = { ...bumps, evolve: (document, m) => (Number(m.streamRevision) === 1 ? null : bumps.evolve(document, m)) };
+    await write(deleting, [bump('d', 0)]);
+    await write(deleting, [bump('d', 0), bump('d', 1)]);
+    expect(await collection().countDocuments()).toBe(0);
   });
 });

@@ -1,110 +1,75 @@
-import type { AnyBulkWriteOperation, Collection, Document, MongoBulkWriteError, UpdateFilter } from 'mongodb';
-import type { Connection } from 'mongoose';
-import { ReadModelDocument, ReadModelWrite } from './projection';
+import type { AnyBulkWriteOperation, Collection, MongoBulkWriteError } from 'mongodb';
+import { casFieldOf, foldDocument, storable } from './document-fold';
+import { IncomingMessage } from './integration-message';
+import { Projection, ReadModelDocument } from './projection';
 
 const DUPLICATE_KEY = 11000;
 const MAX_ROUNDS = 10;
 
-/** A revision-guarded upsert as `guardedUpsert` (or a projection's own guard field) writes it. */
-interface Guard {
-  readonly id: string;
-  /** The field holding the last applied revision (`revision`, or e.g. `consentRevision`). */
-  readonly field: string;
-  readonly revision: number;
-  readonly update: UpdateFilter<ReadModelDocument>;
-}
-
 /**
- * Writes a batch of read-model operations so that each revision-guarded upsert is applied
- * exactly once and in order, however often a batch is redelivered or replayed.
- *
- * A guarded upsert reads "apply this if the document's revision is below r":
- * `{ _id, revision: { $lt: r } }`. Sent as is, that filter is correct on MongoDB but costs a
- * collection scan per operation on servers that use an index only for a filter naming exactly
- * the index's keys (mongo-java-server: 4 ms per operation at 10,000 documents). So the guard is
- * evaluated as a compare-and-set instead:
- *  1. one indexed read of the batch's documents (`_id: { $in }`) gives each one's revision;
- *  2. operations already applied are dropped; the others become
- *     `{ _id, revision: <the revision just read> }` (an exact match on `{_id, revision}`, which
- *     a unique index on those two keys serves), chained when one document has several;
- *  3. written in order; if another writer (a rebuild's catch-up, a rebalanced consumer) changed
- *     a document in between, its compare-and-set matches nothing, and the round is repeated
- *     from step 1 for the operations not applied yet.
- * Atomic per operation like the `$lt` filter, so `$inc` updates are never applied twice.
- * Operations without a guard are written as they are, unordered, "duplicate key" meaning
- * "already there".
+ * Folds a batch into its documents and writes each changed document once, guarded by the
+ * revision it was read at, so that every message is applied exactly once and in order however
+ * often a batch is redelivered and whoever else writes the same documents:
+ *  1. one indexed read of the batch's documents (`_id: { $in }`);
+ *  2. each document's messages folded in memory (foldDocument skips what it already holds);
+ *  3. each changed document written once: an insert when there was none, else a replace (or
+ *     delete) filtered by `{ _id, <cas field>: <value read> }` — an exact match on two keys,
+ *     which a unique index on them serves (servers such as mongo-java-server use an index only
+ *     for a filter naming exactly its keys; `{ revision: { $lt } }` would scan the collection);
+ *  4. if another writer (a rebuild's catch-up, a rebalanced consumer) changed or created a
+ *     document in between, its write matches nothing or hits a duplicate key, and the round is
+ *     repeated from step 1: what was written then reads as applied.
+ * Returns every document of the batch as it now is (for a refresh step).
  */
-export async function bulkWriteIdempotent(mongo: Connection, collection: string, operations: ReadModelWrite[]): Promise<void> {
-  const target = mongo.collection<ReadModelDocument>(collection);
-  const unguarded = operations.filter((operation) => guardOf(operation) === undefined);
-  const guards = operations.map(guardOf).filter((guard): guard is Guard => guard !== undefined);
-  if (unguarded.length > 0) await writeTolerant(target, unguarded);
-  if (guards.length > 0) await writeGuarded(target, guards);
-}
-
-async function writeGuarded(target: Collection<ReadModelDocument>, guards: readonly Guard[]): Promise<void> {
-  await ensureGuardIndexes(target, new Set(guards.map((guard) => guard.field)));
+export async function writeFolded<D extends ReadModelDocument>(
+  target: Collection<ReadModelDocument>,
+  projection: Pick<Projection<D>, 'evolve' | 'revisionPath'>,
+  groups: ReadonlyMap<string, readonly IncomingMessage[]>,
+): Promise<D[]> {
+  const casField = casFieldOf(projection);
+  await ensureCasIndex(target, casField);
+  const ids = [...groups.keys()];
   for (let round = 1; ; round++) {
-    const current = await currentRevisions(target, guards);
+    const stored = new Map((await target.find({ _id: { $in: ids } }).toArray()).map((document) => [document._id, document as D]));
     const operations: AnyBulkWriteOperation<ReadModelDocument>[] = [];
-    for (const guard of guards) {
-      const key = `${guard.field}\u0000${guard.id}`;
-      const stored = current.get(key);
-      if (typeof stored === 'number' && stored >= guard.revision) continue;
-      operations.push({
-        updateOne: {
-          // null matches a document without the field; no document at all is inserted.
-          filter: { _id: guard.id, [guard.field]: stored ?? null },
-          update: guard.update,
-          upsert: stored === undefined,
-        },
-      });
-      current.set(key, guard.revision);
+    const current: D[] = [];
+    for (const [id, messages] of groups) {
+      const before = stored.get(id) ?? null;
+      const { document, applied } = foldDocument(projection, before, messages);
+      if (document !== null) current.push(document);
+      if (applied === 0) continue;
+      const operation = writeOf(id, before, document, casField);
+      if (operation) operations.push(operation);
     }
-    if (operations.length === 0) return;
-    const applied = await writeCounting(target, operations);
-    if (applied === operations.length) return;
+    if (operations.length === 0 || (await writeCounting(target, operations)) === operations.length) return current;
     if (round >= MAX_ROUNDS) {
       throw new Error(`${target.collectionName}: documents kept changing under a guarded write (${MAX_ROUNDS} rounds)`);
     }
   }
 }
 
-/**
- * Per guard field and document: the stored revision, null when the document exists without the
- * field, absent when there is no document.
- */
-async function currentRevisions(target: Collection<ReadModelDocument>, guards: readonly Guard[]): Promise<Map<string, number | null>> {
-  const ids = [...new Set(guards.map((guard) => guard.id))];
-  const fields = [...new Set(guards.map((guard) => guard.field))];
-  const projection = Object.fromEntries(fields.map((field) => [field, 1]));
-  const documents = await target.find({ _id: { $in: ids } }, { projection }).toArray();
-  const current = new Map<string, number | null>();
-  for (const document of documents) {
-    for (const field of fields) {
-      const value = (document as Document)[field];
-      current.set(`${field}\u0000${document._id}`, typeof value === 'number' ? value : null);
-    }
-  }
-  return current;
+/** The one write that takes a document from `before` (as read) to `after`; none when both are absent. */
+export function writeOf(
+  id: string,
+  before: ReadModelDocument | null,
+  after: ReadModelDocument | null,
+  casField: string,
+): AnyBulkWriteOperation<ReadModelDocument> | undefined {
+  if (before === null) return after === null ? undefined : { insertOne: { document: storable(id, after) } };
+  // null matches a document stored without the field (written before it existed).
+  const filter = { _id: id, [casField]: before[casField] ?? null };
+  if (after === null) return { deleteOne: { filter } };
+  return { replaceOne: { filter, replacement: storable(id, after) } };
 }
 
-/** How many operations matched or inserted; stops at the first that failed ("duplicate key": a concurrent insert). */
+/** How many operations took effect; a duplicate key (a concurrent insert) counts as not. */
 async function writeCounting(target: Collection<ReadModelDocument>, operations: AnyBulkWriteOperation<ReadModelDocument>[]): Promise<number> {
   try {
-    const result = await target.bulkWrite(operations, { ordered: true });
-    return result.matchedCount + result.upsertedCount;
+    const result = await target.bulkWrite(operations, { ordered: false });
+    return result.insertedCount + result.matchedCount + result.deletedCount;
   } catch (error) {
     if (!onlyDuplicateKeys(error)) throw error;
     return -1;
-  }
-}
-
-async function writeTolerant(target: Collection<ReadModelDocument>, operations: ReadModelWrite[]): Promise<void> {
-  try {
-    await target.bulkWrite(operations, { ordered: false });
-  } catch (error) {
-    if (!onlyDuplicateKeys(error)) throw error;
   }
 }
 
@@ -114,33 +79,11 @@ function onlyDuplicateKeys(error: unknown): boolean {
   return list !== undefined && list.length > 0 && list.every((e) => e.code === DUPLICATE_KEY);
 }
 
-/**
- * `{ _id, <guard field> }`, unique (trivially, `_id` is): lets servers that match a query to an
- * index by its exact keys serve the compare-and-set from an index. Created once per process.
- */
+/** `{ _id, <cas field> }`, unique (trivially, `_id` is): serves the compare-and-set from an index. Created once per process. */
 const indexed = new Set<string>();
-async function ensureGuardIndexes(target: Collection<ReadModelDocument>, fields: ReadonlySet<string>): Promise<void> {
-  for (const field of fields) {
-    const key = `${target.dbName}.${target.collectionName}.${field}`;
-    if (indexed.has(key)) continue;
-    await target.createIndex({ _id: 1, [field]: 1 }, { unique: true, name: `_id_${field}_guard` });
-    indexed.add(key);
-  }
-}
-
-/**
- * Recognises `{ updateOne: { filter: { _id, <field>: { $lt: r } | { $not: { $gte: r } } }, upsert: true } }`.
- * Both spellings mean "below r"; the second also matches a document without the field.
- */
-function guardOf(operation: ReadModelWrite): Guard | undefined {
-  if (!('updateOne' in operation)) return undefined;
-  const { filter, update, upsert } = operation.updateOne;
-  if (!upsert || typeof filter._id !== 'string' || Array.isArray(update)) return undefined;
-  const fields = Object.keys(filter).filter((key) => key !== '_id');
-  if (fields.length !== 1) return undefined;
-  const [field] = fields;
-  const condition = (filter as Document)[field] as Document | undefined;
-  const below = condition?.['$lt'] ?? condition?.['$not']?.['$gte'];
-  if (typeof below !== 'number' || Object.keys(condition ?? {}).length !== 1) return undefined;
-  return { id: filter._id, field, revision: below, update: update as UpdateFilter<ReadModelDocument> };
+async function ensureCasIndex(target: Collection<ReadModelDocument>, field: string): Promise<void> {
+  const key = `${target.dbName}.${target.collectionName}.${field}`;
+  if (indexed.has(key)) return;
+  await target.createIndex({ _id: 1, [field]: 1 }, { unique: true, name: `_id_${field}_guard` });
+  indexed.add(key);
 }

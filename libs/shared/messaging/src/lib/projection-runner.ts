@@ -3,9 +3,10 @@ import type { ConsumerConfig, Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { ConsumerHealth } from './consumer-health';
 import { deadLetterTopic } from './dead-letters';
-import { bulkWriteIdempotent } from './guarded-bulk-write';
+import { groupByDocument, handledMessages } from './document-fold';
+import { writeFolded } from './guarded-bulk-write';
 import { IncomingMessage } from './integration-message';
-import { Projection, ReadModelDocument } from './projection';
+import { Projection, ReadModelCollections, ReadModelDocument } from './projection';
 import { ReadModelVersions } from './read-model-versions';
 import { SupervisedConsumer } from './supervised-consumer';
 
@@ -21,8 +22,8 @@ interface PositionDocument {
 
 /**
  * Runs one projection as a Kafka consumer group (`projection.<name>`): each fetched batch is
- * turned into bulkWrite operations, written, then its position is stored in MongoDB beside
- * the data and committed to Kafka. On start (and restart) the group is moved to the positions
+ * folded per document and written (see writeFolded), then its position is stored in MongoDB
+ * beside the data and committed to Kafka. On start (and restart) the group is moved to the positions
  * stored in MongoDB, so the read model and its position cannot drift apart (e.g. after a restore).
  * A message it cannot apply goes to the dead letters and the rest of its batch is applied
  * (see SupervisedConsumer).
@@ -76,19 +77,30 @@ export class ProjectionRunner {
     return this.consumer.health();
   }
 
-  /** Applies messages and writes the result; also used by rebuilds, with target collections given. */
+  /**
+   * Applies a batch: the messages the projection handles, grouped by document, folded in memory
+   * and written once per changed document; then the refresh step, if any, over the batch's
+   * documents. Also used by rebuilds' catch-up, with target collections given.
+   */
   async write(messages: readonly IncomingMessage[], targets?: ReadonlyMap<string, string>): Promise<void> {
-    const physical = async (logical: string) => targets?.get(logical) ?? (await this.versions.activeCollection(logical));
-    const writes = await this.projection.apply(messages);
-    for (const [logical, operations] of writes) {
-      if (operations.length === 0) continue;
-      await bulkWriteIdempotent(this.mongo, await physical(logical), operations);
-    }
-    if (this.projection.refresh) {
-      await this.projection.refresh(messages, {
-        collection: async <T extends ReadModelDocument>(logical: string) => this.mongo.collection<T>(await physical(logical)),
-      });
-    }
+    const collections = this.collections(targets);
+    const handled = handledMessages(this.projection, messages);
+    if (handled.length === 0) return;
+    const decoded = this.projection.decode ? await this.projection.decode(handled) : handled;
+    const target = await collections.collection(this.projection.collections[0]);
+    const documents = await writeFolded(target, this.projection, groupByDocument(this.projection, decoded));
+    await this.projection.refresh?.run(documents, collections);
+  }
+
+  /** The logical collections of the projection, resolved to the active versions or to `targets`. */
+  collections(targets?: ReadonlyMap<string, string>): ReadModelCollections {
+    const known = new Set(this.projection.collections);
+    return {
+      collection: async <T extends ReadModelDocument>(logical: string) => {
+        if (!known.has(logical)) throw new Error(`${this.projection.name} does not own the collection ${logical}`);
+        return this.mongo.collection<T>(targets?.get(logical) ?? (await this.versions.activeCollection(logical)));
+      },
+    };
   }
 
   private positions() {
@@ -121,3 +133,4 @@ export class ProjectionRunner {
     }
   }
 }
+

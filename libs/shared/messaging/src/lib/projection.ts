@@ -1,39 +1,65 @@
-import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
+import type { Collection, Document } from 'mongodb';
 import { IncomingMessage } from './integration-message';
 
 /**
- * A read model built from integration events. `apply` is pure: it turns a batch of messages
- * into MongoDB bulk-write operations per logical collection; the runner executes them.
+ * A read model built from integration events, declared rather than written: which messages it
+ * handles, the document each one changes and a pure `evolve`. The runner does the rest (see
+ * ProjectionRunner.write): idempotency by stream revision, folding a batch per document, one
+ * compare-and-set write per changed document, rebuilds.
  *
- * Idempotency is the projection's contract: every document stores the last stream revision
- * it applied (see `guardedUpsert`), so a redelivered or replayed event changes nothing.
+ * Idempotency: every document remembers, per source stream, the last revision applied (at
+ * `revisionPath`, `revision` unless said otherwise), so a redelivered or replayed message is
+ * skipped before `evolve` sees it. `evolve` therefore never reads or writes those fields.
  */
-export interface Projection {
+export interface Projection<D extends ReadModelDocument = ReadModelDocument> {
   /** Names the consumer group (`projection.<name>`) and the stored positions. */
   readonly name: string;
   readonly topics: readonly string[];
   /** The environment's KAFKA_TOPIC_PREFIX (set by withTopicPrefix): its runner dead-letters to that environment's topic. */
   readonly topicPrefix?: string;
-  /** Logical collection names this projection writes (each is versioned for rebuilds). */
-  readonly collections: readonly string[];
-  apply(messages: readonly IncomingMessage[]): Promise<ProjectionWrites> | ProjectionWrites;
   /**
-   * Optional second step, run after a batch's writes: recomputes derived documents (aggregates
-   * such as statistics) from the documents `apply` just wrote. It must be a pure function of
-   * those documents, so running it again (redelivery, rebuild, two runners) gives the same result.
+   * The logical collections it writes, each versioned for rebuilds (`<name>_v<n>`): the first is
+   * the one `evolve` builds, any others are written by `refresh` alone.
    */
-  refresh?(messages: readonly IncomingMessage[], collections: ReadModelCollections): Promise<void>;
+  readonly collections: readonly string[];
+  /** False for what it does not handle (other types, tombstones it ignores): never reaches `evolve`. Topics are given without the environment's prefix. */
+  canHandle(message: IncomingMessage): boolean;
+  /** The `_id` of the document a handled message changes. */
+  documentId(message: IncomingMessage): string;
+  /**
+   * Where the document keeps the revision of this message's stream, as a path of field names.
+   * Only for documents fed by several streams (e.g. a client's own stream, its consent stream and
+   * each of its visits); the default is `['revision']`. With several, the runner also keeps
+   * `documentVersion` (see DOCUMENT_VERSION_FIELD) as the compare-and-set field.
+   */
+  revisionPath?(message: IncomingMessage): readonly string[];
+  /** An asynchronous step before folding (e.g. decrypting personal data), once per batch, in message order. */
+  decode?(messages: readonly IncomingMessage[]): Promise<readonly IncomingMessage[]>;
+  /**
+   * The document after the message: pure, and given its own earlier result back. Returns a new
+   * object that keeps what it does not change (spread the document: the revision fields live
+   * there too), or null to delete the document. Only delete documents whose stream cannot
+   * deliver older messages afterwards: a deleted document forgets its revisions (a tombstone
+   * document keeps them).
+   */
+  evolve(document: D | null, message: IncomingMessage): Evolved<D> | null;
+  /** Derived read models the declarative shape cannot say (aggregates over many documents): see ProjectionRefresh. */
+  readonly refresh?: ProjectionRefresh<D>;
 }
 
-/** Resolves a logical collection name to the physical one in use: the active version, or a rebuild's target. */
-export interface ReadModelCollections {
-  collection<T extends ReadModelDocument = ReadModelDocument>(logical: string): Promise<Collection<T>>;
+/**
+ * A second step after a batch's documents are written: recomputes aggregates (statistics)
+ * that depend on many documents at once. It gets every document of the batch as it now is
+ * (written or, when redelivered, already there), so it must be a pure recomputation from them
+ * and from what it wrote before: running it again (redelivery, rebuild, two runners) changes
+ * nothing. It is the only writer of the projection's other collections.
+ */
+export interface ProjectionRefresh<D extends ReadModelDocument = ReadModelDocument> {
+  run(documents: readonly D[], collections: ReadModelCollections): Promise<void>;
 }
 
-/** The projection as it runs in an environment with a topic/group prefix (KAFKA_TOPIC_PREFIX). */
-export function withTopicPrefix<P extends Projection>(projection: P, prefix: string): P {
-  return { ...projection, topicPrefix: prefix, name: prefix + projection.name, topics: projection.topics.map((topic) => prefix + topic) };
-}
+/** What `evolve` returns: the document, its revision still to be recorded by the runner. */
+export type Evolved<D extends ReadModelDocument> = Omit<D, 'revision'> & { revision?: number };
 
 /** Read-model documents use string ids (client id, visit id, ...) and remember a revision. */
 export interface ReadModelDocument extends Document {
@@ -41,43 +67,23 @@ export interface ReadModelDocument extends Document {
   revision?: number;
 }
 
-export type ReadModelWrite = AnyBulkWriteOperation<ReadModelDocument>;
+/** The compare-and-set field of documents fed by several streams: Σ (revision + 1) over their streams, so live and rebuilt documents agree. */
+export const DOCUMENT_VERSION_FIELD = 'documentVersion';
 
-/** Operations per logical collection name. */
-export type ProjectionWrites = ReadonlyMap<string, ReadModelWrite[]>;
-
-/**
- * An upsert that only applies when the document has not seen this stream revision yet.
- * If the document already has a revision >= the event's, the filter matches nothing, the upsert
- * tries to insert a second document with the same _id and MongoDB answers E11000, which the
- * runner treats as "already applied".
- */
-export function guardedUpsert(
-  id: string,
-  revision: bigint,
-  update: { $set?: Document; $setOnInsert?: Document; $unset?: Document; $inc?: Document; $push?: Document },
-): ReadModelWrite {
-  return {
-    updateOne: {
-      filter: { _id: id, revision: { $lt: Number(revision) } },
-      update: { ...update, $set: { ...(update.$set ?? {}), revision: Number(revision) } },
-      upsert: true,
-    },
-  };
+/** Resolves a logical collection name to the physical one in use: the active version, or a rebuild's target. */
+export interface ReadModelCollections {
+  collection<T extends ReadModelDocument = ReadModelDocument>(logical: string): Promise<Collection<T>>;
 }
 
-/** Collects operations per collection while a projection walks through a batch. */
-export class WriteBatch {
-  private readonly operations = new Map<string, ReadModelWrite[]>();
+/**
+ * The projection as it runs in an environment with a topic/group prefix (KAFKA_TOPIC_PREFIX). Its
+ * own functions keep seeing the topics without the prefix (see logicalMessage).
+ */
+export function withTopicPrefix<P extends Projection>(projection: P, prefix: string): P {
+  return { ...projection, topicPrefix: prefix, name: prefix + projection.name, topics: projection.topics.map((topic) => prefix + topic) };
+}
 
-  add(collection: string, operation: ReadModelWrite): this {
-    const list = this.operations.get(collection) ?? [];
-    list.push(operation);
-    this.operations.set(collection, list);
-    return this;
-  }
-
-  toWrites(): ProjectionWrites {
-    return this.operations;
-  }
+/** The message with its topic named as the projection declares it (without the environment's prefix). */
+export function logicalMessage(message: IncomingMessage, prefix: string | undefined): IncomingMessage {
+  return prefix && message.topic.startsWith(prefix) ? { ...message, topic: message.topic.slice(prefix.length) } : message;
 }

@@ -6,7 +6,7 @@ import { eventually, kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/te
 import { DeadLetter } from './dead-letters';
 import { readDeadLetters } from './dead-letter-replay';
 import { IncomingMessage } from './integration-message';
-import { Projection, WriteBatch, guardedUpsert } from './projection';
+import { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { SupervisedConsumer } from './supervised-consumer';
 import { createTopicsAndWait } from './topics-admin';
@@ -93,13 +93,11 @@ describe('SupervisedConsumer', () => {
       topics: [topic],
       topicPrefix: prefix,
       collections: ['counters'],
-      apply(messages) {
-        const batch = new WriteBatch();
-        for (const message of messages) {
-          const data = message.data as { amount: { value: number } };
-          batch.add('counters', guardedUpsert(message.key, message.streamRevision, { $set: { amount: data.amount.value } }));
-        }
-        return batch.toWrites();
+      canHandle: () => true,
+      documentId: (message) => message.key,
+      evolve(_document, message) {
+        const data = message.data as { amount: { value: number } };
+        return { _id: message.key, amount: data.amount.value };
       },
     };
     const good = Array.from({ length: 20 }, (_, n) => event(`good-${n}`, JSON.stringify({ amount: { value: n } })));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, RecordedEvent } from '@salon/shared/event-store';
 import { OutgoingMessage, headersOf } from '../lib/integration-message';
-import { Projection, WriteBatch, guardedUpsert } from '../lib/projection';
+import { Projection, ReadModelDocument } from '../lib/projection';
 
 /** The relay mapping used by the fault tests: one message per event, keyed by stream. */
 export function toTestMessages(topic: string) {
@@ -33,25 +33,30 @@ export async function appendInterleaved(store: EventStore, prefix: string, strea
   }
 }
 
+interface CounterDocument extends ReadModelDocument {
+  tenantId: string;
+  lastN: number;
+  events: number;
+  total: number;
+}
+
 /** A projection with one document per stream: how many events, their total, the last n. */
-export function counterProjection(name: string, topic: string): Projection {
+export function counterProjection(name: string, topic: string): Projection<CounterDocument> {
   return {
     name,
     topics: [topic],
     collections: [`${name}_counters`],
-    apply(messages) {
-      const batch = new WriteBatch();
-      for (const message of messages) {
-        const data = message.data as { n: number; amount: number };
-        batch.add(
-          `${name}_counters`,
-          guardedUpsert(message.key, message.streamRevision, {
-            $set: { tenantId: message.tenantId, lastN: data.n },
-            $inc: { events: 1, total: data.amount },
-          }),
-        );
-      }
-      return batch.toWrites();
+    canHandle: (message) => message.topic === topic,
+    documentId: (message) => message.key,
+    evolve(document, message) {
+      const data = message.data as { n: number; amount: number };
+      return {
+        _id: message.key,
+        tenantId: message.tenantId,
+        lastN: data.n,
+        events: (document?.events ?? 0) + 1,
+        total: (document?.total ?? 0) + data.amount,
+      };
     },
   };
 }

@@ -2,6 +2,7 @@ import type { IndexDescription } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { Gender, PhoneLineType } from '@salon/clients/domain';
 import type { ReadModelDocument } from '@salon/shared/messaging';
+import type { LedgeredVisit } from '../visit-statistics/visit-statistics';
 
 /** The logical read-model collection; the physical one is versioned (`client_profiles_v1`, ...). */
 export const CLIENT_PROFILES_COLLECTION = 'client_profiles';
@@ -104,7 +105,15 @@ export interface ClientProfileDocument extends ReadModelDocument {
   discounts?: { products: number; services: number };
   photoRef?: string;
   consent?: ConsentSummary | null;
+  /** The consent stream revision last applied. */
+  consentRevision?: number;
+  /** What the card keeps of each of the client's visits, by visit id: what visitStatistics is computed from. */
+  visits?: Record<string, LedgeredVisit>;
+  /** The revision of each visit stream last applied, by visit id. */
+  visitRevisions?: Record<string, number>;
   visitStatistics?: VisitStatistics;
+  /** The compare-and-set field of a document fed by several streams (see DOCUMENT_VERSION_FIELD). */
+  documentVersion?: number;
   registeredAt?: Date;
   updatedAt?: Date;
   deletedAt?: Date;

@@ -2,7 +2,8 @@ import mongoose, { Connection } from 'mongoose';
 import { searchableText } from '@salon/clients/domain';
 import { InMemoryKeyStore, PersonalDataCipher } from '@salon/shared/crypto';
 import { DomainError } from '@salon/shared/ddd';
-import { IncomingMessage, ReadModelVersions, bulkWriteIdempotent } from '@salon/shared/messaging';
+import type { Kafka } from 'kafkajs';
+import { IncomingMessage, ProjectionRunner, ReadModelVersions } from '@salon/shared/messaging';
 import { mongoUrl, uniqueName } from '@salon/shared/testing';
 import { CLIENT_PROFILES_COLLECTION, CLIENT_PROFILE_INDEXES } from './client-profile.document';
 import { ClientProfileQueries, ClientSearchCriteria } from './client-profile.queries';
@@ -23,11 +24,8 @@ describe('ClientProfileQueries', () => {
   let versions: ReadModelVersions;
   let queries: ClientProfileQueries;
 
-  const feed = async (...messages: IncomingMessage[]) => {
-    for (const [logical, operations] of await projection.apply(messages)) {
-      await bulkWriteIdempotent(connection, await versions.activeCollection(logical), operations);
-    }
-  };
+  // write() needs no broker.
+  const feed = (...messages: IncomingMessage[]) => new ProjectionRunner(projection, {} as Kafka, connection).write(messages);
   const client = (tenantId = TENANT, country: 'PL' | 'RU' = 'PL') => new ClientMessages(keys, tenantId, undefined, country);
   const search = (criteria: ClientSearchCriteria, tenantId = TENANT) => queries.search(tenantId, criteria);
   const idsOf = (page: { items: ClientProfileView[] }) => page.items.map((item) => item.clientId);

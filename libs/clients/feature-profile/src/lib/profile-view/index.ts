@@ -4,4 +4,4 @@ export * from './client-profiles.projection';
 export * from './client-profile.queries';
 export { CLIENT_SORTS } from './search-cursor';
 export type { ClientSort } from './search-cursor';
-export * from './consent-summary.projection';
+export * from './consent-summary';

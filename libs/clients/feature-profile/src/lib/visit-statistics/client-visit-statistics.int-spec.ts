@@ -7,14 +7,14 @@ import { collectionHash, mongoUrl, uniqueName } from '@salon/shared/testing';
 import type { Kafka } from 'kafkajs';
 import { ClientProfileQueries } from '../profile-view/client-profile.queries';
 import { createClientProfilesProjection } from '../profile-view/client-profiles.projection';
-import { createConsentSummaryProjection } from '../profile-view/consent-summary.projection';
 import { ClientMessages } from '../profile-view/test/client-messages';
-import { createClientVisitStatisticsProjection } from './client-visit-statistics.projection';
+import { createClientVisitLedgerProjection } from './client-visit-ledger.projection';
 import { VisitEvents } from './test/visit-event-messages';
 
 /**
  * Against the real Mongo-compatible server: visit events through the runner's own write path
- * (apply, guarded bulk write, refresh), the profile read back through the clients' queries.
+ * (fold per document, compare-and-set write) of both projections that read them, the ledger and
+ * the client card, the profile read back through the clients' queries.
  */
 describe('client visit statistics on the profile view', () => {
   const tenant = 'chain-main';
@@ -22,16 +22,20 @@ describe('client visit statistics on the profile view', () => {
   // write() needs no broker: the runner is used for its batch write path only.
   const noKafka = {} as Kafka;
   let mongo: Connection;
-  let statistics: ProjectionRunner;
+  let ledger: ProjectionRunner;
   let profiles: ProjectionRunner;
-  let consent: ProjectionRunner;
+  // The visit topic feeds the ledger and the card; the consent state topic the card.
+  const statistics = { write: async (messages: IncomingMessage[], targets?: ReadonlyMap<string, string>) => {
+    await ledger.write(messages, targets);
+    await profiles.write(messages, targets);
+  } };
+  const consent = { write: (messages: IncomingMessage[]) => profiles.write(messages) };
   let queries: ClientProfileQueries;
 
   beforeAll(async () => {
     mongo = await mongoose.createConnection(mongoUrl(uniqueName('client-visit-stats'))).asPromise();
-    statistics = new ProjectionRunner(createClientVisitStatisticsProjection(), noKafka, mongo);
+    ledger = new ProjectionRunner(createClientVisitLedgerProjection(), noKafka, mongo);
     profiles = new ProjectionRunner(createClientProfilesProjection(new PersonalDataCipher(keys)), noKafka, mongo);
-    consent = new ProjectionRunner(createConsentSummaryProjection(), noKafka, mongo);
     queries = new ClientProfileQueries(mongo);
   });
   afterAll(async () => {

@@ -1,2 +1,2 @@
 export * from './visit-statistics';
-export * from './client-visit-statistics.projection';
+export * from './client-visit-ledger.projection';

@@ -33,9 +33,14 @@ export interface VisitLedgerEntry extends ReadModelDocument, LedgeredVisit {
 export const COUNTED_VISIT_STATUSES: readonly VisitStatusV1[] = ['completed'];
 
 export function toLedgerEntry(tenantId: string, visit: VisitSnapshotV1): Omit<VisitLedgerEntry, '_id' | 'revision'> {
+  const { _id: _visitId, ...ledgered } = toLedgeredVisit(visit);
+  return { tenantId, clientId: visit.clientId, ...ledgered };
+}
+
+/** What the statistics need of a visit (the card keeps these per visit). */
+export function toLedgeredVisit(visit: VisitSnapshotV1): LedgeredVisit {
   return {
-    tenantId,
-    clientId: visit.clientId,
+    _id: visit.visitId,
     number: visit.number,
     status: visit.status,
     startsAt: new Date(visit.startsAt),

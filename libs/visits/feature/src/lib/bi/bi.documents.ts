@@ -64,8 +64,8 @@ export interface VisitFactDocument extends ReadModelDocument {
   lines: FactLine[];
   revision: number;
   /**
-   * Salon-day keys whose statistics may still count this visit: the current one plus days it was
-   * moved away from since the last refresh. The refresh recomputes them all, then prunes to the current.
+   * Every salon-day key the visit was ever on, the current one among them (a visit rarely moves):
+   * the refresh removes it from all but the current one, so no day keeps counting a visit that left.
    */
   days: string[];
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import { TOPICS } from '@salon/contracts';
-import { IncomingMessage, Projection, ReadModelCollections, ReadModelDocument, ReadModelWrite, WriteBatch, guardedUpsert } from '@salon/shared/messaging';
-import { VisitMessage, latestPerVisit } from '../visit-list/client-visits.projection';
+import { Evolved, IncomingMessage, Projection, ReadModelCollections, ReadModelDocument } from '@salon/shared/messaging';
+import { VisitMessage, isVisitMessage, visitIdOf } from '../visit-list/client-visits.projection';
 import {
   BI_COLLECTIONS,
   ClientFirstVisitDocument,
@@ -24,54 +24,45 @@ export const VISIT_STATISTICS_PROJECTION = 'visit-statistics';
  * Statistics for analysts who query MongoDB directly (see the BI documentation): per salon-day,
  * per specialist-day and per service-day, from `visits.visit-events.v1`.
  *
- * `apply` writes one fact per visit (`bi_visit_facts`, guardedUpsert on the visit stream
- * revision), remembering every salon-day the visit was on since the last refresh. `refresh` then
- *  1. files each changed visit under its current salon-day (`bi_salon_day_visits`) and removes
- *     it from the days it left;
+ * Declared: one fact per visit (`bi_visit_facts`, `evolveVisitFact`), remembering every
+ * salon-day the visit was ever on. The daily documents are aggregates over many visits, which a
+ * per-document `evolve` cannot say, so a refresh step recomputes them after each batch from the
+ * batch's facts (all of them, written or already there, so a batch redelivered after a crash
+ * finishes what the crash left undone):
+ *  1. files each visit under its current salon-day (`bi_salon_day_visits`) and removes it from
+ *     the other days it was on;
  *  2. recomputes each affected client's first completed visit (`bi_client_first_visits`) and
  *     marks the client as "first" on that salon-day only;
  *  3. recomputes every affected salon-day's documents (`bi_salon_daily`, `bi_specialist_daily`,
  *     `bi_service_daily`) from its salon-day document alone: a pure function, so redelivery,
  *     replays and rebuilds give identical documents; a day left without visits loses them; only
- *     documents whose digest changed are written;
- *  4. prunes the facts' day lists to their current day.
- * Every step reads and writes by `_id` only (no collection scans) and is safe to repeat: a batch
- * interrupted anywhere is redone by its redelivery.
+ *     documents whose digest changed are written.
+ * Every step reads and writes by `_id` only (no collection scans), one write per document per
+ * batch, and is safe to repeat.
  */
-export function createVisitStatisticsProjection(): Projection {
-  const apply = (messages: readonly IncomingMessage[]) => {
-    const batch = new WriteBatch();
-    for (const message of latestPerVisit(messages)) batch.add(BI_COLLECTIONS.visitFacts, visitFactWrite(message));
-    return batch.toWrites();
-  };
+export function createVisitStatisticsProjection(): Projection<VisitFactDocument> {
   return {
     name: VISIT_STATISTICS_PROJECTION,
     topics: [TOPICS.visitEvents.name],
     collections: Object.values(BI_COLLECTIONS),
-    apply,
-    refresh: (messages, collections) => refreshStatistics(messages, collections),
+    canHandle: isVisitMessage,
+    documentId: visitIdOf,
+    evolve: evolveVisitFact,
+    refresh: { run: (facts, collections) => refreshStatistics(facts, collections) },
   };
 }
 
-/** The fact's guarded upsert, adding the current salon-day to the days to refresh. */
-export function visitFactWrite(message: VisitMessage): ReadModelWrite {
-  const { visit } = message.data;
-  const upsert = guardedUpsert(visit.visitId, message.streamRevision, { $set: factFields(message.tenantId, visit) }) as {
-    updateOne: { filter: Document; update: Document; upsert: boolean };
-  };
-  return {
-    updateOne: {
-      ...upsert.updateOne,
-      update: { ...upsert.updateOne.update, $addToSet: { days: salonDayKey(message.tenantId, visit.salonId, visit.salonDate) } },
-    },
-  } as ReadModelWrite;
+/** The fact of the visit as the message states it, its salon-day added to the days it was on. */
+export function evolveVisitFact(fact: VisitFactDocument | null, message: IncomingMessage): Evolved<VisitFactDocument> {
+  const { visit } = (message as VisitMessage).data;
+  const day = salonDayKey(message.tenantId, visit.salonId, visit.salonDate);
+  const days = fact?.days.includes(day) ? fact.days : [...(fact?.days ?? []), day];
+  return { ...fact, _id: visit.visitId, ...factFields(message.tenantId, visit), days };
 }
 
-async function refreshStatistics(messages: readonly IncomingMessage[], collections: ReadModelCollections): Promise<void> {
-  const visitIds = latestPerVisit(messages).map((message) => message.data.visit.visitId);
-  if (visitIds.length === 0) return;
-  const [facts, dayVisits, clientFirsts, salonDaily, specialistDaily, serviceDaily] = await Promise.all([
-    collections.collection<VisitFactDocument>(BI_COLLECTIONS.visitFacts),
+async function refreshStatistics(facts: readonly VisitFactDocument[], collections: ReadModelCollections): Promise<void> {
+  if (facts.length === 0) return;
+  const [dayVisits, clientFirsts, salonDaily, specialistDaily, serviceDaily] = await Promise.all([
     collections.collection<SalonDayVisitsDocument>(BI_COLLECTIONS.salonDayVisits),
     collections.collection<ClientFirstVisitDocument>(BI_COLLECTIONS.clientFirstVisits),
     collections.collection<SalonDailyDocument>(BI_COLLECTIONS.salonDaily),
@@ -79,25 +70,19 @@ async function refreshStatistics(messages: readonly IncomingMessage[], collectio
     collections.collection<ReadModelDocument>(BI_COLLECTIONS.serviceDaily),
   ]);
 
-  const changed = (await facts.find({ _id: { $in: visitIds } }).toArray()).sort(byId);
+  const changed = [...facts].sort(byId);
   const touched = new Set<string>();
-  const dayWrites: AnyBulkWriteOperation<SalonDayVisitsDocument>[] = [];
+  const dayWrites = new DayChanges();
 
   // 1. Each visit under its current salon-day only.
   for (const fact of changed) {
     const current = salonDayKey(fact.tenantId, fact.salonId, fact.salonDate);
     touched.add(current);
-    dayWrites.push({
-      updateOne: {
-        filter: { _id: current },
-        update: { $set: { tenantId: fact.tenantId, salonId: fact.salonId, salonDate: fact.salonDate, [`visits.${fieldKey(fact._id)}`]: dayEntryOf(fact) } },
-        upsert: true,
-      },
-    });
+    dayWrites.set(current, fact, `visits.${fieldKey(fact._id)}`, dayEntryOf(fact));
     for (const day of fact.days ?? []) {
       if (day === current) continue;
       touched.add(day);
-      dayWrites.push({ updateOne: { filter: { _id: day }, update: { $unset: { [`visits.${fieldKey(fact._id)}`]: '' } } } });
+      dayWrites.unset(day, `visits.${fieldKey(fact._id)}`);
     }
   }
 
@@ -119,7 +104,7 @@ async function refreshStatistics(messages: readonly IncomingMessage[], collectio
     const newDay = first ? salonDayKey(tenantId, first.salonId, first.salonDate) : undefined;
     if (oldDay !== undefined && oldDay !== newDay) {
       touched.add(oldDay);
-      dayWrites.push({ updateOne: { filter: { _id: oldDay }, update: { $unset: { [`firstClients.${fieldKey(clientId)}`]: '' } } } });
+      dayWrites.unset(oldDay, `firstClients.${fieldKey(clientId)}`);
     }
     if (first && newDay) {
       const document: ClientFirstVisitDocument = {
@@ -135,20 +120,16 @@ async function refreshStatistics(messages: readonly IncomingMessage[], collectio
       // its day was marked before it was written (days are written before clients).
       if (old && sameDocument(old, document)) continue;
       touched.add(newDay);
-      dayWrites.push({
-        updateOne: {
-          filter: { _id: newDay },
-          update: { $set: { tenantId, salonId: first.salonId, salonDate: first.salonDate, [`firstClients.${fieldKey(clientId)}`]: clientId } },
-          upsert: true,
-        },
-      });
+      dayWrites.set(newDay, { tenantId, salonId: first.salonId, salonDate: first.salonDate }, `firstClients.${fieldKey(clientId)}`, clientId);
       clientWrites.push({ replaceOne: { filter: { _id: key }, replacement: document, upsert: true } });
     } else if (old) {
       clientWrites.push({ deleteOne: { filter: { _id: key } } });
     }
   }
   // Days first, clients second: if interrupted in between, the redelivery still sees the old first visit.
-  if (dayWrites.length > 0) await dayVisits.bulkWrite(dayWrites, { ordered: true });
+  // One update per day, so their order does not matter.
+  const dayOperations = dayWrites.operations();
+  if (dayOperations.length > 0) await dayVisits.bulkWrite(dayOperations, { ordered: false });
   if (clientWrites.length > 0) await clientFirsts.bulkWrite(clientWrites, { ordered: false });
 
   // 3. Every affected salon-day, recomputed from its salon-day document; documents whose digest
@@ -189,13 +170,42 @@ async function refreshStatistics(messages: readonly IncomingMessage[], collectio
     await dayVisits.deleteMany({ $and: [{ _id: { $in: emptyDays } }, empty('visits'), empty('firstClients')] } as Document);
   }
 
-  // 4. The facts' day lists back to their current day (unless a newer revision came meanwhile).
-  const prunes: AnyBulkWriteOperation<VisitFactDocument>[] = changed
-    .filter((fact) => !(fact.days?.length === 1 && fact.days[0] === salonDayKey(fact.tenantId, fact.salonId, fact.salonDate)))
-    .map((fact) => ({
-      updateOne: { filter: { _id: fact._id, revision: fact.revision }, update: { $set: { days: [salonDayKey(fact.tenantId, fact.salonId, fact.salonDate)] } } },
+}
+
+/**
+ * The changes of a batch to the salon-day documents, one update per day: a day's entries set
+ * (the day created if needed) and removed. A field is never both set and removed for one day
+ * (a visit is removed only from days other than its current one).
+ */
+class DayChanges {
+  private readonly days = new Map<string, { day: Pick<SalonDayVisitsDocument, 'tenantId' | 'salonId' | 'salonDate'> | undefined; set: Document; unset: Document }>();
+
+  set(dayId: string, day: Pick<SalonDayVisitsDocument, 'tenantId' | 'salonId' | 'salonDate'>, field: string, value: unknown): void {
+    const changes = this.changesOf(dayId);
+    changes.day = { tenantId: day.tenantId, salonId: day.salonId, salonDate: day.salonDate };
+    changes.set[field] = value;
+  }
+
+  unset(dayId: string, field: string): void {
+    this.changesOf(dayId).unset[field] = '';
+  }
+
+  operations(): AnyBulkWriteOperation<SalonDayVisitsDocument>[] {
+    return [...this.days].map(([dayId, { day, set, unset }]) => ({
+      updateOne: {
+        filter: { _id: dayId },
+        update: { ...(day ? { $set: { ...day, ...set } } : {}), ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
+        // Only a day something is filed under is created; removing from a day that is gone is nothing.
+        upsert: day !== undefined,
+      },
     }));
-  if (prunes.length > 0) await facts.bulkWrite(prunes, { ordered: false });
+  }
+
+  private changesOf(dayId: string) {
+    let changes = this.days.get(dayId);
+    if (!changes) this.days.set(dayId, (changes = { day: undefined, set: {}, unset: {} }));
+    return changes;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { TOPICS, VisitEventV1, VisitSnapshotV1 } from '@salon/contracts';
-import { IncomingMessage, Projection, ReadModelWrite, WriteBatch, guardedUpsert } from '@salon/shared/messaging';
-import { CLIENT_VISITS_COLLECTION } from './client-visit.document';
+import { IncomingMessage, Projection } from '@salon/shared/messaging';
+import { CLIENT_VISITS_COLLECTION, ClientVisitDocument } from './client-visit.document';
 import { searchKeys } from './search-key';
 
 export const CLIENT_VISITS_PROJECTION = 'client-visits';
@@ -8,21 +8,16 @@ export const CLIENT_VISITS_PROJECTION = 'client-visits';
 /**
  * The visit list (`client_visits`), one document per visit, from `visits.visit-events.v1`.
  * Every message carries the whole visit after its event, so a document is simply the snapshot of
- * the latest revision: a guardedUpsert on the visit stream revision, so that a redelivered or
- * older message changes nothing. Within a batch only the latest revision of each visit is
- * written (the earlier ones would be overwritten anyway).
+ * the latest revision the runner let through (older and redelivered ones never reach evolve).
  */
-export function createClientVisitsProjection(): Projection {
-  const apply = (messages: readonly IncomingMessage[]) => {
-    const batch = new WriteBatch();
-    for (const message of latestPerVisit(messages)) batch.add(CLIENT_VISITS_COLLECTION, clientVisitWrite(message));
-    return batch.toWrites();
-  };
+export function createClientVisitsProjection(): Projection<ClientVisitDocument> {
   return {
     name: CLIENT_VISITS_PROJECTION,
     topics: [TOPICS.visitEvents.name],
     collections: [CLIENT_VISITS_COLLECTION],
-    apply,
+    canHandle: isVisitMessage,
+    documentId: visitIdOf,
+    evolve: (_document, message) => ({ _id: visitIdOf(message), ...clientVisitFields(message.tenantId, (message as VisitMessage).data.visit) }),
   };
 }
 
@@ -34,20 +29,9 @@ export function isVisitMessage(message: IncomingMessage): message is VisitMessag
   return typeof data === 'object' && data !== null && typeof data.visit === 'object' && data.visit !== null && typeof data.visit.visitId === 'string';
 }
 
-/** The visit messages of a batch, only the highest revision of each visit, in first-seen order. */
-export function latestPerVisit(messages: readonly IncomingMessage[]): VisitMessage[] {
-  const latest = new Map<string, VisitMessage>();
-  for (const message of messages) {
-    if (!isVisitMessage(message)) continue;
-    const id = message.data.visit.visitId;
-    const seen = latest.get(id);
-    if (!seen || message.streamRevision > seen.streamRevision) latest.set(id, message);
-  }
-  return [...latest.values()];
-}
-
-export function clientVisitWrite(message: VisitMessage): ReadModelWrite {
-  return guardedUpsert(message.data.visit.visitId, message.streamRevision, { $set: clientVisitFields(message.tenantId, message.data.visit) });
+/** The visit a visit message is about (documents of visit projections are keyed by it). */
+export function visitIdOf(message: IncomingMessage): string {
+  return (message as VisitMessage).data.visit.visitId;
 }
 
 /** Every field of the document but `_id` and `revision`. */
