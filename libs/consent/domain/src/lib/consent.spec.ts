@@ -1,14 +1,9 @@
 import { CommandMetadata, specificationFor } from '@salon/shared/ddd';
-import {
-  ApplyRegistrationChoices,
-  ConsentCommand,
-  ConsentEvent,
-  MarketingConsentEvidence,
-  clientIdOfConsentStream,
-  consentDecider,
-  toConsentStreamName,
-} from './consent';
+import { clientIdOfConsentStream, consentDecider, toConsentStreamName } from './consent';
+import { ApplyRegistrationChoices, ConsentCommand } from './consent-commands';
+import { ConsentEvent } from './consent-events';
 import { ConsentPermission, ConsentPermissions, ConsentSource, MarketingPermission } from './consent-permissions';
+import { MarketingConsentEvidence } from './marketing-consent-evidence';
 import {
   DEFAULTS,
   allMarketingWithdrawn,

@@ -1,4 +1,19 @@
-import { Command, CommandMetadata, Decider, DomainError, Event, assertNever, parseZonedDateTime } from '@salon/shared/ddd';
+import { CommandMetadata, Decider, DomainError, assertNever } from '@salon/shared/ddd';
+import {
+  ApplyRegistrationChoices,
+  CONSENT_CLOSE_REASONS,
+  CloseConsent,
+  ConsentCloseReason,
+  ConsentCommand,
+  GrantConsent,
+  GrantMarketingConsent,
+  InitialConsentChoices,
+  NotePhoneLineChange,
+  WithdrawAllMarketing,
+  WithdrawConsent,
+} from './consent-commands';
+import { ChoiceNotApplied, ConsentChangeOrigin, ConsentEvent } from './consent-events';
+import { MarketingConsentEvidence, parseEvidence, sameEvidence } from './marketing-consent-evidence';
 import {
   ConsentPermission,
   ConsentPermissions,
@@ -7,7 +22,6 @@ import {
   MarketingPermission,
   NO_PERMISSIONS,
   SMS_PERMISSIONS,
-  SmsPermission,
   isMarketingPermission,
   isSmsPermission,
   parseConsentPermission,
@@ -31,203 +45,6 @@ export function clientIdOfConsentStream(streamName: string): string {
   }
   return streamName.slice(CONSENT_STREAM_PREFIX.length);
 }
-
-// ---------------------------------------------------------------------------------------------
-// Commands
-
-/**
- * The consent boxes of the registration form, as the clients context passes them on in
- * ClientRegistered (`initialConsent`). A box left out takes the default. Marketing is not on the
- * form: it needs written consent, recorded with its evidence afterwards.
- */
-export interface InitialConsentChoices {
-  readonly notifications?: boolean;
-  readonly remindersBySms?: boolean;
-  readonly remindersByEmail?: boolean;
-}
-
-/**
- * Sent by the consumer of the clients' ClientRegistered: the front desk sends one request and
- * the consent context applies the choices of the form. `hasEmail` says whether the profile has an
- * e-mail (the e-mail itself stays in the clients context). `source` defaults to 'front-desk',
- * where the registration form is filled in.
- */
-export type ApplyRegistrationChoices = Command<
-  'ApplyRegistrationChoices',
-  {
-    readonly clientId: string;
-    readonly smsCapable: boolean;
-    readonly hasEmail: boolean;
-    readonly initialConsent?: InitialConsentChoices;
-    readonly source?: ConsentSource;
-  }
->;
-
-/** Switches ON notifications or a reminder channel. Marketing goes through GrantMarketingConsent. */
-export type GrantConsent = Command<
-  'GrantConsent',
-  { readonly clientId: string; readonly permission: ConsentPermission; readonly source: ConsentSource }
->;
-
-/** Switches any permission OFF. Always possible; a no-op when it is already OFF. */
-export type WithdrawConsent = Command<
-  'WithdrawConsent',
-  { readonly clientId: string; readonly permission: ConsentPermission; readonly source: ConsentSource }
->;
-
-/**
- * The record of the client's written consent to marketing: what was signed (a document reference,
- * the version of the consent text, or both), when, collected by which staff member, at which salon.
- * Only references and ids: the signed document itself lives elsewhere (see the event catalog).
- */
-export interface MarketingConsentEvidence {
-  readonly documentRef?: string;
-  readonly consentTextVersion?: string;
-  /** ISO-8601 date-time with a zone; not in the future. Stored in UTC. */
-  readonly signedAt: string;
-  /** The staff member who collected the signature. */
-  readonly collectedBy: string;
-  /** The salon where it was signed. */
-  readonly salonId: string;
-}
-
-/** Switches ON newsletter or marketing SMS; refused without the evidence of written consent. */
-export type GrantMarketingConsent = Command<
-  'GrantMarketingConsent',
-  {
-    readonly clientId: string;
-    readonly permission: MarketingPermission;
-    readonly evidence: MarketingConsentEvidence;
-    readonly source: ConsentSource;
-  }
->;
-
-/** Switches every marketing permission OFF in one call (the client list's action). */
-export type WithdrawAllMarketing = Command<
-  'WithdrawAllMarketing',
-  { readonly clientId: string; readonly source: ConsentSource }
->;
-
-/**
- * Sent by the consumer of the clients' ClientProfileEdited (and ClientRegistered when the record
- * already exists): whether the client's phone can receive SMS. `source` defaults to 'front-desk'.
- */
-export type NotePhoneLineChange = Command<
-  'NotePhoneLineChange',
-  { readonly clientId: string; readonly smsCapable: boolean; readonly source?: ConsentSource }
->;
-
-export const CONSENT_CLOSE_REASONS = ['deleted', 'erased'] as const;
-export type ConsentCloseReason = (typeof CONSENT_CLOSE_REASONS)[number];
-
-/**
- * Sent by the consumer of the clients' ClientDeleted / ClientErased. Every permission reads NO
- * afterwards; a repeated close is a no-op. `source` defaults to 'front-desk'.
- */
-export type CloseConsent = Command<
-  'CloseConsent',
-  { readonly clientId: string; readonly reason: ConsentCloseReason; readonly source?: ConsentSource }
->;
-
-export type ConsentCommand =
-  | ApplyRegistrationChoices
-  | GrantConsent
-  | WithdrawConsent
-  | GrantMarketingConsent
-  | WithdrawAllMarketing
-  | NotePhoneLineChange
-  | CloseConsent;
-
-// ---------------------------------------------------------------------------------------------
-// Events (timestamps are ISO-8601 strings: events are JSON)
-
-/**
- * Who, where and through what, in every event (when is the event's own `...At`). `actorId` and
- * `salonId` come from the command metadata; null when the causing message did not carry them.
- */
-export interface ConsentChangeOrigin {
-  readonly source: ConsentSource;
-  readonly actorId: string | null;
-  readonly salonId: string | null;
-}
-
-/** A registration choice the consent rules did not allow, and why. */
-export interface ChoiceNotApplied {
-  readonly permission: SmsPermission;
-  readonly reason: 'sms-to-landline';
-}
-
-/**
- * The consent record opens with the registration: `choices` is what the form said, `permissions`
- * every switch as it now stands (the defaults filled in).
- */
-export type RegistrationConsentApplied = Event<
-  'RegistrationConsentApplied',
-  ConsentChangeOrigin & {
-    readonly clientId: string;
-    readonly smsCapable: boolean;
-    readonly hasEmail: boolean;
-    readonly choices: InitialConsentChoices;
-    readonly permissions: ConsentPermissions;
-    readonly notApplied: readonly ChoiceNotApplied[];
-    readonly appliedAt: string;
-  }
->;
-export type ConsentGranted = Event<
-  'ConsentGranted',
-  ConsentChangeOrigin & { readonly clientId: string; readonly permission: ConsentPermission; readonly grantedAt: string }
->;
-/** Also recorded when a permission already ON gets new evidence (a renewed signature). */
-export type MarketingConsentGranted = Event<
-  'MarketingConsentGranted',
-  ConsentChangeOrigin & {
-    readonly clientId: string;
-    readonly permission: MarketingPermission;
-    readonly evidence: MarketingConsentEvidence;
-    readonly grantedAt: string;
-  }
->;
-export type ConsentWithdrawn = Event<
-  'ConsentWithdrawn',
-  ConsentChangeOrigin & { readonly clientId: string; readonly permission: ConsentPermission; readonly withdrawnAt: string }
->;
-/** `permissions`: the marketing permissions that were ON and are now OFF. */
-export type AllMarketingConsentWithdrawn = Event<
-  'AllMarketingConsentWithdrawn',
-  ConsentChangeOrigin & {
-    readonly clientId: string;
-    readonly permissions: readonly MarketingPermission[];
-    readonly withdrawnAt: string;
-  }
->;
-export type SmsCapabilityChanged = Event<
-  'SmsCapabilityChanged',
-  ConsentChangeOrigin & { readonly clientId: string; readonly smsCapable: boolean; readonly changedAt: string }
->;
-/** Recorded right after SmsCapabilityChanged when the phone became a landline with SMS permissions ON. */
-export type SmsConsentSwitchedOff = Event<
-  'SmsConsentSwitchedOff',
-  ConsentChangeOrigin & {
-    readonly clientId: string;
-    readonly permissions: readonly SmsPermission[];
-    readonly reason: 'sms-to-landline';
-    readonly switchedOffAt: string;
-  }
->;
-export type ConsentClosed = Event<
-  'ConsentClosed',
-  ConsentChangeOrigin & { readonly clientId: string; readonly reason: ConsentCloseReason; readonly closedAt: string }
->;
-
-export type ConsentEvent =
-  | RegistrationConsentApplied
-  | ConsentGranted
-  | MarketingConsentGranted
-  | ConsentWithdrawn
-  | AllMarketingConsentWithdrawn
-  | SmsCapabilityChanged
-  | SmsConsentSwitchedOff
-  | ConsentClosed;
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -493,82 +310,6 @@ function parseInitialConsent(choices: InitialConsentChoices | null | undefined):
   // Anything else on the form (a marketing box, say) is ignored: marketing needs written consent.
   const given = INITIAL_CHOICES.filter((choice) => choices[choice] !== undefined);
   return Object.fromEntries(given.map((choice) => [choice, choices[choice]]));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Evidence of written consent
-
-const MAX_DOCUMENT_REF_LENGTH = 500;
-const MAX_TEXT_VERSION_LENGTH = 100;
-const MAX_ID_LENGTH = 200;
-
-function parseEvidence(value: unknown, now: Date): MarketingConsentEvidence {
-  if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw DomainError.invalid(
-      'written-consent-required',
-      "Marketing may be switched on only with the record of the client's written consent: what was signed, when, " +
-        'collected by whom and at which salon',
-      { field: 'evidence' },
-    );
-  }
-  const evidence = value as Record<string, unknown>;
-  const documentRef = optionalText(evidence['documentRef'], 'documentRef', MAX_DOCUMENT_REF_LENGTH);
-  const consentTextVersion = optionalText(evidence['consentTextVersion'], 'consentTextVersion', MAX_TEXT_VERSION_LENGTH);
-  if (documentRef === undefined && consentTextVersion === undefined) {
-    throw DomainError.invalid(
-      'written-consent-required',
-      'The evidence says what the client signed: a document reference or the version of the consent text',
-      { field: 'evidence' },
-    );
-  }
-  const signedAt = parseSignedAt(evidence['signedAt'], now);
-  const collectedBy = requiredText(evidence['collectedBy'], 'collectedBy', 'the staff member who collected the signature');
-  const salonId = requiredText(evidence['salonId'], 'salonId', 'the salon where it was signed');
-  return {
-    ...(documentRef === undefined ? {} : { documentRef }),
-    ...(consentTextVersion === undefined ? {} : { consentTextVersion }),
-    signedAt,
-    collectedBy,
-    salonId,
-  };
-}
-
-function invalidEvidence(field: string, reason: string): DomainError {
-  return DomainError.invalid('invalid-evidence', reason, { field: `evidence.${field}` });
-}
-
-function optionalText(value: unknown, field: string, maxLength: number): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalidEvidence(field, `"${field}" is text`);
-  const text = value.trim();
-  if (text === '') return undefined;
-  if (text.length > maxLength) throw invalidEvidence(field, `"${field}" is at most ${maxLength} characters`);
-  return text;
-}
-
-function requiredText(value: unknown, field: string, what: string): string {
-  const text = optionalText(value, field, MAX_ID_LENGTH);
-  if (text === undefined) throw invalidEvidence(field, `The evidence names ${what} ("${field}")`);
-  return text;
-}
-
-function parseSignedAt(value: unknown, now: Date): string {
-  const signed = typeof value === 'string' ? parseZonedDateTime(value.trim()) : undefined;
-  if (signed === undefined) {
-    throw invalidEvidence('signedAt', '"signedAt" is an ISO-8601 date and time with its zone, e.g. 2025-06-15T10:30:00+02:00');
-  }
-  if (signed.instant.getTime() > now.getTime()) throw invalidEvidence('signedAt', 'The consent cannot have been signed in the future');
-  return signed.instant.toISOString();
-}
-
-function sameEvidence(a: MarketingConsentEvidence, b: MarketingConsentEvidence): boolean {
-  return (
-    a.documentRef === b.documentRef &&
-    a.consentTextVersion === b.consentTextVersion &&
-    a.signedAt === b.signedAt &&
-    a.collectedBy === b.collectedBy &&
-    a.salonId === b.salonId
-  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-import { ConsentEvent, ConsentState, consentDecider } from './consent';
+import { ConsentState, consentDecider } from './consent';
+import { ConsentEvent } from './consent-events';
 import { CONTACT_CHANNELS, CONTACT_PURPOSES, ContactChannel, ContactPurpose } from './consent-permissions';
 import { CONTACT_REASONS, ContactReason, mayContact, toConsentState, toConsentSummary } from './contact-permission';
 import {

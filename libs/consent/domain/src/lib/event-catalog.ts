@@ -1,5 +1,5 @@
 import { EventCatalog } from '@salon/shared/ddd';
-import { ConsentEvent } from './consent';
+import { ConsentEvent } from './consent-events';
 
 /**
  * How consent events are stored. None has personal fields, on purpose:

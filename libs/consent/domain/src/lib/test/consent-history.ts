@@ -1,5 +1,7 @@
 import { CommandMetadata, fold } from '@salon/shared/ddd';
-import { ConsentEvent, ConsentState, MarketingConsentEvidence, RegistrationConsentApplied, consentDecider } from '../consent';
+import { ConsentState, consentDecider } from '../consent';
+import { ConsentEvent, RegistrationConsentApplied } from '../consent-events';
+import { MarketingConsentEvidence } from '../marketing-consent-evidence';
 import { ConsentPermission, ConsentPermissions, ConsentSource, MarketingPermission, SmsPermission } from '../consent-permissions';
 
 /** Events of one client's consent stream, for the specs: all at `at`, by `frontDesk`. */
