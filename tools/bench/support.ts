@@ -47,10 +47,16 @@ export function describeOptions(specs: OptionSpecs): string {
 }
 
 const started = performance.now();
+let progressLabel = 'bench';
+
+/** Names the tool on progress lines (other tools reuse these helpers: the fault test). */
+export function setProgressLabel(label: string): void {
+  progressLabel = label;
+}
 
 /** A progress line on stderr, with the seconds since the start of the process. */
 export function progress(message: string): void {
-  process.stderr.write(`[bench +${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}\n`);
+  process.stderr.write(`[${progressLabel} +${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}\n`);
 }
 
 /** Prints `describe()` on stderr every `everyMs` until the returned function is called. */

@@ -10,3 +10,4 @@ export { EraseClient } from './lib/erase-client/erase-client.service';
 export type { WriteResult } from './lib/client-stream/client-stream';
 export * from './lib/visit-statistics';
 export { PhoneReservations } from './lib/phone-reservations/phone-reservations';
+export { PHONE_RESERVATION_STREAM_PREFIXES } from './lib/follow-up/phone-reservation-sweeper';
