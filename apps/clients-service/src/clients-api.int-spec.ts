@@ -292,6 +292,21 @@ describe('clients API', () => {
       await http.delete(`/clients/${body.clientId}`).set('Authorization', stranger).expect(404);
     });
 
+    it("answers another chain's client exactly as a client that does not exist", async () => {
+      const { body } = await register({ phone: '+48 610 000 015' });
+      const stranger = await as(['owner'], uniqueName('other-chain'));
+      const same = async (call: (clientId: string) => request.Test) => {
+        const [foreign, unknown] = await Promise.all([call(body.clientId), call(randomUUID())]);
+        const shape = (response: request.Response) => ({ status: response.status, error: response.body.error, message: response.body.message });
+        expect(shape(foreign)).toEqual(shape(unknown));
+        expect(foreign.status).toBe(404);
+      };
+      await same((id) => http.get(`/clients/${id}`).set('Authorization', stranger));
+      await same((id) => http.delete(`/clients/${id}`).set('Authorization', stranger));
+      await same((id) => http.post(`/clients/${id}/erasure`).set('Authorization', stranger));
+      await same((id) => http.put(`/clients/${id}/discounts`).set('Authorization', stranger).send({ productDiscountPercent: 5, serviceDiscountPercent: 5 }));
+    });
+
     it('refuses an unknown query parameter', async () => {
       const response = await http.get('/clients').query({ colour: 'red' }).set('Authorization', await as());
       expect(response.status).toBe(400);

@@ -104,12 +104,19 @@ describe('CommandHandler', () => {
     expect(await store.readStream(`guest-${id}`)).toHaveLength(1);
   });
 
-  it("treats another tenant's stream as missing", async () => {
+  it("treats another tenant's stream exactly as a missing one, and never writes to it", async () => {
     const id = guestId();
     await handler.handle(`guest-${id}`, signIn(id));
     const intruder = { ...rename(id, 'Eve'), metadata: metadata({ tenantId: 'chain-2' }) };
-    await expect(handler.handle(`guest-${id}`, intruder)).rejects.toMatchObject({ kind: 'not-found' });
-    await expect(handler.load(`guest-${id}`, 'chain-2')).rejects.toMatchObject({ kind: 'not-found' });
+    const missing = guestId();
+    const refusalOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+    const foreignRefusal = await refusalOf(handler.handle(`guest-${id}`, intruder));
+    const missingRefusal = await refusalOf(handler.handle(`guest-${missing}`, { ...rename(missing, 'Eve'), metadata: metadata({ tenantId: 'chain-2' }) }));
+    expect(foreignRefusal).toMatchObject({ kind: 'not-found' });
+    expect(foreignRefusal).toEqual(missingRefusal);
+    expect(await handler.load(`guest-${id}`, 'chain-2')).toEqual(await handler.load(`guest-${missing}`, 'chain-2'));
+    // A command that would start the stream anew cannot take it over.
+    await expect(handler.handle(`guest-${id}`, { ...signIn(id), metadata: metadata({ tenantId: 'chain-2' }) })).rejects.toThrow();
     expect(await store.readStream(`guest-${id}`)).toHaveLength(1);
   });
 

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { AnyCommand, AnyEvent, Decider, DomainError, fold } from '@salon/shared/ddd';
+import { AnyCommand, AnyEvent, Decider, fold } from '@salon/shared/ddd';
 import { EventStore, RecordedEvent, WrongExpectedRevisionError } from '@salon/shared/event-store';
 import { ConflictRetryPolicy, ORDINARY_STREAM, retryOnConflict } from './conflict-retry';
 import { EventCodec } from './event-codec';
@@ -68,11 +68,12 @@ export class CommandHandler<State, Cmd extends AnyCommand, Evt extends AnyEvent>
   }
 
   private async read(streamName: string, tenantId: string) {
-    const recorded = await this.store.readStream(streamName);
-    // Ids are not secrets: a stream of another chain must look exactly like a missing one (404, not 403).
-    if (recorded.length > 0 && recorded[0].metadata.tenantId !== tenantId) {
-      throw DomainError.notFound('not-found', 'Nothing with this id exists in your salon chain.');
-    }
+    const stored = await this.store.readStream(streamName);
+    // Ids are not secrets, but whether an id exists in another chain is: another chain's stream
+    // reads as a missing one, so every answer (the domain's own "no such client/visit/record")
+    // is exactly the one for an unknown id. Nothing is ever appended to it: the append expects
+    // no stream and fails.
+    const recorded = stored.length > 0 && stored[0].metadata.tenantId !== tenantId ? [] : stored;
     const history = await Promise.all(recorded.map((event) => this.codec.decode(event)));
     return {
       recorded,
