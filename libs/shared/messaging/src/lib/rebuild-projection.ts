@@ -56,7 +56,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   await insertFolded(options, targets, documents);
   for (const logical of collections) await versions.switchTo(logical, version);
   // Events the live projection applied to the old version between our last read and the switch.
-  await readMessages(options, foldedUpTo, totals, (messages) => options.runner.write(messages, targets));
+  await replay(options, targets, foldedUpTo, totals);
 
   return {
     version,
@@ -80,9 +80,8 @@ async function insertFolded(options: RebuildOptions, targets: ReadonlyMap<string
 
 /**
  * Replays a projection from the event store into the collections readers use now, without a
- * new version: for a projection that adds fields to another projection's documents (e.g. the
- * consent summary on client profiles) once that other projection was rebuilt. Revision guards
- * make the overlap with the live projection harmless.
+ * new version: fills in what they miss (e.g. documents lost with a restore older than the
+ * stored positions) while the live projection runs. Revision guards make the overlap harmless.
  */
 export async function replayProjection(options: RebuildOptions): Promise<Omit<RebuildResult, 'version' | 'collections'>> {
   const started = Date.now();
