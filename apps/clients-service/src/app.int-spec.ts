@@ -6,7 +6,7 @@ import request from 'supertest';
 import { Kafka, logLevel } from 'kafkajs';
 import { ALL_TOPICS } from '@salon/contracts';
 import { ensureTopics } from '@salon/shared/messaging';
-import { configureHttpApp, loadConfig } from '@salon/shared/nest';
+import { configureHttpApp, loadConfig, WorkerHost } from '@salon/shared/nest';
 import { cleanUpServiceEnvironment, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { AppModule } from './app.module';
 import { ClientsServiceConfig } from './config';
@@ -17,6 +17,8 @@ async function startApp(env: Record<string, string>): Promise<INestApplication> 
   const app = moduleRef.createNestApplication({ logger: false });
   configureHttpApp(app, { name: 'clients-service', description: 'test' });
   await app.init();
+  // The HTTP side starts without its workers; the tests expect them running.
+  await app.get(WorkerHost).whenStarted();
   return app;
 }
 

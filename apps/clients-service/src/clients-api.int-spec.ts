@@ -7,7 +7,7 @@ import { ALL_TOPICS, HEADERS, TOPICS, VisitEventV1 } from '@salon/contracts';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { ensureTopics } from '@salon/shared/messaging';
-import { configureHttpApp, loadConfig } from '@salon/shared/nest';
+import { configureHttpApp, loadConfig, WorkerHost } from '@salon/shared/nest';
 import {
   TEST_JWT_SECRET,
   cleanUpServiceEnvironment,
@@ -72,6 +72,8 @@ describe('clients API', () => {
     app = moduleRef.createNestApplication({ logger: ['error'] });
     configureHttpApp(app, { name: 'clients-service', description: 'test' });
     await app.init();
+    // The HTTP side starts without its workers; the tests expect them running.
+    await app.get(WorkerHost).whenStarted();
     http = request(app.getHttpServer());
   });
 

@@ -6,7 +6,7 @@ import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { ensureTopics } from '@salon/shared/messaging';
-import { configureHttpApp, loadConfig } from '@salon/shared/nest';
+import { configureHttpApp, loadConfig, WorkerHost } from '@salon/shared/nest';
 import {
   BODY_REFUSAL_CASES,
   TEST_JWT_SECRET,
@@ -44,6 +44,8 @@ describe('clients API: refusals before anything is done', () => {
     configureHttpApp(app, { name: 'clients-service', description: 'test' });
     // Listening: the raw-body cases send bytes with fetch.
     await app.listen(0, '127.0.0.1');
+    // The HTTP side starts without its workers; the tests expect them running.
+    await app.get(WorkerHost).whenStarted();
     baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     http = request(app.getHttpServer());
   });

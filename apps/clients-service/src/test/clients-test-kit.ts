@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { configureHttpApp, loadConfig } from '@salon/shared/nest';
+import { configureHttpApp, loadConfig, WorkerHost } from '@salon/shared/nest';
 import { AppModule } from '../app.module';
 import { ClientsServiceConfig } from '../config';
 
@@ -10,5 +10,7 @@ export async function startClientsApp(env: Record<string, string>): Promise<INes
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   configureHttpApp(app, { name: 'clients-service', description: 'test' });
   await app.init();
+  // The HTTP side starts without its workers; the tests expect them running.
+  await app.get(WorkerHost).whenStarted();
   return app;
 }

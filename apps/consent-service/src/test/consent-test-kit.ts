@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import { ClientEventsV1, ConsentStateV1, HEADERS, TOPICS } from '@salon/contracts';
 import { PersonalDataCipher } from '@salon/shared/crypto';
-import { configureHttpApp, loadConfig } from '@salon/shared/nest';
+import { configureHttpApp, loadConfig, WorkerHost } from '@salon/shared/nest';
 import { cleanUpServiceEnvironment } from '@salon/shared/testing';
 import { AppModule } from '../app.module';
 import { ConsentServiceConfig } from '../config';
@@ -15,6 +15,8 @@ export async function startConsentApp(env: Record<string, string>): Promise<INes
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   configureHttpApp(app, { name: 'consent-service', description: 'test' });
   await app.init();
+  // The HTTP side starts without its workers; the tests expect them running.
+  await app.get(WorkerHost).whenStarted();
   return app;
 }
 

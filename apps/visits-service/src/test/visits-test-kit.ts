@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { configureHttpApp, loadConfig } from '@salon/shared/nest';
+import { configureHttpApp, loadConfig, WorkerHost } from '@salon/shared/nest';
 import { cleanUpServiceEnvironment, eventually } from '@salon/shared/testing';
 import { AppModule } from '../app.module';
 import { VisitsServiceConfig } from '../config';
@@ -18,6 +18,8 @@ export async function startVisitsApp(env: Record<string, string>): Promise<INest
   // Listening once (loopback, any free port) lets supertest send many requests at a time; an
   // unbound server is bound and closed per request, which resets connections under concurrency.
   await app.listen(0, '127.0.0.1');
+  // The HTTP side starts without its workers; the tests expect them running.
+  await app.get(WorkerHost).whenStarted();
   return app;
 }
 

@@ -27,14 +27,18 @@ export interface WorkerHealth extends ReadinessReport {
 
 /**
  * Starts registered workers once the application is up and stops them on shutdown, in reverse
- * order. A worker that fails to start makes /health/ready answer 503 (naming it) rather than
- * killing the HTTP side, so operators see why.
+ * order. The HTTP side does not wait for them: a consumer joining its group can take as long as
+ * the session of a crashed predecessor (tens of seconds after a kill -9), and commands only need
+ * the event store. Until a worker has started, /health/ready answers 503 naming it "starting";
+ * a worker that fails to start is named with its error rather than killing the HTTP side.
  */
 @Injectable()
 export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WorkerHost.name);
   private readonly workers: BackgroundWorker[] = [];
   private readonly failures = new Map<string, string>();
+  private readonly running = new Set<string>();
+  private starting: Promise<void> = Promise.resolve();
   private started = false;
 
   constructor(private readonly readiness: ReadinessRegistry) {}
@@ -44,18 +48,25 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     this.readiness.register(`worker:${worker.name}`, async () => {
       const failure = this.failures.get(worker.name);
       if (failure) throw new Error(failure);
-      if (!this.started) throw new Error('not started yet');
+      if (!this.running.has(worker.name)) throw new Error('starting');
       return worker.health?.();
     });
-    if (this.started) void this.startOne(worker);
+    if (this.started) this.starting = Promise.all([this.starting, this.startOne(worker)]).then(() => undefined);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     this.started = true;
-    await Promise.all(this.workers.map((worker) => this.startOne(worker)));
+    this.starting = Promise.all(this.workers.map((worker) => this.startOne(worker))).then(() => undefined);
+  }
+
+  /** Resolves once every worker's start has been attempted (tests wait for it; the HTTP side does not). */
+  whenStarted(): Promise<void> {
+    return this.starting;
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // A start still under way is given a moment to settle, so that it is stopped rather than left behind.
+    await Promise.race([this.starting, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     for (const worker of [...this.workers].reverse()) {
       await worker.stop().catch((error: unknown) => this.logger.warn(`${worker.name} did not stop cleanly: ${String(error)}`));
     }
@@ -65,6 +76,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     try {
       await worker.start();
       this.failures.delete(worker.name);
+      this.running.add(worker.name);
       this.logger.log(`${worker.name} started`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
