@@ -254,14 +254,17 @@ describe('clients API', () => {
       });
       await producer.disconnect();
 
-      const refused = await eventually(async () => {
-        const response = await http.delete(`/clients/${body.clientId}`).set('Authorization', await as());
-        return response.status === 409 ? response : undefined;
-      }, 'the visit to be noted', { timeoutMs: 30_000 });
+      // Wait for the noted visit through a read: probing with DELETE itself would delete the
+      // client whenever the policy is slower than the first probe (a busy machine).
+      const view = await eventually(async () => {
+        const response = await http.get(`/clients/${body.clientId}`).set('Authorization', await as());
+        return response.status === 200 && Number(response.body.revision) >= 1 ? response : undefined;
+      }, 'the visit to be noted on the client', { timeoutMs: 60_000 });
+      const refused = await http.delete(`/clients/${body.clientId}`).set('Authorization', await as());
+      expect(refused.status).toBe(409);
       expect(refused.body).toMatchObject({ error: 'client-has-visits', visitCount: 1 });
 
       // The noted visit advanced the client's revision; the view's ETag follows, so a save from it works.
-      const view = await profileAt(body.clientId, 1);
       const saved = await http
         .put(`/clients/${body.clientId}`)
         .set('Authorization', await as())
