@@ -15,3 +15,4 @@ export * from './lib/dead-letter-replay';
 export * from './lib/failure-classification';
 export * from './lib/supervised-consumer';
 export * from './lib/broker-readiness';
+export * from './lib/message-policy';

@@ -1,8 +1,8 @@
 import type { Kafka } from 'kafkajs';
 import { TOPICS, VisitEventBaseV1 } from '@salon/contracts';
 import { DomainError } from '@salon/shared/ddd';
-import { BackgroundWorker, systemContext } from '@salon/shared/nest';
-import { ConsumerHealth, IncomingMessage, SupervisedConsumer, deadLetterTopic } from '@salon/shared/messaging';
+import { systemContext } from '@salon/shared/nest';
+import { IncomingMessage, MessagePolicy } from '@salon/shared/messaging';
 import { AdmitVisit } from '../admit-visit/admit-visit.service';
 
 /**
@@ -11,39 +11,16 @@ import { AdmitVisit } from '../admit-visit/admit-visit.service';
  * redelivered messages are harmless. A visit that cannot be noted for good (e.g. of an unknown
  * client, which admission makes impossible) goes to the dead letters; anything transient is retried (see SupervisedConsumer).
  */
-export class VisitsPolicy implements BackgroundWorker {
-  readonly name: string;
-  private readonly consumer: SupervisedConsumer;
-
+export class VisitsPolicy extends MessagePolicy {
   constructor(
     kafka: Kafka,
     private readonly admitVisit: AdmitVisit,
-    /** The environment's topic and group prefix (KAFKA_TOPIC_PREFIX). */
     prefix = '',
   ) {
-    this.name = `${prefix}clients.visits-policy`;
-    this.consumer = new SupervisedConsumer({
-      kafka,
-      groupId: this.name,
-      topics: [prefix + TOPICS.visitEvents.name],
-      deadLetterTopic: deadLetterTopic(prefix),
-      handler: { eachMessage: (message) => this.handle(message) },
-    });
+    super({ kafka, groupId: 'clients.visits-policy', topics: [TOPICS.visitEvents.name], prefix });
   }
 
-  start(): Promise<void> {
-    return this.consumer.start();
-  }
-
-  stop(): Promise<void> {
-    return this.consumer.stop();
-  }
-
-  health(): Promise<ConsumerHealth> {
-    return this.consumer.health();
-  }
-
-  private async handle(message: IncomingMessage): Promise<void> {
+  async handle(message: IncomingMessage): Promise<void> {
     // Every visit, whatever its status later, starts with VisitBooked: noting that one is
     // enough, and spares a read of the client's stream for each later event of the visit.
     if (message.eventType !== 'VisitBooked') return;

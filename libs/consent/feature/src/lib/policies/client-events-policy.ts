@@ -1,8 +1,8 @@
 import type { Kafka } from 'kafkajs';
 import { ClientEventsV1, TOPICS } from '@salon/contracts';
 import { PersonalDataCipher } from '@salon/shared/crypto';
-import { ConsumerHealth, IncomingMessage, SupervisedConsumer, deadLetterTopic } from '@salon/shared/messaging';
-import { BackgroundWorker, MessageContext } from '@salon/shared/nest';
+import { IncomingMessage, MessagePolicy } from '@salon/shared/messaging';
+import { MessageContext } from '@salon/shared/nest';
 import { ApplyRegistrationChoices } from '../apply-registration-choices/apply-registration-choices.service';
 import { CloseConsentRecord } from '../close-consent-record/close-consent-record.service';
 import { NotePhoneLineChange } from '../note-phone-line-change/note-phone-line-change.service';
@@ -25,38 +25,14 @@ export interface ClientEventsUseCases {
  * read, or that a rule refuses (e.g. the phone of a client with no record), goes to the dead
  * letters, to be replayed once fixed; anything transient is retried (see SupervisedConsumer).
  */
-export class ClientEventsPolicy implements BackgroundWorker {
-  readonly name: string;
-  private readonly consumer: SupervisedConsumer;
-
+export class ClientEventsPolicy extends MessagePolicy {
   constructor(
     kafka: Kafka,
     private readonly useCases: ClientEventsUseCases,
     private readonly cipher: PersonalDataCipher,
-    /** The environment's topic and group prefix (KAFKA_TOPIC_PREFIX). */
     prefix = '',
   ) {
-    this.name = `${prefix}consent.client-events-policy`;
-    this.consumer = new SupervisedConsumer({
-      kafka,
-      groupId: this.name,
-      topics: [prefix + TOPICS.clientEvents.name],
-      deadLetterTopic: deadLetterTopic(prefix),
-      partitionsConsumedConcurrently: 6,
-      handler: { eachMessage: (message) => this.handle(message) },
-    });
-  }
-
-  start(): Promise<void> {
-    return this.consumer.start();
-  }
-
-  stop(): Promise<void> {
-    return this.consumer.stop();
-  }
-
-  health(): Promise<ConsumerHealth> {
-    return this.consumer.health();
+    super({ kafka, groupId: 'consent.client-events-policy', topics: [TOPICS.clientEvents.name], prefix, partitionsConsumedConcurrently: 6 });
   }
 
   async handle(message: IncomingMessage): Promise<void> {
