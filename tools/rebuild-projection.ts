@@ -20,7 +20,7 @@ import {
   createClientProfilesProjection,
   createClientVisitLedgerProjection,
   toClientIntegrationMessages,
-} from '@salon/clients/feature-profile';
+} from '@salon/clients/feature';
 import { clientIdOfConsentStream, consentEventCatalog } from '@salon/consent/domain';
 import { CONSENT_STREAM_PREFIXES, consentMessages } from '@salon/consent/feature';
 import { MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';

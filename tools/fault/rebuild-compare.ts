@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import type { Admin } from 'kafkajs';
 import type { Connection } from 'mongoose';
-import { CLIENT_PROFILES_COLLECTION, CLIENT_STREAM_PREFIXES } from '@salon/clients/feature-profile';
+import { CLIENT_PROFILES_COLLECTION, CLIENT_STREAM_PREFIXES } from '@salon/clients/feature';
 import { CONSENT_STREAM_PREFIXES } from '@salon/consent/feature';
 import { EventStore, comparePositions, formatPosition, parsePosition } from '@salon/shared/event-store';
 import { ReadModelVersions } from '@salon/shared/messaging';

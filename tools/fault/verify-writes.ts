@@ -14,7 +14,7 @@ import {
   toClientStreamName,
   toPhoneReservationStreamName,
 } from '@salon/clients/domain';
-import { CLIENT_STREAM_PREFIXES, PHONE_RESERVATION_STREAM_PREFIXES, PhoneReservations } from '@salon/clients/feature-profile';
+import { CLIENT_STREAM_PREFIXES, PHONE_RESERVATION_STREAM_PREFIXES, PhoneReservations } from '@salon/clients/feature';
 import { toConsentStreamName } from '@salon/consent/domain';
 import { CONSENT_STREAM_PREFIXES } from '@salon/consent/feature';
 import { PersonalDataCipher } from '@salon/shared/crypto';

@@ -22,7 +22,7 @@ async function boundaryErrors(filePath: string, code: string): Promise<string[]>
 describe('module boundaries (nx lint)', () => {
   it('refuses a context importing another context', async () => {
     const errors = await boundaryErrors(
-      'libs/clients/feature-profile/src/lib/cross-context.ts',
+      'libs/clients/feature/src/lib/cross-context.ts',
       "import * as consent from '@salon/consent/domain';\nexport const x = consent;\n",
     );
     expect(errors).toEqual([

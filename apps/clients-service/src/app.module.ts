@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ClientsFeatureModule } from '@salon/clients/feature-profile';
+import { ClientsFeatureModule } from '@salon/clients/feature';
 import { PlatformModule } from '@salon/shared/nest';
 import { ClientsServiceConfig } from './config';
 

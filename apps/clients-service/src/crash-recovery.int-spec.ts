@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { toClientStreamName } from '@salon/clients/domain';
-import { PhoneReservations } from '@salon/clients/feature-profile';
+import { PhoneReservations } from '@salon/clients/feature';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { KEY_STORE, KeyStore, PersonalDataCipher } from '@salon/shared/crypto';
