@@ -6,3 +6,5 @@ export type { WrappedDataKey } from './lib/data-key-wrapper';
 export { InMemoryKeyStore } from './lib/in-memory-key-store';
 export { DATA_KEYS_COLLECTION, MongoKeyStore } from './lib/mongo-key-store';
 export type { DataKeyDocument, MongoKeyStoreOptions } from './lib/mongo-key-store';
+export { CursorCodec, MAX_CURSOR_LENGTH } from './lib/cursor-codec';
+export type { CursorValue, CursorValuesReader } from './lib/cursor-codec';

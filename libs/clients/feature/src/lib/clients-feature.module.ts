@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Injectable, Module, OnModuleInit } from '@nestjs
 import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
-import { PersonalDataCipher } from '@salon/shared/crypto';
+import { CursorCodec, PersonalDataCipher } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
 import { EventRelay, EventStoreFollowUp, MongoCheckpointStore, ProjectionRunner, withTopicPrefix } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, projectionWorker, relayWorker } from '@salon/shared/nest';
@@ -143,7 +143,11 @@ export class ClientsFeatureModule {
         AdmitVisit,
         GetClientProfile,
         SearchClients,
-        { provide: ClientProfileQueries, inject: [MONGO_CONNECTION], useFactory: (mongo: Connection) => new ClientProfileQueries(mongo) },
+        {
+          provide: ClientProfileQueries,
+          inject: [MONGO_CONNECTION, CursorCodec],
+          useFactory: (mongo: Connection, cursors: CursorCodec) => new ClientProfileQueries(mongo, cursors),
+        },
         ClientsWorkers,
       ],
     };

@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import mongoose, { Connection } from 'mongoose';
-import { KEY_STORE, KeyStore, MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';
+import { CursorCodec, KEY_STORE, KeyStore, MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore, EventStoreDbEventStore, SqliteEventStore } from '@salon/shared/event-store';
 import { ReadinessRegistry } from './health';
 
@@ -61,7 +61,7 @@ class ConnectionLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 export interface InfrastructureSettings {
   readonly serviceName: string;
-  /** Base64 master key wrapping the per-client data keys. */
+  /** Base64 master key wrapping the per-client data keys; page cursors are sealed under a key derived from it. */
   readonly masterKey: string;
   readonly eventStore: EventStoreSettings;
   readonly mongoUrl: string;
@@ -92,9 +92,12 @@ export class InfrastructureModule {
           useFactory: (mongo: Connection) => new MongoKeyStore(mongo, parseMasterKey(settings.masterKey)),
         },
         { provide: PersonalDataCipher, inject: [KEY_STORE], useFactory: (keys: KeyStore) => new PersonalDataCipher(keys) },
+        // One page-cursor codec for every list of the service, keyed by the master key: cursors
+        // outlive a restart and pass between instances that share MASTER_KEY.
+        { provide: CursorCodec, useFactory: () => CursorCodec.fromMasterKey(parseMasterKey(settings.masterKey)) },
         ConnectionLifecycle,
       ],
-      exports: [EVENT_STORE, MONGO_CONNECTION, KAFKA, KEY_STORE, PersonalDataCipher],
+      exports: [EVENT_STORE, MONGO_CONNECTION, KAFKA, KEY_STORE, PersonalDataCipher, CursorCodec],
     };
   }
 }

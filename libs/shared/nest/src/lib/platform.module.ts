@@ -10,8 +10,8 @@ import { ServiceConfig, tokenVerifierSettings } from './service-config';
 
 /**
  * What every service of the product stands on: health endpoints, bearer-token auth with roles,
- * Idempotency-Key bindings, and the connections (event store, MongoDB, Kafka, key store) its
- * configuration names.
+ * Idempotency-Key bindings, the page-cursor codec, and the connections (event store, MongoDB,
+ * Kafka, key store) its configuration names.
  */
 @Module({})
 export class PlatformModule {

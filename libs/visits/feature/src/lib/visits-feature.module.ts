@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Injectable, Module, OnModuleInit } from '@nestjs
 import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
-import { PersonalDataCipher } from '@salon/shared/crypto';
+import { CursorCodec, PersonalDataCipher } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
 import { EventRelay, MongoCheckpointStore, Projection, ProjectionRunner, withTopicPrefix } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, projectionWorker, relayWorker } from '@salon/shared/nest';
@@ -98,7 +98,11 @@ export class VisitsFeatureModule {
         { provide: SETTINGS, useValue: settings },
         { provide: CLIENT_ADMISSIONS, useFactory: () => new HttpClientAdmissions(settings.clientsServiceUrl) },
         VisitStream,
-        { provide: ClientVisitQueries, inject: [MONGO_CONNECTION], useFactory: (mongo: Connection) => new ClientVisitQueries(mongo) },
+        {
+          provide: ClientVisitQueries,
+          inject: [MONGO_CONNECTION, CursorCodec],
+          useFactory: (mongo: Connection, cursors: CursorCodec) => new ClientVisitQueries(mongo, cursors),
+        },
         // One service per use case: the controllers call these, nothing in between.
         BookVisit,
         ChangeVisitStatus,

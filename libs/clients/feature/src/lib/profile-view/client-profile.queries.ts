@@ -1,11 +1,12 @@
 import type { Collection, Document, Filter, Sort } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { CountryCode, normalisePhone, searchableText } from '@salon/clients/domain';
+import { CursorCodec } from '@salon/shared/crypto';
 import { DomainError } from '@salon/shared/ddd';
 import { ReadModelVersions } from '@salon/shared/messaging';
 import { CLIENT_PROFILES_COLLECTION, ClientProfileDocument, ClientProfileStatus, ensureClientProfileIndexes } from './client-profile.document';
 import { ClientProfilePage, ClientProfileView, toClientProfileView } from './client-profile.view';
-import { ClientSort, SearchPosition, decodeCursor, encodeCursor } from './search-cursor';
+import { ClientSort, SearchPosition, decodeSearchCursor, encodeSearchCursor } from './search-position';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -52,7 +53,14 @@ const SORT_ORDERS: Record<ClientSort, Sort> = {
 export class ClientProfileQueries {
   private readonly versions: ReadModelVersions;
 
-  constructor(private readonly mongo: Connection) {
+  /**
+   * `cursors` is the service's codec (keyed by MASTER_KEY) in the Nest container; code that builds
+   * the queries directly (tests, tools) gets a codec whose cursors last as long as this object.
+   */
+  constructor(
+    private readonly mongo: Connection,
+    private readonly cursors: CursorCodec = CursorCodec.withEphemeralKey(),
+  ) {
     this.versions = new ReadModelVersions(mongo);
   }
 
@@ -70,7 +78,7 @@ export class ClientProfileQueries {
     const sort = criteria.sort ?? 'name';
     if (!Object.hasOwn(SORT_ORDERS, sort)) throw DomainError.invalid('invalid-sort', `Clients are sorted by name or lastVisit, not "${sort}"`, { field: 'sort' });
     const limit = pageSizeOf(criteria.limit);
-    const after = criteria.cursor ? decodeCursor(criteria.cursor, sort) : undefined;
+    const after = criteria.cursor ? decodeSearchCursor(this.cursors, criteria.cursor, sort) : undefined;
     const clauses = [...criteriaClauses(tenantId, criteria), ...(after ? [afterClause(after)] : [])];
 
     const documents = await (await this.collection())
@@ -84,7 +92,7 @@ export class ClientProfileQueries {
     const last = page[page.length - 1];
     return {
       items: page.map(toClientProfileView),
-      ...(documents.length > limit ? { nextCursor: encodeCursor(positionOf(last, sort)) } : {}),
+      ...(documents.length > limit ? { nextCursor: encodeSearchCursor(this.cursors, positionOf(last, sort)) } : {}),
     };
   }
 

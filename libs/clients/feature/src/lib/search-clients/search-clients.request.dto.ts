@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { MAX_CURSOR_LENGTH } from '@salon/shared/crypto';
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -64,7 +65,8 @@ export class SearchClientsRequest {
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page.' })
   @IsOptional()
   @IsString()
-  @MaxLength(512)
+  // The codec's own bound: a sealed cursor is longer than its position, and one this API issued must pass.
+  @MaxLength(MAX_CURSOR_LENGTH)
   cursor?: string;
 
   @ApiPropertyOptional({ description: 'Also list erased clients ("Archived client N").', default: false })

@@ -1,11 +1,12 @@
 import type { Collection, Document, Filter, Sort } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { VisitStatusV1 } from '@salon/contracts';
+import { CursorCodec } from '@salon/shared/crypto';
 import { DomainError } from '@salon/shared/ddd';
 import { ReadModelVersions } from '@salon/shared/messaging';
 import { CLIENT_VISITS_COLLECTION, ClientVisitDocument, ensureClientVisitIndexes } from './client-visit.document';
 import { VisitListItemView, VisitByNumberView, toVisitListItemView, toVisitByNumberView } from './client-visit.view';
-import { VISIT_SORTS, VisitListPosition, VisitSort, decodeVisitCursor, encodeVisitCursor } from './visit-cursor';
+import { VISIT_SORTS, VisitListPosition, VisitSort, decodeVisitCursor, encodeVisitCursor } from './visit-list-position';
 import { searchKey } from './search-key';
 
 export const DEFAULT_VISIT_PAGE_SIZE = 20;
@@ -53,7 +54,14 @@ const MAX_Q_LENGTH = 100;
 export class ClientVisitQueries {
   private readonly versions: ReadModelVersions;
 
-  constructor(private readonly mongo: Connection) {
+  /**
+   * `cursors` is the service's codec (keyed by MASTER_KEY) in the Nest container; code that builds
+   * the queries directly (tests, tools) gets a codec whose cursors last as long as this object.
+   */
+  constructor(
+    private readonly mongo: Connection,
+    private readonly cursors: CursorCodec = CursorCodec.withEphemeralKey(),
+  ) {
     this.versions = new ReadModelVersions(mongo);
   }
 
@@ -62,7 +70,7 @@ export class ClientVisitQueries {
     const sort = query.sort ?? 'date';
     if (!VISIT_SORTS.includes(sort)) throw DomainError.invalid('invalid-sort', `Visits are sorted by date or dateAsc, not "${String(sort)}"`, { field: 'sort' });
     const limit = pageSizeOf(query.limit);
-    const after = query.cursor !== undefined && query.cursor !== '' ? decodeVisitCursor(query.cursor, sort) : undefined;
+    const after = query.cursor !== undefined && query.cursor !== '' ? decodeVisitCursor(this.cursors, query.cursor, sort) : undefined;
     const clauses = [{ tenantId }, { clientId }, ...criteriaClauses(query), ...(after ? [afterClause(after)] : [])];
 
     const documents = await (await this.collection())
@@ -75,7 +83,7 @@ export class ClientVisitQueries {
     const last = page[page.length - 1];
     return {
       items: page.map(toVisitListItemView),
-      nextCursor: documents.length > limit ? encodeVisitCursor({ sort, startsAt: asDate(last.startsAt), id: last._id }) : null,
+      nextCursor: documents.length > limit ? encodeVisitCursor(this.cursors, { sort, startsAt: asDate(last.startsAt), id: last._id }) : null,
     };
   }
 

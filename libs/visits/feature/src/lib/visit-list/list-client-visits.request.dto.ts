@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { MAX_CURSOR_LENGTH } from '@salon/shared/crypto';
 import type { VisitStatusV1 } from '@salon/contracts';
 import { VISIT_STATUSES } from './client-visit.queries';
-import { VISIT_SORTS, VisitSort } from './visit-cursor';
+import { VISIT_SORTS, VisitSort } from './visit-list-position';
 
 /** `status=a&status=b` or `status=a,b`: always a list. */
 const toList = ({ value }: { value: unknown }) =>
@@ -72,7 +73,8 @@ export class ListClientVisitsRequest {
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page.' })
   @IsOptional()
   @IsString()
-  @MaxLength(1024)
+  // The codec's own bound: a sealed cursor is longer than its position, and one this API issued must pass.
+  @MaxLength(MAX_CURSOR_LENGTH)
   cursor?: string;
 }
 
