@@ -40,6 +40,9 @@ const DEFAULT_TIMING: SupervisionTiming = {
   lagTimeoutMs: 1_500,
 };
 
+/** How many dead-lettered source positions a consumer remembers, to send none of them twice. */
+const REMEMBERED_DEAD_LETTERS = 10_000;
+
 /** The longest pause without a heartbeat while a failure is retried (well under any session timeout). */
 const HEARTBEAT_EVERY_MS = 3_000;
 
@@ -98,6 +101,8 @@ export class SupervisedConsumer {
   private restartDelay: number;
   private pauses = new AbortController();
   private status: Mutable<ConsumerStatus> = { state: 'starting', deadLetters: 0, restarts: 0 };
+  /** Source positions (`topic/partition@offset`) this process dead-lettered, oldest first. */
+  private readonly deadLettered = new Set<string>();
   private handled = 0;
   private lagMeasurement?: { at: number; committed: bigint; lag: bigint };
   private lagRefresh?: Promise<void>;
@@ -293,6 +298,10 @@ export class SupervisedConsumer {
   }
 
   private async sendToDeadLetters(batch: Batch, raw: KafkaMessage, reason: DeadLetterReason, error: unknown, control: BatchControl): Promise<void> {
+    // Offsets are committed per batch: a restart or rebalance before the commit hands the same
+    // message over again. Once dead-lettered by this process, it is not sent (nor counted) twice.
+    const source = `${batch.topic}/${batch.partition}@${raw.offset}`;
+    if (this.deadLettered.has(source)) return;
     const description = describeFailure(error);
     await this.retrying(control, () =>
       this.deadLetters.send({
@@ -305,11 +314,18 @@ export class SupervisedConsumer {
         at: new Date(),
       }),
     );
+    this.rememberDeadLettered(source);
     this.status.deadLetters += 1;
     this.status.progressAt = Date.now();
     this.logger.warn(
       `${batch.topic}/${batch.partition}@${raw.offset} (key ${raw.key?.toString() ?? 'none'}) sent to ${this.deadLetters.topic}, ${reason}: ${description}`,
     );
+  }
+
+  private rememberDeadLettered(source: string): void {
+    this.deadLettered.add(source);
+    // Only redeliveries of recent batches matter: the oldest positions are forgotten first.
+    if (this.deadLettered.size > REMEMBERED_DEAD_LETTERS) this.deadLettered.delete(this.deadLettered.values().next().value as string);
   }
 
   private progressed(messages: number): void {
