@@ -5,6 +5,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -186,6 +187,10 @@ export class LocalBroker {
     // Not our child: init reaps it. Wait until the pid is gone (or a zombie, whose cmdline is
     // empty) so that the ports are free again.
     await pollUntil(async () => !readProcCmdline(pid), `kafka pid ${pid} to exit`, 10_000, 100);
+    // The cmdline goes with the process's memory, before its sockets are closed: a restart in
+    // between finds the ports still taken (seen once). Wait until both refuse connections.
+    const ports = [this.env.KAFKA_PORT ?? '19092', this.env.KAFKA_CONTROLLER_PORT ?? '19093'].map(Number);
+    await pollUntil(async () => !(await Promise.all(ports.map(portAnswers))).some(Boolean), `kafka's ports to be free`, 10_000, 100);
   }
 
   /** kafka_start, then kafka_wait_ready (which asks the broker for real, not just its port). */
@@ -218,4 +223,16 @@ function readProcCmdline(pid: number): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Something listens there (another service, another run, a process still exiting). */
+export function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

@@ -14,7 +14,6 @@
  * process it started, also on failure or Ctrl-C. `--help` lists the options.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,7 +27,7 @@ import { ensureTopics } from '@salon/shared/messaging';
 import { cleanUpServiceEnvironment, mongoUrl, uniqueName } from '@salon/shared/testing';
 import { Cleanup, describeOptions, markdownTable, progress, resolveOptions, setProgressLabel, ticker, Options } from '../bench/support';
 import { FrontDesks } from './front-desk';
-import { LocalBroker, REPO_ROOT, ServiceName, ServiceProcess, waitFor } from './processes';
+import { LocalBroker, REPO_ROOT, ServiceName, ServiceProcess, portAnswers, waitFor } from './processes';
 import { Comparison, awaitQuiet, deadLetterCount, rebuildAndCompare } from './rebuild-compare';
 import { ReservationReport, Tally, VerifyContext, checkReservations, tallyWrites } from './verify-writes';
 
@@ -265,18 +264,6 @@ async function runLoad(environment: Environment, options: FaultOptions, authoriz
   } finally {
     stopTicker();
   }
-}
-
-/** Something already listens there (another service, another run). */
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** All three at once, as npm start does (the event store file is new: they open it together). */
