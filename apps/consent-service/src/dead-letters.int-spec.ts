@@ -27,7 +27,9 @@ describe('consent-service, a poison message on the client-events topic', () => {
   beforeAll(async () => {
     await ensureTopics(kafka, ALL_TOPICS, { prefix });
     app = await startConsentApp(env);
-    producer = kafka.producer();
+    // Idempotent: a send retried after a partition of the new topic answered "not hosted here"
+    // must not write the poison twice (the test would count the copies as more dead letters).
+    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     clients = new FakeClientsContext(producer, prefix, tenant, app.get(PersonalDataCipher));
   });
@@ -52,6 +54,7 @@ describe('consent-service, a poison message on the client-events topic', () => {
     // Ahead of whatever partition the next registrations land in.
     await producer.send({
       topic: prefix + TOPICS.clientEvents.name,
+      acks: -1,
       messages: [
         ...Array.from({ length: partitions }, (_, partition) => ({ key: randomUUID(), value: '{not json', headers: headers(), partition })),
         { key: randomUUID(), value: '{}', partition: 0 },
