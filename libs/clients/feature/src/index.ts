@@ -1,5 +1,5 @@
 export * from './lib/clients-feature.module';
-export * from './lib/profile-view';
+export * from './lib/projections/client-profiles';
 export * from './lib/relay/client-integration-events';
 export { RegisterClient } from './lib/register-client/register-client.service';
 export { EditClientProfile } from './lib/edit-client-profile/edit-client-profile.service';
@@ -8,6 +8,6 @@ export { AdmitVisit } from './lib/admit-visit/admit-visit.service';
 export { DeleteClient } from './lib/delete-client/delete-client.service';
 export { EraseClient } from './lib/erase-client/erase-client.service';
 export type { WriteResult } from './lib/client-stream/client-stream';
-export * from './lib/visit-statistics';
+export * from './lib/projections/client-visit-ledger';
 export { PhoneReservations } from './lib/phone-reservations/phone-reservations';
 export { PHONE_RESERVATION_STREAM_PREFIXES } from './lib/follow-up/phone-reservation-sweeper';

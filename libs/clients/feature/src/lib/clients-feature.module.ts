@@ -22,9 +22,9 @@ import { GetClientProfileController } from './get-client-profile/get-client-prof
 import { GetClientProfile } from './get-client-profile/get-client-profile.query';
 import { PhoneReservations } from './phone-reservations/phone-reservations';
 import { VisitsPolicy } from './policies/visits-policy';
-import { ClientProfileQueries, createClientProfilesProjection } from './profile-view';
+import { ClientProfileQueries, createClientProfilesProjection } from './projections/client-profiles';
 import { CLIENT_STREAM_PREFIXES, toClientIntegrationMessages } from './relay/client-integration-events';
-import { createClientVisitLedgerProjection } from './visit-statistics';
+import { createClientVisitLedgerProjection } from './projections/client-visit-ledger';
 import { RegisterClientController } from './register-client/register-client.http.controller';
 import { RegisterClient } from './register-client/register-client.service';
 import { SearchClientsController } from './search-clients/search-clients.http.controller';

@@ -12,7 +12,7 @@ import { ChangeVisitServicesController } from './change-visit-services/change-vi
 import { ChangeVisitServices } from './change-visit-services/change-visit-services.service';
 import { ChangeVisitStatusController } from './change-visit-status/change-visit-status.http.controller';
 import { ChangeVisitStatus } from './change-visit-status/change-visit-status.service';
-import { createVisitStatisticsProjection } from './bi';
+import { createVisitStatisticsProjection } from './projections/bi';
 import { CLIENT_ADMISSIONS, HttpClientAdmissions } from './client-admissions/client-admissions';
 import { GetVisitController } from './get-visit/get-visit.http.controller';
 import { GetVisit } from './get-visit/get-visit.query';
@@ -21,7 +21,8 @@ import { RecordVisitPaymentController } from './record-visit-payment/record-visi
 import { RecordVisitPayment } from './record-visit-payment/record-visit-payment.service';
 import { RescheduleVisitController } from './reschedule-visit/reschedule-visit.http.controller';
 import { RescheduleVisit } from './reschedule-visit/reschedule-visit.service';
-import { ClientVisitQueries, FindVisitByNumberController, ListClientVisitsController, createClientVisitsProjection } from './visit-list';
+import { ClientVisitQueries, createClientVisitsProjection } from './projections/client-visits';
+import { FindVisitByNumberController, ListClientVisitsController } from './list-client-visits/list-client-visits.http.controller';
 import { VisitStream } from './visit-stream/visit-stream';
 
 export interface VisitsFeatureSettings {

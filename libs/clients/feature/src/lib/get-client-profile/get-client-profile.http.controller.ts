@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTag
 import type { Response } from 'express';
 import { Principal } from '@salon/shared/auth';
 import { CurrentPrincipal, Roles, etagOf, ParseIdPipe } from '@salon/shared/nest';
-import { ClientProfileView } from '../profile-view';
+import { ClientProfileView } from '../projections/client-profiles';
 import { GetClientProfile } from './get-client-profile.query';
 
 @ApiTags('clients')

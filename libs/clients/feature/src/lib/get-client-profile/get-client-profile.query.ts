@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { clientNotFound } from '../client-stream/client-stream';
-import { ClientProfileQueries, ClientProfileView } from '../profile-view';
+import { ClientProfileQueries, ClientProfileView } from '../projections/client-profiles';
 
 /** The profile view of one client (the read model, eventually consistent); 404 when there is none in this chain. */
 @Injectable()

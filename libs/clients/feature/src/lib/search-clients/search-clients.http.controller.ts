@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@salon/shared/auth';
 import { CurrentPrincipal, Roles } from '@salon/shared/nest';
-import { ClientProfileView } from '../profile-view';
+import { ClientProfileView } from '../projections/client-profiles';
 import { SearchClients } from './search-clients.query';
 import { SearchClientsRequest } from './search-clients.request.dto';
 

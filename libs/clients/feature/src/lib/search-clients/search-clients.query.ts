@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLIENTS_SETTINGS, ClientsSettings } from '../clients-settings';
-import { ClientProfileQueries, ClientProfileView } from '../profile-view';
+import { ClientProfileQueries, ClientProfileView } from '../projections/client-profiles';
 import { SearchClientsRequest } from './search-clients.request.dto';
 
 /** The client search of the front desk, over the profile read model; a phone typed without `+` is read in the chain's country. */

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Visit } from '@salon/visits/domain';
-import { VisitAmountsView, VisitServiceLineView, VisitSpecialistView } from '../visit-list/client-visit.view';
+import { VisitAmountsView, VisitServiceLineView, VisitSpecialistView } from '../projections/client-visits/client-visit.view';
 import { VisitWriteResult } from '../visit-stream/visit-stream';
 
 const STATUSES = ['booked', 'confirmed', 'arrived', 'completed', 'cancelled', 'no-show'];

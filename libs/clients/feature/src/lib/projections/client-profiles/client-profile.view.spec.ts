@@ -1,4 +1,4 @@
-import { ClientProfileDocument, EMPTY_VISIT_STATISTICS } from './client-profile.document';
+import { ClientProfileDocument, EMPTY_CARD_VISIT_TOTALS } from './client-profile.document';
 import { toClientProfileView } from './client-profile.view';
 
 const document: ClientProfileDocument = {
@@ -16,7 +16,7 @@ const document: ClientProfileDocument = {
   gender: 'female',
   discounts: { products: 5, services: 10 },
   consent: null,
-  visitStatistics: EMPTY_VISIT_STATISTICS,
+  visitStatistics: EMPTY_CARD_VISIT_TOTALS,
   registeredAt: new Date('2025-03-01T10:00:00.000Z'),
   updatedAt: new Date('2025-03-02T10:00:00.000Z'),
   search: { name: ['anna kowalska'], phones: ['48601234567'] },

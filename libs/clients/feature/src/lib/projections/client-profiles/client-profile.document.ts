@@ -2,7 +2,7 @@ import type { IndexDescription } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { Gender, PhoneLineType } from '@salon/clients/domain';
 import type { ReadModelDocument } from '@salon/shared/messaging';
-import type { LedgeredVisit } from '../visit-statistics/visit-statistics';
+import type { LedgeredVisit } from '../client-visit-ledger/card-visit-totals';
 
 /** The logical read-model collection; the physical one is versioned (`client_profiles_v1`, ...). */
 export const CLIENT_PROFILES_COLLECTION = 'client_profiles';
@@ -46,11 +46,12 @@ export interface VisitCountsByStatus {
 }
 
 /**
- * The statistics at the top of the client's visits. First visit, last visit and visitCount
+ * The card's visit totals (the card's field `visitStatistics`; not the
+ * BI visit statistics of the visits service). First visit, last visit and visitCount
  * count COMPLETED visits only (a cancelled, no-show or future visit is not a visit that
  * happened); countsByStatus counts every visit by its current status beside them.
  */
-export interface VisitStatistics {
+export interface CardVisitTotals {
   readonly firstVisitAt: Date | null;
   readonly lastVisitAt: Date | null;
   readonly visitCount: number;
@@ -61,7 +62,7 @@ export interface VisitStatistics {
 
 export const NO_VISITS_BY_STATUS: VisitCountsByStatus = { booked: 0, confirmed: 0, arrived: 0, completed: 0, cancelled: 0, noShow: 0 };
 
-export const EMPTY_VISIT_STATISTICS: VisitStatistics = {
+export const EMPTY_CARD_VISIT_TOTALS: CardVisitTotals = {
   firstVisitAt: null,
   lastVisitAt: null,
   visitCount: 0,
@@ -111,7 +112,7 @@ export interface ClientProfileDocument extends ReadModelDocument {
   visits?: Record<string, LedgeredVisit>;
   /** The revision of each visit stream last applied, by visit id. */
   visitRevisions?: Record<string, number>;
-  visitStatistics?: VisitStatistics;
+  visitStatistics?: CardVisitTotals;
   /** The compare-and-set field of a document fed by several streams (see DOCUMENT_VERSION_FIELD). */
   documentVersion?: number;
   registeredAt?: Date;

@@ -3,9 +3,9 @@ import { GENDERS, Gender, NAMELESS_CLIENT_DISPLAY_NAME, PhoneLineType } from '@s
 import {
   ClientProfileDocument,
   ClientProfileStatus,
-  EMPTY_VISIT_STATISTICS,
+  EMPTY_CARD_VISIT_TOTALS,
   NO_VISITS_BY_STATUS,
-  VisitStatistics,
+  CardVisitTotals,
   VisitSummary,
 } from './client-profile.document';
 
@@ -217,14 +217,14 @@ export function toClientProfileView(document: ClientProfileDocument): ClientProf
     discounts: { products: document.discounts?.products ?? 0, services: document.discounts?.services ?? 0 },
     photoRef: document.photoRef ?? null,
     consent: document.consent ? { ...document.consent } : null,
-    visitStatistics: visitStatisticsView(document.visitStatistics ?? EMPTY_VISIT_STATISTICS),
+    visitStatistics: visitStatisticsView(document.visitStatistics ?? EMPTY_CARD_VISIT_TOTALS),
     registeredAt: isoOrNull(document.registeredAt),
     updatedAt: isoOrNull(document.updatedAt),
     archivedNumber: document.archivedNumber ?? null,
   };
 }
 
-function visitStatisticsView(statistics: VisitStatistics): VisitStatisticsView {
+function visitStatisticsView(statistics: CardVisitTotals): VisitStatisticsView {
   return {
     firstVisitAt: isoOrNull(statistics.firstVisitAt),
     lastVisitAt: isoOrNull(statistics.lastVisitAt),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import { TOPICS } from '@salon/contracts';
 import { Evolved, IncomingMessage, Projection, ReadModelCollections, ReadModelDocument } from '@salon/shared/messaging';
-import { VisitMessage, isVisitMessage, visitIdOf } from '../visit-list/client-visits.projection';
+import { VisitMessage, isVisitMessage, visitIdOf } from '../client-visits/client-visits.projection';
 import {
   BI_COLLECTIONS,
   ClientFirstVisitDocument,

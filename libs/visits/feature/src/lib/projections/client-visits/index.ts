@@ -5,5 +5,3 @@ export * from './client-visits.projection';
 export * from './client-visit.queries';
 export { VISIT_SORTS, encodeVisitCursor, decodeVisitCursor } from './visit-list-position';
 export type { VisitSort, VisitListPosition } from './visit-list-position';
-export * from './list-client-visits.request.dto';
-export * from './list-client-visits.http.controller';

@@ -5,9 +5,9 @@ import { InMemoryKeyStore, PersonalDataCipher } from '@salon/shared/crypto';
 import { IncomingMessage, ProjectionRunner } from '@salon/shared/messaging';
 import { collectionHash, mongoUrl, uniqueName } from '@salon/shared/testing';
 import type { Kafka } from 'kafkajs';
-import { ClientProfileQueries } from '../profile-view/client-profile.queries';
-import { createClientProfilesProjection } from '../profile-view/client-profiles.projection';
-import { ClientMessages } from '../profile-view/test/client-messages';
+import { ClientProfileQueries } from '../client-profiles/client-profile.queries';
+import { createClientProfilesProjection } from '../client-profiles/client-profiles.projection';
+import { ClientMessages } from '../client-profiles/test/client-messages';
 import { createClientVisitLedgerProjection } from './client-visit-ledger.projection';
 import { VisitEvents } from './test/visit-event-messages';
 
@@ -16,7 +16,7 @@ import { VisitEvents } from './test/visit-event-messages';
  * (fold per document, compare-and-set write) of both projections that read them, the ledger and
  * the client card, the profile read back through the clients' queries.
  */
-describe('client visit statistics on the profile view', () => {
+describe('the visit totals on the client card', () => {
   const tenant = 'chain-main';
   const keys = new InMemoryKeyStore();
   // write() needs no broker: the runner is used for its batch write path only.

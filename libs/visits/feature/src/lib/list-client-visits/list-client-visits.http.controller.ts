@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkRespons
 import { Principal } from '@salon/shared/auth';
 import { DomainError } from '@salon/shared/ddd';
 import { CurrentPrincipal, Roles, ParseIdPipe } from '@salon/shared/nest';
-import { ClientVisitPage, ClientVisitQueries } from './client-visit.queries';
-import { VisitListPage, VisitByNumberView } from './client-visit.view';
+import { ClientVisitPage, ClientVisitQueries } from '../projections/client-visits/client-visit.queries';
+import { VisitListPage, VisitByNumberView } from '../projections/client-visits/client-visit.view';
 import { FindVisitByNumberRequest, ListClientVisitsRequest } from './list-client-visits.request.dto';
 
 @ApiTags('visits')

@@ -3,12 +3,12 @@ import { CLIENT_EVENT_TYPES_V1, ClientEventTypeV1, ConsentStateV1, TOPICS, Visit
 import { archivedDisplayName, displayNameOf, phoneSearchKeys, searchableText } from '@salon/clients/domain';
 import { DecryptedPayload, PersonalDataCipher } from '@salon/shared/crypto';
 import { Evolved, IncomingMessage, Projection } from '@salon/shared/messaging';
-import { computeVisitStatistics, toLedgeredVisit } from '../visit-statistics/visit-statistics';
+import { computeCardVisitTotals, toLedgeredVisit } from '../client-visit-ledger/card-visit-totals';
 import {
   CLIENT_PROFILES_COLLECTION,
   ClientProfileDocument,
   ClientSearchKeys,
-  EMPTY_VISIT_STATISTICS,
+  EMPTY_CARD_VISIT_TOTALS,
   PERSONAL_DOCUMENT_FIELDS,
   PHONE_FACT_FIELDS,
 } from './client-profile.document';
@@ -156,14 +156,14 @@ export function evolveClientProfile(document: ClientProfileDocument | null, mess
  * registration would have started with.
  */
 function cardOf(document: ClientProfileDocument | null, message: IncomingMessage): ClientProfileDocument {
-  return document ?? ({ _id: message.key, tenantId: message.tenantId, revision: -1, consent: null, visitStatistics: EMPTY_VISIT_STATISTICS } as ClientProfileDocument);
+  return document ?? ({ _id: message.key, tenantId: message.tenantId, revision: -1, consent: null, visitStatistics: EMPTY_CARD_VISIT_TOTALS } as ClientProfileDocument);
 }
 
 /** The visit as the card keeps it, and the statistics from all of them. A deleted client's tombstone takes none. */
 function visitNoted(card: ClientProfileDocument, event: VisitEventV1): ClientProfileDocument {
   if (card.status === 'deleted') return card;
   const visits = { ...card.visits, [event.visitId]: toLedgeredVisit(event.visit) };
-  return { ...card, visits, visitStatistics: computeVisitStatistics(Object.values(visits)) };
+  return { ...card, visits, visitStatistics: computeCardVisitTotals(Object.values(visits)) };
 }
 
 function applyChange(document: ClientProfileDocument | null, change: Change, id: string): Evolved<ClientProfileDocument> {
@@ -202,7 +202,7 @@ function registered(data: DecryptedPayload): Change {
     ...profile,
     set: { ...profile.set, status: 'active', registeredAt, discounts: { products: 0, services: 0 } },
     // Filled from the consent and visits topics, whose messages may come before this one: kept if present.
-    defaults: { consent: null, visitStatistics: EMPTY_VISIT_STATISTICS },
+    defaults: { consent: null, visitStatistics: EMPTY_CARD_VISIT_TOTALS },
   };
 }
 

@@ -1,6 +1,6 @@
 import { TOPICS, VisitEventV1 } from '@salon/contracts';
 import { IncomingMessage, Projection } from '@salon/shared/messaging';
-import { CLIENT_VISIT_LEDGER_COLLECTION, VisitLedgerEntry, toLedgerEntry } from './visit-statistics';
+import { CLIENT_VISIT_LEDGER_COLLECTION, VisitLedgerEntry, toLedgerEntry } from './card-visit-totals';
 
 export const CLIENT_VISIT_LEDGER_PROJECTION = 'client-visit-ledger';
 

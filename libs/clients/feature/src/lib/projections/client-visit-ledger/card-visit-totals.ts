@@ -1,6 +1,6 @@
 import type { VisitSnapshotV1, VisitStatusV1 } from '@salon/contracts';
 import type { ReadModelDocument } from '@salon/shared/messaging';
-import { NO_VISITS_BY_STATUS, VisitCountsByStatus, VisitStatistics, VisitSummary } from '../profile-view/client-profile.document';
+import { NO_VISITS_BY_STATUS, VisitCountsByStatus, CardVisitTotals, VisitSummary } from '../client-profiles/client-profile.document';
 
 /** The logical collection of the clients context's own record of every visit it heard of. */
 export const CLIENT_VISIT_LEDGER_COLLECTION = 'client_visit_ledger';
@@ -66,7 +66,7 @@ const STATUS_KEYS: Record<VisitStatusV1, keyof VisitCountsByStatus> = {
  * redelivery and rebuilds give the same document). Ties on the start time are broken by the
  * visit number, so "first" and "last" never depend on the order entries were read in.
  */
-export function computeVisitStatistics(entries: readonly LedgeredVisit[]): VisitStatistics {
+export function computeCardVisitTotals(entries: readonly LedgeredVisit[]): CardVisitTotals {
   const countsByStatus = { ...NO_VISITS_BY_STATUS };
   for (const entry of entries) countsByStatus[STATUS_KEYS[entry.status]] += 1;
   const counted = entries

@@ -1,5 +1,5 @@
 import { projectInMemory } from '@salon/shared/messaging';
-import { VisitMessages, line } from '../visit-list/test/visit-messages';
+import { VisitMessages, line } from '../client-visits/test/visit-messages';
 import { BI_COLLECTIONS, VisitFactDocument } from './bi.documents';
 import { createVisitStatisticsProjection } from './visit-statistics.projection';
 

@@ -2,7 +2,7 @@ import { Kafka } from 'kafkajs';
 import mongoose, { Connection } from 'mongoose';
 import { IncomingMessage, ProjectionRunner, ReadModelVersions } from '@salon/shared/messaging';
 import { collectionHash, kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/testing';
-import { VisitMessages, line } from '../visit-list/test/visit-messages';
+import { VisitMessages, line } from '../client-visits/test/visit-messages';
 import { BI_COLLECTIONS, ClientFirstVisitDocument, SalonDailyDocument, ServiceDailyDocument, SpecialistDailyDocument, VisitFactDocument } from './bi.documents';
 import { createVisitStatisticsProjection } from './visit-statistics.projection';
 

@@ -1,4 +1,4 @@
-import { LedgeredVisit, computeVisitStatistics } from './visit-statistics';
+import { LedgeredVisit, computeCardVisitTotals } from './card-visit-totals';
 
 const visit = (id: string, number: number, startsAt: string, status: LedgeredVisit['status'], amount = 50): LedgeredVisit => ({
   _id: id,
@@ -12,9 +12,9 @@ const visit = (id: string, number: number, startsAt: string, status: LedgeredVis
   amount,
 });
 
-describe('computeVisitStatistics', () => {
+describe('computeCardVisitTotals', () => {
   it('has nothing for a client without visits', () => {
-    expect(computeVisitStatistics([])).toEqual({
+    expect(computeCardVisitTotals([])).toEqual({
       firstVisitAt: null,
       lastVisitAt: null,
       visitCount: 0,
@@ -25,7 +25,7 @@ describe('computeVisitStatistics', () => {
   });
 
   it('counts completed visits for first, last and the count, and every visit by status beside them', () => {
-    const statistics = computeVisitStatistics([
+    const statistics = computeCardVisitTotals([
       visit('v-late', 5, '2025-03-10T10:00:00Z', 'completed', 120),
       visit('v-cancelled', 6, '2025-01-05T10:00:00Z', 'cancelled'),
       visit('v-first', 2, '2025-02-01T09:00:00Z', 'completed', 80),
@@ -47,7 +47,7 @@ describe('computeVisitStatistics', () => {
     const a = visit('a', 10, '2025-02-01T09:00:00Z', 'completed');
     const b = visit('b', 11, '2025-02-01T09:00:00Z', 'completed');
     for (const entries of [[a, b], [b, a]]) {
-      const statistics = computeVisitStatistics(entries);
+      const statistics = computeCardVisitTotals(entries);
       expect([statistics.firstVisit?.visitId, statistics.lastVisit?.visitId]).toEqual(['a', 'b']);
     }
   });

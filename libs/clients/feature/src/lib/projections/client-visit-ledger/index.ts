@@ -1,2 +1,2 @@
-export * from './visit-statistics';
+export * from './card-visit-totals';
 export * from './client-visit-ledger.projection';

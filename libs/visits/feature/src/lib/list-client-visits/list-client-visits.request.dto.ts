@@ -3,8 +3,8 @@ import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { MAX_CURSOR_LENGTH } from '@salon/shared/crypto';
 import type { VisitStatusV1 } from '@salon/contracts';
-import { VISIT_STATUSES } from './client-visit.queries';
-import { VISIT_SORTS, VisitSort } from './visit-list-position';
+import { VISIT_STATUSES } from '../projections/client-visits/client-visit.queries';
+import { VISIT_SORTS, VisitSort } from '../projections/client-visits/visit-list-position';
 
 /** `status=a&status=b` or `status=a,b`: always a list. */
 const toList = ({ value }: { value: unknown }) =>

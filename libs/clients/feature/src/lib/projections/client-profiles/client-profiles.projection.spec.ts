@@ -1,8 +1,8 @@
 import { TOPICS } from '@salon/contracts';
 import { InMemoryKeyStore, PersonalDataCipher, PersonalDataTamperedError } from '@salon/shared/crypto';
 import { IncomingMessage, projectInMemory } from '@salon/shared/messaging';
-import { VisitEvents } from '../visit-statistics/test/visit-event-messages';
-import { CLIENT_PROFILES_COLLECTION, ClientProfileDocument, EMPTY_VISIT_STATISTICS } from './client-profile.document';
+import { VisitEvents } from '../client-visit-ledger/test/visit-event-messages';
+import { CLIENT_PROFILES_COLLECTION, ClientProfileDocument, EMPTY_CARD_VISIT_TOTALS } from './client-profile.document';
 import { ClientProfilesProjection, createClientProfilesProjection } from './client-profiles.projection';
 import { ClientMessages } from './test/client-messages';
 
@@ -70,7 +70,7 @@ describe('client profiles projection', () => {
       comment: 'Prefers mornings',
       discounts: { products: 0, services: 0 },
       consent: null,
-      visitStatistics: EMPTY_VISIT_STATISTICS,
+      visitStatistics: EMPTY_CARD_VISIT_TOTALS,
       registeredAt: new Date('2025-03-01T10:00:00.000Z'),
       updatedAt: new Date('2025-03-01T10:00:00.000Z'),
       documentVersion: 1,
@@ -148,7 +148,7 @@ describe('client profiles projection', () => {
       displayName: 'Archived client 3',
       sortName: 'archived client 3',
       consent: null,
-      visitStatistics: EMPTY_VISIT_STATISTICS,
+      visitStatistics: EMPTY_CARD_VISIT_TOTALS,
       discounts: { products: 5, services: 10 },
       registeredAt: new Date('2025-03-01T10:00:00.000Z'),
       erasedAt: new Date('2025-03-07T10:00:00.000Z'),
@@ -207,7 +207,7 @@ describe('client profiles projection', () => {
     expect(documents.get(anna.clientId)?.['tenantId']).toBe(TENANT);
   });
 
-  describe('consent summary and visit statistics on the same card', () => {
+  describe('consent summary and visit totals on the same card', () => {
     const consentState = (clientId: string, revision: number, marketing: boolean): IncomingMessage =>
       ({
         topic: TOPICS.consentState.name, partition: 0, offset: String(revision), key: clientId, eventId: `consent-${revision}`, eventType: 'ConsentState',
@@ -247,7 +247,7 @@ describe('client profiles projection', () => {
         tenantId: TENANT,
         revision: -1,
         consent: { notifications: true, remindersBySms: true, remindersByEmail: false, marketing: true },
-        visitStatistics: EMPTY_VISIT_STATISTICS,
+        visitStatistics: EMPTY_CARD_VISIT_TOTALS,
         consentRevision: 0,
         documentVersion: 1,
       });

@@ -1,4 +1,4 @@
-import { VisitMessages, line } from '../visit-list/test/visit-messages';
+import { VisitMessages, line } from '../client-visits/test/visit-messages';
 import { apportion, factLines } from './visit-facts';
 
 describe('apportion', () => {
