@@ -99,6 +99,14 @@ export interface EventStore {
     events: readonly EventToAppend[],
     options: { readonly expectedRevision: ExpectedRevision },
   ): Promise<AppendResult>;
+  /**
+   * Removes a stream that is still at `expectedRevision` (else WrongExpectedRevisionError, nothing
+   * removed): reading it then gives [], and appending with no_stream starts it again. For streams
+   * whose very name must not outlive their use (phone reservations). EventStoreDB soft-deletes: the
+   * events leave $all only at the next scavenge, and revisions of a restarted stream go on from the
+   * old ones, so callers rely on neither.
+   */
+  deleteStream(streamName: string, options: { readonly expectedRevision: bigint }): Promise<void>;
   /** Resolves to [] for a stream that does not exist. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

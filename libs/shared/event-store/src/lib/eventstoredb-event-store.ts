@@ -74,6 +74,15 @@ export class EventStoreDbEventStore implements EventStore {
     };
   }
 
+  async deleteStream(streamName: string, { expectedRevision }: { readonly expectedRevision: bigint }): Promise<void> {
+    this.assertOpen();
+    await this.client.deleteStream(streamName, { expectedRevision }).catch((error: unknown) => {
+      throw error instanceof esdb.WrongExpectedVersionError
+        ? new WrongExpectedRevisionError(streamName, expectedRevision, toActualRevision(error.actualVersion))
+        : error;
+    });
+  }
+
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     const backwards = options.direction === 'backwards';

@@ -88,7 +88,7 @@ interface EventRow {
 export class SqliteEventStore implements EventStore {
   private readonly db: DatabaseSync;
   private readonly statements: Record<
-    'lastRevision' | 'insert' | 'findById' | 'readForwards' | 'readBackwards' | 'lastPosition',
+    'lastRevision' | 'insert' | 'findById' | 'readForwards' | 'readBackwards' | 'lastPosition' | 'deleteStream',
     StatementSync
   >;
   private readonly pollIntervalMs: number;
@@ -120,6 +120,7 @@ export class SqliteEventStore implements EventStore {
         'SELECT * FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
       ),
       lastPosition: this.db.prepare('SELECT MAX(position) AS position FROM events'),
+      deleteStream: this.db.prepare('DELETE FROM events WHERE stream_name = ?'),
     };
   }
 
@@ -158,6 +159,19 @@ export class SqliteEventStore implements EventStore {
       this.db.exec('COMMIT');
       this.appendListeners.forEach((wake) => wake());
       return { nextExpectedRevision: revision, position: { commit: position, prepare: position } };
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async deleteStream(streamName: string, { expectedRevision }: { readonly expectedRevision: bigint }): Promise<void> {
+    this.assertOpen();
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      assertExpectedRevision(streamName, expectedRevision, this.lastRevision(streamName));
+      this.statements.deleteStream.run(streamName);
+      this.db.exec('COMMIT');
     } catch (error) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw error;

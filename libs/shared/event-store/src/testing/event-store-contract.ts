@@ -139,6 +139,26 @@ export function eventStoreContract(adapterName: string, openStore: () => Promise
       });
     });
 
+    describe('deleting a stream', () => {
+      it('removes a stream at the expected revision, after which it reads empty and can start again', async () => {
+        const name = stream('reservation');
+        const { nextExpectedRevision } = await store.appendToStream(name, [anEvent(), anEvent()], { expectedRevision: 'no_stream' });
+        await store.deleteStream(name, { expectedRevision: nextExpectedRevision });
+        expect(await store.readStream(name)).toEqual([]);
+        const restarted = anEvent({ type: 'Restarted' });
+        await store.appendToStream(name, [restarted], { expectedRevision: 'no_stream' });
+        expect((await store.readStream(name)).map((event) => event.id)).toEqual([restarted.id]);
+      });
+
+      it('refuses to delete a stream that moved on since it was read, removing nothing', async () => {
+        const name = stream('reservation');
+        await store.appendToStream(name, [anEvent()], { expectedRevision: 'no_stream' });
+        await store.appendToStream(name, [anEvent()], { expectedRevision: 0n });
+        await expect(store.deleteStream(name, { expectedRevision: 0n })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.readStream(name)).toHaveLength(2);
+      });
+    });
+
     describe('catch-up subscription', () => {
       it('delivers every later event once, in order, then live events, and resumes from a checkpoint', async () => {
         const prefix = `contract${run}_sub${randomUUID().slice(0, 8)}-`;
