@@ -24,7 +24,7 @@ import { signDevelopmentToken } from '@salon/shared/auth';
 import { MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { ensureTopics } from '@salon/shared/messaging';
-import { cleanUpServiceEnvironment, mongoUrl, uniqueName } from '@salon/shared/testing';
+import { cleanUpServiceEnvironment, GENEROUS_RATE_LIMITS, mongoUrl, uniqueName } from '@salon/shared/testing';
 import { Cleanup, describeOptions, markdownTable, progress, resolveOptions, setProgressLabel, ticker, Options } from '../bench/support';
 import { FrontDesks } from './front-desk';
 import { LocalBroker, REPO_ROOT, ServiceName, ServiceProcess, portAnswers, waitFor } from './processes';
@@ -200,6 +200,8 @@ async function prepare(options: FaultOptions, settings: Settings, cleanup: Clean
   });
   const env: Record<string, string> = {
     ...settings.env,
+    // Eight desks share one user and register and book as fast as they can.
+    ...GENEROUS_RATE_LIMITS,
     MONGO_URL: mongoUrl(run.replace(/-/g, '_')),
     EVENTSTORE_PATH: join(workDir, 'events.db'),
     KAFKA_TOPIC_PREFIX: prefix,

@@ -78,8 +78,11 @@ start_services() {
       return 1
     fi
     echo "start $name on 127.0.0.1:$port (log: $RUN_DIR/$name.log)"
+    # Thousands of requests with one token: rate limits the run never reaches (a 429 tells nothing about 5xx).
     env PORT="$port" HOST=127.0.0.1 MONGO_URL="$FUZZ_MONGO_URL" EVENTSTORE_PATH="$RUN_DIR/eventstore/events.db" \
       CLIENTS_SERVICE_URL="http://127.0.0.1:$clients_port" LOG_LEVEL=warn \
+      RATE_LIMIT_PER_USER=1000000 RATE_LIMIT_PER_TENANT=1000000 RATE_LIMIT_EXPENSIVE_PER_USER=1000000 \
+      RATE_LIMIT_EXPENSIVE_PER_TENANT=1000000 RATE_LIMIT_BULK_PER_USER=1000000 RATE_LIMIT_BULK_PER_TENANT=1000000 \
       node -r @swc-node/register "apps/$name/src/main.ts" >"$RUN_DIR/$name.log" 2>&1 &
     PIDS+=("$!")
   done

@@ -16,3 +16,4 @@ export * from './lib/platform.module';
 export * from './lib/numbers';
 export * from './lib/request-body';
 export * from './lib/idempotency';
+export * from './lib/rate-limit';

@@ -6,12 +6,13 @@ import { AuthModule } from './auth';
 import { HealthModule } from './health';
 import { BindingDocument, IDEMPOTENCY_KEYS_COLLECTION, IdempotencyKeyInterceptor, IdempotencyKeys, fingerprintSecret } from './idempotency';
 import { InfrastructureModule, MONGO_CONNECTION } from './infrastructure';
-import { ServiceConfig, tokenVerifierSettings } from './service-config';
+import { MongoWindowCounter, RATE_LIMIT_WINDOWS_COLLECTION, RateLimiter, RateLimitInterceptor, WindowDocument } from './rate-limit';
+import { rateLimitSettings, ServiceConfig, tokenVerifierSettings } from './service-config';
 
 /**
  * What every service of the product stands on: health endpoints, bearer-token auth with roles,
- * Idempotency-Key bindings, the page-cursor codec, and the connections (event store, MongoDB,
- * Kafka, key store) its configuration names.
+ * rate limits per user and tenant, Idempotency-Key bindings, the page-cursor codec, and the
+ * connections (event store, MongoDB, Kafka, key store) its configuration names.
  */
 @Module({})
 export class PlatformModule {
@@ -30,6 +31,17 @@ export class PlatformModule {
         }),
       ],
       providers: [
+        {
+          provide: RateLimiter,
+          inject: [MONGO_CONNECTION],
+          useFactory: async (mongo: Connection) => {
+            const counter = new MongoWindowCounter(mongo.collection<WindowDocument>(RATE_LIMIT_WINDOWS_COLLECTION));
+            await counter.ensureIndexes();
+            return new RateLimiter(counter, rateLimitSettings(config));
+          },
+        },
+        // Interceptors run in this order: a request over its limit claims no Idempotency-Key.
+        { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
         {
           provide: IdempotencyKeys,
           inject: [MONGO_CONNECTION],

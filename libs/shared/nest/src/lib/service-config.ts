@@ -3,6 +3,7 @@ import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min
 import type { LogLevel } from '@nestjs/common';
 import type { TokenVerifierSettings } from '@salon/shared/auth';
 import { productionRefusals } from './production-settings';
+import type { RateLimitSettings } from './rate-limit';
 
 const splitList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
@@ -91,10 +92,53 @@ export class ServiceConfig {
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: LogLevel = 'log';
 
+  /** Rate limits (rate-limit.ts): the window, and per class the requests a user / a tenant may send in it. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  RATE_LIMIT_WINDOW_SECONDS: number = 60;
+
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_USER: number = 300;
+
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_TENANT: number = 6000;
+
+  /** Searches and lists: each answers up to 100 full records. */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_EXPENSIVE_PER_USER: number = 30;
+
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_EXPENSIVE_PER_TENANT: number = 600;
+
+  /** Exports and imports (routes to come). */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_BULK_PER_USER: number = 2;
+
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_BULK_PER_TENANT: number = 10;
+
   /** Rules across variables, checked by loadConfig after each variable's own. */
   configurationProblems(): string[] {
     return this.NODE_ENV === 'production' ? productionRefusals(this) : [];
   }
+}
+
+export function rateLimitSettings(config: ServiceConfig): RateLimitSettings {
+  return {
+    windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+    limits: {
+      standard: { perUser: config.RATE_LIMIT_PER_USER, perTenant: config.RATE_LIMIT_PER_TENANT },
+      expensive: { perUser: config.RATE_LIMIT_EXPENSIVE_PER_USER, perTenant: config.RATE_LIMIT_EXPENSIVE_PER_TENANT },
+      bulk: { perUser: config.RATE_LIMIT_BULK_PER_USER, perTenant: config.RATE_LIMIT_BULK_PER_TENANT },
+    },
+  };
 }
 
 export function tokenVerifierSettings(config: ServiceConfig): TokenVerifierSettings {

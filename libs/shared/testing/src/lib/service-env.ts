@@ -9,6 +9,19 @@ export const TEST_JWT_SECRET = 'test-secret-for-bearer-tokens-0123456789abcdef';
 export const TEST_MASTER_KEY = Buffer.alloc(32, 42).toString('base64');
 
 /**
+ * Rate limits no test reaches: tests that send bursts (the fuzz run, the fault test, e2e suites)
+ * are not about limits; the rate-limit tests set small ones of their own.
+ */
+export const GENEROUS_RATE_LIMITS: Readonly<Record<string, string>> = {
+  RATE_LIMIT_PER_USER: '1000000',
+  RATE_LIMIT_PER_TENANT: '1000000',
+  RATE_LIMIT_EXPENSIVE_PER_USER: '1000000',
+  RATE_LIMIT_EXPENSIVE_PER_TENANT: '1000000',
+  RATE_LIMIT_BULK_PER_USER: '1000000',
+  RATE_LIMIT_BULK_PER_TENANT: '1000000',
+};
+
+/**
  * The environment a service needs, pointing at the local servers, with its own database and
  * event store file so test files do not see each other's data.
  */
@@ -22,6 +35,7 @@ export function serviceEnvironment(database: string, overrides: Record<string, s
     JWT_SECRET: TEST_JWT_SECRET,
     MASTER_KEY: TEST_MASTER_KEY,
     LOG_LEVEL: 'warn',
+    ...GENEROUS_RATE_LIMITS,
     ...overrides,
   };
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, Roles } from '@salon/shared/nest';
+import { CurrentPrincipal, RateLimit, Roles } from '@salon/shared/nest';
 import { ClientProfileView } from '../projections/client-profiles';
 import { SearchClients } from './search-clients.query';
 import { SearchClientsRequest } from './search-clients.request.dto';
@@ -14,6 +14,8 @@ export class SearchClientsController {
 
   @Get()
   @Roles('owner', 'manager', 'receptionist')
+  // Pages of up to 100 full profiles: paging through the whole chain must take a while.
+  @RateLimit('expensive')
   @ApiOperation({ summary: 'List and search the clients of your chain, with cursor pagination.' })
   @ApiOkResponse({ description: '{ items: ClientProfileView[], nextCursor?: string }' })
   search(

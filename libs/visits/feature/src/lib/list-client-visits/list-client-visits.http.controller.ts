@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@salon/shared/auth';
 import { DomainError } from '@salon/shared/ddd';
-import { CurrentPrincipal, Roles, ParseIdPipe } from '@salon/shared/nest';
+import { CurrentPrincipal, RateLimit, Roles, ParseIdPipe } from '@salon/shared/nest';
 import { ClientVisitPage, ClientVisitQueries } from '../projections/client-visits/client-visit.queries';
 import { VisitListPage, VisitByNumberView } from '../projections/client-visits/client-visit.view';
 import { FindVisitByNumberRequest, ListClientVisitsRequest } from './list-client-visits.request.dto';
@@ -15,6 +15,8 @@ export class ListClientVisitsController {
 
   @Get(':clientId/visits')
   @Roles('owner', 'manager', 'receptionist', 'analyst')
+  // Pages of up to 100 visits with a text search: a list, limited like the client search.
+  @RateLimit('expensive')
   @ApiOperation({
     summary:
       "A client's visits, newest first by default, with search (specialist or service name fragment, or visit number), filters and cursor pagination. Eventually consistent with the visits' events.",
