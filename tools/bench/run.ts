@@ -6,10 +6,11 @@
  * To add a benchmark, export a `Benchmark` (see support.ts) and list it in BENCHMARKS.
  */
 import { Logger, LoggerService } from '@nestjs/common';
+import { rateLimit } from './rate-limit';
 import { relayAndProjection } from './relay-and-projection';
 import { Benchmark, Cleanup, bulletList, describeOptions, machineFacts, progress, resolveOptions } from './support';
 
-const BENCHMARKS: readonly Benchmark[] = [relayAndProjection];
+const BENCHMARKS: readonly Benchmark[] = [relayAndProjection, rateLimit];
 
 /** Library loggers (Nest) go to stderr, so that stdout holds only the report. */
 class StderrLogger implements LoggerService {
