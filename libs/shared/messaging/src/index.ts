@@ -6,6 +6,7 @@ export * from './lib/integration-message';
 export * from './lib/projection';
 export * from './lib/projection-runner';
 export * from './lib/read-model-versions';
+export * from './lib/read-model-retirement';
 export * from './lib/rebuild-projection';
 export * from './lib/topics-admin';
 export * from './lib/event-store-follow-up';
