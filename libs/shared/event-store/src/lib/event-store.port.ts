@@ -39,7 +39,7 @@ export interface StoredEventMetadata {
 }
 
 export interface EventToAppend {
-  /** A UUID. Appending the same id to the same stream twice stores it once (idempotent retry). */
+  /** A UUID, unique in its stream. What a retry of the same ids does: see `EventStore.appendToStream`. */
   readonly id: string;
   readonly type: string;
   readonly data: unknown;
@@ -83,17 +83,45 @@ export interface SubscribeToAllOptions {
   /** Exclusive: deliver events strictly after this position. Defaults to the very start. */
   readonly after?: GlobalPosition;
   readonly streamPrefixes?: readonly string[];
+  /**
+   * Told each time the connection to the store was lost (a transient error, or the server ended
+   * the subscription) and the subscription will resubscribe after the last delivered event in
+   * `retryInMs`; `attempt` counts the failures since the last event or confirmation.
+   */
+  readonly onInterrupted?: (interruption: { readonly error: Error; readonly attempt: number; readonly retryInMs: number }) => void;
+  /** Told when the store confirmed a subscription again after an interruption. */
+  readonly onResumed?: () => void;
 }
 
 /**
  * A catch-up subscription: first every stored event after the position, then live events,
  * each exactly once and in global order. Iterate with `for await`; `unsubscribe` ends it.
+ * A transient failure (the server unreachable, restarting, a leader change, the call ended by
+ * the server) does not end it: it resubscribes after the last delivered event, with back-off,
+ * for as long as it takes. The iterator throws only on a permanent failure (an event it cannot
+ * represent, access denied); it ends only after `unsubscribe` or `close`.
  */
 export interface Subscription extends AsyncIterable<RecordedEvent> {
   unsubscribe(): Promise<void>;
 }
 
 export interface EventStore {
+  /**
+   * Appends the events if the stream is at `expectedRevision`, else WrongExpectedRevisionError.
+   *
+   * Idempotency, what both adapters guarantee (EventStoreDB's own rule): a retry of the same
+   * event ids in the same order with the same exact revision or `no_stream` the first attempt
+   * used stores nothing and answers as the first did, also after a restart. Nothing else is
+   * promised: the same ids at the stream's current revision are stored again; a retry that
+   * matches only some of the stored events is a WrongExpectedRevisionError; with `any` or
+   * `stream_exists` EventStoreDB recognises a retry only from a cache of recent writes (lost on
+   * a restart), so the embedded store stores such a retry again, as EventStoreDB does then.
+   * Callers that must not record twice read the stream and look for their ids first
+   * (CommandHandler does).
+   *
+   * Data and metadata must be JSON values: anything else is an EventSerialisationError, and
+   * nothing is appended. A store that cannot be reached is an EventStoreUnavailableError.
+   */
   appendToStream(
     streamName: string,
     events: readonly EventToAppend[],

@@ -1,10 +1,12 @@
 import { PassThrough, Readable } from 'node:stream';
 import * as esdb from '@eventstore/db-client';
-import { WrongExpectedRevisionError } from './errors';
+import { EventSerialisationError, EventStoreUnavailableError, StreamDeletedError, WrongExpectedRevisionError } from './errors';
 import { GlobalPosition, RecordedEvent, START } from './event-store.port';
 import {
   EventStoreDbEventStore,
   isBeyond,
+  isMissingPosition,
+  isTransientEsdbError,
   isUserEvent,
   matchesStreamPrefixes,
   readAllStartFor,
@@ -12,6 +14,7 @@ import {
   toActualRevision,
   toEsdbExpectedRevision,
   toEventData,
+  toPortError,
   toRecordedEvent,
 } from './eventstoredb-event-store';
 
@@ -91,8 +94,33 @@ describe('EventStoreDB translations', () => {
   });
 
   it('appends JSON events with our id and metadata', () => {
-    const data = toEventData({ id: 'id-1', type: 'ClientRegistered', data: { n: 1 }, metadata });
+    const data = toEventData('s', { id: 'id-1', type: 'ClientRegistered', data: { n: 1 }, metadata });
     expect(data).toEqual({ id: 'id-1', contentType: 'application/json', type: 'ClientRegistered', data: { n: 1 }, metadata });
+  });
+
+  it('refuses data that is not JSON before the client sees it, naming the event', () => {
+    expect(() => toEventData('s', { id: 'id-1', type: 'T', data: { n: 1n }, metadata })).toThrow(EventSerialisationError);
+    expect(() => toEventData('s', { id: 'id-1', type: 'T', data: { n: 1n }, metadata })).toThrow(/data of event id-1 \(T\).*BigInt/);
+  });
+
+  it('knows the positions the server sends for "no position"', () => {
+    expect(isMissingPosition(undefined)).toBe(true);
+    expect(isMissingPosition({ commit: 0n, prepare: 0n })).toBe(true); // protobuf defaults
+    expect(isMissingPosition({ commit: 2n ** 64n - 1n, prepare: 2n ** 64n - 1n })).toBe(true); // the server's -1
+    expect(isMissingPosition({ commit: 1_024n, prepare: 1_024n })).toBe(false);
+  });
+
+  it("maps the client's errors to the port's", () => {
+    const unavailable = toPortError(new esdb.UnavailableError());
+    expect(unavailable).toBeInstanceOf(EventStoreUnavailableError);
+    const rawGrpc = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 });
+    expect(toPortError(rawGrpc)).toBeInstanceOf(EventStoreUnavailableError);
+    expect(toPortError(new esdb.DeadlineExceededError())).toBeInstanceOf(EventStoreUnavailableError);
+    expect(toPortError(new esdb.StreamDeletedError(undefined, 'client-1'))).toEqual(new StreamDeletedError('client-1'));
+    const denied = new esdb.AccessDeniedError();
+    expect(toPortError(denied)).toBe(denied);
+    const leaderElsewhere = { metadata: { getMap: () => ({ 'leader-endpoint-host': 'node-2', 'leader-endpoint-port': '2113' }) } };
+    expect(isTransientEsdbError(new esdb.NotLeaderError(leaderElsewhere as never))).toBe(true);
   });
 
   it('maps a recorded event, with its position and creation time', () => {
@@ -153,6 +181,13 @@ describe('EventStoreDbEventStore against a faked client', () => {
     jest.spyOn(client, 'appendToStream').mockRejectedValue(conflict);
     const append = store.appendToStream('s', [{ id: 'a', type: 'T', data: {}, metadata }], { expectedRevision: 'stream_exists' });
     await expect(append).rejects.toMatchObject({ name: 'WrongExpectedRevisionError', actualRevision: 'no_stream' });
+  });
+
+  it('reads the actual revision of a conflict the client reported as a result (throwOnAppendFailure=false)', async () => {
+    jest.spyOn(client, 'appendToStream').mockResolvedValue({ success: false, nextExpectedRevision: 1n, position: undefined });
+    jest.spyOn(client, 'readStream').mockReturnValue(fakeRead([{ event: esdbEvent({ revision: 7n }) }]));
+    const append = store.appendToStream('s', [{ id: 'a', type: 'T', data: {}, metadata }], { expectedRevision: 3n });
+    await expect(append).rejects.toMatchObject({ name: 'WrongExpectedRevisionError', expectedRevision: 3n, actualRevision: 7n });
   });
 
   it('reads the position back when the server answers an append without one', async () => {
@@ -231,9 +266,11 @@ describe('EventStoreDbEventStore against a faked client', () => {
       await subscription.unsubscribe(); // a second call is harmless
     });
 
-    it('subscribes with a server-side prefix filter from the checkpoint', () => {
+    it('subscribes with a server-side prefix filter from the checkpoint once it is read', async () => {
       fakeSubscription();
-      store.subscribeToAll({ after: at(5), streamPrefixes: ['client-'] });
+      const subscription = store.subscribeToAll({ after: at(5), streamPrefixes: ['client-'] });
+      void subscription[Symbol.asyncIterator]().next();
+      await waitUntil(() => jest.mocked(client.subscribeToAll).mock.calls.length > 0);
       expect(client.subscribeToAll).toHaveBeenCalledWith({
         fromPosition: at(5),
         filter: expect.objectContaining({ filterOn: esdb.STREAM_NAME, prefixes: ['client-'] }),

@@ -1,5 +1,7 @@
 import * as esdb from '@eventstore/db-client';
-import { WrongExpectedRevisionError } from './errors';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventStoreUnavailableError, StreamDeletedError, WrongExpectedRevisionError } from './errors';
+import { serialiseEvent } from './event-serialisation';
 import {
   AppendResult,
   EventStore,
@@ -18,19 +20,28 @@ import {
 export interface EventStoreDbEventStoreOptions {
   /** e.g. `esdb://127.0.0.1:2113?tls=false`. The client connects lazily, on the first call. */
   readonly connectionString: string;
+  /** First pause before a lost subscription subscribes again; doubled per failure up to `maxResubscribeDelayMs`. */
+  readonly resubscribeDelayMs?: number;
+  readonly maxResubscribeDelayMs?: number;
+  /**
+   * The deadline an append sends. Client 6.2.1 sends it to the server as a point in time (batch
+   * append), which the server compares with its own clock and caps with its write timeout (2 s by
+   * default): the default 10 s made every append time out once the client's clock was 10 s
+   * behind the server's. Five minutes tolerates that much skew and changes nothing else.
+   */
+  readonly appendDeadlineMs?: number;
 }
 
 type Direction = 'forwards' | 'backwards';
 
+const DEFAULT_APPEND_DEADLINE_MS = 5 * 60_000;
+
 /**
  * The production adapter: a thin translation of the port onto EventStoreDB / KurrentDB
- * (`@eventstore/db-client` 6.x, gRPC). Revisions and positions are EventStoreDB's own.
- *
- * Idempotent appends differ from the embedded adapter. The embedded store recognises a retry by
- * its event ids whatever the expected revision. EventStoreDB recognises it only when the same ids
- * are appended again with the same expected revision (the usual retry after a timeout); with
- * `any` it tries its best from a cache of recent writes, and a retry that mixes stored and new
- * ids fails with a wrong-expected-revision error instead of the embedded store's refusal.
+ * (`@eventstore/db-client` 6.2.1, gRPC). Revisions and positions are EventStoreDB's own; its
+ * errors become the port's (WrongExpectedRevisionError, StreamDeletedError, and
+ * EventStoreUnavailableError for everything transient: unreachable, deadline, not leader).
+ * Idempotent appends are EventStoreDB's own rule, which the port states (see `appendToStream`).
  */
 export class EventStoreDbEventStore implements EventStore {
   private readonly client: esdb.EventStoreDBClient;
@@ -38,7 +49,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly openSubscriptions = new Set<Subscription>();
   private closed = false;
 
-  constructor(options: EventStoreDbEventStoreOptions) {
+  constructor(private readonly options: EventStoreDbEventStoreOptions) {
     this.client = esdb.EventStoreDBClient.connectionString(options.connectionString);
   }
 
@@ -46,8 +57,8 @@ export class EventStoreDbEventStore implements EventStore {
    * Does not wait for the server: the client connects on first use, so a service can start
    * (and report itself not ready) while EventStoreDB is still down.
    */
-  static connect(connectionString: string): EventStoreDbEventStore {
-    return new EventStoreDbEventStore({ connectionString });
+  static connect(connectionString: string, options: Omit<EventStoreDbEventStoreOptions, 'connectionString'> = {}): EventStoreDbEventStore {
+    return new EventStoreDbEventStore({ ...options, connectionString });
   }
 
   async appendToStream(
@@ -57,29 +68,31 @@ export class EventStoreDbEventStore implements EventStore {
   ): Promise<AppendResult> {
     this.assertOpen();
     if (events.length === 0) throw new Error('Nothing to append');
+    const eventData = events.map((event) => toEventData(streamName, event));
     const result = await this.client
-      .appendToStream(streamName, events.map(toEventData), { expectedRevision: toEsdbExpectedRevision(expectedRevision) })
+      .appendToStream(streamName, eventData, {
+        expectedRevision: toEsdbExpectedRevision(expectedRevision),
+        deadline: this.options.appendDeadlineMs ?? DEFAULT_APPEND_DEADLINE_MS,
+      })
       .catch((error: unknown) => {
-        throw error instanceof esdb.WrongExpectedVersionError
-          ? new WrongExpectedRevisionError(streamName, expectedRevision, toActualRevision(error.actualVersion))
-          : error;
+        throw toPortError(error, streamName, expectedRevision);
       });
-    // Only reached when the connection string sets throwOnAppendFailure=false.
+    // Only reached when the connection string sets throwOnAppendFailure=false. Client 6.2.1 then
+    // reports the actual revision as 0n or 1n (batch append converts a boolean), so it is read.
     if (!result.success) {
-      throw new WrongExpectedRevisionError(streamName, expectedRevision, toActualRevision(result.nextExpectedRevision));
+      throw new WrongExpectedRevisionError(streamName, expectedRevision, await this.currentRevision(streamName));
     }
+    const position = result.position && !isMissingPosition(result.position) ? result.position : undefined;
     return {
       nextExpectedRevision: result.nextExpectedRevision,
-      position: result.position ?? (await this.positionOfRevision(streamName, result.nextExpectedRevision)),
+      position: position ?? (await this.positionOfRevision(streamName, result.nextExpectedRevision)),
     };
   }
 
   async deleteStream(streamName: string, { expectedRevision }: { readonly expectedRevision: bigint }): Promise<void> {
     this.assertOpen();
     await this.client.deleteStream(streamName, { expectedRevision }).catch((error: unknown) => {
-      throw error instanceof esdb.WrongExpectedVersionError
-        ? new WrongExpectedRevisionError(streamName, expectedRevision, toActualRevision(error.actualVersion))
-        : error;
+      throw toPortError(error, streamName, expectedRevision);
     });
   }
 
@@ -91,6 +104,7 @@ export class EventStoreDbEventStore implements EventStore {
       fromRevision: options.fromRevision ?? (backwards ? esdb.END : esdb.START),
       maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
     });
+    read.on('error', ignoreLateErrors);
     const events: RecordedEvent[] = [];
     try {
       for await (const resolved of read) {
@@ -98,14 +112,17 @@ export class EventStoreDbEventStore implements EventStore {
       }
     } catch (error) {
       if (error instanceof esdb.StreamNotFoundError) return [];
-      throw error;
+      throw toPortError(error, streamName);
+    } finally {
+      await cancelQuietly(read);
     }
     return events;
   }
 
   /**
-   * The client (6.x) cannot ask the server to filter a read of $all, so system events and other
-   * streams are skipped here, reading on until `maxCount` matching events are found.
+   * Client 6.2.1 cannot ask the server to filter a read of $all, so system events and other
+   * streams are skipped here, reading on until `maxCount` matching events are found: a read of
+   * one context's streams goes through every event after `after`.
    */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
@@ -119,54 +136,95 @@ export class EventStoreDbEventStore implements EventStore {
       isBeyond(event.position, options.after, direction);
 
     const read = this.client.readAll({ direction: toEsdbDirection(direction), fromPosition });
+    read.on('error', ignoreLateErrors);
     const events: RecordedEvent[] = [];
-    for await (const resolved of read) {
-      if (!resolved.event || !isWanted(resolved.event)) continue;
-      events.push(toRecordedEvent(resolved.event));
-      if (events.length >= maxCount) {
-        await cancelQuietly(read);
-        break;
+    try {
+      for await (const resolved of read) {
+        if (!resolved.event || !isWanted(resolved.event)) continue;
+        events.push(toRecordedEvent(resolved.event));
+        if (events.length >= maxCount) break;
       }
+    } catch (error) {
+      throw toPortError(error);
+    } finally {
+      // Also when an event could not be mapped: the gRPC call would otherwise go on reading $all.
+      await cancelQuietly(read);
     }
     return events;
   }
 
+  /**
+   * A catch-up subscription that survives the server: on a transient error, or when the server
+   * ends the call (it never does while all is well), it subscribes again after the last event it
+   * delivered, pausing `resubscribeDelayMs` doubled per failure (reset by the next event or
+   * confirmation). Each event still comes once and in order: the position check drops what a
+   * resubscription repeats.
+   */
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
     this.assertOpen();
     const prefixes = options.streamPrefixes ?? [];
-    const source = this.client.subscribeToAll({
-      fromPosition: subscriptionStartFor(options.after),
-      filter: prefixes.length > 0 ? esdb.streamNameFilter({ prefixes: [...prefixes] }) : esdb.excludeSystemEvents(),
-    });
-    let stopped = false;
-    let signalStop: () => void = () => undefined;
-    const stop = new Promise<IteratorReturnResult<undefined>>((resolve) => {
-      signalStop = () => resolve({ done: true, value: undefined });
-    });
+    const filter = prefixes.length > 0 ? esdb.streamNameFilter({ prefixes: [...prefixes] }) : esdb.excludeSystemEvents();
+    const firstDelayMs = this.options.resubscribeDelayMs ?? 500;
+    const maxDelayMs = this.options.maxResubscribeDelayMs ?? 10_000;
+    const client = this.client;
+    const stopping = new AbortController();
+    let current: esdb.AllStreamSubscription | undefined;
+
     const unsubscribe = async (): Promise<void> => {
-      if (stopped) return;
-      stopped = true;
+      if (stopping.signal.aborted) return;
+      stopping.abort();
       this.openSubscriptions.delete(subscription);
-      signalStop();
-      await source.unsubscribe().catch(() => undefined); // the call may never have started; nothing to cancel then
-      source.destroy();
+      const source = current;
+      current = undefined;
+      if (source) await endSource(source);
     };
+    const stopped = new Promise<typeof STOPPED>((resolve) => stopping.signal.addEventListener('abort', () => resolve(STOPPED)));
 
     async function* deliver(): AsyncGenerator<RecordedEvent> {
-      const incoming = source[Symbol.asyncIterator]();
       // The server already starts after `after` and filters by prefix; checking again here keeps
-      // "strictly after, each once, only these streams" true whatever the server version does.
+      // "strictly after, each once, only these streams" true across resubscriptions.
       let last = options.after;
+      let failures = 0;
       try {
-        while (!stopped) {
-          const next = await Promise.race([incoming.next(), stop]);
-          if (next.done) return;
-          const event = next.value.event;
-          if (!event || !isUserEvent(event) || !matchesStreamPrefixes(event.streamId, prefixes)) continue;
-          if (!isBeyond(event.position, last, 'forwards')) continue;
-          const recorded = toRecordedEvent(event);
-          yield recorded;
-          last = recorded.position;
+        while (!stopping.signal.aborted) {
+          const source = client.subscribeToAll({ fromPosition: subscriptionStartFor(last), filter });
+          current = source;
+          // Errors reach the iterator below; this listener only keeps one emitted after the
+          // iterator let go of the stream from being an uncaught 'error' event.
+          source.on('error', ignoreLateErrors);
+          source.on('confirmation', () => {
+            if (failures === 0) return;
+            failures = 0;
+            options.onResumed?.();
+          });
+          const incoming = source[Symbol.asyncIterator]();
+          try {
+            for (;;) {
+              const pending = incoming.next();
+              pending.catch(() => undefined); // abandoned when the subscription stops first
+              const next = await Promise.race([pending, stopped]);
+              if (next === STOPPED) return;
+              if (next.done) throw new EventStoreUnavailableError('the server ended the subscription');
+              const event = next.value.event;
+              if (!event || !isUserEvent(event) || !matchesStreamPrefixes(event.streamId, prefixes)) continue;
+              if (!isBeyond(event.position, last, 'forwards')) continue;
+              const recorded = toRecordedEvent(event);
+              failures = 0;
+              yield recorded;
+              last = recorded.position;
+            }
+          } catch (error) {
+            if (stopping.signal.aborted) return;
+            const failure = toPortError(error);
+            if (!(failure instanceof EventStoreUnavailableError)) throw failure;
+            failures += 1;
+            const retryInMs = Math.min(maxDelayMs, firstDelayMs * 2 ** Math.min(failures - 1, 16));
+            options.onInterrupted?.({ error: failure, attempt: failures, retryInMs });
+            await sleep(retryInMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+          } finally {
+            if (current === source) current = undefined;
+            await endSource(source);
+          }
         }
       } finally {
         await unsubscribe();
@@ -193,10 +251,17 @@ export class EventStoreDbEventStore implements EventStore {
     return event.position;
   }
 
+  private async currentRevision(streamName: string): Promise<bigint | 'no_stream'> {
+    const [last] = await this.readStream(streamName, { direction: 'backwards', maxCount: 1 });
+    return last ? last.revision : 'no_stream';
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new Error('The event store is closed');
   }
 }
+
+const STOPPED = Symbol('stopped');
 
 // ---- Pure translations between the port and the client (exported for unit tests only) ----
 
@@ -264,20 +329,75 @@ function toEsdbPosition(position: GlobalPosition): esdb.Position {
   return { commit: position.commit, prepare: position.prepare };
 }
 
-export function toEventData(event: EventToAppend): esdb.EventData {
+/**
+ * Serialised here, so that data which is not JSON is a clear EventSerialisationError before the
+ * client sees it (its own JSON.stringify runs inside a promise executor: a throw there is an
+ * unhandled rejection and the append never settles). The client gets plain JSON values back,
+ * which it can always serialise.
+ */
+export function toEventData(streamName: string, event: EventToAppend): esdb.EventData {
+  const { data, metadata } = serialiseEvent(streamName, event);
   return esdb.jsonEvent({
     id: event.id,
     type: event.type,
-    // The port only carries JSON-serialisable data; the client serialises it with JSON.stringify.
-    data: event.data as esdb.JSONType,
-    metadata: event.metadata,
+    data: JSON.parse(data) as esdb.JSONType,
+    metadata: JSON.parse(metadata) as esdb.JSONType,
   });
+}
+
+/**
+ * The server sends protobuf fields, never "nothing": an event without a position comes as
+ * 2^64-1 (its -1) or, from servers that do not set it, 0/0 (the protobuf default; no event of a
+ * real log is at 0, where the log's first epoch record is).
+ */
+export function isMissingPosition(position: esdb.Position | undefined): boolean {
+  return (
+    position === undefined ||
+    (position.commit === 0n && position.prepare === 0n) ||
+    position.commit === NO_POSITION ||
+    position.prepare === NO_POSITION
+  );
+}
+
+const NO_POSITION = 2n ** 64n - 1n;
+
+/** gRPC status codes that mean "not now" rather than "never" (the client leaves some unconverted). */
+const TRANSIENT_GRPC_CODES = new Set([1 /* CANCELLED */, 2 /* UNKNOWN */, 4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
+
+/** Whether an error of the client is worth retrying: the server unreachable, restarting, not the leader, late. */
+export function isTransientEsdbError(error: unknown): boolean {
+  if (
+    error instanceof esdb.UnavailableError ||
+    error instanceof esdb.DeadlineExceededError ||
+    error instanceof esdb.CancelledError ||
+    error instanceof esdb.NotLeaderError ||
+    error instanceof esdb.UnknownError ||
+    error instanceof esdb.TimeoutError
+  ) {
+    return true;
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'number' && TRANSIENT_GRPC_CODES.has(code);
+}
+
+/** The client's errors in the port's terms; anything else passes through. */
+export function toPortError(error: unknown, streamName?: string, expectedRevision?: ExpectedRevision): unknown {
+  if (error instanceof esdb.WrongExpectedVersionError) {
+    return new WrongExpectedRevisionError(
+      error.streamName ?? streamName ?? '',
+      expectedRevision ?? error.expectedVersion,
+      toActualRevision(error.actualVersion),
+    );
+  }
+  if (error instanceof esdb.StreamDeletedError) return new StreamDeletedError(error.streamName ?? streamName ?? '');
+  if (isTransientEsdbError(error)) return new EventStoreUnavailableError((error as Error).message, { cause: error });
+  return error;
 }
 
 export function toRecordedEvent(event: esdb.RecordedEvent): RecordedEvent {
   const where = `event ${event.id} in stream "${event.streamId}"`;
   if (!event.isJson) throw new Error(`The ${where} is not JSON; this store only writes JSON events`);
-  if (!event.position) throw new Error(`The ${where} has no position: EventStoreDB 22.6 or later is required`);
+  if (isMissingPosition(event.position)) throw new Error(`The ${where} has no position: EventStoreDB 22.6 or later is required`);
   return {
     id: event.id,
     type: event.type,
@@ -285,7 +405,7 @@ export function toRecordedEvent(event: esdb.RecordedEvent): RecordedEvent {
     metadata: toStoredMetadata(event.metadata, where),
     streamName: event.streamId,
     revision: event.revision,
-    position: { commit: event.position.commit, prepare: event.position.prepare },
+    position: { commit: event.position!.commit, prepare: event.position!.prepare },
     createdAt: event.created,
   };
 }
@@ -299,4 +419,19 @@ function toStoredMetadata(metadata: unknown, where: string): StoredEventMetadata
 /** Stops a read we no longer need; a read that already ended or failed has nothing to cancel. */
 async function cancelQuietly(read: { cancel(): Promise<void> }): Promise<void> {
   await read.cancel().catch(() => undefined);
+}
+
+/** Ends a subscription's gRPC call (its cancellation is not reported as an error) and the stream around it, once. */
+async function endSource(source: esdb.AllStreamSubscription): Promise<void> {
+  if (endedSources.has(source)) return;
+  endedSources.add(source);
+  await source.unsubscribe().catch(() => undefined); // the call may never have started; nothing to cancel then
+  source.destroy();
+}
+
+const endedSources = new WeakSet<esdb.AllStreamSubscription>();
+
+/** An error a stream emits after its reader let go (a cancelled call failing late): nobody is waiting for it. */
+function ignoreLateErrors(): void {
+  // The reader, while it reads, gets the same error through its iterator.
 }

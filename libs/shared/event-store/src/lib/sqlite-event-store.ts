@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { WrongExpectedRevisionError } from './errors';
+import { serialiseEvent } from './event-serialisation';
 import {
   AppendResult,
   EventStore,
@@ -23,10 +24,10 @@ const { DatabaseSync: Database } = process.getBuiltinModule('node:sqlite') as ty
 
 const BUSY_TIMEOUT_MS = 10_000;
 
-const SCHEMA = `
-  PRAGMA journal_mode = WAL;
-  PRAGMA synchronous = FULL;
-  CREATE TABLE IF NOT EXISTS events (
+// Event ids are not unique in a stream: EventStoreDB stores the same ids again when they come at
+// the stream's current revision (see appendToStream), and this store behaves the same.
+const eventsTable = (name: string) => `
+  CREATE TABLE IF NOT EXISTS ${name} (
     position    INTEGER PRIMARY KEY AUTOINCREMENT,
     stream_name TEXT    NOT NULL,
     revision    INTEGER NOT NULL,
@@ -35,10 +36,51 @@ const SCHEMA = `
     data        TEXT    NOT NULL,
     metadata    TEXT    NOT NULL,
     created_at  TEXT    NOT NULL,
-    UNIQUE (stream_name, revision),
-    UNIQUE (stream_name, event_id)
+    UNIQUE (stream_name, revision)
   );
 `;
+
+const SCHEMA = `
+  PRAGMA journal_mode = WAL;
+  PRAGMA synchronous = FULL;
+  ${eventsTable('events')}
+`;
+
+/**
+ * Files written before event ids could repeat have UNIQUE (stream_name, event_id), which SQLite
+ * can only drop by copying the table. Done once, in one transaction (whichever process opens the
+ * file first), keeping every position and the position counter: positions deleted streams left
+ * free must never be given out again, or a checkpoint would point past events it never saw.
+ */
+function allowRepeatedEventIds(db: DatabaseSync): void {
+  const hasUniqueEventIds = () =>
+    (db.prepare('PRAGMA index_list(events)').all() as { name: string; unique: number }[]).some(
+      (index) =>
+        index.unique === 1 &&
+        (db.prepare(`PRAGMA index_info("${index.name}")`).all() as { name: string }[]).map((column) => column.name).join(',') ===
+          'stream_name,event_id',
+    );
+  if (!hasUniqueEventIds()) return;
+  whileLocked(() => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      if (hasUniqueEventIds()) {
+        const counter = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").get() as { seq: number } | undefined;
+        db.exec(`
+          ${eventsTable('events_without_unique_ids')}
+          INSERT INTO events_without_unique_ids SELECT position, stream_name, revision, event_id, type, data, metadata, created_at FROM events;
+          DROP TABLE events;
+          ALTER TABLE events_without_unique_ids RENAME TO events;
+        `);
+        if (counter) db.prepare("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'events'").run(counter.seq);
+      }
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+  });
+}
 
 /**
  * Runs a start-up statement again while another process holds the lock. SQLite does not call the
@@ -88,7 +130,7 @@ interface EventRow {
 export class SqliteEventStore implements EventStore {
   private readonly db: DatabaseSync;
   private readonly statements: Record<
-    'lastRevision' | 'insert' | 'findById' | 'readForwards' | 'readBackwards' | 'lastPosition' | 'deleteStream',
+    'lastRevision' | 'insert' | 'readForwards' | 'readBackwards' | 'lastPosition' | 'deleteStream',
     StatementSync
   >;
   private readonly pollIntervalMs: number;
@@ -106,13 +148,13 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.batchSize = options.subscriptionBatchSize ?? 500;
     whileLocked(() => this.db.exec(SCHEMA));
+    allowRepeatedEventIds(this.db);
     this.statements = {
       lastRevision: this.db.prepare('SELECT MAX(revision) AS revision FROM events WHERE stream_name = ?'),
       insert: this.db.prepare(
         `INSERT INTO events (stream_name, revision, event_id, type, data, metadata, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
-      findById: this.db.prepare('SELECT * FROM events WHERE stream_name = ? AND event_id = ?'),
       readForwards: this.db.prepare(
         'SELECT * FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
       ),
@@ -131,27 +173,28 @@ export class SqliteEventStore implements EventStore {
   ): Promise<AppendResult> {
     this.assertOpen();
     if (events.length === 0) throw new Error('Nothing to append');
+    const serialised = events.map((event) => serialiseEvent(streamName, event));
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      const retry = this.findRetriedAppend(streamName, events);
+      const current = this.lastRevision(streamName);
+      const retry = this.findRetriedAppend(streamName, events, expectedRevision, current);
       if (retry) {
         this.db.exec('COMMIT');
         return retry;
       }
-      const current = this.lastRevision(streamName);
       assertExpectedRevision(streamName, expectedRevision, current);
       const createdAt = new Date().toISOString();
       let revision = current === 'no_stream' ? -1n : current;
       let position = 0n;
-      for (const event of events) {
+      for (const [index, event] of events.entries()) {
         revision += 1n;
         const result = this.statements.insert.run(
           streamName,
           revision,
           event.id,
           event.type,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata),
+          serialised[index].data,
+          serialised[index].metadata,
           createdAt,
         );
         position = BigInt(result.lastInsertRowid);
@@ -271,18 +314,28 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * A client that timed out may send the same append again. If the events are already stored
-   * (same ids, same order, consecutive), answer as the first append did instead of failing.
+   * EventStoreDB's rule for a retry, and only it: appended at an exact revision (or no_stream)
+   * the stream has since passed, the events right after that revision are looked at. The same ids
+   * in the same order there: the retry of an append that went through, answered as it was. The
+   * first id differs: an ordinary conflict (undefined; the revision check refuses it). The first
+   * ids match but not all: a partial retry, refused as a conflict too (EventStoreDB answers it
+   * with a wrong expected version). `any` and `stream_exists` are never recognised as retries
+   * (EventStoreDB recognises them only while they are in its cache of recent writes).
    */
-  private findRetriedAppend(streamName: string, events: readonly EventToAppend[]): AppendResult | undefined {
-    const found = events.map((event) => this.statements.findById.get(streamName, event.id) as EventRow | undefined);
-    if (found.every((row) => row === undefined)) return undefined;
-    const stored = found.filter((row): row is EventRow => row !== undefined);
-    const consecutive =
-      stored.length === found.length && stored.every((row, index) => index === 0 || row.revision === stored[index - 1].revision + 1);
-    if (!consecutive) {
-      throw new Error(`Append to "${streamName}" mixes already stored and new event ids; refusing a partial retry`);
-    }
+  private findRetriedAppend(
+    streamName: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+    current: bigint | 'no_stream',
+  ): AppendResult | undefined {
+    if (expected === 'any' || expected === 'stream_exists') return undefined;
+    const expectedLast = expected === 'no_stream' ? -1n : expected;
+    const currentLast = current === 'no_stream' ? -1n : current;
+    if (expectedLast >= currentLast) return undefined;
+    const stored = this.statements.readForwards.all(streamName, expectedLast + 1n, events.length) as unknown as EventRow[];
+    const firstDifferent = events.findIndex((event, index) => stored[index]?.event_id !== event.id);
+    if (firstDifferent === 0) return undefined;
+    if (firstDifferent > 0) throw new WrongExpectedRevisionError(streamName, expected, current);
     const last = stored[stored.length - 1];
     return {
       nextExpectedRevision: BigInt(last.revision),
