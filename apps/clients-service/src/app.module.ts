@@ -14,6 +14,7 @@ export class AppModule {
           defaultPhoneCountry: config.DEFAULT_PHONE_COUNTRY,
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
           phoneReservationGraceMs: config.PHONE_RESERVATION_GRACE_SECONDS * 1000,
+          readModelRetireAfterMs: config.READ_MODEL_RETIRE_AFTER_SECONDS * 1000,
         }),
       ],
     };

@@ -10,7 +10,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forService('visits-service', config),
-        VisitsFeatureModule.forRoot({ topicPrefix: config.KAFKA_TOPIC_PREFIX, clientsServiceUrl: config.CLIENTS_SERVICE_URL }),
+        VisitsFeatureModule.forRoot({
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          clientsServiceUrl: config.CLIENTS_SERVICE_URL,
+          readModelRetireAfterMs: config.READ_MODEL_RETIRE_AFTER_SECONDS * 1000,
+        }),
       ],
     };
   }

@@ -4,7 +4,7 @@ import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
 import { CursorCodec, PersonalDataCipher } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
-import { EventRelay, EventStoreFollowUp, MongoCheckpointStore, ProjectionRunner, withTopicPrefix } from '@salon/shared/messaging';
+import { EventRelay, EventStoreFollowUp, MongoCheckpointStore, ProjectionRunner, ReadModelRetirement, withTopicPrefix } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, projectionWorker, relayWorker } from '@salon/shared/nest';
 import { AdmitVisitController } from './admit-visit/admit-visit.http.controller';
 import { AdmitVisit } from './admit-visit/admit-visit.service';
@@ -18,6 +18,7 @@ import { EraseClientController } from './erase-client/erase-client.http.controll
 import { EraseClient } from './erase-client/erase-client.service';
 import { CLIENT_REMOVAL_STREAM_PREFIXES, clientRemovalFollowUp } from './follow-up/client-removal-follow-up';
 import { PHONE_RESERVATION_STREAM_PREFIXES, phoneReservationSweeper } from './follow-up/phone-reservation-sweeper';
+import { SUPERSEDED_PROFILES_STREAM_PREFIXES, supersededProfilesPurge } from './follow-up/superseded-profiles-purge';
 import { GetClientProfileController } from './get-client-profile/get-client-profile.http.controller';
 import { GetClientProfile } from './get-client-profile/get-client-profile.query';
 import { PhoneReservations } from './phone-reservations/phone-reservations';
@@ -38,6 +39,8 @@ export interface ClientsFeatureSettings extends ClientsSettings {
   readonly topicPrefix: string;
   /** PHONE_RESERVATION_GRACE_SECONDS, in ms: see PhoneReservationSweeper. */
   readonly phoneReservationGraceMs: number;
+  /** READ_MODEL_RETIRE_AFTER_SECONDS, in ms: see ReadModelRetirement. */
+  readonly readModelRetireAfterMs: number;
 }
 
 const SETTINGS = Symbol('CLIENTS_FEATURE_SETTINGS');
@@ -107,6 +110,25 @@ class ClientsWorkers implements OnModuleInit {
         checkpoints,
         streamPrefixes: PHONE_RESERVATION_STREAM_PREFIXES,
         handle: phoneReservationSweeper(this.phones, this.clients, this.settings.phoneReservationGraceMs),
+      }),
+    );
+    // A rebuild leaves the card's previous version behind for a grace period: an erasure or a
+    // deletion reaches it too, and it is dropped once the period is over.
+    this.host.register(
+      new EventStoreFollowUp({
+        name: `${prefix}clients.superseded-profiles-purge`,
+        store: this.store,
+        checkpoints,
+        streamPrefixes: SUPERSEDED_PROFILES_STREAM_PREFIXES,
+        handle: supersededProfilesPurge(this.mongo),
+      }),
+    );
+    this.host.register(
+      new ReadModelRetirement({
+        name: `${prefix}clients.read-model-retirement`,
+        mongo: this.mongo,
+        collections: [...projection.collections, ...visitLedger.collections],
+        retireAfterMs: this.settings.readModelRetireAfterMs,
       }),
     );
   }

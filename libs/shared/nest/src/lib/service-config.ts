@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import type { LogLevel } from '@nestjs/common';
 import type { TokenVerifierSettings } from '@salon/shared/auth';
+import { DEFAULT_READ_MODEL_RETIRE_AFTER_SECONDS } from '@salon/shared/messaging';
 import { productionRefusals } from './production-settings';
 import type { RateLimitSettings } from './rate-limit';
 
@@ -91,6 +92,16 @@ export class ServiceConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: LogLevel = 'log';
+
+  /**
+   * How long after a rebuild switched readers to a new read-model version the versions it replaced
+   * are dropped (ReadModelRetirement): time for readers that resolved the old one to finish.
+   * Services without read models ignore it.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 60 * 60)
+  READ_MODEL_RETIRE_AFTER_SECONDS: number = DEFAULT_READ_MODEL_RETIRE_AFTER_SECONDS;
 
   /** Rate limits (rate-limit.ts): the window, and per class the requests a user / a tenant may send in it. */
   @IsInt()

@@ -4,7 +4,7 @@ import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
 import { CursorCodec, PersonalDataCipher } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
-import { EventRelay, MongoCheckpointStore, Projection, ProjectionRunner, withTopicPrefix } from '@salon/shared/messaging';
+import { EventRelay, MongoCheckpointStore, Projection, ProjectionRunner, ReadModelRetirement, withTopicPrefix } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, projectionWorker, relayWorker } from '@salon/shared/nest';
 import { BookVisitController } from './book-visit/book-visit.http.controller';
 import { BookVisit } from './book-visit/book-visit.service';
@@ -30,6 +30,8 @@ export interface VisitsFeatureSettings {
   readonly topicPrefix: string;
   /** Where the clients service admits visits (CLIENTS_SERVICE_URL). */
   readonly clientsServiceUrl: string;
+  /** READ_MODEL_RETIRE_AFTER_SECONDS, in ms: see ReadModelRetirement. */
+  readonly readModelRetireAfterMs: number;
 }
 
 const SETTINGS = Symbol('VISITS_FEATURE_SETTINGS');
@@ -63,7 +65,8 @@ class VisitsWorkers implements OnModuleInit {
     });
     this.host.register(relayWorker(relay, producer));
 
-    const visitList = this.runner(createClientVisitsProjection());
+    const projections = { visitList: createClientVisitsProjection(), statistics: createVisitStatisticsProjection() };
+    const visitList = this.runner(projections.visitList);
     this.host.register({
       ...projectionWorker(visitList),
       start: async () => {
@@ -71,7 +74,15 @@ class VisitsWorkers implements OnModuleInit {
         await visitList.start();
       },
     });
-    this.host.register(projectionWorker(this.runner(createVisitStatisticsProjection())));
+    this.host.register(projectionWorker(this.runner(projections.statistics)));
+    this.host.register(
+      new ReadModelRetirement({
+        name: `${prefix}visits.read-model-retirement`,
+        mongo: this.mongo,
+        collections: Object.values(projections).flatMap((projection) => projection.collections),
+        retireAfterMs: this.settings.readModelRetireAfterMs,
+      }),
+    );
   }
 
   private runner(projection: Projection): ProjectionRunner {
