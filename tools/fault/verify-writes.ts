@@ -12,9 +12,8 @@ import {
   clientIdOfStream,
   phoneInUse,
   toClientStreamName,
-  toPhoneReservationStreamName,
 } from '@salon/clients/domain';
-import { CLIENT_STREAM_PREFIXES, PHONE_RESERVATION_STREAM_PREFIXES, PhoneReservations } from '@salon/clients/feature';
+import { CLIENT_STREAM_PREFIXES, PHONE_RESERVATION_STREAM_PREFIXES, PhoneReservations, parsePhoneReservationKeys } from '@salon/clients/feature';
 import { toConsentStreamName } from '@salon/consent/domain';
 import { CONSENT_STREAM_PREFIXES } from '@salon/consent/feature';
 import { PersonalDataCipher } from '@salon/shared/crypto';
@@ -136,7 +135,10 @@ async function readMissingVisits(context: VerifyContext, bookings: readonly Ackn
 
 export interface ReservationReport {
   readonly streams: number;
-  /** Reservations the sweeper released (actor `system`): registrations cut off half-way and given up. */
+  /**
+   * Reservations the sweeper released (actor `system`): registrations cut off half-way and given
+   * up — of the streams still there, since a stream that nobody holds any more is deleted.
+   */
   readonly released: number;
   /** `<stream> held by <client id>`: the holder is not an active client using that number. */
   readonly ghosts: readonly string[];
@@ -155,7 +157,8 @@ export async function checkReservations(
 ): Promise<ReservationReport> {
   await awaitSweeper(context, timeoutMs);
   const { store, cipher, tenantId } = context;
-  const phones = new PhoneReservations(store, cipher);
+  // The services of the run were started with this environment, so with these keys.
+  const phones = new PhoneReservations(store, cipher, parsePhoneReservationKeys(process.env.PHONE_RESERVATION_KEYS));
   const clients = new CommandHandler<ClientState, ClientCommand, ClientEvent>(
     store,
     clientDecider,
@@ -170,14 +173,15 @@ export async function checkReservations(
   await forEachLimited(streams, READ_CONCURRENCY, async (stream) => {
     for (const holder of await phones.holders(stream, tenantId)) {
       const phone = await phoneOf(holder);
-      if (phone === undefined || toPhoneReservationStreamName(tenantId, phone) !== stream) ghosts.push(`${stream} held by ${holder}`);
+      if (phone === undefined || !phones.streamNamesOf(tenantId, phone).includes(stream)) ghosts.push(`${stream} held by ${holder}`);
     }
   });
   const unreserved: string[] = [];
   await forEachLimited(registrations, READ_CONCURRENCY, async ({ clientId }) => {
     const phone = await phoneOf(clientId);
-    const holders = phone === undefined ? [] : await phones.holders(toPhoneReservationStreamName(tenantId, phone), tenantId);
-    if (!holders.includes(clientId)) unreserved.push(clientId);
+    const streams = phone === undefined ? [] : phones.streamNamesOf(tenantId, phone);
+    const holding = await Promise.all(streams.map(async (stream) => (await phones.holders(stream, tenantId)).includes(clientId)));
+    if (holding.length === 0 || holding.includes(false)) unreserved.push(clientId);
   });
   return { streams: streams.length, released, ghosts, unreserved };
 }

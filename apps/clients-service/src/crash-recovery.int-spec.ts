@@ -7,7 +7,7 @@ import { toClientStreamName } from '@salon/clients/domain';
 import { PhoneReservations } from '@salon/clients/feature';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { KEY_STORE, KeyStore, PersonalDataCipher } from '@salon/shared/crypto';
+import { KEY_STORE, KeyStore } from '@salon/shared/crypto';
 import { SqliteEventStore, comparePositions, parsePosition } from '@salon/shared/event-store';
 import { ensureTopics } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
@@ -66,7 +66,7 @@ describe('clients service after a crash half-way through a use case', () => {
     const phone = '+48607100001';
     const ghostId = randomUUID();
     // What a registration leaves when it dies between the reservation and the client's append.
-    await new PhoneReservations(store, app.get(PersonalDataCipher)).reserve(metadata(), phone, ghostId, false);
+    await app.get(PhoneReservations).reserve(metadata(), phone, ghostId, false);
 
     const refused = await register(phone);
     expect(refused.status).toBe(409);

@@ -11,3 +11,5 @@ export type { WriteResult } from './lib/client-stream/client-stream';
 export * from './lib/projections/client-visit-ledger';
 export { PhoneReservations } from './lib/phone-reservations/phone-reservations';
 export { PHONE_RESERVATION_STREAM_PREFIXES } from './lib/follow-up/phone-reservation-sweeper';
+export * from './lib/phone-reservations/phone-reservation-keys';
+export * from './lib/phone-reservations/phone-reservation-migration';

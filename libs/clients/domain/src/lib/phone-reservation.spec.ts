@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { CommandMetadata, specificationFor } from '@salon/shared/ddd';
 import { normalisePhone } from './phone';
 import {
   PhoneReservationCommand,
   PhoneReservationEvent,
+  PhoneReservationKey,
   phoneReservationDecider,
+  phoneReservationNaming,
   toPhoneReservationStreamName,
 } from './phone-reservation';
 
@@ -25,23 +28,50 @@ const reserved = (clientId: string, shared = false): PhoneReservationEvent => ({
 const released = (clientId: string): PhoneReservationEvent => ({ type: 'PhoneReleased', data: { clientId, releasedAt: at } });
 
 describe('toPhoneReservationStreamName', () => {
+  const key: PhoneReservationKey = { id: 'k1', secret: Buffer.alloc(32, 1) };
+  const name = (tenantId: string, e164: string) => toPhoneReservationStreamName(tenantId, e164, key);
+
   it('gives one stream per chain and normalised number, whatever way the number was typed', () => {
     const typedOneWay = normalisePhone('8 (912) 345-67-89', 'RU').e164;
     const typedAnother = normalisePhone('+7 912 345 67 89', 'PL').e164;
-    expect(toPhoneReservationStreamName('chain-1', typedOneWay)).toBe(toPhoneReservationStreamName('chain-1', typedAnother));
-    expect(toPhoneReservationStreamName('chain-1', typedOneWay)).not.toBe(toPhoneReservationStreamName('chain-2', typedOneWay));
-    expect(toPhoneReservationStreamName('chain-1', '+79123456789')).not.toBe(toPhoneReservationStreamName('chain-1', '+79123456780'));
+    expect(name('chain-1', typedOneWay)).toBe(name('chain-1', typedAnother));
+    expect(name('chain-1', typedOneWay)).not.toBe(name('chain-2', typedOneWay));
+    expect(name('chain-1', '+79123456789')).not.toBe(name('chain-1', '+79123456780'));
   });
 
   it('keeps the number itself out of the stream name', () => {
-    const name = toPhoneReservationStreamName('chain-1', '+79123456789');
-    expect(name).toMatch(/^phone-reservation-chain-1-[0-9a-f]{32}$/);
-    expect(name).not.toContain('9123456789');
+    expect(name('chain-1', '+79123456789')).toMatch(/^phone-reservation-chain-1-k1-[0-9a-f]{32}$/);
+    expect(name('chain-1', '+79123456789')).not.toContain('9123456789');
   });
 
-  it('refuses a number that is not in E.164, which would name another stream', () => {
-    expect(() => toPhoneReservationStreamName('chain-1', '8 (912) 345-67-89')).toThrow('E.164');
-    expect(() => toPhoneReservationStreamName('', '+79123456789')).toThrow('chain');
+  it('names the stream with the key: the same key gives the same name, another key (or another secret) another one', () => {
+    const same = toPhoneReservationStreamName('chain-1', '+79123456789', { id: 'k1', secret: Buffer.alloc(32, 1) });
+    expect(same).toBe(name('chain-1', '+79123456789'));
+    const otherSecret = toPhoneReservationStreamName('chain-1', '+79123456789', { id: 'k1', secret: Buffer.alloc(32, 2) });
+    const otherKey = toPhoneReservationStreamName('chain-1', '+79123456789', { id: 'k2', secret: Buffer.alloc(32, 2) });
+    expect(new Set([same, otherSecret, otherKey]).size).toBe(3);
+  });
+
+  it('holds no unkeyed hash of the number, which anyone could recompute by trying every number', () => {
+    const digest = name('chain-1', '+79123456789').split('-').pop() ?? '';
+    const unkeyed = ['chain-1\u0000+79123456789', '+79123456789', '79123456789', 'chain-1+79123456789'].flatMap((text) =>
+      ['sha256', 'sha1', 'md5', 'sha512'].map((algorithm) => createHash(algorithm).update(text).digest('hex')),
+    );
+    expect(unkeyed.filter((hash) => hash.includes(digest) || digest.includes(hash.slice(0, 16)))).toEqual([]);
+  });
+
+  it('tells the key of a stream, and the unkeyed names of before, without knowing the number', () => {
+    expect(phoneReservationNaming('chain-1', name('chain-1', '+79123456789'))).toEqual({ keyId: 'k1' });
+    const legacy = `phone-reservation-chain-1-${createHash('sha256').update('chain-1\u0000+79123456789').digest('hex').slice(0, 32)}`;
+    expect(phoneReservationNaming('chain-1', legacy)).toBe('legacy');
+    expect(phoneReservationNaming('chain-2', name('chain-1', '+79123456789'))).toBeUndefined();
+    expect(phoneReservationNaming('chain-1', 'client-c-1')).toBeUndefined();
+  });
+
+  it('refuses a number that is not in E.164, which would name another stream, and a malformed key id', () => {
+    expect(() => name('chain-1', '8 (912) 345-67-89')).toThrow('E.164');
+    expect(() => name('', '+79123456789')).toThrow('chain');
+    expect(() => toPhoneReservationStreamName('chain-1', '+79123456789', { id: 'K-1', secret: key.secret })).toThrow('key id');
   });
 });
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Command, Decider, DomainError, Event, assertNever } from '@salon/shared/ddd';
 
 /**
@@ -9,21 +9,58 @@ import { Command, Decider, DomainError, Event, assertNever } from '@salon/shared
  */
 
 const E164 = /^\+[1-9]\d{6,14}$/;
+const KEY_ID = /^[a-z0-9]{1,8}$/;
+const DIGEST_HEX = 32;
 
 /**
- * The reservation stream of a phone in a chain. The number is hashed (with the chain) so it never
- * appears in clear in stream names, which end up in logs, listings and metrics and cannot be
- * crypto-shredded. A hash of a phone number can be brute-forced, so this keeps numbers out of
- * sight, it does not anonymise them; the events of the stream hold no phone at all.
+ * A secret that names reservation streams. Its id is part of every name it makes, so that during
+ * a rotation the streams of each key are told apart without knowing any number.
+ */
+export interface PhoneReservationKey {
+  /** 1–8 characters of a-z0-9. */
+  readonly id: string;
+  /** 32 random bytes. */
+  readonly secret: Uint8Array;
+}
+
+/**
+ * The reservation stream of a phone in a chain under one key:
+ * `phone-reservation-<tenant>-<key id>-<HMAC-SHA-256(key, tenant NUL e164), 32 hex>`.
+ *
+ * Stream names end up in logs, listings and metrics and cannot be crypto-shredded, and a plain
+ * hash of a phone number is reversed by trying every number (seconds on one core). The HMAC can be
+ * recomputed only with the key, which lives in configuration and never in the store, so a name
+ * tells nothing about the number to whoever reads the store. The events of the stream hold no
+ * phone at all.
  *
  * Takes the E.164 form from `normalisePhone` only: any other spelling would name another stream
  * and quietly defeat the rule.
  */
-export function toPhoneReservationStreamName(tenantId: string, e164: string): string {
+export function toPhoneReservationStreamName(tenantId: string, e164: string, key: PhoneReservationKey): string {
   if (!E164.test(e164)) throw new Error('A phone reservation takes a number normalised to E.164');
   if (tenantId === '') throw new Error('A phone reservation belongs to a chain');
-  const digest = createHash('sha256').update(`${tenantId}\u0000${e164}`).digest('hex').slice(0, 32);
-  return `phone-reservation-${tenantId}-${digest}`;
+  if (!KEY_ID.test(key.id)) throw new Error('A phone reservation key id is 1-8 characters of a-z0-9');
+  const digest = createHmac('sha256', key.secret).update(`${tenantId}\u0000${e164}`).digest('hex').slice(0, DIGEST_HEX);
+  return `${phoneReservationStreamPrefix(tenantId)}${key.id}-${digest}`;
+}
+
+/** Every reservation stream of a chain, whatever its key or scheme, starts with this. */
+export function phoneReservationStreamPrefix(tenantId: string): string {
+  return `phone-reservation-${tenantId}-`;
+}
+
+/**
+ * How a reservation stream of the chain was named: under the key with this id, or `legacy` for the
+ * unkeyed SHA-256 names written before keys (`phone-reservation-<tenant>-<32 hex>`), which only
+ * the migration still looks for. Undefined for a stream that is not a reservation of this chain.
+ */
+export function phoneReservationNaming(tenantId: string, streamName: string): { keyId: string } | 'legacy' | undefined {
+  const prefix = phoneReservationStreamPrefix(tenantId);
+  if (!streamName.startsWith(prefix)) return undefined;
+  const rest = streamName.slice(prefix.length);
+  if (new RegExp(`^[0-9a-f]{${DIGEST_HEX}}$`).test(rest)) return 'legacy';
+  const keyed = new RegExp(`^([a-z0-9]{1,8})-[0-9a-f]{${DIGEST_HEX}}$`).exec(rest);
+  return keyed ? { keyId: keyed[1] } : undefined;
 }
 
 export type ReservePhone = Command<

@@ -21,6 +21,7 @@ import { PHONE_RESERVATION_STREAM_PREFIXES, phoneReservationSweeper } from './fo
 import { SUPERSEDED_PROFILES_STREAM_PREFIXES, supersededProfilesPurge } from './follow-up/superseded-profiles-purge';
 import { GetClientProfileController } from './get-client-profile/get-client-profile.http.controller';
 import { GetClientProfile } from './get-client-profile/get-client-profile.query';
+import { PhoneReservationKeyring } from './phone-reservations/phone-reservation-keys';
 import { PhoneReservations } from './phone-reservations/phone-reservations';
 import { VisitsPolicy } from './policies/visits-policy';
 import { ClientProfileQueries, createClientProfilesProjection } from './projections/client-profiles';
@@ -39,6 +40,8 @@ export interface ClientsFeatureSettings extends ClientsSettings {
   readonly topicPrefix: string;
   /** PHONE_RESERVATION_GRACE_SECONDS, in ms: see PhoneReservationSweeper. */
   readonly phoneReservationGraceMs: number;
+  /** PHONE_RESERVATION_KEYS: name the reservation streams (see PhoneReservations). */
+  readonly phoneReservationKeys: PhoneReservationKeyring;
   /** READ_MODEL_RETIRE_AFTER_SECONDS, in ms: see ReadModelRetirement. */
   readonly readModelRetireAfterMs: number;
 }
@@ -154,7 +157,11 @@ export class ClientsFeatureModule {
         { provide: SETTINGS, useValue: settings },
         { provide: CLIENTS_SETTINGS, useValue: settings },
         ClientStream,
-        { provide: PhoneReservations, inject: [EVENT_STORE, PersonalDataCipher], useFactory: (store: EventStore, cipher: PersonalDataCipher) => new PhoneReservations(store, cipher) },
+        {
+          provide: PhoneReservations,
+          inject: [EVENT_STORE, PersonalDataCipher],
+          useFactory: (store: EventStore, cipher: PersonalDataCipher) => new PhoneReservations(store, cipher, settings.phoneReservationKeys),
+        },
         SettleClient,
         // One service per use case: the controllers, the visits policy and the follow-up call these, nothing in between.
         RegisterClient,

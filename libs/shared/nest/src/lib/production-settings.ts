@@ -40,3 +40,24 @@ export function productionRefusals(config: ServiceConfig): string[] {
   }
   return refusals;
 }
+
+/** The development and test keys of PHONE_RESERVATION_KEYS (local.env, serviceEnvironment). */
+const PUBLISHED_PHONE_RESERVATION_KEYS = ['bG9jYWwtZGV2ZWxvcG1lbnQtcGhvbmUta2V5LTMyYnk=', Buffer.alloc(32, 43).toString('base64')];
+
+/**
+ * What a production start refuses of the clients service's PHONE_RESERVATION_KEYS (`id:base64`,
+ * already checked for shape): each key as MASTER_KEY — a published one, or one that does not look
+ * random — naming the key by id, never by value. Anyone with a key can tell which number a
+ * reservation stream stands for, by trying every number.
+ */
+export function phoneReservationKeyRefusals(keys: readonly { readonly id: string; readonly base64: string }[]): string[] {
+  return keys.flatMap(({ id, base64 }) => {
+    if (PUBLISHED_PHONE_RESERVATION_KEYS.includes(base64)) {
+      return [`PHONE_RESERVATION_KEYS: key "${id}" is a development value published in this repository`];
+    }
+    if (new Set(Buffer.from(base64, 'base64')).size < MIN_DISTINCT_KEY_BYTES) {
+      return [`PHONE_RESERVATION_KEYS: key "${id}" does not look random (openssl rand -base64 32)`];
+    }
+    return [];
+  });
+}

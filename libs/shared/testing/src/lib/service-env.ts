@@ -7,6 +7,8 @@ import { kafkaBrokers, mongoUrl } from './server-addresses';
 export const TEST_JWT_SECRET = 'test-secret-for-bearer-tokens-0123456789abcdef';
 /** 32 bytes, base64. */
 export const TEST_MASTER_KEY = Buffer.alloc(32, 42).toString('base64');
+/** The clients service's phone-reservation key (PHONE_RESERVATION_KEYS: id:base64 of 32 bytes). */
+export const TEST_PHONE_RESERVATION_KEYS = `t1:${Buffer.alloc(32, 43).toString('base64')}`;
 
 /**
  * Rate limits no test reaches: tests that send bursts (the fuzz run, the fault test, e2e suites)
@@ -34,6 +36,7 @@ export function serviceEnvironment(database: string, overrides: Record<string, s
     EVENTSTORE_PATH: join(tmpdir(), `salon-test-${randomUUID()}`, 'events.db'),
     JWT_SECRET: TEST_JWT_SECRET,
     MASTER_KEY: TEST_MASTER_KEY,
+    PHONE_RESERVATION_KEYS: TEST_PHONE_RESERVATION_KEYS,
     LOG_LEVEL: 'warn',
     ...GENEROUS_RATE_LIMITS,
     ...overrides,

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toPhoneReservationStreamName } from '@salon/clients/domain';
 import { InMemoryKeyStore, PersonalDataCipher } from '@salon/shared/crypto';
 import { DomainError } from '@salon/shared/ddd';
 import { SqliteEventStore } from '@salon/shared/event-store';
+import { TEST_PHONE_RESERVATION_KEYS } from '@salon/shared/testing';
 import { CommandContext } from '@salon/shared/nest';
 import { AdmitVisit } from '../admit-visit/admit-visit.service';
 import { ClientStream } from '../client-stream/client-stream';
+import { parsePhoneReservationKeys } from '../phone-reservations/phone-reservation-keys';
 import { PhoneReservations } from '../phone-reservations/phone-reservations';
 import { RegisterClient } from '../register-client/register-client.service';
 import { SettleClient } from '../settle-client/settle-client';
@@ -35,7 +36,7 @@ describe('DeleteClient (on the embedded event store)', () => {
     keys = new InMemoryKeyStore();
     const cipher = new PersonalDataCipher(keys);
     const clients = new ClientStream(store, cipher);
-    phones = new PhoneReservations(store, cipher);
+    phones = new PhoneReservations(store, cipher, parsePhoneReservationKeys(TEST_PHONE_RESERVATION_KEYS));
     register = new RegisterClient(clients, phones, { defaultPhoneCountry: 'PL' });
     admitVisit = new AdmitVisit(clients);
     deleteClient = new DeleteClient(clients, new SettleClient(clients, phones, keys));
@@ -45,7 +46,7 @@ describe('DeleteClient (on the embedded event store)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const holders = () => phones.holders(toPhoneReservationStreamName(tenant, phone), tenant);
+  const holders = () => phones.holders(phones.streamNamesOf(tenant, phone)[0], tenant);
 
   it('deletes a client without visits: the number is free again and the data key is gone', async () => {
     const { clientId } = await register.execute(context(), { phone: '601 234 567', firstName: 'Anna' });

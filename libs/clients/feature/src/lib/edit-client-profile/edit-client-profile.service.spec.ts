@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toPhoneReservationStreamName } from '@salon/clients/domain';
 import { InMemoryKeyStore, PersonalDataCipher } from '@salon/shared/crypto';
 import { SqliteEventStore, WrongExpectedRevisionError } from '@salon/shared/event-store';
 import { CommandContext } from '@salon/shared/nest';
+import { TEST_PHONE_RESERVATION_KEYS } from '@salon/shared/testing';
 import { ClientStream } from '../client-stream/client-stream';
+import { parsePhoneReservationKeys } from '../phone-reservations/phone-reservation-keys';
 import { PhoneReservations } from '../phone-reservations/phone-reservations';
 import { RegisterClient } from '../register-client/register-client.service';
 import { EditClientProfile } from './edit-client-profile.service';
@@ -29,7 +30,7 @@ describe('EditClientProfile (on the embedded event store)', () => {
     store = new SqliteEventStore({ path: join(dir, 'events.db') });
     const cipher = new PersonalDataCipher(new InMemoryKeyStore());
     const clients = new ClientStream(store, cipher);
-    phones = new PhoneReservations(store, cipher);
+    phones = new PhoneReservations(store, cipher, parsePhoneReservationKeys(TEST_PHONE_RESERVATION_KEYS));
     register = new RegisterClient(clients, phones, { defaultPhoneCountry: 'PL' });
     edit = new EditClientProfile(clients, phones, { defaultPhoneCountry: 'PL' });
   });
@@ -38,7 +39,7 @@ describe('EditClientProfile (on the embedded event store)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const holders = (phone: string) => phones.holders(toPhoneReservationStreamName(tenant, phone), tenant);
+  const holders = (phone: string) => phones.holders(phones.streamNamesOf(tenant, phone)[0], tenant);
 
   it('moves the reservation to the new number', async () => {
     const { clientId, revision } = await register.execute(context(), { phone: oldPhone });

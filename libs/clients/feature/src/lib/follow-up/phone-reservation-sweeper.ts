@@ -1,4 +1,4 @@
-import { ClientState, PhoneReserved, phoneInUse, toPhoneReservationStreamName } from '@salon/clients/domain';
+import { ClientState, PhoneReserved, phoneInUse } from '@salon/clients/domain';
 import { RecordedEvent } from '@salon/shared/event-store';
 import { FollowUpOutcome } from '@salon/shared/messaging';
 import { PhoneReservations } from '../phone-reservations/phone-reservations';
@@ -16,6 +16,9 @@ export interface ClientStates {
  * that answers 404. Every reservation is therefore checked once it is `graceMs` old — far longer
  * than any registration takes — and released unless its client exists and uses that number
  * (a changed number whose release was lost, a deleted client, a client that never got registered).
+ * A reservation under a key no longer in the ring (or an unkeyed one from before keys) is not
+ * among the number's streams, so it is released too: `npm run migrate:phone-reservations`
+ * re-creates reservations under the ring's keys.
  */
 export function phoneReservationSweeper(phones: PhoneReservations, clients: ClientStates, graceMs: number, now = () => Date.now()) {
   return async (event: RecordedEvent): Promise<FollowUpOutcome> => {
@@ -25,7 +28,7 @@ export function phoneReservationSweeper(phones: PhoneReservations, clients: Clie
     const { clientId } = event.data as PhoneReserved['data'];
     if (!(await phones.holders(event.streamName, tenantId)).includes(clientId)) return 'done';
     const phone = phoneInUse(await clients.state(tenantId, clientId));
-    if (phone !== undefined && toPhoneReservationStreamName(tenantId, phone) === event.streamName) return 'done';
+    if (phone !== undefined && phones.streamNamesOf(tenantId, phone).includes(event.streamName)) return 'done';
     await phones.releaseStream(
       { tenantId, correlationId: event.metadata.correlationId, causationId: event.id, actorId: 'system', now: new Date(now()) },
       event.streamName,

@@ -12,13 +12,17 @@ import {
 } from '@salon/clients/domain';
 import { PersonalDataCipher } from '@salon/shared/crypto';
 import { CommandHandler, EventCodec } from '@salon/shared/event-sourcing';
-import { EventStore } from '@salon/shared/event-store';
+import { EventStore, WrongExpectedRevisionError } from '@salon/shared/event-store';
+import { PhoneReservationKeyring, keysOf } from './phone-reservation-keys';
 
 /**
- * The phone-reservation streams of the clients context (one per number and chain, see
- * `toPhoneReservationStreamName`). Reserving and releasing are separate appends from the client's
- * own, so they can be left half-done by a crash; `ClientRemovalFollowUp` and
+ * The phone-reservation streams of the clients context (one per number and chain under each key
+ * of the ring, see `toPhoneReservationStreamName`). Reserving and releasing are separate appends
+ * from the client's own, so they can be left half-done by a crash; `ClientRemovalFollowUp` and
  * `PhoneReservationSweeper` finish them.
+ *
+ * A stream that no client holds any more is deleted: its name, keyed as it is, still stands for
+ * one number, and the events name the clients who had it — nothing of that need outlive the use.
  *
  * Reservation commands never carry the request's idempotency key: the key belongs to the
  * client's stream, and a released-then-reserved number must be reservable again.
@@ -26,7 +30,11 @@ import { EventStore } from '@salon/shared/event-store';
 export class PhoneReservations {
   private readonly handler: CommandHandler<PhoneReservationState, PhoneReservationCommand, PhoneReservationEvent>;
 
-  constructor(store: EventStore, cipher: PersonalDataCipher) {
+  constructor(
+    private readonly store: EventStore,
+    cipher: PersonalDataCipher,
+    private readonly keyring: PhoneReservationKeyring,
+  ) {
     this.handler = new CommandHandler(
       store,
       phoneReservationDecider,
@@ -35,26 +43,43 @@ export class PhoneReservations {
     );
   }
 
+  /** The streams that reserve a number: under the current key and, during a rotation, each previous one. */
+  streamNamesOf(tenantId: string, e164: string): string[] {
+    return keysOf(this.keyring).map((key) => toPhoneReservationStreamName(tenantId, e164, key));
+  }
+
   /**
    * Two registrations of one number at once both read a free reservation; only one append can
    * win. The loser decides again and gets the real answer (phone-taken, with the holder's id).
+   * With several keys, the number is taken on every key's stream or on none: a refusal by one
+   * gives back what this call took on the others (a crash in between is the sweeper's case).
    */
   async reserve(metadata: CommandMetadata, e164: string, clientId: string, allowShared: boolean): Promise<void> {
-    await this.decide(toPhoneReservationStreamName(metadata.tenantId, e164), {
-      type: 'ReservePhone',
-      data: { clientId, allowShared },
-      metadata: { ...metadata, commandId: undefined },
-    });
+    const taken: string[] = [];
+    try {
+      for (const streamName of this.streamNamesOf(metadata.tenantId, e164)) {
+        const appended = await this.decide(streamName, {
+          type: 'ReservePhone',
+          data: { clientId, allowShared },
+          metadata: { ...metadata, commandId: undefined },
+        });
+        if (appended) taken.push(streamName);
+      }
+    } catch (error) {
+      for (const streamName of taken) await this.releaseStream(metadata, streamName, clientId);
+      throw error;
+    }
   }
 
   /** Releasing what the client does not hold changes nothing, so a release may be repeated. */
   async release(metadata: CommandMetadata, e164: string, clientId: string): Promise<void> {
-    await this.releaseStream(metadata, toPhoneReservationStreamName(metadata.tenantId, e164), clientId);
+    for (const streamName of this.streamNamesOf(metadata.tenantId, e164)) await this.releaseStream(metadata, streamName, clientId);
   }
 
-  /** For the sweeper, which knows a reservation by its stream (the number is only hashed there). */
+  /** For the sweeper, which knows a reservation by its stream (the number is only keyed-hashed there). */
   async releaseStream(metadata: CommandMetadata, streamName: string, clientId: string): Promise<void> {
     await this.decide(streamName, { type: 'ReleasePhone', data: { clientId }, metadata: { ...metadata, commandId: undefined } });
+    await this.deleteIfFree(streamName, metadata.tenantId);
   }
 
   async holders(streamName: string, tenantId: string): Promise<readonly string[]> {
@@ -62,9 +87,31 @@ export class PhoneReservations {
     return state.status === 'held' ? state.clientIds : [];
   }
 
-  /** CommandHandler decides again on a concurrent change (no expected revision): that settles a race. */
-  private async decide(streamName: string, command: PhoneReservationCommand): Promise<void> {
-    await this.handler.handle(streamName, command);
+  /**
+   * Deletes the chain's stream if nobody holds the number, at the revision that said so: a
+   * reservation appended in between keeps the stream (the delete is refused), and a crash before
+   * the delete leaves a free stream that the next release of it, or the migration, deletes.
+   * Tells whether it deleted the stream.
+   */
+  async deleteIfFree(streamName: string, tenantId: string): Promise<boolean> {
+    const { state, revision } = await this.handler.load(streamName, tenantId);
+    if (state.status !== 'free' || revision === undefined) return false;
+    try {
+      await this.store.deleteStream(streamName, { expectedRevision: revision });
+      return true;
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * CommandHandler decides again on a concurrent change (no expected revision): that settles a race.
+   * Tells whether anything was appended (false: the stream already said so).
+   */
+  private async decide(streamName: string, command: PhoneReservationCommand): Promise<boolean> {
+    const { events } = await this.handler.handle(streamName, command);
+    return events.length > 0;
   }
 }
 
