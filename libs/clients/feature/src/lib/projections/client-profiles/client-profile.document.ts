@@ -141,11 +141,14 @@ export const PERSONAL_DOCUMENT_FIELDS = [
 export const PHONE_FACT_FIELDS = ['phoneLineType', 'smsCapable', 'secondPhoneLineType'] as const satisfies readonly (keyof ClientProfileDocument)[];
 
 /**
- * The indexes the queries of ClientProfileQueries use. Every query starts with the tenant.
+ * The indexes the queries of ClientProfileQueries use. Every query names the tenant.
  * `_id` closes the sort indexes because it is the keyset tie-breaker, so a page is read from the
  * index in order without an in-memory sort.
  */
 export const CLIENT_PROFILE_INDEXES: readonly IndexDescription[] = [
+  // The card by id, within its chain (unique since `_id` is): the local server uses an index only
+  // for a filter naming exactly its keys.
+  { name: '_id_tenant', key: { _id: 1, tenantId: 1 }, unique: true },
   { name: 'tenant_sortName_id', key: { tenantId: 1, sortName: 1, _id: 1 } },
   { name: 'tenant_lastVisit_id', key: { tenantId: 1, 'visitStatistics.lastVisitAt': -1, _id: 1 } },
   { name: 'tenant_phones', key: { tenantId: 1, 'search.phones': 1 } },

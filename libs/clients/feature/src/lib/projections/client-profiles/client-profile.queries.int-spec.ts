@@ -99,6 +99,15 @@ describe('ClientProfileQueries', () => {
       expect(await queries.getProfile(TENANT, foreigner.clientId)).toBeUndefined();
       expect(await queries.getProfile(TENANT, 'no-such-client')).toBeUndefined();
     });
+
+    it('reads by id and tenant together: a card with the id asked for but of another chain is not returned', async () => {
+      // As a writer that forgot the tenant would leave it: the very id of this chain's client, another chain's card.
+      const active = connection.collection(`${CLIENT_PROFILES_COLLECTION}_v${ACTIVE_VERSION}`);
+      const sharedId = 'client-id-of-both-chains';
+      await active.insertOne({ _id: sharedId as never, tenantId: OTHER_TENANT, revision: 0, status: 'active', displayName: 'Other chain', firstName: 'Other' });
+      expect(await queries.getProfile(TENANT, sharedId)).toBeUndefined();
+      expect(await queries.getProfile(OTHER_TENANT, sharedId)).toMatchObject({ clientId: sharedId, displayName: 'Other chain' });
+    });
   });
 
   describe('search by name', () => {

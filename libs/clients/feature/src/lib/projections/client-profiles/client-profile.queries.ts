@@ -66,10 +66,10 @@ export class ClientProfileQueries {
 
   /** The client card; undefined for an unknown, deleted or other chain's client. Erased: the archived card. */
   async getProfile(tenantId: string, clientId: string): Promise<ClientProfileView | undefined> {
-    // By `_id` alone, tenant checked afterwards: the fastest lookup in MongoDB, and the only one
-    // the local server does without scanning the collection.
-    const document = await (await this.collection()).findOne({ _id: clientId });
-    if (!document || document.tenantId !== tenantId || !VISIBLE_STATUSES.includes(document.status)) return undefined;
+    // The tenant in the filter itself (defence in depth: no code path reads a card by `_id` alone);
+    // served by the unique `{ _id, tenantId }` index, which the local server needs to use an index.
+    const document = await (await this.collection()).findOne({ _id: clientId, tenantId });
+    if (!document || !VISIBLE_STATUSES.includes(document.status)) return undefined;
     return toClientProfileView(document);
   }
 
