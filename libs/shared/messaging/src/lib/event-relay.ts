@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Producer } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
-import { EventStore, GlobalPosition, RecordedEvent, formatPosition } from '@salon/shared/event-store';
+import { EventStore, GlobalPosition, RecordedEvent, comparePositions, formatPosition } from '@salon/shared/event-store';
 import { CheckpointStore } from './checkpoint-store';
 import { OutgoingMessage } from './integration-message';
 
@@ -24,19 +24,46 @@ export interface EventRelayOptions {
   readonly maxBatchSize?: number;
   /** How long a partial batch waits for more events before it is sent. */
   readonly lingerMs?: number;
-  /** First pause before a batch that could not be published is sent again; doubled up to `maxRetryDelayMs`. */
+  /**
+   * First pause before a batch that could not be published is sent again, and before a failed
+   * subscription (or start-up check) is tried again; doubled up to `maxRetryDelayMs`.
+   */
   readonly retryDelayMs?: number;
   readonly maxRetryDelayMs?: number;
 }
 
-/** How the relay is doing, for /health/ready: `retrying` while the broker does not take a batch. */
+/**
+ * How the relay is doing, for /health/ready: `retrying` while the broker does not take a batch,
+ * `resubscribing` while the event store cannot be read (its subscription lost, or the start-up
+ * check not done yet), `crashed` when it refused to go on (a checkpoint beyond the store's end).
+ */
 export type RelayHealth = {
   readonly ok: boolean;
-  readonly state: 'publishing' | 'retrying' | 'crashed' | 'stopped';
+  readonly state: 'publishing' | 'retrying' | 'resubscribing' | 'crashed' | 'stopped';
   readonly error?: string;
   readonly failedAttempts: number;
   readonly published: number;
 };
+
+/**
+ * The relay's checkpoint lies beyond the last event of the store: the store was restored from an
+ * older backup or wiped, or the checkpoint belongs to another store. Subscribing after it would
+ * skip, silently, every event until the log grows past it; the relay stops instead, until an
+ * operator decides (reset the checkpoint to republish, or restore the store).
+ */
+export class CheckpointBeyondStoreError extends Error {
+  constructor(
+    readonly relayName: string,
+    readonly checkpoint: GlobalPosition,
+    readonly storeEnd: GlobalPosition | undefined,
+  ) {
+    super(
+      `The checkpoint of ${relayName} (${formatPosition(checkpoint)}) is beyond the last event of the event store ` +
+        `(${storeEnd ? formatPosition(storeEnd) : 'the store is empty'}): refusing to skip events until the log passes it`,
+    );
+    this.name = 'CheckpointBeyondStoreError';
+  }
+}
 
 const TIMED_OUT = Symbol('timed out');
 
@@ -57,20 +84,30 @@ export class EventRelay {
   private stopRequested = false;
   private stopSubscription?: () => Promise<void>;
   private published = 0;
-  private failure: { error?: string; failedAttempts: number; crashed: boolean } = { failedAttempts: 0, crashed: false };
+  /** After the last event the broker took (the checkpoint saved): where a resubscription starts. */
+  private position?: GlobalPosition;
+  private failure: { state?: 'retrying' | 'resubscribing'; error?: string; failedAttempts: number; crashed: boolean } = {
+    failedAttempts: 0,
+    crashed: false,
+  };
   private pauses = new AbortController();
 
   constructor(private readonly options: EventRelayOptions) {
     this.logger = new Logger(`EventRelay:${options.name}`);
   }
 
-  /** Starts in the background; the returned promise settles once the subscription is open. */
+  /**
+   * Starts in the background once the checkpoint is loaded. Nothing the relay meets afterwards
+   * ends the process: a failed subscription is opened again, a batch the broker refuses is sent
+   * again, and a checkpoint beyond the store's end stops the relay with `crashed` on /health/ready.
+   */
   async start(): Promise<void> {
     if (this.running) return;
     this.stopRequested = false;
     this.pauses = new AbortController();
     this.failure = { failedAttempts: 0, crashed: false };
     const checkpoint = await this.options.checkpoints.load(this.options.name);
+    this.position = checkpoint;
     this.logger.log(`starting after ${checkpoint ? formatPosition(checkpoint) : 'the beginning'}`);
     this.running = this.run(checkpoint).catch((error: unknown) => {
       this.logger.error(error instanceof Error ? error : String(error));
@@ -89,7 +126,7 @@ export class EventRelay {
     this.running = undefined;
   }
 
-  /** Resolves when the relay loop ends (after stop(), or rejects on a fatal error). */
+  /** Resolves when the relay loop ends (after stop()), or rejects when it refused to go on. */
   get done(): Promise<void> | undefined {
     return this.running;
   }
@@ -103,13 +140,51 @@ export class EventRelay {
   }
 
   health(): RelayHealth {
-    const { error, failedAttempts, crashed } = this.failure;
-    const state = crashed ? 'crashed' : this.running === undefined ? 'stopped' : error ? 'retrying' : 'publishing';
+    const { state: trouble, error, failedAttempts, crashed } = this.failure;
+    const state = crashed ? 'crashed' : this.running === undefined ? 'stopped' : trouble ?? 'publishing';
     return { ok: state === 'publishing', state, error, failedAttempts, published: this.published };
   }
 
-  private async run(after: GlobalPosition | undefined): Promise<void> {
-    const subscription = this.options.store.subscribeToAll({ after, streamPrefixes: this.options.streamPrefixes });
+  /** Checks the checkpoint, then relays; whatever fails on the way is tried again, from the last event published. */
+  private async run(checkpoint: GlobalPosition | undefined): Promise<void> {
+    let checked = false;
+    for (let attempt = 1; !this.stopRequested; attempt++) {
+      try {
+        if (!checked) await this.assertCheckpointWithinStore(checkpoint);
+        checked = true;
+        await this.relayUntilStopped();
+        return;
+      } catch (error) {
+        if (error instanceof CheckpointBeyondStoreError || this.stopRequested) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        const pause = this.retryPause(attempt);
+        this.failure = { state: 'resubscribing', error: message, failedAttempts: attempt, crashed: false };
+        // Event store errors name servers, streams and positions, never personal data.
+        this.logger.warn(`reading the event store failed (attempt ${attempt}), again in ${pause} ms: ${message}`);
+        await this.pause(pause);
+      }
+    }
+  }
+
+  /** A checkpoint past the store's last event would make the subscription skip events; refuse it, naming both. */
+  private async assertCheckpointWithinStore(checkpoint: GlobalPosition | undefined): Promise<void> {
+    if (!checkpoint) return;
+    const [last] = await this.options.store.readAll({ direction: 'backwards', maxCount: 1 });
+    if (!last || comparePositions(checkpoint, last.position) > 0) {
+      throw new CheckpointBeyondStoreError(this.options.name, checkpoint, last?.position);
+    }
+  }
+
+  private async relayUntilStopped(): Promise<void> {
+    const subscription = this.options.store.subscribeToAll({
+      after: this.position,
+      streamPrefixes: this.options.streamPrefixes,
+      onInterrupted: ({ error, attempt, retryInMs }) => {
+        this.failure = { state: 'resubscribing', error: error.message, failedAttempts: attempt, crashed: false };
+        this.logger.warn(`the event store subscription was lost (attempt ${attempt}), again in ${retryInMs} ms: ${error.message}`);
+      },
+      onResumed: () => this.recovered('subscribed again'),
+    });
     this.stopSubscription = () => subscription.unsubscribe();
     const iterator = subscription[Symbol.asyncIterator]();
     const maxBatchSize = this.options.maxBatchSize ?? 500;
@@ -117,43 +192,62 @@ export class EventRelay {
     // A pending next() is kept across batches: abandoning it would lose the event it yields.
     let pending: Promise<IteratorResult<RecordedEvent>> | undefined;
 
-    while (!this.stopRequested) {
-      const batch: RecordedEvent[] = [];
-      let ended = false;
-      while (batch.length < maxBatchSize) {
-        pending ??= iterator.next();
-        const result = batch.length === 0 ? await pending : await raceTimeout(pending, lingerMs);
-        if (result === TIMED_OUT) break;
-        pending = undefined;
-        if (result.done) {
-          ended = true;
-          break;
+    try {
+      while (!this.stopRequested) {
+        const batch: RecordedEvent[] = [];
+        let ended = false;
+        while (batch.length < maxBatchSize) {
+          pending ??= iterator.next();
+          const result = batch.length === 0 ? await pending : await raceTimeout(pending, lingerMs);
+          if (result === TIMED_OUT) break;
+          pending = undefined;
+          if (result.done) {
+            ended = true;
+            break;
+          }
+          if (this.failure.state === 'resubscribing') this.recovered('reading the event store again');
+          batch.push(result.value);
         }
-        batch.push(result.value);
+        if (batch.length > 0 && !(await this.publishUntilDone(batch))) return;
+        // The port's subscriptions end only when unsubscribed: any other end is a failure to recover from.
+        if (ended && !this.stopRequested) throw new Error('the event store subscription ended');
       }
-      if (batch.length > 0 && !(await this.publishUntilDone(batch))) break;
-      if (ended) break;
+    } finally {
+      // A next() still pending when a batch failed would reject with nobody to hear it.
+      pending?.catch(() => undefined);
+      await subscription.unsubscribe();
     }
-    await subscription.unsubscribe();
+  }
+
+  private recovered(how: string): void {
+    if (this.failure.state) this.logger.log(`${how} after ${this.failure.failedAttempts} failed attempts`);
+    this.failure = { failedAttempts: 0, crashed: false };
+  }
+
+  private retryPause(attempt: number): number {
+    const retryDelayMs = this.options.retryDelayMs ?? 500;
+    const maxRetryDelayMs = this.options.maxRetryDelayMs ?? 10_000;
+    return Math.min(maxRetryDelayMs, retryDelayMs * 2 ** Math.min(attempt - 1, 16));
+  }
+
+  private async pause(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.pauses.signal }).catch(() => undefined);
   }
 
   /** False when the relay was stopped before the batch got through (it is sent again after a restart). */
   private async publishUntilDone(batch: readonly RecordedEvent[]): Promise<boolean> {
-    const retryDelayMs = this.options.retryDelayMs ?? 500;
-    const maxRetryDelayMs = this.options.maxRetryDelayMs ?? 10_000;
     for (let attempt = 1; !this.stopRequested; attempt++) {
       try {
         await this.publish(batch);
-        if (this.failure.error) this.logger.log(`published again after ${this.failure.failedAttempts} failed attempts`);
-        this.failure = { failedAttempts: 0, crashed: false };
+        if (this.failure.state === 'retrying') this.recovered('published again');
         return true;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        const pause = Math.min(maxRetryDelayMs, retryDelayMs * 2 ** Math.min(attempt - 1, 16));
-        this.failure = { error: message, failedAttempts: attempt, crashed: false };
+        const pause = this.retryPause(attempt);
+        this.failure = { state: 'retrying', error: message, failedAttempts: attempt, crashed: false };
         // Broker and checkpoint errors name servers and codes, never personal data.
         this.logger.warn(`publishing ${batch.length} events failed (attempt ${attempt}), next in ${pause} ms: ${message}`);
-        await sleep(pause, undefined, { signal: this.pauses.signal }).catch(() => undefined);
+        await this.pause(pause);
       }
     }
     return false;
@@ -176,7 +270,9 @@ export class EventRelay {
       });
     }
     // Only now is the batch safely on the broker.
-    await this.options.checkpoints.save(this.options.name, batch[batch.length - 1].position);
+    const last = batch[batch.length - 1].position;
+    await this.options.checkpoints.save(this.options.name, last);
+    this.position = last;
     this.published += batch.length;
   }
 }
