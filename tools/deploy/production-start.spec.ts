@@ -34,10 +34,13 @@ describe('a production start with the published development secrets', () => {
   it.each(['clients-service', 'visits-service', 'consent-service'])('of %s exits at once, naming the variables, never their values', async (service) => {
     const jwtSecret = localEnvDefault('JWT_SECRET');
     const masterKey = localEnvDefault('MASTER_KEY');
+    // Read by the clients service only; the others ignore it.
+    const phoneReservationKeys = localEnvDefault('PHONE_RESERVATION_KEYS');
     const { code, output } = await start(service, {
       NODE_ENV: 'production',
       JWT_SECRET: jwtSecret,
       MASTER_KEY: masterKey,
+      PHONE_RESERVATION_KEYS: phoneReservationKeys,
       JWT_ISSUER: 'https://id.example.com/',
       JWT_AUDIENCE: 'salon-client-base',
     });
@@ -46,5 +49,7 @@ describe('a production start with the published development secrets', () => {
     expect(output).toContain('MASTER_KEY: is a development value');
     expect(output).not.toContain(jwtSecret);
     expect(output).not.toContain(masterKey);
+    if (service === 'clients-service') expect(output).toContain('PHONE_RESERVATION_KEYS: is a development value');
+    expect(output).not.toContain(phoneReservationKeys);
   }, 40_000);
 });

@@ -43,9 +43,9 @@ describe('PHONE_RESERVATION_KEYS of the clients service', () => {
   });
 
   it.each([
-    ['the development key of local.env', localEnvDefault('PHONE_RESERVATION_KEYS'), 'key "dev1" is a development value'],
-    ['the tests’ key', TEST_PHONE_RESERVATION_KEYS, 'key "t1" is a development value'],
-    ['a hand-made previous key', `k2:${randomKey()},k1:${Buffer.alloc(32, 7).toString('base64')}`, 'key "k1" does not look random'],
+    ['the development key of local.env', localEnvDefault('PHONE_RESERVATION_KEYS'), 'is a development value published in this repository (key "dev1")'],
+    ['the tests’ key', TEST_PHONE_RESERVATION_KEYS, 'is a development value published in this repository (key "t1")'],
+    ['a hand-made previous key', `k2:${randomKey()},k1:${Buffer.alloc(32, 7).toString('base64')}`, 'does not look random (key "k1"'],
   ])('refuses %s in production, naming the variable and the key id', (_, keys, problem) => {
     expect(problemsOf({ ...production, PHONE_RESERVATION_KEYS: keys })).toEqual([expect.stringContaining(`PHONE_RESERVATION_KEYS: ${problem}`)]);
   });

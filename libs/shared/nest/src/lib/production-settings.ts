@@ -53,10 +53,10 @@ const PUBLISHED_PHONE_RESERVATION_KEYS = ['bG9jYWwtZGV2ZWxvcG1lbnQtcGhvbmUta2V5L
 export function phoneReservationKeyRefusals(keys: readonly { readonly id: string; readonly base64: string }[]): string[] {
   return keys.flatMap(({ id, base64 }) => {
     if (PUBLISHED_PHONE_RESERVATION_KEYS.includes(base64)) {
-      return [`PHONE_RESERVATION_KEYS: key "${id}" is a development value published in this repository`];
+      return [`PHONE_RESERVATION_KEYS: is a development value published in this repository (key "${id}")`];
     }
     if (new Set(Buffer.from(base64, 'base64')).size < MIN_DISTINCT_KEY_BYTES) {
-      return [`PHONE_RESERVATION_KEYS: key "${id}" does not look random (openssl rand -base64 32)`];
+      return [`PHONE_RESERVATION_KEYS: does not look random (key "${id}"; openssl rand -base64 32)`];
     }
     return [];
   });
