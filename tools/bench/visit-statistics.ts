@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
+import { BSON } from 'mongodb';
 import mongoose, { Connection } from 'mongoose';
 import { TOPICS, VisitStatusV1 } from '@salon/contracts';
 import { InMemoryKeyStore, PersonalDataCipher } from '@salon/shared/crypto';
@@ -35,6 +36,7 @@ import {
   visitEventCodec,
   visitMessages,
 } from '@salon/visits/feature';
+import { CommandTrace, traceRows } from './command-trace';
 import { probeRows, probeServer } from './server-probe';
 import { Cleanup, bulletList, formatCount, formatRate, machineFacts, markdownTable, progress, resolveOptions, seconds, ticker } from './support';
 
@@ -105,7 +107,8 @@ async function main(): Promise<number> {
   const cleanup = new Cleanup();
   const id = uniqueName('bench').slice('bench-'.length);
   const database = `bench_visits_${id}`;
-  const mongo: Connection = await mongoose.createConnection(mongoUrl(database)).asPromise();
+  const mongo: Connection = await mongoose.createConnection(mongoUrl(database), { monitorCommands: true }).asPromise();
+  const trace = new CommandTrace(mongo.getClient());
   cleanup.add(`drop database ${database}`, async () => {
     await mongo.dropDatabase();
     await mongo.close();
@@ -127,8 +130,8 @@ async function main(): Promise<number> {
 
     const clientVisits = createClientVisitsProjection();
     const statistics = createVisitStatisticsProjection();
-    const a = await timedWrites('(a) client-visits', new ProjectionRunner(clientVisits, kafka, mongo), messages, batchSize);
-    const b = await timedWrites('(b) visit-statistics', new ProjectionRunner(statistics, kafka, mongo), messages, batchSize);
+    const a = await timedWrites('(a) client-visits', new ProjectionRunner(clientVisits, kafka, mongo), messages, batchSize, trace);
+    const b = await timedWrites('(b) visit-statistics', new ProjectionRunner(statistics, kafka, mongo), messages, batchSize, trace);
 
     const checks: { what: string; result: string; ok: boolean }[] = [];
     checks.push(await checkStatistics(mongo, generated));
@@ -187,6 +190,7 @@ async function main(): Promise<number> {
       }
     }
 
+    const sizes = await documentSizes(mongo, [clientVisits, statistics]);
     progress('probing the cost of one write of each kind, at the size of the measured collections');
     const probe = await probeServer(mongo, generated.visits);
 
@@ -213,6 +217,12 @@ async function main(): Promise<number> {
         checks.map((check) => [check.what, check.result, check.ok ? '✅' : '❌']),
       ),
       '',
+      markdownTable(['Read model (active version)', 'Documents', 'Average BSON bytes'], sizes),
+      '',
+      whereTheTimeWent('(a) client-visits', a),
+      '',
+      whereTheTimeWent('(b) visit-statistics', b),
+      '',
       markdownTable([`Server probe (collection of ${formatCount(probe.documents)} docs, ${probe.ops} ops in one bulkWrite)`, 'µs per op'], probeRows(probe, formatRate)),
       '',
       `Note on the server: runner.write writes each visit a batch changes once (client-visits: ${formatCount(a.documents)} documents for ${formatCount(messages.length)} events, ` +
@@ -221,7 +231,7 @@ async function main(): Promise<number> {
         `this server takes ≈ ${formatRate(probe.byIdUs)} µs for a replace by _id alone and ≈ ${formatRate(probe.compareAndSetUs)} µs ` +
         `for the compare-and-set (500 in one bulkWrite): the guard costs about what the write costs. visit-statistics writes, besides the facts, ` +
         `the salon-, specialist- and service-day documents of every salon-day a batch touches (bookings reach 14 days ahead). ` +
-        `Against MongoDB the filter { _id, revision } is served by the _id index. Measure all ${formatCount(all.visits)} visits with --measure-visits 0.`,
+        `Against MongoDB the filter { _id, tenantId, revision } is served by the _id index. Measure all ${formatCount(all.visits)} visits with --measure-visits 0.`,
     ].join('\n');
     process.stdout.write(`${markdown}\n`);
     return valid ? 0 : 1;
@@ -390,10 +400,11 @@ async function appendToStore(store: SqliteEventStore, generated: Generated): Pro
 
 // --- measuring ---------------------------------------------------------------------------------
 
-async function timedWrites(label: string, runner: ProjectionRunner, messages: readonly IncomingMessage[], batchSize: number) {
+async function timedWrites(label: string, runner: ProjectionRunner, messages: readonly IncomingMessage[], batchSize: number, trace: CommandTrace) {
   progress(`${label}: ${formatCount(messages.length)} messages in batches of ${batchSize}`);
   let done = 0;
   const stop = ticker(() => `${label}: ${formatCount(done)}/${formatCount(messages.length)} (${formatRate(done / ((performance.now() - started) / 1000))}/s)`, 5_000);
+  trace.take();
   const started = performance.now();
   let documents = 0;
   try {
@@ -408,7 +419,30 @@ async function timedWrites(label: string, runner: ProjectionRunner, messages: re
   }
   const ms = performance.now() - started;
   progress(`${label}: ${seconds(ms)} s, ${formatRate(messages.length / (ms / 1000))} events/s`);
-  return { ms, rate: messages.length / (ms / 1000), documents };
+  return { ms, rate: messages.length / (ms / 1000), documents, commands: trace.take() };
+}
+
+function whereTheTimeWent(part: string, timed: Awaited<ReturnType<typeof timedWrites>>): string {
+  return markdownTable(
+    [`Where ${part}'s ${seconds(timed.ms)} s went (driver command monitoring; parallel commands overlap)`, 'Round trips', 'Operations', 'ms', 'µs per operation', 'Share'],
+    traceRows(timed.commands, timed.ms, formatRate),
+  );
+}
+
+/** Each collection's document count and average size (what the server copies, compares and encodes on every write of a document). */
+async function documentSizes(mongo: Connection, projections: readonly Projection[]): Promise<string[][]> {
+  const versions = new ReadModelVersions(mongo);
+  const rows: string[][] = [];
+  for (const logical of projections.flatMap((projection) => projection.collections)) {
+    let count = 0;
+    let bytes = 0;
+    for await (const document of mongo.collection(await versions.activeCollection(logical)).find()) {
+      count += 1;
+      bytes += BSON.calculateObjectSize(document);
+    }
+    rows.push([logical, formatCount(count), formatCount(Math.round(bytes / Math.max(1, count)))]);
+  }
+  return rows;
 }
 
 /** The collections a comparison covers: the deterministic ones (the salon-day working set keeps arrival order in its maps). */

@@ -1,7 +1,9 @@
 import mongoose, { Connection } from 'mongoose';
 import { mongoUrl, uniqueName } from '@salon/shared/testing';
 import { groupByDocument } from './document-fold';
-import { writeFolded } from './guarded-bulk-write';
+import { DomainError } from '@salon/shared/ddd';
+import { classifyFailure } from './failure-classification';
+import { writeFolded, writeOf } from './guarded-bulk-write';
 import { IncomingMessage } from './integration-message';
 import { Projection, ReadModelDocument } from './projection';
 
@@ -87,6 +89,43 @@ describe('writeFolded (one compare-and-set write per document)', () => {
     const consent = (revision: number) => message('c', revision, 'consent');
     await write(twoSources, [consent(0), consent(1), consent(0)]);
     expect(await collection().findOne({ _id: 'c' })).toMatchObject({ revision: 0, consentRevision: 1, count: 21 });
+  });
+
+  describe("another tenant's document under a colliding _id", () => {
+    const foreign = { _id: 'x', tenantId: 'other-chain', revision: 0, count: 41, seen: [0] };
+    const tenantsBumps: Projection<Bumped> = { ...bumps, evolve: (document, m) => ({ ...bumps.evolve(document, m), tenantId: m.tenantId }) };
+
+    it('is never matched by the compare-and-set the runner sends for this tenant', async () => {
+      await collection().insertOne(foreign);
+      // As if read at the same revision: the filter still names this tenant, so nothing matches.
+      const replace = writeOf('x', 't', { ...foreign, tenantId: 't' }, { _id: 'x', tenantId: 't', revision: 1, count: 1 }, 'revision');
+      const remove = writeOf('x', 't', { ...foreign, tenantId: 't' }, null, 'revision');
+      const result = await collection().bulkWrite([replace, remove].filter((op) => op !== undefined), { ordered: false });
+      expect(result.matchedCount + result.deletedCount).toBe(0);
+      expect(await collection().findOne({ _id: 'x' })).toEqual(foreign);
+    });
+
+    it('refuses the message (a conflict, dead-lettered alone) and leaves that document as it was', async () => {
+      await collection().insertOne(foreign);
+      const rejected = write(tenantsBumps, [bump('x', 1), bump('y', 0)]);
+      await expect(rejected).rejects.toBeInstanceOf(DomainError);
+      await expect(rejected).rejects.toMatchObject({ kind: 'conflict', code: 'document-of-another-tenant' });
+      expect(classifyFailure(await rejected.catch((error: unknown) => error))).toBe('permanent');
+      expect(await collection().findOne({ _id: 'x' })).toEqual(foreign);
+    });
+
+    it('refuses a batch whose messages of two tenants map to one document', async () => {
+      await expect(write(tenantsBumps, [bump('z', 0), { ...bump('z', 1), tenantId: 'other-chain' }])).rejects.toMatchObject({ code: 'document-of-two-tenants' });
+      expect(await collection().countDocuments({ _id: 'z' })).toBe(0);
+    });
+  });
+
+  it('reads only the fields a projection names, and still applies each revision once', async () => {
+    await write(bumps, [bump('r', 0)]);
+    // evolve sees no count (not read) and starts from 100: the stored count would have been 1.
+    const snapshot: Projection<Bumped> = { ...bumps, readFields: ['seen'], evolve: (document, m) => ({ _id: m.key, count: 100 + (document?.count ?? 0), seen: [...(document?.seen ?? []), Number(m.streamRevision)] }) };
+    await write(snapshot, [bump('r', 0), bump('r', 1)]);
+    expect(await collection().findOne({ _id: 'r' })).toEqual({ _id: 'r', revision: 1, count: 100, seen: [0, 1] });
   });
 
   it('deletes a document evolve returns null for, once', async () => {

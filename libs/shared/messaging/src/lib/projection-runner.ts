@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { ConsumerConfig, Kafka } from 'kafkajs';
+import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { ConsumerHealth } from './consumer-health';
 import { deadLetterTopic } from './dead-letters';
@@ -39,6 +40,7 @@ export class ProjectionRunner {
     private readonly mongo: Connection,
     consumerSettings: Pick<ConsumerConfig, 'sessionTimeout' | 'maxBytesPerPartition'> = {},
   ) {
+    if (projection.refresh && projection.readFields) throw new Error(`${projection.name}: a refresh step needs whole documents, readFields reads parts`);
     this.logger = new Logger(`Projection:${projection.name}`);
     this.versions = new ReadModelVersions(mongo);
     this.consumer = new SupervisedConsumer({
@@ -83,9 +85,10 @@ export class ProjectionRunner {
    * documents. Also used by rebuilds' catch-up, with target collections given.
    */
   async write(messages: readonly IncomingMessage[], targets?: ReadonlyMap<string, string>): Promise<void> {
-    const collections = this.collections(targets);
     const handled = handledMessages(this.projection, messages);
     if (handled.length === 0) return;
+    // Every collection resolved at once: one round trip for the batch, not one per collection.
+    const collections = await this.resolvedCollections(targets);
     const decoded = this.projection.decode ? await this.projection.decode(handled) : handled;
     const target = await collections.collection(this.projection.collections[0]);
     const documents = await writeFolded(target, this.projection, groupByDocument(this.projection, decoded));
@@ -99,6 +102,19 @@ export class ProjectionRunner {
       collection: async <T extends ReadModelDocument>(logical: string) => {
         if (!known.has(logical)) throw new Error(`${this.projection.name} does not own the collection ${logical}`);
         return this.mongo.collection<T>(targets?.get(logical) ?? (await this.versions.activeCollection(logical)));
+      },
+    };
+  }
+
+  /** `collections(targets)` with every collection of the projection resolved now, once. */
+  private async resolvedCollections(targets?: ReadonlyMap<string, string>): Promise<ReadModelCollections> {
+    const resolving = this.collections(targets);
+    const resolved = new Map(await Promise.all(this.projection.collections.map(async (logical) => [logical, await resolving.collection(logical)] as const)));
+    return {
+      collection: async <T extends ReadModelDocument>(logical: string) => {
+        const collection = resolved.get(logical);
+        if (!collection) throw new Error(`${this.projection.name} does not own the collection ${logical}`);
+        return collection as unknown as Collection<T>;
       },
     };
   }

@@ -10,6 +10,11 @@ import { IncomingMessage } from './integration-message';
  * Idempotency: every document remembers, per source stream, the last revision applied (at
  * `revisionPath`, `revision` unless said otherwise), so a redelivered or replayed message is
  * skipped before `evolve` sees it. `evolve` therefore never reads or writes those fields.
+ *
+ * Tenancy: a document belongs to the tenant of its messages and, when it records one, keeps it in
+ * `tenantId`. Document ids are tenant-scoped already; as a second line, every write the runner
+ * sends names the tenant in its filter, and a message whose document id is held by another
+ * tenant's document is refused, that document left as it is.
  */
 export interface Projection<D extends ReadModelDocument = ReadModelDocument> {
   /** Names the consumer group (`projection.<name>`) and the stored positions. */
@@ -33,6 +38,13 @@ export interface Projection<D extends ReadModelDocument = ReadModelDocument> {
    * `documentVersion` (see DOCUMENT_VERSION_FIELD) as the compare-and-set field.
    */
   revisionPath?(message: IncomingMessage): readonly string[];
+  /**
+   * The fields of a stored document `evolve` reads, when not all of them (e.g. `[]` for a document
+   * that is the latest snapshot of its stream): the runner then reads only these, `tenantId` and
+   * the revision fields, instead of whole documents. `evolve` gets that partial document and must
+   * return the whole one. Not with `refresh`, which gets every document of the batch.
+   */
+  readonly readFields?: readonly string[];
   /** An asynchronous step before folding (e.g. decrypting personal data), once per batch, in message order. */
   decode?(messages: readonly IncomingMessage[]): Promise<readonly IncomingMessage[]>;
   /**

@@ -111,7 +111,7 @@ export interface FirstVisitRef {
   startsAt: Date;
 }
 
-/** `_id` = `${tenantId}|${clientId}`. Absent when the client has no completed visit. */
+/** `_id` = `${tenantId}|${clientId}` (parts escaped, see biId). Absent when the client has no completed visit. */
 export interface ClientFirstVisitDocument extends ReadModelDocument {
   _id: string;
   tenantId: string;
@@ -140,7 +140,7 @@ interface DailyBase extends ReadModelDocument {
   paid: number;
 }
 
-/** `_id` = `${tenantId}|${salonId}|${salonDate}`. */
+/** `_id` = `${tenantId}|${salonId}|${salonDate}` (parts escaped, see biId). */
 export interface SalonDailyDocument extends DailyBase {
   /** Distinct clients with a completed visit that day. */
   completedClients: number;
@@ -150,7 +150,7 @@ export interface SalonDailyDocument extends DailyBase {
   serviceIds: string[];
 }
 
-/** `_id` = `${tenantId}|${salonId}|${salonDate}|${specialistId}`. */
+/** `_id` = `${tenantId}|${salonId}|${salonDate}|${specialistId}` (parts escaped, see biId). */
 export interface SpecialistDailyDocument extends DailyBase {
   specialistId: string;
   specialistName: string;
@@ -158,7 +158,7 @@ export interface SpecialistDailyDocument extends DailyBase {
   completedServices: number;
 }
 
-/** `_id` = `${tenantId}|${salonId}|${salonDate}|${serviceId}`. */
+/** `_id` = `${tenantId}|${salonId}|${salonDate}|${serviceId}` (parts escaped, see biId). */
 export interface ServiceDailyDocument extends DailyBase {
   serviceId: string;
   serviceName: string;
@@ -166,12 +166,26 @@ export interface ServiceDailyDocument extends DailyBase {
   completedServices: number;
 }
 
+/**
+ * The ids of the BI documents join their parts with `|`; each part is escaped first (`%` → `%25`,
+ * `|` → `%7C`), so that no two different part lists give one id (`a|b` + `c` ≠ `a` + `b|c`). Parts
+ * without those characters stay as they are: ids written before the escaping are still valid.
+ */
+export function biId(...parts: readonly string[]): string {
+  return parts.map((part) => part.replace(/%/g, '%25').replace(/\|/g, '%7C')).join('|');
+}
+
 export function salonDayKey(tenantId: string, salonId: string, salonDate: string): string {
-  return `${tenantId}|${salonId}|${salonDate}`;
+  return biId(tenantId, salonId, salonDate);
+}
+
+/** A specialist's or service's day: `${salonDayKey}|${specialistId or serviceId}`, the id escaped. */
+export function salonDayMemberKey(tenantId: string, salonId: string, salonDate: string, memberId: string): string {
+  return biId(tenantId, salonId, salonDate, memberId);
 }
 
 export function clientKey(tenantId: string, clientId: string): string {
-  return `${tenantId}|${clientId}`;
+  return biId(tenantId, clientId);
 }
 
 /** An id usable as a field name in a dotted path ('.', '$' and '%' escaped). */

@@ -7,6 +7,7 @@ import {
   SpecialistDailyDocument,
   StatusCounts,
   salonDayKey,
+  salonDayMemberKey,
 } from './bi.documents';
 import { fromCents, toCents } from './visit-facts';
 
@@ -116,10 +117,10 @@ export function computeDailyStatistics(day: SalonDayVisitsDocument): DailyStatis
       serviceIds,
     },
     specialists: [...specialists].sort(byKey).map(([specialistId, totals]) => {
-      return { ...base(`${dayKey}|${specialistId}`, totals), specialistId, specialistName: totals.name, completedServices: totals.completedServices };
+      return { ...base(salonDayMemberKey(tenantId, salonId, salonDate, specialistId), totals), specialistId, specialistName: totals.name, completedServices: totals.completedServices };
     }),
     services: [...services].sort(byKey).map(([serviceId, totals]) => {
-      return { ...base(`${dayKey}|${serviceId}`, totals), serviceId, serviceName: totals.name, completedServices: totals.completedServices };
+      return { ...base(salonDayMemberKey(tenantId, salonId, salonDate, serviceId), totals), serviceId, serviceName: totals.name, completedServices: totals.completedServices };
     }),
   };
 }

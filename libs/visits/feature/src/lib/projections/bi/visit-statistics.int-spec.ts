@@ -152,6 +152,28 @@ describe('visit statistics projection', () => {
     expect(await hashes(targets)).toEqual(live);
   });
 
+  it("keeps the specialist-days of salon 's1|2025-11-05' on the 6th and of salon 's1' on the 5th apart (ids escaped)", async () => {
+    const P = 'chain-pipes';
+    const pipe = new VisitMessages({ tenantId: P, clientId: 'client-p', number: 1, salonId: 's1|2025-11-05', startsAt: '2025-11-06T09:00:00.000Z', services: [line('sv-cut', 'Cut', 100, 'sp', 'Ann')] });
+    const plain = new VisitMessages({ tenantId: P, clientId: 'client-q', number: 2, salonId: 's1', startsAt: '2025-11-05T09:00:00.000Z', services: [line('sv-cut', 'Cut', 200, '2025-11-06|sp', 'Bob')] });
+    await write(pipe.booked(), plain.booked());
+    const specialists = await (await collection<SpecialistDailyDocument>(BI_COLLECTIONS.specialistDaily)).find({ tenantId: P }).sort({ _id: 1 }).toArray();
+    expect(specialists.map((s) => [s._id, s.salonId, s.specialistName, s.visits.booked])).toEqual([
+      [`${P}|s1%7C2025-11-05|2025-11-06|sp`, 's1|2025-11-05', 'Ann', 1],
+      [`${P}|s1|2025-11-05|2025-11-06%7Csp`, 's1', 'Bob', 1],
+    ]);
+  });
+
+  it("never writes another tenant's document that holds a colliding _id: the batch is refused, the document left as it was", async () => {
+    const dayId = `${T}|s9|2025-11-09`;
+    const daily = await collection<SalonDailyDocument>(BI_COLLECTIONS.salonDaily);
+    const foreign = { _id: dayId, tenantId: 'chain-other', salonId: 's9', salonDate: '2025-11-09', revenue: 123 } as unknown as SalonDailyDocument;
+    await daily.insertOne(foreign);
+    const visit = new VisitMessages({ tenantId: T, clientId: 'client-e', number: 8, salonId: 's9', startsAt: '2025-11-09T09:00:00.000Z', services: [cut()] });
+    await expect(runner.write([visit.booked()])).rejects.toMatchObject({ code: 11000 });
+    expect(await daily.findOne({ _id: dayId })).toEqual(foreign);
+  });
+
   /** The collections whose documents are deterministic (the salon-day working set keeps map order of arrival). */
   async function hashes(targets?: ReadonlyMap<string, string>) {
     const result: Record<string, { hash: string; count: number }> = {};

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import { TOPICS } from '@salon/contracts';
-import { Evolved, IncomingMessage, Projection, ReadModelCollections, ReadModelDocument } from '@salon/shared/messaging';
+import { DomainError } from '@salon/shared/ddd';
+import { Evolved, IncomingMessage, Projection, ReadModelCollections, ReadModelDocument, ensureUniqueIndex } from '@salon/shared/messaging';
 import { VisitMessage, isVisitMessage, visitIdOf } from '../client-visits/client-visits.projection';
 import {
   BI_COLLECTIONS,
@@ -14,6 +15,7 @@ import {
   clientKey,
   fieldKey,
   salonDayKey,
+  salonDayMemberKey,
 } from './bi.documents';
 import { computeDailyStatistics } from './daily-statistics';
 import { dayEntryOf, factFields } from './visit-facts';
@@ -69,20 +71,18 @@ async function refreshStatistics(facts: readonly VisitFactDocument[], collection
     collections.collection<ReadModelDocument>(BI_COLLECTIONS.specialistDaily),
     collections.collection<ReadModelDocument>(BI_COLLECTIONS.serviceDaily),
   ]);
+  // Every write below is filtered by { _id, tenantId }: served by this index on servers that need one per filter.
+  await Promise.all([dayVisits, clientFirsts, salonDaily, specialistDaily, serviceDaily].map((c) => ensureUniqueIndex(c as Collection<ReadModelDocument>, TENANT_GUARD)));
 
   const changed = [...facts].sort(byId);
-  const touched = new Set<string>();
-  const dayWrites = new DayChanges();
+  const dayChanges = new DayChanges();
 
   // 1. Each visit under its current salon-day only.
   for (const fact of changed) {
     const current = salonDayKey(fact.tenantId, fact.salonId, fact.salonDate);
-    touched.add(current);
-    dayWrites.set(current, fact, `visits.${fieldKey(fact._id)}`, dayEntryOf(fact));
+    dayChanges.set(current, fact, 'visits', fieldKey(fact._id), dayEntryOf(fact));
     for (const day of fact.days ?? []) {
-      if (day === current) continue;
-      touched.add(day);
-      dayWrites.unset(day, `visits.${fieldKey(fact._id)}`);
+      if (day !== current) dayChanges.unset(day, fact.tenantId, 'visits', fieldKey(fact._id));
     }
   }
 
@@ -97,15 +97,12 @@ async function refreshStatistics(facts: readonly VisitFactDocument[], collection
   const clientWrites: AnyBulkWriteOperation<ClientFirstVisitDocument>[] = [];
   for (const [key, clientFacts] of byClient) {
     const { tenantId, clientId } = clientFacts[0];
-    const old = previous.get(key);
+    const old = ownedBy(tenantId, previous.get(key));
     const completed = nextCompletedVisits(old?.completedVisits ?? [], clientFacts);
     const first = completed[0];
     const oldDay = old ? salonDayKey(tenantId, old.firstSalonId, old.firstVisitDate) : undefined;
     const newDay = first ? salonDayKey(tenantId, first.salonId, first.salonDate) : undefined;
-    if (oldDay !== undefined && oldDay !== newDay) {
-      touched.add(oldDay);
-      dayWrites.unset(oldDay, `firstClients.${fieldKey(clientId)}`);
-    }
+    if (oldDay !== undefined && oldDay !== newDay) dayChanges.unset(oldDay, tenantId, 'firstClients', fieldKey(clientId));
     if (first && newDay) {
       const document: ClientFirstVisitDocument = {
         _id: key,
@@ -119,91 +116,153 @@ async function refreshStatistics(facts: readonly VisitFactDocument[], collection
       // Unchanged (most events are not completions): the stored document already says so, and
       // its day was marked before it was written (days are written before clients).
       if (old && sameDocument(old, document)) continue;
-      touched.add(newDay);
-      dayWrites.set(newDay, { tenantId, salonId: first.salonId, salonDate: first.salonDate }, `firstClients.${fieldKey(clientId)}`, clientId);
-      clientWrites.push({ replaceOne: { filter: { _id: key }, replacement: document, upsert: true } });
+      dayChanges.set(newDay, { tenantId, salonId: first.salonId, salonDate: first.salonDate }, 'firstClients', fieldKey(clientId), clientId);
+      clientWrites.push({ replaceOne: { filter: { _id: key, tenantId }, replacement: document, upsert: true } });
     } else if (old) {
-      clientWrites.push({ deleteOne: { filter: { _id: key } } });
+      clientWrites.push({ deleteOne: { filter: { _id: key, tenantId } } });
     }
   }
-  // Days first, clients second: if interrupted in between, the redelivery still sees the old first visit.
-  // One update per day, so their order does not matter.
-  const dayOperations = dayWrites.operations();
-  if (dayOperations.length > 0) await dayVisits.bulkWrite(dayOperations, { ordered: false });
-  if (clientWrites.length > 0) await clientFirsts.bulkWrite(clientWrites, { ordered: false });
 
-  // 3. Every affected salon-day, recomputed from its salon-day document; documents whose digest
-  // did not change are not rewritten (after a crash the digests are older than the documents,
-  // so the redelivery rewrites them).
-  const dayIds = [...touched].sort();
+  // 3. Every affected salon-day, recomputed from its salon-day document as the changes leave it
+  // (applied in memory to the one read of the days); daily documents whose digest did not change
+  // are not rewritten.
+  const dayIds = dayChanges.dayIds().sort();
   const days = new Map((await dayVisits.find({ _id: { $in: dayIds } }).toArray()).map((day) => [day._id, day]));
   const salonWrites: AnyBulkWriteOperation<SalonDailyDocument>[] = [];
   const specialistWrites: AnyBulkWriteOperation<ReadModelDocument>[] = [];
   const serviceWrites: AnyBulkWriteOperation<ReadModelDocument>[] = [];
-  const digestWrites: AnyBulkWriteOperation<SalonDayVisitsDocument>[] = [];
-  const emptyDays: string[] = [];
+  const dayWrites: AnyBulkWriteOperation<SalonDayVisitsDocument>[] = [];
+  const emptyDays: { _id: string; tenantId: string }[] = [];
   for (const dayId of dayIds) {
-    const day = days.get(dayId);
+    const tenantId = dayChanges.tenantOf(dayId);
+    const stored = ownedBy(tenantId, days.get(dayId));
+    const day = dayChanges.applyTo(dayId, stored);
     const statistics = day ? computeDailyStatistics(day) : undefined;
-    const before = day?.written;
+    const before = stored?.written;
     const salon = statistics ? digestOf(statistics.salon) : undefined;
     if (salon !== before?.salon) {
       salonWrites.push(
-        statistics ? { replaceOne: { filter: { _id: dayId }, replacement: statistics.salon, upsert: true } } : { deleteOne: { filter: { _id: dayId } } },
+        statistics
+          ? { replaceOne: { filter: { _id: dayId, tenantId }, replacement: statistics.salon, upsert: true } }
+          : { deleteOne: { filter: { _id: dayId, tenantId } } },
       );
     }
-    const specialists = changedDocuments(statistics?.specialists ?? [], (doc) => doc.specialistId, before?.specialists ?? [], dayId, specialistWrites);
-    const services = changedDocuments(statistics?.services ?? [], (doc) => doc.serviceId, before?.services ?? [], dayId, serviceWrites);
-    if (!statistics && day && Object.keys(day.firstClients ?? {}).length === 0) emptyDays.push(dayId);
+    const memberId = (id: string) => salonDayMemberKey(tenantId, day?.salonId ?? '', day?.salonDate ?? '', id);
+    const specialists = changedDocuments(statistics?.specialists ?? [], (doc) => doc.specialistId, before?.specialists ?? [], memberId, tenantId, specialistWrites);
+    const services = changedDocuments(statistics?.services ?? [], (doc) => doc.serviceId, before?.services ?? [], memberId, tenantId, serviceWrites);
+    if (day && !statistics && Object.keys(day.firstClients ?? {}).length === 0) emptyDays.push({ _id: dayId, tenantId });
     const written: WrittenDigests = { ...(salon ? { salon } : {}), specialists, services };
-    if (day && JSON.stringify(written) !== JSON.stringify(before)) digestWrites.push({ updateOne: { filter: { _id: dayId }, update: { $set: { written } } } });
+    const write = dayChanges.operation(dayId, stored, JSON.stringify(written) !== JSON.stringify(before) ? written : undefined);
+    if (write) dayWrites.push(write);
   }
-  await Promise.all([
-    salonWrites.length > 0 ? salonDaily.bulkWrite(salonWrites, { ordered: false }) : undefined,
-    bulk(specialistDaily, specialistWrites),
-    bulk(serviceDaily, serviceWrites),
-  ]);
-  if (digestWrites.length > 0) await dayVisits.bulkWrite(digestWrites, { ordered: false });
+  // Daily documents first, then the days with their digests: if interrupted in between, the
+  // redelivery finds the digests older than the documents and rewrites them.
+  await Promise.all([bulk(salonDaily, salonWrites), bulk(specialistDaily, specialistWrites), bulk(serviceDaily, serviceWrites)]);
+  // Days before clients: if interrupted in between, the redelivery still sees the old first visit.
+  await bulk(dayVisits, dayWrites);
   // A salon-day left with neither visits nor first clients goes (only if still empty).
   if (emptyDays.length > 0) {
     const empty = (field: string) => ({ $or: [{ [field]: {} }, { [field]: { $exists: false } }] });
-    await dayVisits.deleteMany({ $and: [{ _id: { $in: emptyDays } }, empty('visits'), empty('firstClients')] } as Document);
+    await bulk(
+      dayVisits,
+      emptyDays.map((filter) => ({ deleteOne: { filter: { ...filter, $and: [empty('visits'), empty('firstClients')] } as Document } })),
+    );
   }
-
+  await bulk(clientFirsts, clientWrites);
 }
 
+/** The write filters of the refresh: `_id` and the tenant (see ensureUniqueIndex). */
+const TENANT_GUARD = ['_id', 'tenantId'] as const;
+
+/** The stored document if it is the tenant's; another tenant's document under the id refuses the batch, untouched. */
+function ownedBy<D extends ReadModelDocument>(tenantId: string, stored: D | undefined): D | undefined {
+  if (stored !== undefined && stored['tenantId'] !== tenantId) {
+    throw DomainError.conflict('document-of-another-tenant', `The BI document ${stored._id} belongs to another tenant`);
+  }
+  return stored;
+}
+
+type DayMap = 'visits' | 'firstClients';
+type DayOf = Pick<SalonDayVisitsDocument, 'tenantId' | 'salonId' | 'salonDate'>;
+
 /**
- * The changes of a batch to the salon-day documents, one update per day: a day's entries set
- * (the day created if needed) and removed. A field is never both set and removed for one day
- * (a visit is removed only from days other than its current one).
+ * The changes of a batch to the salon-day documents: entries of a day's `visits` and
+ * `firstClients` set (the day created if needed) and removed. A key is never both set and removed
+ * for one day (a visit is removed only from days other than its current one). Applied in memory to
+ * the day as read, and written as one update per day that changes only what differs.
  */
 class DayChanges {
-  private readonly days = new Map<string, { day: Pick<SalonDayVisitsDocument, 'tenantId' | 'salonId' | 'salonDate'> | undefined; set: Document; unset: Document }>();
+  private readonly days = new Map<string, { tenantId: string; day: DayOf | undefined; set: Record<DayMap, Map<string, unknown>>; unset: Record<DayMap, Set<string>> }>();
 
-  set(dayId: string, day: Pick<SalonDayVisitsDocument, 'tenantId' | 'salonId' | 'salonDate'>, field: string, value: unknown): void {
-    const changes = this.changesOf(dayId);
+  set(dayId: string, day: DayOf, map: DayMap, key: string, value: unknown): void {
+    const changes = this.changesOf(dayId, day.tenantId);
     changes.day = { tenantId: day.tenantId, salonId: day.salonId, salonDate: day.salonDate };
-    changes.set[field] = value;
+    changes.set[map].set(key, value);
   }
 
-  unset(dayId: string, field: string): void {
-    this.changesOf(dayId).unset[field] = '';
+  unset(dayId: string, tenantId: string, map: DayMap, key: string): void {
+    this.changesOf(dayId, tenantId).unset[map].add(key);
   }
 
-  operations(): AnyBulkWriteOperation<SalonDayVisitsDocument>[] {
-    return [...this.days].map(([dayId, { day, set, unset }]) => ({
+  dayIds(): string[] {
+    return [...this.days.keys()];
+  }
+
+  tenantOf(dayId: string): string {
+    return (this.days.get(dayId) as { tenantId: string }).tenantId;
+  }
+
+  /** The day after the changes; undefined when there is none and nothing is filed under it. */
+  applyTo(dayId: string, stored: SalonDayVisitsDocument | undefined): SalonDayVisitsDocument | undefined {
+    const { day, set, unset } = this.days.get(dayId) as NonNullable<ReturnType<DayChanges['days']['get']>>;
+    if (!stored && !day) return undefined;
+    const base = stored ?? { _id: dayId, ...(day as DayOf) };
+    const next: SalonDayVisitsDocument = { ...base };
+    for (const map of ['visits', 'firstClients'] as const) {
+      if (set[map].size === 0 && unset[map].size === 0) continue;
+      const entries: Record<string, unknown> = { ...base[map] };
+      for (const key of unset[map]) delete entries[key];
+      for (const [key, value] of set[map]) entries[key] = value;
+      (next as Document)[map] = entries;
+    }
+    return next;
+  }
+
+  /**
+   * The one update of a day: the entries that differ from the stored ones set, those stored
+   * removed, and `written` when given; none when nothing changes. Only a day something is filed
+   * under is created (removing from a day that is gone is nothing).
+   */
+  operation(dayId: string, stored: SalonDayVisitsDocument | undefined, written: WrittenDigests | undefined): AnyBulkWriteOperation<SalonDayVisitsDocument> | undefined {
+    const { tenantId, day, set, unset } = this.days.get(dayId) as NonNullable<ReturnType<DayChanges['days']['get']>>;
+    const $set: Document = {};
+    const $unset: Document = {};
+    for (const map of ['visits', 'firstClients'] as const) {
+      const storedEntries = (stored?.[map] ?? {}) as Record<string, unknown>;
+      for (const [key, value] of set[map]) {
+        if (!(key in storedEntries) || JSON.stringify(storedEntries[key]) !== JSON.stringify(value)) $set[`${map}.${key}`] = value;
+      }
+      for (const key of unset[map]) if (key in storedEntries) $unset[`${map}.${key}`] = '';
+    }
+    if (written) $set['written'] = written;
+    const filing = Object.keys($set).some((field) => field !== 'written');
+    if (!filing && Object.keys($unset).length === 0 && !written) return undefined;
+    if (!stored && !filing) return undefined;
+    return {
       updateOne: {
-        filter: { _id: dayId },
-        update: { ...(day ? { $set: { ...day, ...set } } : {}), ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
-        // Only a day something is filed under is created; removing from a day that is gone is nothing.
-        upsert: day !== undefined,
+        filter: { _id: dayId, tenantId },
+        update: { $set: filing && day ? { ...day, ...$set } : $set, ...(Object.keys($unset).length > 0 ? { $unset } : {}) },
+        upsert: filing,
       },
-    }));
+    };
   }
 
-  private changesOf(dayId: string) {
+  private changesOf(dayId: string, tenantId: string) {
     let changes = this.days.get(dayId);
-    if (!changes) this.days.set(dayId, (changes = { day: undefined, set: {}, unset: {} }));
+    if (!changes) {
+      changes = { tenantId, day: undefined, set: { visits: new Map(), firstClients: new Map() }, unset: { visits: new Set(), firstClients: new Set() } };
+      this.days.set(dayId, changes);
+    }
     return changes;
   }
 }
@@ -216,7 +275,8 @@ function changedDocuments<D extends ReadModelDocument>(
   documents: readonly D[],
   idOf: (document: D) => string,
   before: readonly [string, string][],
-  dayId: string,
+  documentIdOf: (memberId: string) => string,
+  tenantId: string,
   writes: AnyBulkWriteOperation<ReadModelDocument>[],
 ): [string, string][] {
   const previous = new Map(before);
@@ -225,10 +285,10 @@ function changedDocuments<D extends ReadModelDocument>(
     const id = idOf(document);
     const digest = digestOf(document);
     digests.push([id, digest]);
-    if (previous.get(id) !== digest) writes.push({ replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true } });
+    if (previous.get(id) !== digest) writes.push({ replaceOne: { filter: { _id: document._id, tenantId }, replacement: document, upsert: true } });
     previous.delete(id);
   }
-  for (const id of previous.keys()) writes.push({ deleteOne: { filter: { _id: `${dayId}|${id}` } } });
+  for (const id of previous.keys()) writes.push({ deleteOne: { filter: { _id: documentIdOf(id), tenantId } } });
   return digests;
 }
 
@@ -275,6 +335,6 @@ function asDate(value: Date | string): Date {
   return value instanceof Date ? value : new Date(value);
 }
 
-async function bulk(collection: Collection<ReadModelDocument>, writes: AnyBulkWriteOperation<ReadModelDocument>[]): Promise<void> {
+async function bulk<D extends ReadModelDocument>(collection: Collection<D>, writes: AnyBulkWriteOperation<D>[]): Promise<void> {
   if (writes.length > 0) await collection.bulkWrite(writes, { ordered: false });
 }

@@ -17,6 +17,8 @@ export function createClientVisitsProjection(): Projection<ClientVisitDocument> 
     collections: [CLIENT_VISITS_COLLECTION],
     canHandle: isVisitMessage,
     documentId: visitIdOf,
+    // evolve keeps nothing of the stored document: the runner reads only its revision.
+    readFields: [],
     evolve: (_document, message) => ({ _id: visitIdOf(message), ...clientVisitFields(message.tenantId, (message as VisitMessage).data.visit) }),
   };
 }
