@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
+import mongoose from 'mongoose';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
@@ -14,6 +15,7 @@ import {
   serviceEnvironment,
   uniqueName,
 } from '@salon/shared/testing';
+import { IDEMPOTENCY_KEYS_COLLECTION } from '@salon/shared/nest';
 import { startClientsApp } from './test/clients-test-kit';
 
 const WINDOW_SECONDS = 3;
@@ -136,6 +138,22 @@ describe('clients service: rate limits per user and per tenant, shared by replic
       timeoutMs: (WINDOW_SECONDS + 2) * 1000,
       intervalMs: 200,
     });
+  });
+
+  it('leaves the Idempotency-Key of a write it refused free (no binding stored)', async () => {
+    const tenant = uniqueName('chain');
+    const desk = await bearer(tenant, 'desk-1');
+    await atStartOfWindow();
+    for (let i = 0; i < PER_USER; i++) await readProfile(desk);
+    const key = uniqueName('key');
+    const refused = await https[0].post('/clients').set('Authorization', desk).set('Idempotency-Key', key).send({ phone: '+48601000071' });
+    expect(refused.status).toBe(429);
+    const mongo = await mongoose.createConnection(env.MONGO_URL).asPromise();
+    try {
+      expect(await mongo.collection(IDEMPOTENCY_KEYS_COLLECTION).countDocuments({ tenantId: tenant })).toBe(0);
+    } finally {
+      await mongo.close();
+    }
   });
 
   it('never limits the health routes', async () => {
