@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfigurationError } from './config';
 import { HttpErrorFilter } from './error-filter';
 import { JsonLogger } from './json-logger';
+import { exitOnUnhandledFailure } from './process-failures';
 import { correlationIdMiddleware } from './request-context';
 import { useBodyParsers } from './request-body';
 import { useSecurityHeaders } from './security-headers';
@@ -40,8 +41,13 @@ export function configureHttpApp(app: INestApplication, service: ServiceDescript
   return app;
 }
 
-/** Starts a service; a bad configuration ends the process with the list of what is wrong. */
-export async function runService(start: () => Promise<void>): Promise<void> {
+/**
+ * Starts a service; a bad configuration ends the process with the list of what is wrong. A
+ * rejection or exception nothing handled, ever after, is logged and ends the process with code 1
+ * (`exitOnUnhandledFailure`).
+ */
+export async function runService(start: () => Promise<void>, serviceName = serviceOfEntryScript()): Promise<void> {
+  exitOnUnhandledFailure(serviceName);
   try {
     await start();
   } catch (error) {
@@ -49,4 +55,9 @@ export async function runService(start: () => Promise<void>): Promise<void> {
     process.stderr.write(`${message}\n`);
     process.exit(1);
   }
+}
+
+/** `clients-service` for apps/clients-service/src/main.ts: how the fatal line names the process. */
+function serviceOfEntryScript(): string {
+  return /apps[\\/]([^\\/]+)[\\/]/.exec(process.argv[1] ?? '')?.[1] ?? 'service';
 }

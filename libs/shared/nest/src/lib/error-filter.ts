@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, DomainErrorKind } from '@salon/shared/ddd';
-import { WrongExpectedRevisionError } from '@salon/shared/event-store';
+import { EventStoreUnavailableError, StreamDeletedError, WrongExpectedRevisionError } from '@salon/shared/event-store';
 import { CORRELATION_ID_HEADER, currentRequestContext } from './request-context';
 
 const STATUS_OF: Record<DomainErrorKind, number> = {
@@ -27,7 +27,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     // header the correlation middleware set always does.
     const correlationId = currentRequestContext()?.correlationId ?? headerValue(response.getHeader(CORRELATION_ID_HEADER));
     const { status, body } = this.toHttp(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception : String(exception));
+    if (status >= 500 || exception instanceof StreamDeletedError) this.logger.error(exception instanceof Error ? exception : String(exception));
     response.status(status).json({ ...body, correlationId });
   }
 
@@ -51,6 +51,24 @@ export class HttpErrorFilter implements ExceptionFilter {
           message: 'The record was changed by someone else since you loaded it. Reload it and save again.',
           currentRevision: String(exception.actualRevision),
         },
+      };
+    }
+    if (exception instanceof EventStoreUnavailableError) {
+      // Nothing was decided: a retry (with the same Idempotency-Key) is safe once the store is back.
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        body: {
+          statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+          error: 'event-store-unavailable',
+          message: 'The event store cannot be reached just now. Try again shortly.',
+        },
+      };
+    }
+    if (exception instanceof StreamDeletedError) {
+      // An operator deleted the stream in the store; the stream name stays in the log, not in the answer.
+      return {
+        status: HttpStatus.GONE,
+        body: { statusCode: HttpStatus.GONE, error: 'stream-deleted', message: 'This record was deleted from the event store.' },
       };
     }
     if (exception instanceof HttpException) {
