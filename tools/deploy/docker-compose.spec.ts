@@ -22,6 +22,7 @@ const OPERATOR_ENVIRONMENT: Record<string, string> = {
   JWT_SECRET: 'an-operator-generated-secret-of-sixty-four-characters-0123456789',
   JWT_ISSUER: 'https://id.example.com/',
   JWT_AUDIENCE: 'salon-client-base',
+  SERVICE_TOKEN_SECRET: 'another-operator-generated-secret-of-sixty-four-characters-012345',
   PHONE_RESERVATION_KEYS: `k1:${Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 89 + 5) % 256)).toString('base64')}`,
 };
 

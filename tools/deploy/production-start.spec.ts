@@ -31,25 +31,22 @@ function start(service: string, env: Record<string, string>): Promise<{ code: nu
 }
 
 describe('a production start with the published development secrets', () => {
-  it.each(['clients-service', 'visits-service', 'consent-service'])('of %s exits at once, naming the variables, never their values', async (service) => {
-    const jwtSecret = localEnvDefault('JWT_SECRET');
-    const masterKey = localEnvDefault('MASTER_KEY');
-    // Read by the clients service only; the others ignore it.
-    const phoneReservationKeys = localEnvDefault('PHONE_RESERVATION_KEYS');
+  // The services that call each other (visits → clients) also read SERVICE_TOKEN_SECRET; the
+  // clients service its PHONE_RESERVATION_KEYS.
+  it.each([
+    ['clients-service', ['JWT_SECRET', 'MASTER_KEY', 'SERVICE_TOKEN_SECRET', 'PHONE_RESERVATION_KEYS']],
+    ['visits-service', ['JWT_SECRET', 'MASTER_KEY', 'SERVICE_TOKEN_SECRET']],
+    ['consent-service', ['JWT_SECRET', 'MASTER_KEY']],
+  ])('of %s exits at once, naming the variables, never their values', async (service, refused) => {
+    const secrets = Object.fromEntries(['JWT_SECRET', 'MASTER_KEY', 'SERVICE_TOKEN_SECRET', 'PHONE_RESERVATION_KEYS'].map((name) => [name, localEnvDefault(name)]));
     const { code, output } = await start(service, {
       NODE_ENV: 'production',
-      JWT_SECRET: jwtSecret,
-      MASTER_KEY: masterKey,
-      PHONE_RESERVATION_KEYS: phoneReservationKeys,
+      ...secrets,
       JWT_ISSUER: 'https://id.example.com/',
       JWT_AUDIENCE: 'salon-client-base',
     });
     expect(code).toBe(1);
-    expect(output).toContain('JWT_SECRET: is a development value');
-    expect(output).toContain('MASTER_KEY: is a development value');
-    expect(output).not.toContain(jwtSecret);
-    expect(output).not.toContain(masterKey);
-    if (service === 'clients-service') expect(output).toContain('PHONE_RESERVATION_KEYS: is a development value');
-    expect(output).not.toContain(phoneReservationKeys);
+    for (const variable of refused) expect(output).toContain(`${variable}: is a development value`);
+    for (const value of Object.values(secrets)) expect(output).not.toContain(value);
   }, 40_000);
 });

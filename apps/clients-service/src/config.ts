@@ -1,11 +1,12 @@
 import { IsISO31661Alpha2, IsInt, Matches, Max, Min } from 'class-validator';
 import type { CountryCode } from '@salon/clients/domain';
 import { parsePhoneReservationKeys } from '@salon/clients/feature';
-import { ServiceConfig, phoneReservationKeyRefusals } from '@salon/shared/nest';
+import { ServiceTokenConfig, phoneReservationKeyRefusals } from '@salon/shared/nest';
 
 const PHONE_RESERVATION_KEY = '[a-z0-9]{1,8}:[A-Za-z0-9+/]{43}=';
 
-export class ClientsServiceConfig extends ServiceConfig {
+/** Called by the visits service (admissions) with service tokens: SERVICE_TOKEN_SECRET. */
+export class ClientsServiceConfig extends ServiceTokenConfig {
   override PORT: number = 3001;
 
   /** The chain's country (ISO 3166-1 alpha-2): phone numbers typed without a country code are read as its. */

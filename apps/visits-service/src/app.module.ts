@@ -13,6 +13,7 @@ export class AppModule {
         VisitsFeatureModule.forRoot({
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
           clientsServiceUrl: config.CLIENTS_SERVICE_URL,
+          serviceTokenSecret: config.SERVICE_TOKEN_SECRET,
           readModelRetireAfterMs: config.READ_MODEL_RETIRE_AFTER_SECONDS * 1000,
         }),
       ],

@@ -1,7 +1,8 @@
 import { IsUrl } from 'class-validator';
-import { ServiceConfig } from '@salon/shared/nest';
+import { ServiceTokenConfig } from '@salon/shared/nest';
 
-export class VisitsServiceConfig extends ServiceConfig {
+/** Calls the clients service (admissions) with service tokens: SERVICE_TOKEN_SECRET. */
+export class VisitsServiceConfig extends ServiceTokenConfig {
   override PORT: number = 3002;
 
   /** The clients service, which admits each booked visit (the client must exist and be active). */

@@ -1,2 +1,3 @@
 export * from './lib/principal';
 export * from './lib/token-verifier';
+export * from './lib/service-token';

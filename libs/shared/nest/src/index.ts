@@ -8,6 +8,7 @@ export * from './lib/validation';
 export * from './lib/infrastructure';
 export * from './lib/auth';
 export * from './lib/service-config';
+export * from './lib/service-token-config';
 export { phoneReservationKeyRefusals } from './lib/production-settings';
 export * from './lib/workers';
 export * from './lib/http-preconditions';

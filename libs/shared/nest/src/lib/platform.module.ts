@@ -6,6 +6,7 @@ import { AuthModule } from './auth';
 import { HealthModule } from './health';
 import { BindingDocument, IDEMPOTENCY_KEYS_COLLECTION, IdempotencyKeyInterceptor, IdempotencyKeys, fingerprintSecret } from './idempotency';
 import { InfrastructureModule, MONGO_CONNECTION } from './infrastructure';
+import { serviceTokenSettings } from './service-token-config';
 import { MongoWindowCounter, RATE_LIMIT_WINDOWS_COLLECTION, RateLimiter, RateLimitInterceptor, WindowDocument } from './rate-limit';
 import { rateLimitSettings, ServiceConfig, tokenVerifierSettings } from './service-config';
 
@@ -21,7 +22,7 @@ export class PlatformModule {
       module: PlatformModule,
       imports: [
         HealthModule,
-        AuthModule.forRoot(tokenVerifierSettings(config)),
+        AuthModule.forRoot(tokenVerifierSettings(config), serviceTokenSettings(serviceName, config)),
         InfrastructureModule.forRoot({
           serviceName,
           masterKey: config.MASTER_KEY,

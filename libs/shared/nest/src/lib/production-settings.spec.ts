@@ -3,8 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigurationError, loadConfig } from './config';
 import { ServiceConfig } from './service-config';
+import { ServiceTokenConfig } from './service-token-config';
 
 class AnyServiceConfig extends ServiceConfig {
+  override PORT: number = 3999;
+}
+
+class CallingServiceConfig extends ServiceTokenConfig {
   override PORT: number = 3999;
 }
 
@@ -26,9 +31,9 @@ const production = {
   MASTER_KEY: randomBytes(32).toString('base64'),
 };
 
-function problemsOf(env: Record<string, string | undefined>): string[] {
+function problemsOf(env: Record<string, string | undefined>, schema: new () => ServiceConfig = AnyServiceConfig): string[] {
   try {
-    loadConfig(AnyServiceConfig, env);
+    loadConfig(schema, env);
     return [];
   } catch (error) {
     if (error instanceof ConfigurationError) return [...error.problems];
@@ -56,6 +61,28 @@ describe('a production start', () => {
   it('does not refuse development values outside production', () => {
     const development = { ...production, NODE_ENV: undefined, JWT_SECRET: localEnvDefault('JWT_SECRET'), JWT_ISSUER: undefined };
     expect(problemsOf(development)).toEqual([]);
+  });
+
+  describe('of a service that calls or is called by another (SERVICE_TOKEN_SECRET)', () => {
+    const calling = { ...production, SERVICE_TOKEN_SECRET: randomBytes(48).toString('base64') };
+
+    it('accepts an operator-generated secret of its own', () => {
+      expect(problemsOf(calling, CallingServiceConfig)).toEqual([]);
+    });
+
+    it.each([
+      ['the development value of local.env', { SERVICE_TOKEN_SECRET: localEnvDefault('SERVICE_TOKEN_SECRET') }, 'SERVICE_TOKEN_SECRET: is a development value'],
+      ['a short one', { SERVICE_TOKEN_SECRET: 'y'.repeat(40) }, 'SERVICE_TOKEN_SECRET: must be at least 64 characters'],
+      ['the users’ JWT_SECRET', { SERVICE_TOKEN_SECRET: production.JWT_SECRET }, 'SERVICE_TOKEN_SECRET: must differ from JWT_SECRET'],
+    ])('refuses %s, naming the variable', (_, change, problem) => {
+      expect(problemsOf({ ...calling, ...change }, CallingServiceConfig)).toEqual([expect.stringContaining(problem)]);
+    });
+
+    it('does not start without one, in any mode', () => {
+      expect(problemsOf({ ...calling, NODE_ENV: undefined, SERVICE_TOKEN_SECRET: undefined }, CallingServiceConfig)).toEqual([
+        expect.stringContaining('SERVICE_TOKEN_SECRET'),
+      ]);
+    });
   });
 
   it('never shows a secret’s value when it is refused', () => {

@@ -1,4 +1,5 @@
 import type { ServiceConfig } from './service-config';
+import type { ServiceTokenConfig } from './service-token-config';
 
 /**
  * Values published in this repository (deploy/local/local.env, the tests' constants): anyone can
@@ -6,6 +7,10 @@ import type { ServiceConfig } from './service-config';
  * that local.env's values are in these lists.
  */
 const PUBLISHED_JWT_SECRETS = ['local-development-secret-change-me-0123456789', 'test-secret-for-bearer-tokens-0123456789abcdef'];
+const PUBLISHED_SERVICE_TOKEN_SECRETS = [
+  'local-development-service-token-secret-0123456789',
+  'test-secret-for-service-tokens-0123456789abcdef',
+];
 const PUBLISHED_MASTER_KEYS = ['bG9jYWwtZGV2ZWxvcG1lbnQtbWFzdGVyLWtleS0zMmI=', Buffer.alloc(32, 42).toString('base64')];
 
 /** An HS256 secret an operator generates (`openssl rand -base64 48` gives 64 characters). */
@@ -28,17 +33,32 @@ export function productionRefusals(config: ServiceConfig): string[] {
   if (config.JWT_JWKS_URL && !config.JWT_JWKS_URL.startsWith('https://')) {
     refusals.push('JWT_JWKS_URL: must be an https:// URL in production');
   }
-  if (config.JWT_SECRET !== undefined) {
-    if (PUBLISHED_JWT_SECRETS.includes(config.JWT_SECRET)) refusals.push('JWT_SECRET: is a development value published in this repository');
-    else if (config.JWT_SECRET.length < MIN_PRODUCTION_SECRET_LENGTH) {
-      refusals.push(`JWT_SECRET: must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production (openssl rand -base64 48)`);
-    }
-  }
+  if (config.JWT_SECRET !== undefined) refusals.push(...secretRefusals('JWT_SECRET', config.JWT_SECRET, PUBLISHED_JWT_SECRETS));
   if (PUBLISHED_MASTER_KEYS.includes(config.MASTER_KEY)) refusals.push('MASTER_KEY: is a development value published in this repository');
   else if (new Set(Buffer.from(config.MASTER_KEY, 'base64')).size < MIN_DISTINCT_KEY_BYTES) {
     refusals.push('MASTER_KEY: does not look random (openssl rand -base64 32)');
   }
   return refusals;
+}
+
+/**
+ * What a production start refuses of SERVICE_TOKEN_SECRET: what it refuses of any secret, and the
+ * users' JWT_SECRET, which would let whoever signs user tokens sign service tokens too.
+ */
+export function serviceTokenRefusals(config: ServiceTokenConfig): string[] {
+  const refusals = secretRefusals('SERVICE_TOKEN_SECRET', config.SERVICE_TOKEN_SECRET, PUBLISHED_SERVICE_TOKEN_SECRETS);
+  if (config.JWT_SECRET !== undefined && config.SERVICE_TOKEN_SECRET === config.JWT_SECRET) {
+    refusals.push('SERVICE_TOKEN_SECRET: must differ from JWT_SECRET');
+  }
+  return refusals;
+}
+
+function secretRefusals(variable: string, value: string, published: readonly string[]): string[] {
+  if (published.includes(value)) return [`${variable}: is a development value published in this repository`];
+  if (value.length < MIN_PRODUCTION_SECRET_LENGTH) {
+    return [`${variable}: must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production (openssl rand -base64 48)`];
+  }
+  return [];
 }
 
 /** The development and test keys of PHONE_RESERVATION_KEYS (local.env, serviceEnvironment). */

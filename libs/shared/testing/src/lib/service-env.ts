@@ -5,6 +5,8 @@ import { kafkaBrokers, mongoUrl } from './server-addresses';
 
 /** A development secret for tests' HS256 tokens. */
 export const TEST_JWT_SECRET = 'test-secret-for-bearer-tokens-0123456789abcdef';
+/** A development secret for the services' tokens to each other (SERVICE_TOKEN_SECRET). */
+export const TEST_SERVICE_TOKEN_SECRET = 'test-secret-for-service-tokens-0123456789abcdef';
 /** 32 bytes, base64. */
 export const TEST_MASTER_KEY = Buffer.alloc(32, 42).toString('base64');
 /** The clients service's phone-reservation key (PHONE_RESERVATION_KEYS: id:base64 of 32 bytes). */
@@ -35,6 +37,7 @@ export function serviceEnvironment(database: string, overrides: Record<string, s
     KAFKA_BROKERS: kafkaBrokers().join(','),
     EVENTSTORE_PATH: join(tmpdir(), `salon-test-${randomUUID()}`, 'events.db'),
     JWT_SECRET: TEST_JWT_SECRET,
+    SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
     MASTER_KEY: TEST_MASTER_KEY,
     PHONE_RESERVATION_KEYS: TEST_PHONE_RESERVATION_KEYS,
     LOG_LEVEL: 'warn',

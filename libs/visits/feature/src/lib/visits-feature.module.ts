@@ -2,6 +2,7 @@ import { DynamicModule, Inject, Injectable, Module, OnModuleInit } from '@nestjs
 import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
+import { ServiceTokenIssuer } from '@salon/shared/auth';
 import { CursorCodec, PersonalDataCipher } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
 import { EventRelay, MongoCheckpointStore, Projection, ProjectionRunner, ReadModelRetirement, withTopicPrefix } from '@salon/shared/messaging';
@@ -30,6 +31,8 @@ export interface VisitsFeatureSettings {
   readonly topicPrefix: string;
   /** Where the clients service admits visits (CLIENTS_SERVICE_URL). */
   readonly clientsServiceUrl: string;
+  /** SERVICE_TOKEN_SECRET: signs the service tokens of the calls to the clients service. */
+  readonly serviceTokenSecret: string;
   /** READ_MODEL_RETIRE_AFTER_SECONDS, in ms: see ReadModelRetirement. */
   readonly readModelRetireAfterMs: number;
 }
@@ -108,7 +111,10 @@ export class VisitsFeatureModule {
       ],
       providers: [
         { provide: SETTINGS, useValue: settings },
-        { provide: CLIENT_ADMISSIONS, useFactory: () => new HttpClientAdmissions(settings.clientsServiceUrl) },
+        {
+          provide: CLIENT_ADMISSIONS,
+          useFactory: () => new HttpClientAdmissions(settings.clientsServiceUrl, new ServiceTokenIssuer(settings.serviceTokenSecret, 'visits-service')),
+        },
         VisitStream,
         {
           provide: ClientVisitQueries,

@@ -1,5 +1,13 @@
 import { Controller, HttpCode, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe } from '@salon/shared/nest';
 import { AdmitVisit } from './admit-visit.service';
 
@@ -11,12 +19,16 @@ export class AdmitVisitController {
 
   @Put(':clientId/visits/:visitId')
   @HttpCode(204)
-  @Roles('owner', 'manager', 'receptionist')
+  // Internal: only the visits service, with a service token (SERVICE_TOKEN_SECRET). A user who
+  // could call it would admit made-up visit ids, making the client undeletable.
+  @Roles('service:visits')
   @ApiOperation({
     summary:
-      'Admit a visit of the client before it is booked (called by the visits service with the booking user\'s token). ' +
+      'Admit a visit of the client before it is booked. Internal: called by the visits service with its service token ' +
+      '(role service:visits, in the chain of the booking, for the booking user). ' +
       'From then on the client has a visit and cannot be hard-deleted. Repeating it changes nothing.',
   })
+  @ApiForbiddenResponse({ description: 'A user token, whatever its roles: this route takes the visits service\'s service token only.' })
   @ApiNoContentResponse({ description: 'The client is active and the visit is noted.' })
   @ApiNotFoundResponse({ description: 'client-not-found: never registered in your chain.' })
   @ApiConflictResponse({ description: 'client-deleted or client-erased: no visit can be booked.' })

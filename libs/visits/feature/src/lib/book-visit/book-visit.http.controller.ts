@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CommandContext, CurrentCommandContext, Roles, etagOf } from '@salon/shared/nest';
@@ -24,12 +24,11 @@ export class BookVisitController {
   @ApiServiceUnavailableResponse({ description: 'The clients service could not be asked; nothing was booked.' })
   async book(
     @CurrentCommandContext() context: CommandContext,
-    @Headers('authorization') authorization: string,
     @Body() request: BookVisitRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<VisitWriteResponse> {
     const { discount = 0, ...form } = request;
-    const result = await this.bookVisit.execute(context, { ...form, discount }, authorization);
+    const result = await this.bookVisit.execute(context, { ...form, discount });
     response.status(201).setHeader('ETag', etagOf(result.revision)).setHeader('Location', `/visits/${result.visitId}`);
     return VisitWriteResponse.of(result);
   }

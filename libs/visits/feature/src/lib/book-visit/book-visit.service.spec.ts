@@ -56,9 +56,12 @@ describe('BookVisit (on the embedded event store)', () => {
 
   it("books after the client's admission, with the chain's next number and the salon's date", async () => {
     const booking = form();
-    const result = await bookVisit.execute(context(), booking, 'Bearer t');
+    const result = await bookVisit.execute(context(), booking);
     expect(result).toMatchObject({ number: 1, status: 'booked', revision: 0n });
-    expect(admissions.asked).toEqual([expect.objectContaining({ clientId: booking.clientId, visitId: result.visitId, authorization: 'Bearer t' })]);
+    // In the booking's chain, for the booking user: what the service token the admission sends names.
+    expect(admissions.asked).toEqual([
+      expect.objectContaining({ tenantId: tenant, userId: 'staff-1', clientId: booking.clientId, visitId: result.visitId }),
+    ]);
     const { state } = await visits.load(tenant, result.visitId);
     expect(state).toMatchObject({ salonDate: '2025-06-20', startsAt: '2025-06-20T20:30:00.000Z' });
   });
@@ -68,20 +71,20 @@ describe('BookVisit (on the embedded event store)', () => {
     ['an end before the start', { endsAt: '2025-06-20T22:00:00+03:00' }, 'visit-ends-before-start'],
     ['a start without its offset', { startsAt: '2025-06-20T10:00:00' }, 'invalid-startsAt'],
   ])('refuses %s before anything is written anywhere: no admission, no number', async (_, changes, code) => {
-    await expect(bookVisit.execute(context(), form(changes), 'Bearer t')).rejects.toMatchObject({ kind: 'invalid', code });
+    await expect(bookVisit.execute(context(), form(changes))).rejects.toMatchObject({ kind: 'invalid', code });
     expect(admissions.asked).toEqual([]);
     expect(await numbersTaken()).toBe(0);
   });
 
   it('refuses a salon the user does not work at', async () => {
-    await expect(bookVisit.execute(context(), form({ salonId: 'salon-2' }), 'Bearer t')).rejects.toMatchObject({ code: 'salon-not-yours' });
+    await expect(bookVisit.execute(context(), form({ salonId: 'salon-2' }))).rejects.toMatchObject({ code: 'salon-not-yours' });
     expect(admissions.asked).toEqual([]);
   });
 
   it('answers a retried booking (same Idempotency-Key) like the first, asking and numbering nothing again', async () => {
     const booking = form();
-    const first = await bookVisit.execute(context('key-0001'), booking, 'Bearer t');
-    const again = await bookVisit.execute(context('key-0001'), booking, 'Bearer t');
+    const first = await bookVisit.execute(context('key-0001'), booking);
+    const again = await bookVisit.execute(context('key-0001'), booking);
     expect(again).toEqual(first);
     expect(admissions.asked).toHaveLength(1);
     expect(await numbersTaken()).toBe(1);

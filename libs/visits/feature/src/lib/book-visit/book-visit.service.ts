@@ -29,8 +29,7 @@ export class BookVisit {
     this.numbers = new VisitNumbers(store);
   }
 
-  /** `authorization` is the caller's bearer token: the clients service admits the visit under the same identity. */
-  async execute(context: CommandContext, form: BookingForm, authorization: string): Promise<VisitWriteResult> {
+  async execute(context: CommandContext, form: BookingForm): Promise<VisitWriteResult> {
     requireSalonOfUser(context, form.salonId);
     const visitId = visitIdFor(context);
     const existing = await this.visits.load(context.principal.tenantId, visitId);
@@ -40,7 +39,8 @@ export class BookVisit {
     // Validate before anything is written anywhere: a bad form must leave no admission and no number.
     visitDecider.decide({ type: 'BookVisit', data: { ...form, visitId, number: 1 }, metadata: commandMetadata(context) }, existing.state);
 
-    await this.admissions.admit({ clientId: form.clientId, visitId, authorization, correlationId: context.correlationId });
+    const { tenantId, userId } = context.principal;
+    await this.admissions.admit({ tenantId, userId, clientId: form.clientId, visitId, salonId: context.salonId, correlationId: context.correlationId });
     const number = await this.numbers.allocate(context.principal.tenantId, visitId, context.correlationId);
     return this.visits.record(visitId, { type: 'BookVisit', data: { ...form, visitId, number }, metadata: commandMetadata(context) });
   }

@@ -36,7 +36,6 @@ describe('ChangeVisitStatus (on the embedded event store)', () => {
         services: [{ serviceId: 's-1', name: 'Haircut', price: 40, durationMinutes: 60, specialistId: 'p-1', specialistName: 'Anna' }],
         discount: 0,
       },
-      'Bearer t',
     ));
   });
   afterEach(async () => {

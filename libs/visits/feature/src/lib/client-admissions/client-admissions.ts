@@ -1,4 +1,5 @@
 import { Logger, ServiceUnavailableException } from '@nestjs/common';
+import { ServiceTokenIssuer } from '@salon/shared/auth';
 import { DomainError } from '@salon/shared/ddd';
 
 export const CLIENT_ADMISSIONS = Symbol('CLIENT_ADMISSIONS');
@@ -15,28 +16,43 @@ export interface ClientAdmissions {
 }
 
 export interface AdmissionRequest {
+  /** The chain of the booking: the service token names it, so the clients service admits in that chain only. */
+  readonly tenantId: string;
+  /** The user booking: the subject of the service token, recorded as the admission's actor. */
+  readonly userId: string;
   readonly clientId: string;
   readonly visitId: string;
-  /** The caller's own bearer token: the clients service checks the same tenant and roles. */
-  readonly authorization: string;
+  /** Where the booking is made (the booking's X-Salon-Id), recorded as where the admission happened. */
+  readonly salonId?: string;
   readonly correlationId: string;
 }
 
+/** The clients service's name: the audience of the service tokens sent to it. */
+const CLIENTS_SERVICE = 'clients-service';
+
 const TIMEOUT_MS = 5_000;
 
-/** The clients service over HTTP: `PUT /clients/{clientId}/visits/{visitId}` → 204. */
+/**
+ * The clients service over HTTP: `PUT /clients/{clientId}/visits/{visitId}` → 204, with a service
+ * token of this service (role `service:visits`; that route takes nothing else), never the user's
+ * own token: a user who could call the route directly could admit any visit id to any client.
+ */
 export class HttpClientAdmissions implements ClientAdmissions {
   private readonly logger = new Logger('ClientAdmissions');
 
-  constructor(private readonly clientsServiceUrl: string) {}
+  constructor(
+    private readonly clientsServiceUrl: string,
+    private readonly serviceTokens: ServiceTokenIssuer,
+  ) {}
 
-  async admit({ clientId, visitId, authorization, correlationId }: AdmissionRequest): Promise<void> {
+  async admit({ tenantId, userId, clientId, visitId, salonId, correlationId }: AdmissionRequest): Promise<void> {
     const url = new URL(`clients/${encodeURIComponent(clientId)}/visits/${encodeURIComponent(visitId)}`, withSlash(this.clientsServiceUrl));
+    const token = await this.serviceTokens.issue(CLIENTS_SERVICE, { tenantId, userId });
     let response: Response;
     try {
       response = await fetch(url, {
         method: 'PUT',
-        headers: { authorization, 'x-correlation-id': correlationId },
+        headers: { authorization: `Bearer ${token}`, 'x-correlation-id': correlationId, ...(salonId ? { 'x-salon-id': salonId } : {}) },
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (error) {
@@ -56,9 +72,8 @@ export class HttpClientAdmissions implements ClientAdmissions {
         field: 'clientId',
       });
     }
-    if (response.status === 403 || response.status === 401) {
-      throw new DomainError('forbidden', body.error ?? 'forbidden', body.message ?? 'You may not book visits for this client.');
-    }
+    // The user's rights were checked here; a refused service token is a misconfiguration
+    // (SERVICE_TOKEN_SECRET differs between the services), not the user's fault.
     this.logger.error(`clients service answered ${response.status} to an admission: ${JSON.stringify(body)}`);
     throw clientsUnavailable();
   }
