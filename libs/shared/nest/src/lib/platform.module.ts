@@ -35,11 +35,8 @@ export class PlatformModule {
         {
           provide: RateLimiter,
           inject: [MONGO_CONNECTION],
-          useFactory: async (mongo: Connection) => {
-            const counter = new MongoWindowCounter(mongo.collection<WindowDocument>(RATE_LIMIT_WINDOWS_COLLECTION));
-            await counter.ensureIndexes();
-            return new RateLimiter(counter, rateLimitSettings(config));
-          },
+          useFactory: (mongo: Connection) =>
+            new RateLimiter(new MongoWindowCounter(mongo.collection<WindowDocument>(RATE_LIMIT_WINDOWS_COLLECTION), serviceName), rateLimitSettings(config)),
         },
         // Interceptors run in this order: a request over its limit claims no Idempotency-Key.
         { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },

@@ -1,5 +1,4 @@
 import {
-  applyDecorators,
   CallHandler,
   ExecutionContext,
   HttpException,
@@ -10,7 +9,6 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiExtension } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { from, mergeMap, Observable } from 'rxjs';
 import type { Principal } from '@salon/shared/auth';
@@ -18,7 +16,10 @@ import type { Principal } from '@salon/shared/auth';
 /**
  * Rate limits per user and per tenant (salon chain), counted in fixed windows shared by every
  * replica of a service through the read-model MongoDB: one atomic upsert per request, on one
- * document per tenant, route class and window that holds the tenant's count and each user's.
+ * document per service, tenant, route class and window that holds the tenant's count and each
+ * user's. A fixed window lets a user send up to twice the limit across a window's boundary; a
+ * sliding window would need a second read per request, and twice a small limit still stops paging
+ * through the chain or hammering writes.
  *
  * A route belongs to one class, and each class has its own budget, so a burst of searches does
  * not stop the front desk from saving a form:
@@ -30,13 +31,12 @@ import type { Principal } from '@salon/shared/auth';
 export const RATE_LIMIT_CLASSES = ['standard', 'expensive', 'bulk'] as const;
 export type RateLimitClass = (typeof RATE_LIMIT_CLASSES)[number];
 
-const RATE_LIMIT_KEY = 'salon:rate-limit';
-/** The OpenAPI extension naming a route's class, so clients (and the security suite) can see it. */
+export const RATE_LIMIT_METADATA = 'salon:rate-limit';
+/** The OpenAPI extension naming a route's class (written by describeAccessRules). */
 export const RATE_LIMIT_EXTENSION = 'x-rate-limit';
 
 /** The rate-limit class of a route (or of every route of a controller); `standard` when absent. */
-export const RateLimit = (rateLimitClass: RateLimitClass) =>
-  applyDecorators(SetMetadata(RATE_LIMIT_KEY, rateLimitClass), ApiExtension(RATE_LIMIT_EXTENSION, rateLimitClass));
+export const RateLimit = (rateLimitClass: RateLimitClass) => SetMetadata(RATE_LIMIT_METADATA, rateLimitClass);
 
 export interface ClassLimits {
   /** Requests one user may send in a window. */
@@ -75,6 +75,7 @@ export const RATE_LIMIT_WINDOWS_COLLECTION = 'rate_limit_windows';
 
 export interface WindowDocument {
   _id: string;
+  service: string;
   tenantId: string;
   rateLimitClass: RateLimitClass;
   windowStart: Date;
@@ -95,20 +96,35 @@ export interface WindowCollection {
 }
 
 export class MongoWindowCounter implements WindowCounter {
-  constructor(private readonly windows: WindowCollection) {}
+  /**
+   * @param serviceName each service counts apart (the services may share one database): a busy
+   *   day at the front desk in one service does not spend a user's budget in another.
+   */
+  constructor(
+    private readonly windows: WindowCollection,
+    private readonly serviceName: string,
+  ) {}
+
+  private expiryIndex?: Promise<unknown>;
 
   /** MongoDB drops windows once they expired; mongo-java-server keeps them (it has no TTL), which is harmless. */
-  async ensureIndexes(): Promise<void> {
-    await this.windows.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expire-windows' });
+  ensureIndexes(): Promise<unknown> {
+    this.expiryIndex ??= this.windows.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expire-windows' }).catch((error: unknown) => {
+      this.expiryIndex = undefined; // the next request tries again
+      throw error;
+    });
+    return this.expiryIndex;
   }
 
   async hit(key: WindowKey): Promise<WindowCounts> {
-    // The tenant id sits between a fixed class name and a number, so no tenant id can collide with another.
-    const _id = `${key.rateLimitClass}|${key.tenantId}|${key.windowStart}`;
+    // Not awaited: counting works without the index, and a service starts while MongoDB is down.
+    this.ensureIndexes().catch(() => undefined);
+    // The tenant id sits between fixed names and a number, so no tenant id can collide with another.
+    const _id = `${this.serviceName}|${key.rateLimitClass}|${key.tenantId}|${key.windowStart}`;
     const userField = `users.${Buffer.from(key.userId, 'utf8').toString('base64url')}`;
     const update = {
       $inc: { total: 1, [userField]: 1 },
-      $setOnInsert: { tenantId: key.tenantId, rateLimitClass: key.rateLimitClass, windowStart: new Date(key.windowStart), expiresAt: key.expiresAt },
+      $setOnInsert: { service: this.serviceName, tenantId: key.tenantId, rateLimitClass: key.rateLimitClass, windowStart: new Date(key.windowStart), expiresAt: key.expiresAt },
     };
     const options = { upsert: true, returnDocument: 'after', projection: { total: 1, [userField]: 1 } } as const;
     let result: unknown;
@@ -224,7 +240,7 @@ export class RateLimitInterceptor implements NestInterceptor {
     const principal = context.switchToHttp().getRequest<Request & { principal?: Principal }>().principal;
     if (!principal) return next.handle();
     const rateLimitClass =
-      this.reflector.getAllAndOverride<RateLimitClass | undefined>(RATE_LIMIT_KEY, [context.getHandler(), context.getClass()]) ?? 'standard';
+      this.reflector.getAllAndOverride<RateLimitClass | undefined>(RATE_LIMIT_METADATA, [context.getHandler(), context.getClass()]) ?? 'standard';
     const admitted = this.limiter.admit(principal, rateLimitClass).catch((error: unknown) => {
       if (error instanceof RateLimitExceededException) {
         context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(error.retryAfterSeconds));
