@@ -46,9 +46,13 @@ ensure_dependencies() {
   echo "node $version"
 }
 
+# CLIENTS_SERVICE_PORT -> CLIENTS_SERVICE_OPS_PORT (local.env): the service's ops port.
+ops_port_var() { echo "${1%_PORT}_OPS_PORT"; }
+
 service_env() {
-  local name="$1" port_var="$2"
-  echo "PORT=${!port_var} HOST=127.0.0.1 EVENTSTORE_PATH=$EVENTSTORE_DIR/events.db"
+  local name="$1" port_var="$2" ops_var
+  ops_var="$(ops_port_var "$port_var")"
+  echo "PORT=${!port_var} OPS_PORT=${!ops_var} HOST=127.0.0.1 EVENTSTORE_PATH=$EVENTSTORE_DIR/events.db"
 }
 
 start_services() {
@@ -66,14 +70,15 @@ start_services() {
       nohup node -r @swc-node/register "apps/$name/src/main.ts" >>"$LOCAL_DIR/logs/$name.log" 2>&1 &
     echo $! >"$pid_file"
   done
+  local ops_var
   for entry in "${SERVICES[@]}"; do
-    name="${entry%%:*}" port_var="${entry##*:}"
-    wait_until_ready "$name" "http://127.0.0.1:${!port_var}/health/ready"
+    name="${entry%%:*}" port_var="${entry##*:}" ops_var="$(ops_port_var "$port_var")"
+    wait_until_ready "$name" "http://127.0.0.1:${!port_var}/health/ready" "http://127.0.0.1:${!ops_var}/health/ready"
   done
 }
 
 wait_until_ready() {
-  local name="$1" url="$2" deadline=$((SECONDS + 60))
+  local name="$1" url="$2" ops_url="$3" deadline=$((SECONDS + 60))
   until curl -fsS -o /dev/null "$url" 2>/dev/null; do
     if ! kill -0 "$(cat "$LOCAL_DIR/run/$name.pid")" 2>/dev/null; then
       echo "$name exited; the end of $LOCAL_DIR/logs/$name.log:" >&2
@@ -81,13 +86,13 @@ wait_until_ready() {
       return 1
     fi
     if ((SECONDS > deadline)); then
-      echo "$name is not ready after 60 s ($url):" >&2
-      curl -sS "$url" >&2 || true
+      echo "$name is not ready after 60 s ($ops_url):" >&2
+      curl -sS "$ops_url" >&2 || true
       return 1
     fi
     sleep 0.5
   done
-  echo "$name ready: $url (OpenAPI: ${url%/health/ready}/docs)"
+  echo "$name ready: $url (OpenAPI: ${url%/health/ready}/docs; details: $ops_url)"
 }
 
 stop_services() {

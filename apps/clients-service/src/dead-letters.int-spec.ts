@@ -6,6 +6,7 @@ import request from 'supertest';
 import { ALL_TOPICS, DEAD_LETTER_HEADERS, HEADERS, TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { DeadLetter, deadLetterTopic, ensureTopics, listDeadLetters, readDeadLetters, replayDeadLetters } from '@salon/shared/messaging';
+import { OpsServer, ReadinessAnswer } from '@salon/shared/nest';
 import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { startClientsApp } from './test/clients-test-kit';
 
@@ -104,8 +105,9 @@ describe('clients-service, a poison message on the client-events topic', () => {
     );
 
     // Dead letters alone leave the service ready, and show on its worker.
-    const ready = await http.get('/health/ready');
-    expect(ready.body.checks[`worker:${group}`]).toMatchObject({ ok: true, state: 'running', deadLetters: partitions + 1 });
+    const ops = await app.get(OpsServer).listen(0, '127.0.0.1');
+    const ready = await fetch(`http://127.0.0.1:${ops.port}/health/ready`);
+    expect(((await ready.json()) as ReadinessAnswer).checks[`worker:${group}`]).toMatchObject({ ok: true, state: 'running', deadLetters: partitions + 1 });
     expect(ready.status).toBe(200);
 
     // Replay (what `npm run dead-letters -- replay --group <group>` runs) re-publishes each one once.

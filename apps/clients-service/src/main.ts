@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createHttpApp, loadConfig, runService } from '@salon/shared/nest';
+import { createHttpApp, listenService, loadConfig, runService } from '@salon/shared/nest';
 import { AppModule } from './app.module';
 import { ClientsServiceConfig } from './config';
 
@@ -10,5 +10,5 @@ void runService(async () => {
     description: 'Client profiles of a salon chain: registration, profile edits, discounts, deletion, search.',
     logLevel: config.LOG_LEVEL,
   });
-  await app.listen(config.PORT, config.HOST);
+  await listenService(app, config);
 });

@@ -6,6 +6,7 @@ import { ALL_TOPICS, HEADERS, TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { PersonalDataCipher } from '@salon/shared/crypto';
 import { deadLetterTopic, ensureTopics, readDeadLetters } from '@salon/shared/messaging';
+import { OpsServer, ReadinessAnswer } from '@salon/shared/nest';
 import { TEST_JWT_SECRET, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { FakeClientsContext, cleanUp, startConsentApp } from './test/consent-test-kit';
 
@@ -78,8 +79,9 @@ describe('consent-service, a poison message on the client-events topic', () => {
     expect(letters).toHaveLength(partitions + 1);
     expect(letters.every((letter) => letter.reason === 'undecodable')).toBe(true);
 
-    const ready = await http.get('/health/ready');
-    expect(ready.body.checks[`worker:${group}`]).toMatchObject({ ok: true, state: 'running', deadLetters: partitions + 1 });
+    const ops = await app.get(OpsServer).listen(0, '127.0.0.1');
+    const ready = await fetch(`http://127.0.0.1:${ops.port}/health/ready`);
+    expect(((await ready.json()) as ReadinessAnswer).checks[`worker:${group}`]).toMatchObject({ ok: true, state: 'running', deadLetters: partitions + 1 });
     expect(ready.status).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createHttpApp, loadConfig, runService } from '@salon/shared/nest';
+import { createHttpApp, listenService, loadConfig, runService } from '@salon/shared/nest';
 import { AppModule } from './app.module';
 import { ConsentServiceConfig } from './config';
 
@@ -11,5 +11,5 @@ void runService(async () => {
       'Notification consent of salon clients: the consent ledger with evidence, the "may I send?" query, and the consent-state topic.',
     logLevel: config.LOG_LEVEL,
   });
-  await app.listen(config.PORT, config.HOST);
+  await listenService(app, config);
 });

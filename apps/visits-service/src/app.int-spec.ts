@@ -5,6 +5,7 @@ import request from 'supertest';
 import { Kafka, logLevel } from 'kafkajs';
 import { ALL_TOPICS } from '@salon/contracts';
 import { ensureTopics } from '@salon/shared/messaging';
+import { OpsServer, ReadinessAnswer } from '@salon/shared/nest';
 import { kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { cleanUp, startVisitsApp } from './test/visits-test-kit';
 
@@ -27,11 +28,24 @@ describe('visits-service', () => {
   it('is ready when the event store, MongoDB, Kafka and its background workers are fine', async () => {
     const response = await request(app.getHttpServer()).get('/health/ready').expect(200);
     expect(response.body.status).toBe('ok');
-    expect(response.body.checks).toMatchObject({
+    const checks = {
       eventStore: { ok: true },
       mongo: { ok: true },
       kafka: { ok: true },
       [`worker:${prefix}visits-relay`]: { ok: true },
+      [`worker:projection.${prefix}client-visits`]: { ok: true },
+      [`worker:projection.${prefix}visit-statistics`]: { ok: true },
+      [`worker:${prefix}visits.read-model-retirement`]: { ok: true },
+    };
+    expect(response.body.checks).toMatchObject(checks);
+    // Anyone may call it: each check up or down, nothing more.
+    for (const check of Object.values(response.body.checks)) expect(check).toEqual({ ok: expect.any(Boolean) });
+
+    // The ops port shows how each worker is doing.
+    const ops = await app.get(OpsServer).listen(0, '127.0.0.1');
+    const detailed = (await (await fetch(`http://127.0.0.1:${ops.port}/health/ready`)).json()) as ReadinessAnswer;
+    expect(detailed.checks).toMatchObject({
+      ...checks,
       [`worker:projection.${prefix}client-visits`]: { ok: true, state: 'running', deadLetters: 0 },
       [`worker:projection.${prefix}visit-statistics`]: { ok: true, state: 'running', deadLetters: 0 },
     });

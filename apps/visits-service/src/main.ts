@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createHttpApp, loadConfig, runService } from '@salon/shared/nest';
+import { createHttpApp, listenService, loadConfig, runService } from '@salon/shared/nest';
 import { AppModule } from './app.module';
 import { VisitsServiceConfig } from './config';
 
@@ -11,5 +11,5 @@ void runService(async () => {
       "Visits of salon clients: booking with a chain-wide number, the lifecycle, services and payments; the client's visit list and visit statistics.",
     logLevel: config.LOG_LEVEL,
   });
-  await app.listen(config.PORT, config.HOST);
+  await listenService(app, config);
 });

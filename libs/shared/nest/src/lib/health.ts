@@ -1,12 +1,14 @@
-import { Controller, Get, Global, HttpStatus, Injectable, Module, Res } from '@nestjs/common';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Controller, Get, Global, HttpStatus, INestApplication, Injectable, Module, OnApplicationShutdown, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from './auth';
 import type { Response } from 'express';
 
 /**
  * A readiness check throws to say "not ready", or resolves: with nothing (ready), or with a
- * report whose `ok` decides and whose other fields /health/ready shows beside it (e.g. a
- * worker's dead-letter count).
+ * report whose `ok` decides and whose other fields the ops port's /health/ready shows beside it
+ * (e.g. a worker's dead-letter count).
  */
 export type ReadinessCheck = () => Promise<void | ReadinessReport>;
 
@@ -14,6 +16,11 @@ export interface ReadinessReport {
   readonly ok: boolean;
   readonly error?: string;
   readonly [detail: string]: unknown;
+}
+
+export interface ReadinessAnswer {
+  readonly status: 'ok' | 'unavailable';
+  readonly checks: Record<string, ReadinessReport>;
 }
 
 /** Modules that own a connection register a check here; /health/ready runs them all. */
@@ -38,7 +45,25 @@ export class ReadinessRegistry {
     );
     return Object.fromEntries(entries);
   }
+
+  /** Every check with everything it reports: errors, lag, stalls. For the ops port only. */
+  async detailed(): Promise<ReadinessAnswer> {
+    const checks = await this.run();
+    return { status: Object.values(checks).every((check) => check.ok) ? 'ok' : 'unavailable', checks };
+  }
+
+  /**
+   * What anyone may see: ready or not, and each check up or down. Error messages name hosts,
+   * ports and internals, and lag and dead-letter counts say how the system is doing: those are
+   * for operators, on the ops port.
+   */
+  async summary(): Promise<ReadinessAnswer> {
+    const { status, checks } = await this.detailed();
+    return { status, checks: Object.fromEntries(Object.entries(checks).map(([name, check]) => [name, { ok: check.ok }])) };
+  }
 }
+
+const statusCodeOf = (answer: ReadinessAnswer) => (answer.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
 
 @ApiTags('health')
 @Public()
@@ -53,16 +78,70 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Every server this service uses answers: 200, else 503 naming the failing one.' })
+  @ApiOperation({
+    summary:
+      'Every server and worker this service uses is fine: 200, else 503. Each check only as up or down ({ ok }); ' +
+      'the errors, lag and dead-letter counts are on the ops port (OPS_PORT).',
+  })
   async ready(@Res() response: Response): Promise<void> {
-    const checks = await this.registry.run();
-    const ok = Object.values(checks).every((check) => check.ok);
-    response.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({ status: ok ? 'ok' : 'unavailable', checks });
+    const answer = await this.registry.summary();
+    response.status(statusCodeOf(answer)).json(answer);
   }
 }
 
+/**
+ * The ops port (OPS_PORT): `/health/live` and `/health/ready` with every detail, for operators
+ * and probes inside the deployment, never published beside the API. A plain HTTP server apart
+ * from the API's: no token, no route of the API, nothing else; it closes with the application.
+ */
+@Injectable()
+export class OpsServer implements OnApplicationShutdown {
+  private server?: Server;
+
+  constructor(private readonly registry: ReadinessRegistry) {}
+
+  /** Starts listening (port 0: any free port); resolves with the address. */
+  async listen(port: number, host: string): Promise<AddressInfo> {
+    if (this.server) throw new Error('the ops server is already listening');
+    const server = createServer((request, response) => void this.answer(request, response));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    this.server = server;
+    return server.address() as AddressInfo;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://ops').pathname;
+    const send = (status: number, body: unknown) => {
+      response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+      response.end(JSON.stringify(body));
+    };
+    if (request.method !== 'GET') return send(HttpStatus.METHOD_NOT_ALLOWED, { statusCode: 405, error: 'method-not-allowed' });
+    if (path === '/health/live') return send(HttpStatus.OK, { status: 'ok' });
+    if (path === '/health/ready') {
+      const answer = await this.registry.detailed();
+      return send(statusCodeOf(answer), answer);
+    }
+    send(HttpStatus.NOT_FOUND, { statusCode: 404, error: 'not-found' });
+  }
+}
+
+/** Listens on PORT (the API) and, when OPS_PORT is set, on the ops port. What every main.ts does. */
+export async function listenService(app: INestApplication, config: { readonly PORT: number; readonly HOST: string; readonly OPS_PORT?: number }): Promise<void> {
+  await app.listen(config.PORT, config.HOST);
+  if (config.OPS_PORT !== undefined) await app.get(OpsServer).listen(config.OPS_PORT, config.HOST);
+}
+
 @Global()
-@Module({ controllers: [HealthController], providers: [ReadinessRegistry], exports: [ReadinessRegistry] })
+@Module({ controllers: [HealthController], providers: [ReadinessRegistry, OpsServer], exports: [ReadinessRegistry, OpsServer] })
 export class HealthModule {}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

@@ -24,6 +24,17 @@ export class ServiceConfig {
   @Max(65535)
   PORT!: number;
 
+  /**
+   * The ops port: `/health/ready` with every check's error, lag and dead letters (OpsServer), on
+   * HOST. For operators and probes inside the deployment: never publish it. Unset: no ops port,
+   * and the API port's `/health/ready` says only which checks are up or down.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  OPS_PORT?: number;
+
   /** Loopback by default: nothing is exposed unless a deployment says so. */
   @IsString()
   @IsNotEmpty()
@@ -137,7 +148,8 @@ export class ServiceConfig {
 
   /** Rules across variables, checked by loadConfig after each variable's own. */
   configurationProblems(): string[] {
-    return this.NODE_ENV === 'production' ? productionRefusals(this) : [];
+    const problems = this.OPS_PORT !== undefined && this.OPS_PORT === this.PORT ? ['OPS_PORT: must differ from PORT'] : [];
+    return [...problems, ...(this.NODE_ENV === 'production' ? productionRefusals(this) : [])];
   }
 }
 
