@@ -89,7 +89,7 @@ export const rateLimit: Benchmark<typeof options> = {
       await mongo.dropDatabase();
       await mongo.close();
     });
-    const counter = new MongoWindowCounter(mongo.collection<WindowDocument>(RATE_LIMIT_WINDOWS_COLLECTION));
+    const counter = new MongoWindowCounter(mongo.collection<WindowDocument>(RATE_LIMIT_WINDOWS_COLLECTION), 'bench-service');
     await counter.ensureIndexes();
     const shared = new RateLimiter(counter, SETTINGS);
     const inMemory = new RateLimiter(new InMemoryWindowCounter(), SETTINGS);

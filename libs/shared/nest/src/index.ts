@@ -19,3 +19,5 @@ export * from './lib/numbers';
 export * from './lib/request-body';
 export * from './lib/idempotency';
 export * from './lib/rate-limit';
+export * from './lib/openapi-access';
+export * from './lib/salon-scope';

@@ -5,6 +5,7 @@ import { ConfigurationError } from './config';
 import { HttpErrorFilter } from './error-filter';
 import { JsonLogger } from './json-logger';
 import { exitOnUnhandledFailure } from './process-failures';
+import { describeAccessRules } from './openapi-access';
 import { correlationIdMiddleware } from './request-context';
 import { useBodyParsers } from './request-body';
 import { useSecurityHeaders } from './security-headers';
@@ -37,7 +38,11 @@ export function configureHttpApp(app: INestApplication, service: ServiceDescript
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/json' });
+  const document = () => {
+    describeAccessRules(app);
+    return SwaggerModule.createDocument(app, openApi);
+  };
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   return app;
 }
 

@@ -1,6 +1,6 @@
 import { Controller, Delete, Headers, HttpCode, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope } from '@salon/shared/nest';
 import { DeleteClient } from './delete-client.service';
 
 @ApiTags('clients')
@@ -12,6 +12,7 @@ export class DeleteClientController {
   @Delete(':clientId')
   @HttpCode(204)
   @Roles('owner', 'manager')
+  @SalonScope('x-salon-id')
   @ApiOperation({
     summary: 'Delete a client created by mistake. Only a client without any visit; otherwise erase it (POST /clients/{id}/erasure).',
   })

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, requiredRevision, ParseIdPipe } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, requiredRevision, ParseIdPipe, SalonScope } from '@salon/shared/nest';
 import { ClientProfileRequest } from '../http/client-profile.request.dto';
 import { WriteResponse } from '../http/write.response.dto';
 import { EditClientProfile } from './edit-client-profile.service';
@@ -14,6 +14,7 @@ export class EditClientProfileController {
 
   @Put(':clientId')
   @Roles('owner', 'manager', 'receptionist')
+  @SalonScope('x-salon-id')
   @ApiOperation({ summary: 'Save the profile form (one explicit save replaces the whole editable profile).' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the profile you edited. 409 if it changed since; 428 if absent.' })
   @ApiOkResponse({ type: WriteResponse })

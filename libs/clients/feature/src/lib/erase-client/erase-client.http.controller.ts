@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe, SalonScope } from '@salon/shared/nest';
 import { EraseClient } from './erase-client.service';
 
 @ApiTags('clients')
@@ -12,6 +12,7 @@ export class EraseClientController {
   @Post(':clientId/erasure')
   @HttpCode(200)
   @Roles('owner', 'manager')
+  @SalonScope('x-salon-id')
   @ApiOperation({
     summary:
       'GDPR erasure: removes every piece of personal data everywhere; visits and amounts stay for statistics under "Archived client N". Safe to repeat.',

@@ -1,7 +1,7 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, SalonScope } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
 import { RegisterClientRequest } from './register-client.request.dto';
 import { RegisterClient } from './register-client.service';
@@ -14,6 +14,7 @@ export class RegisterClientController {
 
   @Post()
   @Roles('owner', 'manager', 'receptionist')
+  @SalonScope('x-salon-id')
   @ApiOperation({ summary: 'Register a client. The phone is mandatory; the same phone cannot belong to two clients unless allowSharedPhone.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key registers nothing twice.' })
   @ApiCreatedResponse({ type: WriteResponse, description: 'ETag header: the revision for the next If-Match.' })

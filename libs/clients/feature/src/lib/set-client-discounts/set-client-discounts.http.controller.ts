@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe, SalonScope } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
 import { SetClientDiscountsRequest } from './set-client-discounts.request.dto';
 import { SetClientDiscounts } from './set-client-discounts.service';
@@ -14,6 +14,7 @@ export class SetClientDiscountsController {
 
   @Put(':clientId/discounts')
   @Roles('owner', 'manager', 'receptionist')
+  @SalonScope('x-salon-id')
   @ApiOperation({ summary: "Set the client's discounts on products and on services." })
   @ApiHeader({ name: 'If-Match', required: false, description: 'When given, 409 if the client changed since.' })
   @ApiOkResponse({ type: WriteResponse })

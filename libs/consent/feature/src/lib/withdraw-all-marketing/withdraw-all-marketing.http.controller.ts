@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, ParseIdPipe } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, ParseIdPipe, SalonScope } from '@salon/shared/nest';
 import { ConsentResponse } from '../http/consent.response.dto';
 import { WithdrawAllMarketingRequest } from './withdraw-all-marketing.request.dto';
 import { WithdrawAllMarketing } from './withdraw-all-marketing.service';
@@ -15,6 +15,7 @@ export class WithdrawAllMarketingController {
   @Post(':clientId/consent/marketing/withdrawal')
   @HttpCode(200)
   @Roles('owner', 'manager', 'receptionist')
+  @SalonScope('x-salon-id')
   @ApiOperation({ summary: 'Switch every marketing permission (newsletter, marketing SMS) OFF in one call, e.g. from the client list.' })
   @ApiHeader({ name: 'X-Salon-Id', required: false, description: 'The salon where the change is made.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })

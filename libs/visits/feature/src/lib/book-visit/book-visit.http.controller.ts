@@ -1,7 +1,7 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, SalonScope } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { BookVisitRequest } from './book-visit.request.dto';
 import { BookVisit } from './book-visit.service';
@@ -14,6 +14,7 @@ export class BookVisitController {
 
   @Post()
   @Roles('owner', 'manager', 'receptionist')
+  @SalonScope('x-salon-id', 'body.salonId')
   @ApiOperation({
     summary: 'Book a visit of a client: one or more services, each with its specialist; the visit gets the next number of the chain.',
   })

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe, SalonScope } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { ChangeVisitServicesRequest } from './change-visit-services.request.dto';
 import { ChangeVisitServices } from './change-visit-services.service';
@@ -14,6 +14,7 @@ export class ChangeVisitServicesController {
 
   @Put(':visitId/services')
   @Roles('owner', 'manager', 'receptionist')
+  @SalonScope('x-salon-id', 'visit')
   @ApiOperation({ summary: 'Replace the services (and so the specialists and amounts) of a visit that has not ended.' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'When given, 409 stale-revision if the visit changed since.' })
   @ApiOkResponse({ type: VisitWriteResponse })

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe, SalonScope } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { CancelVisitRequest } from './cancel-visit.request.dto';
 import { ChangeVisitStatus, LifecycleStep } from './change-visit-status.service';
@@ -16,6 +16,7 @@ import { ChangeVisitStatus, LifecycleStep } from './change-visit-status.service'
 @ApiHeader({ name: 'If-Match', required: false, description: 'When given, 409 stale-revision if the visit changed since.' })
 @ApiNotFoundResponse({ description: 'visit-not-found' })
 @ApiConflictResponse({ description: 'impossible-transition (from, to), no-show-before-start, or stale-revision.' })
+@SalonScope('x-salon-id', 'visit')
 @Controller('visits')
 export class ChangeVisitStatusController {
   constructor(private readonly changeVisitStatus: ChangeVisitStatus) {}

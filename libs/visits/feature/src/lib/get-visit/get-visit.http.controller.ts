@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, ParseIdPipe } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, ParseIdPipe, SalonScope } from '@salon/shared/nest';
 import { VisitDetailsView } from '../http/visit.response.dto';
 import { GetVisit } from './get-visit.query';
 
@@ -14,6 +14,7 @@ export class GetVisitController {
   /** Read from the event store, not a read model: what the desk opens is what it will change. */
   @Get(':visitId')
   @Roles('owner', 'manager', 'receptionist', 'analyst')
+  @SalonScope('x-salon-id')
   @ApiOperation({ summary: 'Open one visit (current state, with its ETag for the next change).' })
   @ApiOkResponse({ type: VisitDetailsView })
   @ApiNotFoundResponse({ description: 'visit-not-found' })

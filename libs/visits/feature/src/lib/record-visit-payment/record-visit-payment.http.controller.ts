@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe, SalonScope } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { RecordVisitPaymentRequest } from './record-visit-payment.request.dto';
 import { RecordVisitPayment } from './record-visit-payment.service';
@@ -15,6 +15,7 @@ export class RecordVisitPaymentController {
   @Post(':visitId/payments')
   @HttpCode(200)
   @Roles('owner', 'manager', 'receptionist')
+  @SalonScope('x-salon-id', 'visit')
   @ApiOperation({ summary: 'Record a payment for a visit the client arrived at or completed.' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'When given, 409 stale-revision if the visit changed since.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried payment is recorded once.' })

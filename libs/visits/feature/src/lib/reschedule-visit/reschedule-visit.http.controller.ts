@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe, SalonScope } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { RescheduleVisitRequest } from './reschedule-visit.request.dto';
 import { RescheduleVisit } from './reschedule-visit.service';
@@ -14,6 +14,7 @@ export class RescheduleVisitController {
 
   @Put(':visitId/schedule')
   @Roles('owner', 'manager', 'receptionist')
+  @SalonScope('x-salon-id', 'visit')
   @ApiOperation({ summary: 'Move the visit to another time (until it is completed, cancelled or a no-show).' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'When given, 409 stale-revision if the visit changed since.' })
   @ApiOkResponse({ type: VisitWriteResponse })

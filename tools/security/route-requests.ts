@@ -1,0 +1,114 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Test } from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { salonLocalTime } from '@salon/shared/testing';
+import type { Route } from './routes';
+
+/**
+ * How the suite calls each route: the values of its parameters and, for a route that takes a
+ * body, a body it would accept. A route with a parameter or a body the suite does not know fails
+ * the suite, naming what to add here.
+ */
+
+/** The records a request points at: the home chain's, or ones that exist nowhere. */
+export interface Records {
+  readonly clientId: string;
+  readonly visitId: string;
+  readonly visitNumber: number;
+  readonly phone: string;
+  readonly salonId: string;
+}
+
+/** Fresh every call: ids no chain has, a visit number above any allocated, a phone nobody registered (the home one is +48 601 900 001). */
+export function recordsNobodyHas(salonId: string): Records {
+  const digits = randomInt(0, 10_000);
+  return { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 900_000_000 + digits, phone: `+4860199${String(digits).padStart(4, '0')}`, salonId };
+}
+
+const upcoming = { start: salonLocalTime(7, '10:00'), end: salonLocalTime(7, '11:00') };
+const haircut = { serviceId: 'svc-cut', name: 'Haircut', price: 40, durationMinutes: 60, specialistId: 'staff-anna', specialistName: 'Anna Nowak' };
+
+export const booking = (records: Records) => ({
+  clientId: records.clientId,
+  salonId: records.salonId,
+  startsAt: upcoming.start.local,
+  endsAt: upcoming.end.local,
+  services: [haircut],
+});
+
+/** A body each write route accepts, keyed by the route's label. */
+const BODIES: Readonly<Record<string, (records: Records) => Record<string, unknown>>> = {
+  // Every registration the suite sends is refused (401, 403, 400): one number does for all.
+  'POST /clients': () => ({ phone: '+48601900002', firstName: 'Ada' }),
+  'PUT /clients/{clientId}': (records) => ({ phone: records.phone, firstName: 'Ada' }),
+  'PUT /clients/{clientId}/discounts': () => ({ productDiscountPercent: 5, serviceDiscountPercent: 5 }),
+  'PUT /clients/{clientId}/consent/{permission}': () => ({ granted: false, source: 'front-desk' }),
+  'POST /clients/{clientId}/consent/marketing/withdrawal': () => ({ source: 'front-desk' }),
+  'POST /visits': booking,
+  'POST /visits/{visitId}/cancel': () => ({ by: 'client', late: false }),
+  'PUT /visits/{visitId}/schedule': () => ({ startsAt: upcoming.start.local, endsAt: upcoming.end.local }),
+  'PUT /visits/{visitId}/services': () => ({ services: [haircut], discount: 0 }),
+  'POST /visits/{visitId}/payments': () => ({ amount: 1 }),
+};
+
+/** Headers a route needs to get past its preconditions to the records (an explicit save's If-Match). */
+const HEADERS: Readonly<Record<string, Record<string, string>>> = {
+  'PUT /clients/{clientId}': { 'If-Match': '"0"' },
+};
+
+/** Path and required query parameters, by name. */
+const PARAMETERS: Readonly<Record<string, (records: Records) => string | number>> = {
+  clientId: (records) => records.clientId,
+  visitId: (records) => records.visitId,
+  number: (records) => records.visitNumber,
+  permission: () => 'notifications',
+  purpose: () => 'reminders',
+  channel: () => 'sms',
+};
+
+/** Optional query parameters a route is called with, so that a search looks for the records. */
+const QUERIES: Readonly<Record<string, (records: Records) => Record<string, string | number>>> = {
+  'GET /clients': (records) => ({ phone: records.phone }),
+};
+
+export interface RouteRequest {
+  readonly method: Route['method'];
+  readonly path: string;
+  readonly query: Record<string, string | number>;
+  readonly headers: Record<string, string>;
+  readonly body?: Record<string, unknown>;
+}
+
+/** What the suite cannot call, as sentences naming what to add to this file. */
+export function missingFixtures(route: Route): string[] {
+  const missing: string[] = [];
+  for (const name of [...route.pathParameters, ...route.requiredQuery.map((p) => p.name)]) {
+    if (!PARAMETERS[name]) missing.push(`${route.label}: no value for the parameter "${name}" (PARAMETERS in tools/security/route-requests.ts)`);
+  }
+  if (route.hasBody && !BODIES[route.label]) missing.push(`${route.label}: no body it accepts (BODIES in tools/security/route-requests.ts)`);
+  return missing;
+}
+
+export function requestFor(route: Route, records: Records, changes: { body?: Record<string, unknown>; headers?: Record<string, string> } = {}): RouteRequest {
+  const path = route.pathParameters.reduce((filled, name) => filled.replace(`{${name}}`, encodeURIComponent(String(PARAMETERS[name](records)))), route.path);
+  const query = {
+    ...Object.fromEntries(route.requiredQuery.map((parameter) => [parameter.name, PARAMETERS[parameter.name](records)])),
+    ...QUERIES[route.label]?.(records),
+  };
+  const body = route.hasBody ? { ...BODIES[route.label](records), ...changes.body } : undefined;
+  return { method: route.method, path, query, headers: { ...HEADERS[route.label], ...changes.headers }, body };
+}
+
+/** Whether the request refers to the records at all (else another chain's records cannot be asked for). */
+export function refersToRecords(route: Route): boolean {
+  const one: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 1, phone: '+48601000001', salonId: 's' };
+  const other: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 2, phone: '+48601000002', salonId: 's' };
+  return JSON.stringify(requestFor(route, one)) !== JSON.stringify(requestFor(route, other));
+}
+
+export function send(http: TestAgent<Test>, call: RouteRequest, authorization: string | undefined): Test {
+  let test = http[call.method](call.path).query(call.query);
+  for (const [name, value] of Object.entries(call.headers)) test = test.set(name, value);
+  if (authorization !== undefined) test = test.set('Authorization', authorization);
+  return call.body ? test.send(call.body) : test;
+}

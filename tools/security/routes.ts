@@ -1,0 +1,67 @@
+/**
+ * The routes of a service as its OpenAPI document (`/docs/json`) lists them, with the access rule
+ * each declares (libs/shared/nest openapi-access.ts writes them from the code's metadata).
+ */
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+type Method = (typeof METHODS)[number];
+
+interface Parameter {
+  readonly name: string;
+  readonly in: 'path' | 'query' | 'header' | 'cookie';
+  readonly required?: boolean;
+  readonly schema?: { readonly enum?: readonly unknown[] };
+}
+
+interface Operation {
+  readonly parameters?: readonly Parameter[];
+  readonly requestBody?: unknown;
+  readonly 'x-public'?: boolean;
+  readonly 'x-roles'?: readonly string[];
+  readonly 'x-salon-scope'?: readonly string[];
+}
+
+export interface OpenApiDocument {
+  readonly paths: Readonly<Record<string, Partial<Record<Method, Operation>>>>;
+}
+
+export interface Route {
+  readonly service: string;
+  readonly method: Method;
+  /** As the document writes it: `/clients/{clientId}`. */
+  readonly path: string;
+  /** `PUT /clients/{clientId}`: how the suite names the route in failures and fixtures. */
+  readonly label: string;
+  readonly isPublic: boolean;
+  /** Undefined when the route declares no rule (the suite fails it). */
+  readonly roles?: readonly string[];
+  /** What a salon-bound user is refused on: `x-salon-id`, `visit`, `body.salonId`. Empty: chain-wide. */
+  readonly salonScope: readonly string[];
+  readonly pathParameters: readonly string[];
+  readonly requiredQuery: readonly Parameter[];
+  readonly hasBody: boolean;
+}
+
+export function enumerateRoutes(service: string, document: OpenApiDocument): Route[] {
+  return Object.entries(document.paths).flatMap(([path, operations]) =>
+    METHODS.flatMap((method) => {
+      const operation = operations[method];
+      if (!operation) return [];
+      const parameters = operation.parameters ?? [];
+      return [
+        {
+          service,
+          method,
+          path,
+          label: `${method.toUpperCase()} ${path}`,
+          isPublic: operation['x-public'] === true,
+          roles: operation['x-roles'],
+          salonScope: operation['x-salon-scope'] ?? [],
+          pathParameters: parameters.filter((p) => p.in === 'path').map((p) => p.name),
+          requiredQuery: parameters.filter((p) => p.in === 'query' && p.required),
+          hasBody: operation.requestBody !== undefined,
+        },
+      ];
+    }),
+  );
+}
