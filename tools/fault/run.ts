@@ -99,7 +99,7 @@ interface Settings {
 /** The environment the services and the tool need; refuses anything but loopback servers. */
 function readSettings(): Settings {
   const env = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  const missing = ['KAFKA_BROKERS', 'MONGO_URL', 'JWT_SECRET', 'MASTER_KEY'].filter((name) => !env[name]);
+  const missing = ['KAFKA_BROKERS', 'MONGO_URL', 'JWT_SECRET', 'MASTER_KEY', 'PHONE_RESERVATION_KEYS'].filter((name) => !env[name]);
   if (missing.length > 0) throw new Error(`${missing.join(', ')} not set: run it as npm run test:faults (which reads deploy/local/local.env)`);
   if (env.EVENTSTORE_URL) throw new Error('EVENTSTORE_URL is set: the fault test checks the embedded event store file, unset it');
   const brokers = env.KAFKA_BROKERS.split(',');
