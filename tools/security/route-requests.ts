@@ -42,7 +42,12 @@ const BODIES: Readonly<Record<string, (records: Records) => Record<string, unkno
   'POST /clients': () => ({ phone: '+48601900002', firstName: 'Ada' }),
   'PUT /clients/{clientId}': (records) => ({ phone: records.phone, firstName: 'Ada' }),
   'PUT /clients/{clientId}/discounts': () => ({ productDiscountPercent: 5, serviceDiscountPercent: 5 }),
-  'PUT /clients/{clientId}/consent/{permission}': () => ({ granted: false, source: 'front-desk' }),
+  // With evidence (of a signature yesterday) naming where it was collected: a salon rule checks it.
+  'PUT /clients/{clientId}/consent/{permission}': (records) => ({
+    granted: false,
+    source: 'front-desk',
+    evidence: { documentRef: 'form-1', signedAt: salonLocalTime(-1, '10:00').local, collectedBy: 'staff-anna', salonId: records.salonId },
+  }),
   'POST /clients/{clientId}/consent/marketing/withdrawal': () => ({ source: 'front-desk' }),
   'POST /visits': booking,
   'POST /visits/{visitId}/cancel': () => ({ by: 'client', late: false }),

@@ -179,9 +179,14 @@ describe('every route of every service', () => {
         }
       };
       for (const rule of route.salonScope) {
-        if (rule === 'visit' || rule === 'body.salonId') await expectRefused(rule, await boundTo(['salon-elsewhere']));
-        else if (rule === 'x-salon-id') await expectRefused(rule, await boundTo([fixture.salonId]), { 'X-Salon-Id': 'salon-elsewhere' });
-        else failures.push(`${route.label}: unknown x-salon-scope rule "${rule}"`);
+        if (rule === 'x-salon-id') await expectRefused(rule, await boundTo([fixture.salonId]), { 'X-Salon-Id': 'salon-elsewhere' });
+        else if (rule === 'visit') await expectRefused(rule, await boundTo(['salon-elsewhere']));
+        else if (rule.startsWith('body.')) {
+          // The route's body names the home salon at that path; the user works elsewhere.
+          const named = rule.slice('body.'.length).split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], requestFor(route, fixture).body);
+          if (named !== fixture.salonId) failures.push(`${route.label}: its body in route-requests.ts does not name the salon at ${rule}`);
+          else await expectRefused(rule, await boundTo(['salon-elsewhere']));
+        } else failures.push(`${route.label}: unknown x-salon-scope rule "${rule}"`);
       }
       if (!route.salonScope.includes('x-salon-id')) {
         // Undeclared, the header must not be what refuses (a route that checks it says so); nobody's
@@ -190,7 +195,7 @@ describe('every route of every service', () => {
         const response = await send(http, call, await boundTo([fixture.salonId]));
         if (response.body?.error === 'salon-not-yours') failures.push(`${route.label} refuses X-Salon-Id without declaring x-salon-id`);
       }
-      const resourceBound = route.salonScope.some((rule) => rule === 'visit' || rule === 'body.salonId');
+      const resourceBound = route.salonScope.some((rule) => rule !== 'x-salon-id');
       if (!resourceBound && route.method === 'get') {
         const call = requestFor(route, fixture);
         const everyone = await send(http, call, await tokens.valid({ tenantId: chain, roles: [role] }));

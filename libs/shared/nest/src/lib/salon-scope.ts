@@ -11,11 +11,12 @@ import { SetMetadata } from '@nestjs/common';
  *   salon the user does not work at is refused.
  * - `visit`: the visit in the path belongs to one salon; staff of other salons may not change it.
  * - `body.salonId`: the body names the salon (a booking); staff may name only their own salons.
+ * - `body.evidence.salonId`: the salon where written consent was collected, likewise.
  *
  * A route without it is chain-wide: the client base, reads of visits and consent are the same for
  * every salon of the chain.
  */
-export const SALON_SCOPE_RULES = ['x-salon-id', 'visit', 'body.salonId'] as const;
+export const SALON_SCOPE_RULES = ['x-salon-id', 'visit', 'body.salonId', 'body.evidence.salonId'] as const;
 export type SalonScopeRule = (typeof SALON_SCOPE_RULES)[number];
 
 export const SALON_SCOPE_METADATA = 'salon:salon-scope';
