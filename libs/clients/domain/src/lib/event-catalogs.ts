@@ -31,7 +31,7 @@ export const clientEventCatalog: EventCatalog<ClientEvent> = {
   ClientPhotoRemoved: { schemaVersion: 1 },
 };
 
-/** Reservation events hold no personal data: the phone is only in the (hashed) stream name. */
+/** Reservation events hold no personal data: the phone is only in the stream name, keyed-hashed (HMAC). */
 export const phoneReservationEventCatalog: EventCatalog<PhoneReservationEvent> = {
   PhoneReserved: { schemaVersion: 1 },
   PhoneReleased: { schemaVersion: 1 },
