@@ -397,7 +397,8 @@ export function toPortError(error: unknown, streamName?: string, expectedRevisio
 export function toRecordedEvent(event: esdb.RecordedEvent): RecordedEvent {
   const where = `event ${event.id} in stream "${event.streamId}"`;
   if (!event.isJson) throw new Error(`The ${where} is not JSON; this store only writes JSON events`);
-  if (isMissingPosition(event.position)) throw new Error(`The ${where} has no position: EventStoreDB 22.6 or later is required`);
+  const position = event.position;
+  if (!position || isMissingPosition(position)) throw new Error(`The ${where} has no position: EventStoreDB 22.6 or later is required`);
   return {
     id: event.id,
     type: event.type,
@@ -405,7 +406,7 @@ export function toRecordedEvent(event: esdb.RecordedEvent): RecordedEvent {
     metadata: toStoredMetadata(event.metadata, where),
     streamName: event.streamId,
     revision: event.revision,
-    position: { commit: event.position!.commit, prepare: event.position!.prepare },
+    position: { commit: position.commit, prepare: position.prepare },
     createdAt: event.created,
   };
 }
