@@ -134,6 +134,7 @@ describe('visits API: refusals before anything is done', () => {
     const visitId = randomUUID();
     const payments: [string, string][] = [
       ['1e308', '{"amount": 1e308}'],
+      ['a cent above 1,000,000.00', '{"amount": 1000000.01}'],
       ['-0', '{"amount": -0}'],
       ['a negative amount', '{"amount": -10}'],
       ['a huge integer', '{"amount": 123456789012345678901234567890}'],
@@ -155,6 +156,14 @@ describe('visits API: refusals before anything is done', () => {
       ['a discount of 5e-324', `{"clientId":"${clientId}","salonId":"s","startsAt":"${inAWeek.start.local}","endsAt":"${inAWeek.end.local}","services":[${JSON.stringify(haircut)}],"discount":5e-324}`, 'discount'],
       ['a discount of 1e308', booking(clientId, { discount: 1e308 }), 'discount'],
       ['a duration of 1e308 minutes', booking(clientId, { services: [{ ...haircut, durationMinutes: 1e308 }] }), 'services.0.durationMinutes'],
+      // Business bounds: a line, a visit's lines together, a discount at most 1,000,000.00; a service and a visit at most 24 h.
+      ['two lines of 1.7e308 (they summed to Infinity)', booking(clientId, { services: [{ ...haircut, price: 1.7e308 }, { ...haircut, price: 1.7e308 }] }), 'services.0.price'],
+      ['a price a cent above 1,000,000.00', booking(clientId, { services: [{ ...haircut, price: 1_000_000.01 }] }), 'services.0.price'],
+      ['lines a cent above 1,000,000.00 together', booking(clientId, { services: [{ ...haircut, price: 600_000 }, { ...haircut, price: 400_000.01 }] }), 'services'],
+      ['a discount a cent above 1,000,000.00', booking(clientId, { discount: 1_000_000.01 }), 'discount'],
+      ['a service of 24 h and a minute', booking(clientId, { services: [{ ...haircut, durationMinutes: 24 * 60 + 1 }] }), 'services.0.durationMinutes'],
+      ['51 services', booking(clientId, { services: Array.from({ length: 51 }, () => haircut) }), 'services'],
+      ['a visit of 25 hours', booking(clientId, { endsAt: salonLocalTime(8, '11:00').local }), 'endsAt'],
       ['a fractional duration', booking(clientId, { services: [{ ...haircut, durationMinutes: 45.5 }] }), 'services.0.durationMinutes'],
       ['an object for the services', booking(clientId, { services: haircut }), 'services'],
       ['a string for a service', booking(clientId, { services: ['haircut'] }), 'services.0'],

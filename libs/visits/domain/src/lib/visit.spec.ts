@@ -100,11 +100,53 @@ describe('BookVisit', () => {
     ['fractional number', { number: 1.5 }, 'invalid-number', 'number'],
     ['missing client', { clientId: '' }, 'invalid-clientId', 'clientId'],
     ['missing salon', { salonId: ' ' }, 'invalid-salonId', 'salonId'],
+    // Business bounds (VISIT_LIMITS).
+    ['two lines of 1.7e308', { services: [{ ...cut, price: 1.7e308 }, { ...colour, price: 1.7e308 }], discount: 0 }, 'invalid-services', 'services[0].price'],
+    ['a price a cent above 1,000,000.00', { services: [{ ...cut, price: 1_000_000.01 }], discount: 0 }, 'invalid-services', 'services[0].price'],
+    ['lines a cent above 1,000,000.00 together', { services: [{ ...cut, price: 999_999.99 }, { ...nails, price: 0.02 }], discount: 0 }, 'visit-price-too-high', 'services'],
+    ['a discount above 1,000,000.00', { discount: 1_000_000.01 }, 'invalid-discount', 'discount'],
+    ['a service of 24 h and a minute', { services: [{ ...cut, durationMinutes: 24 * 60 + 1 }] }, 'invalid-duration', 'services[0].durationMinutes'],
+    ['51 services', { services: Array.from({ length: 51 }, () => nails), discount: 0 }, 'too-many-services', 'services'],
+    ['a visit of 24 h and a minute', { endsAt: '2025-06-21T09:01:00.000Z' }, 'visit-too-long', 'endsAt'],
   ];
   it.each(invalid)('refuses a visit with %s', (_, data, code, field) => {
     const error: DomainError = spec.given([]).when(book(data)).thenThrows(code);
     expect(error.kind).toBe('invalid');
     expect(error.details['field']).toBe(field);
+  });
+});
+
+describe('business bounds and exact sums', () => {
+  const bookedWith = (data: Partial<BookVisit['data']>) => (spec.given([]).when(book(data)).thenReturns() as VisitBooked[])[0].data;
+
+  it('takes a visit at the bounds: 1,000,000.00 over 50 lines, a service of 24 h, a visit of 24 h', () => {
+    const lines = Array.from({ length: 50 }, () => ({ ...nails, price: 20_000 }));
+    expect(bookedWith({ services: lines, discount: 1_000_000 }).amounts).toEqual({ price: 1_000_000, discount: 1_000_000, total: 0, paid: 0 });
+    expect(bookedWith({ services: [{ ...cut, durationMinutes: 24 * 60 }], endsAt: '2025-06-21T09:00:00.000Z', discount: 0 }).services[0].durationMinutes).toBe(24 * 60);
+  });
+
+  it('sums in cents: 0.10 + 0.20 is 0.30, and 0.30 off leaves 0', () => {
+    expect(bookedWith({ services: [{ ...cut, price: 0.1 }, { ...nails, price: 0.2 }], discount: 0.3 }).amounts).toEqual({ price: 0.3, discount: 0.3, total: 0, paid: 0 });
+  });
+
+  it('adds payments in cents: 0.10 then 0.20 have paid 0.30, and the rest is due exactly', () => {
+    const cheap: VisitBooked = { ...booked, data: { ...booked.data, amounts: { price: 0.6, discount: 0, total: 0.6, paid: 0 } } };
+    const first: VisitEvent = { type: 'VisitPaymentRecorded', data: { ...stamp, amount: 0.1, paid: 0.1 } };
+    spec.given([cheap, arrived]).when(pay(0.1)).then([first]);
+    spec.given([cheap, arrived, first]).when(pay(0.2)).then([{ type: 'VisitPaymentRecorded', data: { ...stamp, amount: 0.2, paid: 0.3 } }]);
+    const second: VisitEvent = { type: 'VisitPaymentRecorded', data: { ...stamp, amount: 0.2, paid: 0.3 } };
+    spec.given([cheap, arrived, first, second]).when(pay(0.3)).then([{ type: 'VisitPaymentRecorded', data: { ...stamp, amount: 0.3, paid: 0.6 } }]);
+    expect(spec.given([cheap, arrived, first, second]).when(pay(0.31)).thenThrows('invalid-amount').details).toMatchObject({ field: 'amount', due: 0.3 });
+  });
+
+  it('refuses a change of services above the bounds, naming the field', () => {
+    const error: DomainError = spec.given([booked]).when(changeServices([{ ...cut, price: 700_000 }, { ...colour, price: 300_000.01 }])).thenThrows('visit-price-too-high');
+    expect(error.details['field']).toBe('services');
+  });
+
+  it('refuses a reschedule to more than 24 hours', () => {
+    const long = command('RescheduleVisit', { startsAt: '2025-06-21T09:00:00.000Z', endsAt: '2025-06-22T09:00:01.000Z' });
+    expect(spec.given([booked]).when(long).thenThrows('visit-too-long').details['field']).toBe('endsAt');
   });
 });
 

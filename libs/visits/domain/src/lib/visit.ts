@@ -124,9 +124,32 @@ export interface Visit {
 export type VisitState = { readonly status: 'none' } | Visit;
 
 // ---------------------------------------------------------------------------------------------
+// Business bounds
+
+/**
+ * What a salon visit can plausibly be: the most any amount of a visit may be (a line's price, the
+ * sum of its lines, a discount, a payment), in the chain's currency; the longest a service and a
+ * visit may last; the most lines a visit has. Far above any real visit, low enough that every sum
+ * in integer cents is exact (50 lines × 10⁸ cents ≪ 2⁵³).
+ */
+export const VISIT_LIMITS = {
+  maxAmount: 1_000_000,
+  maxServiceMinutes: 24 * 60,
+  maxVisitMinutes: 24 * 60,
+  maxServices: 50,
+} as const;
+
+const MAX_AMOUNT_TEXT = '1,000,000.00';
+
+// ---------------------------------------------------------------------------------------------
 // Validation
 
-const cents = (n: number): number => Math.round(n * 100) / 100;
+/**
+ * Money is computed in integer cents, so sums and differences are exact; amounts are stored and
+ * published in the currency, with at most two decimals.
+ */
+const toCents = (amount: number): number => Math.round(amount * 100);
+const fromCents = (cents: number): number => cents / 100;
 const hasTwoDecimals = (n: number): boolean => Math.abs(n * 100 - Math.round(n * 100)) < 1e-6;
 
 function requireText(value: unknown, field: string): string {
@@ -136,13 +159,14 @@ function requireText(value: unknown, field: string): string {
   return value;
 }
 
+/** An amount of the request, in cents: 0 to VISIT_LIMITS.maxAmount, at most two decimals. */
 function requireMoney(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || !hasTwoDecimals(value)) {
-    throw DomainError.invalid(`invalid-${field.replace(/\W.*$/, '')}`, `${field} must be ≥ 0 with at most two decimals`, {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > VISIT_LIMITS.maxAmount || !hasTwoDecimals(value)) {
+    throw DomainError.invalid(`invalid-${field.replace(/\W.*$/, '')}`, `${field} must be 0 to ${MAX_AMOUNT_TEXT} with at most two decimals`, {
       field,
     });
   }
-  return value;
+  return toCents(value);
 }
 
 /**
@@ -164,6 +188,9 @@ function parseTimes(startsAt: unknown, endsAt: unknown): { startsAt: string; end
   if (end.instant.getTime() <= start.instant.getTime()) {
     throw DomainError.invalid('visit-ends-before-start', 'A visit must end after it starts', { field: 'endsAt' });
   }
+  if (end.instant.getTime() - start.instant.getTime() > VISIT_LIMITS.maxVisitMinutes * 60_000) {
+    throw DomainError.invalid('visit-too-long', `A visit lasts at most ${VISIT_LIMITS.maxVisitMinutes / 60} hours`, { field: 'endsAt' });
+  }
   return { startsAt: start.instant.toISOString(), endsAt: end.instant.toISOString(), salonDate: start.localDate };
 }
 
@@ -174,17 +201,22 @@ function parseServices(
   if (!Array.isArray(services) || services.length === 0) {
     throw DomainError.invalid('no-services', 'A visit needs at least one service', { field: 'services' });
   }
+  if (services.length > VISIT_LIMITS.maxServices) {
+    throw DomainError.invalid('too-many-services', `A visit has at most ${VISIT_LIMITS.maxServices} services`, { field: 'services' });
+  }
+  const priceCents: number[] = [];
   const lines = services.map((raw: VisitServiceLine, i): VisitServiceLine => {
     const durationMinutes = raw?.durationMinutes;
-    if (typeof durationMinutes !== 'number' || !Number.isInteger(durationMinutes) || durationMinutes <= 0) {
-      throw DomainError.invalid('invalid-duration', 'A service lasts a positive whole number of minutes', {
+    if (typeof durationMinutes !== 'number' || !Number.isInteger(durationMinutes) || durationMinutes <= 0 || durationMinutes > VISIT_LIMITS.maxServiceMinutes) {
+      throw DomainError.invalid('invalid-duration', `A service lasts a whole number of minutes, 1 to ${VISIT_LIMITS.maxServiceMinutes}`, {
         field: `services[${i}].durationMinutes`,
       });
     }
+    priceCents.push(requireMoney(raw?.price, `services[${i}].price`));
     return {
       serviceId: requireText(raw?.serviceId, 'serviceId'),
       name: requireText(raw?.name, 'name'),
-      price: requireMoney(raw?.price, `services[${i}].price`),
+      price: fromCents(priceCents[i]),
       durationMinutes,
       specialistId: requireText(raw?.specialistId, 'specialistId'),
       specialistName: requireText(raw?.specialistName, 'specialistName'),
@@ -196,12 +228,15 @@ function parseServices(
       specialists.push({ specialistId: l.specialistId, specialistName: l.specialistName });
     }
   }
-  const price = cents(lines.reduce((sum, l) => sum + l.price, 0));
+  const price = priceCents.reduce((sum, cents) => sum + cents, 0);
+  if (price > toCents(VISIT_LIMITS.maxAmount)) {
+    throw DomainError.invalid('visit-price-too-high', `The services of a visit cost at most ${MAX_AMOUNT_TEXT} together`, { field: 'services' });
+  }
   const d = requireMoney(discount, 'discount');
   if (d > price) {
     throw DomainError.invalid('discount-above-price', 'The discount cannot exceed the price', { field: 'discount' });
   }
-  return { services: lines, specialists, amounts: { price, discount: d, total: cents(price - d) } };
+  return { services: lines, specialists, amounts: { price: fromCents(price), discount: fromCents(d), total: fromCents(price - d) } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,7 +339,7 @@ function decide(command: VisitCommand, state: VisitState): readonly VisitEvent[]
     case 'ChangeVisitServices': {
       requireChangeable(visit, 'services changed');
       const { services, specialists, amounts } = parseServices(command.data.services, command.data.discount);
-      if (amounts.total < visit.amounts.paid) {
+      if (toCents(amounts.total) < toCents(visit.amounts.paid)) {
         throw DomainError.invalid('total-below-paid', 'The new total is below what was already paid', { field: 'services' });
       }
       return [
@@ -317,12 +352,16 @@ function decide(command: VisitCommand, state: VisitState): readonly VisitEvent[]
     case 'RecordVisitPayment': {
       if (visit.status !== 'arrived' && visit.status !== 'completed') refuse(visit.status, 'paid');
       const { amount } = command.data;
-      const due = cents(visit.amounts.total - visit.amounts.paid);
-      if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0 || !hasTwoDecimals(amount) || amount > due) {
+      const dueCents = toCents(visit.amounts.total) - toCents(visit.amounts.paid);
+      const due = fromCents(dueCents);
+      if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0 || !hasTwoDecimals(amount) || toCents(amount) > dueCents) {
         throw DomainError.invalid('invalid-amount', `A payment is above 0 and at most ${due}`, { field: 'amount', due });
       }
       return [
-        { type: 'VisitPaymentRecorded', data: { ...stamp(visit, metadata), amount, paid: cents(visit.amounts.paid + amount) } },
+        {
+          type: 'VisitPaymentRecorded',
+          data: { ...stamp(visit, metadata), amount: fromCents(toCents(amount)), paid: fromCents(toCents(visit.amounts.paid) + toCents(amount)) },
+        },
       ];
     }
     default:

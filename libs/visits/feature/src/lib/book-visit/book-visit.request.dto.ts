@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { VISIT_LIMITS } from '@salon/visits/domain';
 import { IsMoney, MAX_MONEY } from '../http/money';
 import { VisitServiceLineRequest } from '../http/visit-service-line.request.dto';
 
@@ -26,10 +27,10 @@ export class BookVisitRequest {
   @IsISO8601({ strict: true })
   endsAt!: string;
 
-  @ApiProperty({ type: [VisitServiceLineRequest], minItems: 1 })
+  @ApiProperty({ type: [VisitServiceLineRequest], minItems: 1, maxItems: VISIT_LIMITS.maxServices })
   @IsArray()
   @ArrayMinSize(1, { message: 'a visit needs at least one service' })
-  @ArrayMaxSize(50)
+  @ArrayMaxSize(VISIT_LIMITS.maxServices)
   @ValidateNested({ each: true })
   @Type(() => VisitServiceLineRequest)
   services!: VisitServiceLineRequest[];

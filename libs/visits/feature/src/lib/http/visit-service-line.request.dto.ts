@@ -1,9 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { VISIT_LIMITS } from '@salon/visits/domain';
 import { IsMoney, MAX_MONEY } from './money';
 
 /** A service takes at most a day. */
-const MAX_DURATION_MINUTES = 24 * 60;
+const MAX_DURATION_MINUTES = VISIT_LIMITS.maxServiceMinutes;
 
 /** One service of a visit, as the salon's price list and staff list name it. */
 export class VisitServiceLineRequest {
