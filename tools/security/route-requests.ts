@@ -61,7 +61,7 @@ const HEADERS: Readonly<Record<string, Record<string, string>>> = {
   'PUT /clients/{clientId}': { 'If-Match': '"0"' },
 };
 
-/** Path and required query parameters, by name. */
+/** Path and query parameters, by name (a required one the suite does not know fails it). */
 const PARAMETERS: Readonly<Record<string, (records: Records) => string | number>> = {
   clientId: (records) => records.clientId,
   visitId: (records) => records.visitId,
@@ -87,7 +87,7 @@ export interface RouteRequest {
 /** What the suite cannot call, as sentences naming what to add to this file. */
 export function missingFixtures(route: Route): string[] {
   const missing: string[] = [];
-  for (const name of [...route.pathParameters, ...route.requiredQuery.map((p) => p.name)]) {
+  for (const name of [...route.pathParameters, ...route.queryParameters.filter((p) => p.required).map((p) => p.name)]) {
     if (!PARAMETERS[name]) missing.push(`${route.label}: no value for the parameter "${name}" (PARAMETERS in tools/security/route-requests.ts)`);
   }
   if (route.hasBody && !BODIES[route.label]) missing.push(`${route.label}: no body it accepts (BODIES in tools/security/route-requests.ts)`);
@@ -96,8 +96,10 @@ export function missingFixtures(route: Route): string[] {
 
 export function requestFor(route: Route, records: Records, changes: { body?: Record<string, unknown>; headers?: Record<string, string> } = {}): RouteRequest {
   const path = route.pathParameters.reduce((filled, name) => filled.replace(`{${name}}`, encodeURIComponent(String(PARAMETERS[name](records)))), route.path);
+  // Every query parameter the suite knows by name, required or not (GET /visits takes `number`).
+  const known = route.queryParameters.filter((parameter) => PARAMETERS[parameter.name]);
   const query = {
-    ...Object.fromEntries(route.requiredQuery.map((parameter) => [parameter.name, PARAMETERS[parameter.name](records)])),
+    ...Object.fromEntries(known.map((parameter) => [parameter.name, PARAMETERS[parameter.name](records)])),
     ...QUERIES[route.label]?.(records),
   };
   const body = route.hasBody ? { ...BODIES[route.label](records), ...changes.body } : undefined;

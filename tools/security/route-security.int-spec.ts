@@ -158,7 +158,9 @@ describe('every route of every service', () => {
       };
       const existing = await answer(fixture);
       const unknown = await answer(nobodys);
-      if (JSON.stringify(existing) !== JSON.stringify(unknown)) {
+      if (unknown.status === 400) {
+        failures.push(`${route.label}: the suite's request is refused as malformed, so it compares nothing: ${JSON.stringify(unknown.body)}`);
+      } else if (JSON.stringify(existing) !== JSON.stringify(unknown)) {
         failures.push(`${route.label}: another chain's records ${JSON.stringify(existing)}, nobody's ${JSON.stringify(unknown)}`);
       }
     }
@@ -225,13 +227,11 @@ describe('every route of every service', () => {
   });
 });
 
-/** An answer with the ids it was asked about replaced, and without its correlation id: what two answers must share. */
-function normalised(body: unknown, records: Records): unknown {
-  let text = JSON.stringify(body ?? null);
+/** An answer without its correlation id and with the records it was asked about replaced by their names: what two answers must share. */
+function normalised(body: unknown, records: Records): string {
+  const { correlationId: _correlationId, ...rest } = (body && typeof body === 'object' ? body : { body }) as Record<string, unknown>;
+  let text = JSON.stringify(rest);
   for (const name of ['clientId', 'visitId', 'phone'] as const) text = text.split(records[name]).join(`<${name}>`);
   // A number only where it stands alone (the home chain's visit number may be 1).
-  text = text.replace(new RegExp(`(?<![0-9])${records.visitNumber}(?![0-9])`, 'g'), '<visitNumber>');
-  const parsed = JSON.parse(text) as Record<string, unknown>;
-  if (parsed && typeof parsed === 'object') delete parsed.correlationId;
-  return parsed;
+  return text.replace(new RegExp(`(?<![0-9])${records.visitNumber}(?![0-9])`, 'g'), '<visitNumber>');
 }

@@ -70,6 +70,28 @@ export class RouteTokens {
       'a token without exp': await sign(claimed().setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt()),
       'another issuer': await sign(claimed().setIssuer('https://id.elsewhere.test/').setAudience(AUDIENCE).setIssuedAt().setExpirationTime('1h')),
       'another audience': await sign(claimed().setIssuer(ISSUER).setAudience('another-product').setIssuedAt().setExpirationTime('1h')),
+      'a token without iat': await sign(claimed().setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('1h')),
+      'another algorithm (HS512)': await new SignJWT({ tenant: claims.tenantId, roles: [...claims.roles] })
+        .setProtectedHeader({ alg: 'HS512' })
+        .setSubject('desk-1')
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(secretOf(TEST_JWT_SECRET))
+        .then((token) => `Bearer ${token}`),
+      'a salons claim that is not a list': await sign(
+        new SignJWT({ tenant: claims.tenantId, roles: [...claims.roles], salons: 'salon-centre' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('desk-1')
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setIssuedAt()
+          .setExpirationTime('1h'),
+      ),
+      'an unknown role': await sign(
+        new SignJWT({ tenant: claims.tenantId, roles: ['janitor'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('desk-1').setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('1h'),
+      ),
     };
   }
 }

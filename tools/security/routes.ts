@@ -6,7 +6,7 @@
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 type Method = (typeof METHODS)[number];
 
-interface Parameter {
+export interface Parameter {
   readonly name: string;
   readonly in: 'path' | 'query' | 'header' | 'cookie';
   readonly required?: boolean;
@@ -38,7 +38,7 @@ export interface Route {
   /** What a salon-bound user is refused on: `x-salon-id`, `visit`, `body.salonId`. Empty: chain-wide. */
   readonly salonScope: readonly string[];
   readonly pathParameters: readonly string[];
-  readonly requiredQuery: readonly Parameter[];
+  readonly queryParameters: readonly Parameter[];
   readonly hasBody: boolean;
 }
 
@@ -58,7 +58,7 @@ export function enumerateRoutes(service: string, document: OpenApiDocument): Rou
           roles: operation['x-roles'],
           salonScope: operation['x-salon-scope'] ?? [],
           pathParameters: parameters.filter((p) => p.in === 'path').map((p) => p.name),
-          requiredQuery: parameters.filter((p) => p.in === 'query' && p.required),
+          queryParameters: parameters.filter((p) => p.in === 'query'),
           hasBody: operation.requestBody !== undefined,
         },
       ];
