@@ -101,7 +101,8 @@ async function main(): Promise<void> {
     const result = await rebuildProjection(rebuildOptions(context, name, REBUILDABLE[name]));
     process.stdout.write(
       `rebuilt ${name}: version ${result.version} (${Object.values(result.collections).join(', ')}), ` +
-        `${result.events} events, ${result.messages} applied, ${(result.durationMs / 1000).toFixed(1)} s\n`,
+        `${result.events} events, ${result.messages} applied, ${(result.durationMs / 1000).toFixed(1)} s; ` +
+        `the services drop the versions it replaced READ_MODEL_RETIRE_AFTER_SECONDS after the switch\n`,
     );
   } finally {
     await store.close();

@@ -23,7 +23,7 @@ describe('superseded read-model versions (rebuild, grace period, drop)', () => {
   let versions: ReadModelVersions;
   let options: RebuildOptions;
 
-  const collectionNames = async () => (await mongo.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+  const collectionNames = async () => ((await mongo.db?.listCollections({}, { nameOnly: true }).toArray()) ?? []).map((c) => c.name);
 
   beforeAll(async () => {
     mongo = await mongoose.createConnection(mongoUrl(uniqueName('retire'))).asPromise();
@@ -51,7 +51,8 @@ describe('superseded read-model versions (rebuild, grace period, drop)', () => {
 
     const existing = await versions.existing(logical);
     expect(existing).toMatchObject({ active: `${logical}_v2`, superseded: [`${logical}_v1`] });
-    const switchedAt = existing.switchedAt!.getTime();
+    if (!existing.switchedAt) throw new Error('the rebuild recorded no switch time');
+    const switchedAt = existing.switchedAt.getTime();
     const graceMs = 10 * 60_000;
 
     // A reader that resolved version 1 just before the switch still reads all of it.
