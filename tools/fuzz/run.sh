@@ -79,7 +79,8 @@ start_services() {
     fi
     echo "start $name on 127.0.0.1:$port (log: $RUN_DIR/$name.log)"
     # Thousands of requests with one token: rate limits the run never reaches (a 429 tells nothing about 5xx).
-    env PORT="$port" HOST=127.0.0.1 MONGO_URL="$FUZZ_MONGO_URL" EVENTSTORE_PATH="$RUN_DIR/eventstore/events.db" \
+    # The ops port (port + 10) says why a service is not ready, should it not become so.
+    env PORT="$port" OPS_PORT="$((port + 10))" HOST=127.0.0.1 MONGO_URL="$FUZZ_MONGO_URL" EVENTSTORE_PATH="$RUN_DIR/eventstore/events.db" \
       CLIENTS_SERVICE_URL="http://127.0.0.1:$clients_port" LOG_LEVEL=warn \
       RATE_LIMIT_PER_USER=1000000 RATE_LIMIT_PER_TENANT=1000000 RATE_LIMIT_EXPENSIVE_PER_USER=1000000 \
       RATE_LIMIT_EXPENSIVE_PER_TENANT=1000000 RATE_LIMIT_BULK_PER_USER=1000000 RATE_LIMIT_BULK_PER_TENANT=1000000 \
@@ -102,7 +103,7 @@ wait_until_ready() {
     fi
     if ((SECONDS > deadline)); then
       echo "$name is not ready after 90 s:" >&2
-      curl -sS "http://127.0.0.1:$port/health/ready" >&2 || true
+      curl -sS "http://127.0.0.1:$((port + 10))/health/ready" >&2 || true
       return 1
     fi
     sleep 0.5
