@@ -40,17 +40,24 @@ function parseRevision(ifMatch: string): bigint {
   return BigInt(match[1]);
 }
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+/**
+ * An `Idempotency-Key` is stored in event metadata (the command id) and in the key bindings, and
+ * is never shredded: it must be an opaque token (a UUID fits), never anything that could be
+ * personal data, so no "@", "+", spaces or other punctuation, and at most 100 characters. At least
+ * 8, so that two front desks do not pick the same key by chance (a 422 for an unrelated request).
+ */
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,100}$/;
+const IDEMPOTENCY_KEY_RULE = 'must be 8–100 characters of letters, digits, ".", "_", ":" or "-" (a UUID, say)';
 
-/** The `Idempotency-Key` header: 8–128 safe characters, or absent. */
+/** The `Idempotency-Key` header: an opaque key, or absent; anything else is a 400 naming the header. */
 export function idempotencyKeyOf(header: string | undefined): string | undefined {
   if (header === undefined || header === '') return undefined;
   if (!IDEMPOTENCY_KEY.test(header)) {
     throw new BadRequestException({
       statusCode: 400,
       error: 'Bad Request',
-      message: 'Idempotency-Key: must be 8–128 characters of letters, digits, ".", "_", ":" or "-"',
-      errors: [{ field: 'Idempotency-Key', reason: 'must be 8–128 characters of letters, digits, ".", "_", ":" or "-"' }],
+      message: `Idempotency-Key: ${IDEMPOTENCY_KEY_RULE}`,
+      errors: [{ field: 'Idempotency-Key', reason: IDEMPOTENCY_KEY_RULE }],
     });
   }
   return header;

@@ -162,7 +162,7 @@ export class IdempotencyKeys {
   }
 }
 
-/** Keys are 8–128 characters without "|", so tenant and key never run into each other. */
+/** Keys are opaque (idempotencyKeyOf: no "|"), so tenant and key never run into each other. */
 function bindingId(tenantId: string, key: string): string {
   return `${tenantId}|${key}`;
 }

@@ -3,6 +3,7 @@ import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -12,7 +13,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CONSENT_PERMISSIONS } from '@salon/consent/domain';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, ParseIdPipe, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, ParseIdPipe, requireSalonOfCaller, SalonScope } from '@salon/shared/nest';
 import { ConsentResponse } from '../http/consent.response.dto';
 import { SetConsentRequest } from './set-consent.request.dto';
 import { SetConsent } from './set-consent.service';
@@ -37,7 +38,10 @@ export class SetConsentController {
   @ApiHeader({ name: 'X-Salon-Id', required: false, description: 'The salon where the change is made (recorded in the ledger).' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOkResponse({ type: ConsentResponse, description: "The client's consent after the change." })
-  @ApiBadRequestResponse({ description: 'unknown-permission, unknown-source, written-consent-required, invalid evidence.' })
+  @ApiBadRequestResponse({
+    description: 'unknown-permission, unknown-source, written-consent-required, invalid evidence (evidence.salonId and evidence.collectedBy are ids), a malformed X-Salon-Id.',
+  })
+  @ApiForbiddenResponse({ description: 'salon-not-yours: X-Salon-Id or evidence.salonId names a salon the salon-bound user does not work at.' })
   @ApiConflictResponse({ description: 'sms-to-landline, client-closed.' })
   @ApiNotFoundResponse({ description: 'no-consent-record: the client is unknown to the consent context (yet).' })
   async set(
@@ -48,6 +52,8 @@ export class SetConsentController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<ConsentResponse> {
     const { granted, source, evidence } = request;
+    // Salon-bound staff collect signatures at their own salons only.
+    if (evidence) requireSalonOfCaller(context.principal, evidence.salonId, 'evidence.salonId');
     // The evidence travels in the event: a plain object, not the DTO class.
     const result = await this.setConsent.execute(context, clientId, permission, { granted, source, evidence: evidence && { ...evidence } });
     response.setHeader('ETag', etagOf(result.revision));

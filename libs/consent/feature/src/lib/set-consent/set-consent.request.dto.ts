@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { CONSENT_SOURCES, ConsentSource } from '@salon/consent/domain';
+import { AUDIT_ID_PATTERN, AUDIT_ID_RULE } from '@salon/shared/nest';
 
 /** The record of the client's written consent to marketing (required to switch marketing ON). */
 export class MarketingEvidenceRequest {
@@ -22,16 +23,23 @@ export class MarketingEvidenceRequest {
   @IsNotEmpty()
   signedAt!: string;
 
-  @ApiProperty({ example: 'staff-7', description: 'The staff member who collected the signature.' })
+  // Both are kept in the consent's events for years and never shredded: ids only, never a name.
+  @ApiProperty({
+    example: 'staff-7',
+    pattern: AUDIT_ID_PATTERN.source,
+    description: 'The staff id of who collected the signature (what the desk says; the event also records the authenticated user).',
+  })
   @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @Matches(AUDIT_ID_PATTERN, { message: `collectedBy ${AUDIT_ID_RULE}` })
   collectedBy!: string;
 
-  @ApiProperty({ example: 'salon-3', description: 'The salon where it was signed.' })
+  @ApiProperty({
+    example: 'salon-3',
+    pattern: AUDIT_ID_PATTERN.source,
+    description: 'The salon where it was signed: for staff bound to some salons, one of theirs (403 salon-not-yours otherwise).',
+  })
   @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @Matches(AUDIT_ID_PATTERN, { message: `salonId ${AUDIT_ID_RULE}` })
   salonId!: string;
 }
 
