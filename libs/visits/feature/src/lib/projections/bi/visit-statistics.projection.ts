@@ -36,11 +36,17 @@ export const VISIT_STATISTICS_PROJECTION = 'visit-statistics';
  *  2. recomputes each affected client's first completed visit (`bi_client_first_visits`) and
  *     marks the client as "first" on that salon-day only;
  *  3. recomputes every affected salon-day's documents (`bi_salon_daily`, `bi_specialist_daily`,
- *     `bi_service_daily`) from its salon-day document alone: a pure function, so redelivery,
- *     replays and rebuilds give identical documents; a day left without visits loses them; only
- *     documents whose digest changed are written.
- * Every step reads and writes by `_id` only (no collection scans), one write per document per
- * batch, and is safe to repeat.
+ *     `bi_service_daily`) from its salon-day document as steps 1 and 2 leave it: a pure
+ *     function, so redelivery, replays and rebuilds give identical documents; a day left without
+ *     visits loses them; only documents whose digest changed are written.
+ * It reads the clients and the days once (in parallel), works in memory, then writes the daily
+ * documents, then each changed day once (its entries and the digests of what was just written),
+ * then the clients: each write waits for what a redelivery after a crash would need to find
+ * unchanged. Every read and write is by `_id` (no collection scans), every write filtered by the
+ * tenant too, one write per document per batch, and it is safe to repeat. Two runners refreshing
+ * one salon-day at the same moment (different clients' visits, different partitions) can leave
+ * its daily documents without the other's latest change until the day is touched again, as
+ * before: the day's entries are set field by field and stay right.
  */
 export function createVisitStatisticsProjection(): Projection<VisitFactDocument> {
   return {
@@ -93,7 +99,13 @@ async function refreshStatistics(facts: readonly VisitFactDocument[], collection
     const key = clientKey(fact.tenantId, fact.clientId);
     byClient.set(key, [...(byClient.get(key) ?? []), fact]);
   }
-  const previous = new Map((await clientFirsts.find({ _id: { $in: [...byClient.keys()] } }).toArray()).map((doc) => [doc._id, doc]));
+  // The clients and the days step 1 touched are read at once; step 2 may touch a few days more (a client's earlier first day).
+  const readDays = new Set(dayChanges.dayIds());
+  const [storedClients, storedDays] = await Promise.all([
+    clientFirsts.find({ _id: { $in: [...byClient.keys()] } }).toArray(),
+    dayVisits.find({ _id: { $in: [...readDays] } }).toArray(),
+  ]);
+  const previous = new Map(storedClients.map((doc) => [doc._id, doc]));
   const clientWrites: AnyBulkWriteOperation<ClientFirstVisitDocument>[] = [];
   for (const [key, clientFacts] of byClient) {
     const { tenantId, clientId } = clientFacts[0];
@@ -124,10 +136,11 @@ async function refreshStatistics(facts: readonly VisitFactDocument[], collection
   }
 
   // 3. Every affected salon-day, recomputed from its salon-day document as the changes leave it
-  // (applied in memory to the one read of the days); daily documents whose digest did not change
+  // (applied in memory to the days as read); daily documents whose digest did not change
   // are not rewritten.
   const dayIds = dayChanges.dayIds().sort();
-  const days = new Map((await dayVisits.find({ _id: { $in: dayIds } }).toArray()).map((day) => [day._id, day]));
+  const unread = dayIds.filter((dayId) => !readDays.has(dayId));
+  const days = new Map([...storedDays, ...(unread.length > 0 ? await dayVisits.find({ _id: { $in: unread } }).toArray() : [])].map((day) => [day._id, day]));
   const salonWrites: AnyBulkWriteOperation<SalonDailyDocument>[] = [];
   const specialistWrites: AnyBulkWriteOperation<ReadModelDocument>[] = [];
   const serviceWrites: AnyBulkWriteOperation<ReadModelDocument>[] = [];
