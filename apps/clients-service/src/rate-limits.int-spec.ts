@@ -4,10 +4,11 @@ import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
-import { signDevelopmentToken } from '@salon/shared/auth';
+import { ServiceTokenIssuer, signDevelopmentToken } from '@salon/shared/auth';
 import { ensureTopics } from '@salon/shared/messaging';
 import {
   TEST_JWT_SECRET,
+  TEST_SERVICE_TOKEN_SECRET,
   cleanUpServiceEnvironment,
   eventually,
   expectStandardError,
@@ -154,6 +155,19 @@ describe('clients service: rate limits per user and per tenant, shared by replic
     } finally {
       await mongo.close();
     }
+  });
+
+  it("does not count a service's calls made for a user it already counted (the visits service's admissions)", async () => {
+    const tenant = uniqueName('chain');
+    const admissions = new ServiceTokenIssuer(TEST_SERVICE_TOKEN_SECRET, 'visits-service');
+    const statuses = new Set<number>();
+    for (let i = 0; i <= 2 * PER_TENANT; i++) {
+      const token = await admissions.issue('clients-service', { tenantId: tenant, userId: 'desk-1' });
+      const response = await https[i % 2].put(`/clients/${randomUUID()}/visits/${randomUUID()}`).set('Authorization', `Bearer ${token}`);
+      statuses.add(response.status);
+    }
+    // Never 429: a client nobody registered, every time.
+    expect([...statuses]).toEqual([404]);
   });
 
   it('never limits the health routes', async () => {

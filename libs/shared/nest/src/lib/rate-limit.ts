@@ -11,7 +11,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { from, mergeMap, Observable } from 'rxjs';
-import type { Principal } from '@salon/shared/auth';
+import { Principal, SERVICE_ROLES } from '@salon/shared/auth';
 
 /**
  * Rate limits per user and per tenant (salon chain), counted in fixed windows shared by every
@@ -222,11 +222,13 @@ export class RateLimiter {
   }
 }
 
+const isServiceRole = (role: string) => (SERVICE_ROLES as readonly string[]).includes(role);
+
 /**
  * Counts every authenticated request before its handler (and before its Idempotency-Key is
  * claimed) and refuses it with 429 and `Retry-After` when the user or the tenant is over the route
  * class's limit. It runs after the guards, so the principal is known and a refused token costs no
- * count; public routes have no principal and pass.
+ * count; public routes have no principal and pass, and so do service tokens.
  */
 @Injectable()
 export class RateLimitInterceptor implements NestInterceptor {
@@ -238,7 +240,9 @@ export class RateLimitInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const principal = context.switchToHttp().getRequest<Request & { principal?: Principal }>().principal;
-    if (!principal) return next.handle();
+    // A service token is one of our services calling on behalf of a user it already counted (the
+    // visits service admitting a booking): counting the call again would spend the user's budget twice.
+    if (!principal || principal.roles.some(isServiceRole)) return next.handle();
     const rateLimitClass =
       this.reflector.getAllAndOverride<RateLimitClass | undefined>(RATE_LIMIT_METADATA, [context.getHandler(), context.getClass()]) ?? 'standard';
     const admitted = this.limiter.admit(principal, rateLimitClass).catch((error: unknown) => {
