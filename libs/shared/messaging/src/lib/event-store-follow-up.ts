@@ -22,13 +22,17 @@ export interface EventStoreFollowUpOptions {
   readonly pollIntervalMs?: number;
   /** The longest pause between two attempts at an event that keeps failing. */
   readonly maxBackoffMs?: number;
+  /** Failing for this long without a success makes it `stalled` on /health/ready (60 s unless said). */
+  readonly stallAfterMs?: number;
   readonly batchSize?: number;
 }
 
 // A type rather than an interface, so that it is a WorkerHealth (a report /health/ready shows as is).
 export type FollowUpHealth = {
-  /** Whether it runs: /health/ready answers 503 otherwise. */
+  /** Whether it runs and makes progress: /health/ready answers 503 otherwise. */
   readonly ok: boolean;
+  /** `stalled` once every attempt failed for `stallAfterMs` (the event store unreachable, a handler failing). */
+  readonly state: 'running' | 'stalled' | 'stopped';
   readonly running: boolean;
   /** The error of the event it is stuck on, retried with back-off; absent when all is well. */
   readonly lastError?: string;
@@ -52,7 +56,7 @@ export class EventStoreFollowUp {
   private loop?: Promise<void>;
   private stopping = false;
   private wake?: AbortController;
-  private status: { lastError?: string; failedAttempts: number; handled: number; position?: GlobalPosition } = {
+  private status: { lastError?: string; failingSince?: number; failedAttempts: number; handled: number; position?: GlobalPosition } = {
     failedAttempts: 0,
     handled: 0,
   };
@@ -79,10 +83,12 @@ export class EventStoreFollowUp {
     this.loop = undefined;
   }
 
-  health(): FollowUpHealth {
-    const { lastError, failedAttempts, handled, position } = this.status;
+  health(now = Date.now()): FollowUpHealth {
+    const { lastError, failingSince, failedAttempts, handled, position } = this.status;
     const running = this.loop !== undefined && !this.stopping;
-    return { ok: running, running, lastError, failedAttempts, handled, position: position && formatPosition(position) };
+    const stalled = running && failingSince !== undefined && now - failingSince >= (this.options.stallAfterMs ?? 60_000);
+    const state = !running ? 'stopped' : stalled ? 'stalled' : 'running';
+    return { ok: state === 'running', state, running, lastError, failedAttempts, handled, position: position && formatPosition(position) };
   }
 
   /** Handles whatever is due now; resolves once caught up (tests, and the loop's step). */
@@ -119,12 +125,12 @@ export class EventStoreFollowUp {
       try {
         await this.runOnce();
         if (this.status.lastError) this.logger.log('recovered');
-        this.status = { ...this.status, lastError: undefined, failedAttempts: 0 };
+        this.status = { ...this.status, lastError: undefined, failingSince: undefined, failedAttempts: 0 };
       } catch (error) {
         const failedAttempts = this.status.failedAttempts + 1;
         // Error messages of these steps name ids and codes, never personal data.
         const lastError = error instanceof Error ? error.message : String(error);
-        this.status = { ...this.status, lastError, failedAttempts };
+        this.status = { ...this.status, lastError, failedAttempts, failingSince: this.status.failingSince ?? Date.now() };
         pause = Math.min(maxBackoffMs, pollIntervalMs * 2 ** Math.min(failedAttempts, 10));
         this.logger.warn(`attempt ${failedAttempts} failed, next in ${pause} ms: ${lastError}`);
       }
