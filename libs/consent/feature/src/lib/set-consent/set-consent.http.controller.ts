@@ -26,7 +26,7 @@ export class SetConsentController {
 
   @Put(':clientId/consent/:permission')
   @Roles('owner', 'manager', 'receptionist')
-  @SalonScope('x-salon-id')
+  @SalonScope('x-salon-id', 'body.evidence.salonId')
   @ApiOperation({
     summary: 'Switch one consent permission ON or OFF.',
     description:
