@@ -123,7 +123,7 @@ class ClientsWorkers implements OnModuleInit {
         store: this.store,
         checkpoints,
         streamPrefixes: SUPERSEDED_PROFILES_STREAM_PREFIXES,
-        handle: supersededProfilesPurge(this.mongo),
+        handle: supersededProfilesPurge(this.mongo, this.settings.readModelRetireAfterMs),
       }),
     );
     this.host.register(
