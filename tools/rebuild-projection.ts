@@ -17,14 +17,13 @@ import mongoose, { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
 import {
   CLIENT_STREAM_PREFIXES,
+  clientEventCodec,
+  clientMessages,
   createClientProfilesProjection,
   createClientVisitLedgerProjection,
-  toClientIntegrationMessages,
 } from '@salon/clients/feature';
-import { clientIdOfConsentStream, consentEventCatalog } from '@salon/consent/domain';
-import { CONSENT_STREAM_PREFIXES, consentMessages } from '@salon/consent/feature';
+import { CONSENT_STREAM_PREFIXES, consentEventCodec, consentMessages } from '@salon/consent/feature';
 import { MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';
-import { EventCodec } from '@salon/shared/event-sourcing';
 import { EventStore, RecordedEvent } from '@salon/shared/event-store';
 import {
   VISIT_STREAM_PREFIXES,
@@ -56,7 +55,7 @@ type ToMessages = (event: RecordedEvent) => readonly OutgoingMessage[] | Promise
 
 const clientEvents: Source = {
   streamPrefixes: CLIENT_STREAM_PREFIXES,
-  toMessages: (_store, _cipher, prefix) => toClientIntegrationMessages(prefix + TOPICS.clientEvents.name),
+  toMessages: (_store, cipher, prefix) => clientMessages(clientEventCodec(cipher), prefix + TOPICS.clientEvents.name),
 };
 
 const visitEvents: Source = {
@@ -66,8 +65,8 @@ const visitEvents: Source = {
 
 const consentEvents: Source = {
   streamPrefixes: CONSENT_STREAM_PREFIXES,
-  toMessages: (store, cipher, prefix) =>
-    consentMessages(store, new EventCodec(consentEventCatalog, cipher, clientIdOfConsentStream), {
+  toMessages: (store, _cipher, prefix) =>
+    consentMessages(store, consentEventCodec(), {
       events: prefix + TOPICS.consentEvents.name,
       state: prefix + TOPICS.consentState.name,
     }),

@@ -9,7 +9,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forService('consent-service', config),
+        // Consent holds no personal data and reads none of the clients context's: no key store.
+        PlatformModule.forService('consent-service', config, { personalData: false }),
         ConsentFeatureModule.forRoot({ topicPrefix: config.KAFKA_TOPIC_PREFIX }),
       ],
     };

@@ -4,7 +4,6 @@ import { Kafka, Producer, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS, ConsentStateV1, HEADERS, TOPICS } from '@salon/contracts';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
-import { PersonalDataCipher } from '@salon/shared/crypto';
 import { ensureTopics } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { FakeClientsContext, cleanUp, rebuildConsentTable, startConsentApp } from './test/consent-test-kit';
@@ -40,7 +39,7 @@ describe('consent API', () => {
     http = request(app.getHttpServer());
     producer = kafka.producer();
     await producer.connect();
-    clients = new FakeClientsContext(producer, prefix, tenant, app.get(PersonalDataCipher));
+    clients = new FakeClientsContext(producer, prefix, tenant);
   });
 
   afterAll(async () => {
@@ -96,7 +95,7 @@ describe('consent API', () => {
       expect((await mayContact(clientId, 'reminders', 'email')).body).toEqual({ allowed: true, reason: 'allowed' });
     });
 
-    it('reads "has an e-mail" from the encrypted profile: no e-mail, no e-mail reminders by default', async () => {
+    it('reads "has an e-mail" from the clear fact of the registration: no e-mail, no e-mail reminders by default', async () => {
       const clientId = await clients.registered({ smsCapable: true });
       const consent = await opened(clientId);
       expect(consent.switches).toMatchObject({ notifications: true, remindersBySms: true, remindersByEmail: false });

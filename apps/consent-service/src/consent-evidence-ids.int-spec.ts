@@ -3,7 +3,6 @@ import { Kafka, Producer, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
-import { PersonalDataCipher } from '@salon/shared/crypto';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { ensureTopics } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
@@ -35,7 +34,7 @@ describe('consent API: the ids in marketing evidence', () => {
     http = request(app.getHttpServer());
     producer = kafka.producer();
     await producer.connect();
-    clients = new FakeClientsContext(producer, prefix, tenant, app.get(PersonalDataCipher));
+    clients = new FakeClientsContext(producer, prefix, tenant);
   });
 
   afterAll(async () => {

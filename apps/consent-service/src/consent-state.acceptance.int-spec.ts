@@ -7,7 +7,6 @@ import { CONSENT_PERMISSIONS, ConsentSource } from '@salon/consent/domain';
 import { GetConsent, SetConsent, WithdrawAllMarketing } from '@salon/consent/feature';
 import { CommandContext } from '@salon/shared/nest';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { PersonalDataCipher } from '@salon/shared/crypto';
 import { DomainError } from '@salon/shared/ddd';
 import { ensureTopics } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
@@ -92,7 +91,7 @@ describe('consent.consent-state.v1 rebuilds every client (1,000 clients)', () =>
       const started = Date.now();
       const progress = (step: string) => process.stderr.write(`[consent acceptance] ${((Date.now() - started) / 1000).toFixed(1)} s: ${step}\n`);
       const [getConsent, setConsent, withdrawAllMarketing] = [app.get(GetConsent), app.get(SetConsent), app.get(WithdrawAllMarketing)];
-      const clients = new FakeClientsContext(producer, prefix, tenant, app.get(PersonalDataCipher));
+      const clients = new FakeClientsContext(producer, prefix, tenant);
       const ids = Array.from({ length: CLIENTS }, () => randomUUID());
 
       // 1. Registrations, through Kafka as the clients context publishes them.

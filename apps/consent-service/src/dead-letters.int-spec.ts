@@ -4,7 +4,6 @@ import { Kafka, Producer, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS, HEADERS, TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { PersonalDataCipher } from '@salon/shared/crypto';
 import { deadLetterTopic, ensureTopics, readDeadLetters } from '@salon/shared/messaging';
 import { OpsServer, ReadinessAnswer } from '@salon/shared/nest';
 import { TEST_JWT_SECRET, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
@@ -32,7 +31,7 @@ describe('consent-service, a poison message on the client-events topic', () => {
     // must not write the poison twice (the test would count the copies as more dead letters).
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    clients = new FakeClientsContext(producer, prefix, tenant, app.get(PersonalDataCipher));
+    clients = new FakeClientsContext(producer, prefix, tenant);
   });
 
   afterAll(async () => {

@@ -3,7 +3,6 @@ import { Kafka, Producer, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { PersonalDataCipher } from '@salon/shared/crypto';
 import { ensureTopics } from '@salon/shared/messaging';
 import {
   BODY_REFUSAL_CASES,
@@ -45,7 +44,7 @@ describe('consent API: refusals before anything is done', () => {
     http = request(app.getHttpServer());
     producer = kafka.producer();
     await producer.connect();
-    clients = new FakeClientsContext(producer, prefix, tenant, app.get(PersonalDataCipher));
+    clients = new FakeClientsContext(producer, prefix, tenant);
   });
 
   afterAll(async () => {

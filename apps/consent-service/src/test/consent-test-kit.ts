@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Kafka, Producer } from 'kafkajs';
-import { ClientEventsV1, ConsentStateV1, HEADERS, TOPICS } from '@salon/contracts';
-import { PersonalDataCipher } from '@salon/shared/crypto';
+import { ClientEventsAsReadV1, ClientEventsV1, ConsentStateV1, HEADERS, TOPICS } from '@salon/contracts';
+import { InMemoryKeyStore, PersonalDataCipher } from '@salon/shared/crypto';
 import { configureHttpApp, loadConfig, WorkerHost } from '@salon/shared/nest';
 import { cleanUpServiceEnvironment } from '@salon/shared/testing';
 import { AppModule } from '../app.module';
@@ -23,32 +23,42 @@ export async function startConsentApp(env: Record<string, string>): Promise<INes
 /** What this suite created: its prefixed topics and its database. */
 export const cleanUp = cleanUpServiceEnvironment;
 
+/** How a fake registration is published. */
+export interface RegistrationOptions {
+  readonly smsCapable?: boolean;
+  /** Inside the encrypted envelope only; `hasEmail` says in clear whether there is one. */
+  readonly email?: string;
+  /** The clear fact; by default whether `email` is given (set it apart only to show which of the two is read). */
+  readonly hasEmail?: boolean;
+  readonly initialConsent?: ClientEventsV1['ClientRegistered']['initialConsent'];
+  /** As the clients relay published it before `hasEmail` was in the contract: the e-mail only inside `pii`. */
+  readonly withoutHasEmail?: boolean;
+}
+
 /**
  * Plays the clients context: publishes its integration events on `<prefix>clients.client-events.v1`
  * as its relay does (key = client id, the standard headers, one revision counter per client).
+ * Personal fields are encrypted with a key store of its own, which the consent service cannot
+ * reach: whatever the consent service decides, it decides from the clear facts.
  */
 export class FakeClientsContext {
   private readonly revisions = new Map<string, number>();
+  private readonly cipher = new PersonalDataCipher(new InMemoryKeyStore());
 
   constructor(
     private readonly producer: Producer,
     private readonly prefix: string,
     private readonly tenantId: string,
-    /** The consent service's own cipher (same key store as the clients service in production). */
-    private readonly cipher: PersonalDataCipher,
   ) {}
 
-  async registered(
-    options: { smsCapable?: boolean; email?: string; initialConsent?: ClientEventsV1['ClientRegistered']['initialConsent'] } = {},
-    clientId: string = randomUUID(),
-  ): Promise<string> {
+  async registered(options: RegistrationOptions = {}, clientId: string = randomUUID()): Promise<string> {
     await this.send([await this.registration(clientId, options)]);
     return clientId;
   }
 
   async registration(
     clientId: string,
-    { smsCapable = true, email, initialConsent = {} }: { smsCapable?: boolean; email?: string; initialConsent?: ClientEventsV1['ClientRegistered']['initialConsent'] },
+    { smsCapable = true, email, hasEmail = email !== undefined, initialConsent = {}, withoutHasEmail = false }: RegistrationOptions,
   ): Promise<ClientMessage> {
     const personal = { phone: smsCapable ? '+48601000000' : '+48221000000', email, firstName: 'Anna' };
     const encrypted = await this.cipher.encrypt(this.tenantId, clientId, personal, ['phone', 'email', 'firstName']);
@@ -56,18 +66,24 @@ export class FakeClientsContext {
       clientId,
       phoneLineType: smsCapable ? 'mobile' : 'fixed-line',
       smsCapable,
+      hasEmail,
       initialConsent,
       registeredAt: new Date().toISOString(),
       pii: encrypted.pii,
     };
+    if (withoutHasEmail) {
+      const { hasEmail: _notYetPublished, ...old } = data;
+      return { type: 'ClientRegistered', clientId, data: old satisfies ClientEventsAsReadV1['ClientRegistered'] };
+    }
     return { type: 'ClientRegistered', clientId, data };
   }
 
-  profileEdited(clientId: string, smsCapable: boolean): ClientMessage {
-    const data: ClientEventsV1['ClientProfileEdited'] = {
+  profileEdited(clientId: string, smsCapable: boolean, { withoutHasEmail = false }: { withoutHasEmail?: boolean } = {}): ClientMessage {
+    const data: ClientEventsAsReadV1['ClientProfileEdited'] = {
       clientId,
       phoneLineType: smsCapable ? 'mobile' : 'fixed-line',
       smsCapable,
+      ...(withoutHasEmail ? {} : { hasEmail: false }),
       editedAt: new Date().toISOString(),
     };
     return { type: 'ClientProfileEdited', clientId, data };

@@ -1,6 +1,6 @@
 export * from './lib/consent-feature.module';
 export { ClientEventsPolicy } from './lib/policies/client-events-policy';
-export { CONSENT_STREAM_PREFIXES, consentMessages, toConsentEventV1, toConsentStateV1 } from './lib/relay/consent-integration-events';
+export { CONSENT_STREAM_PREFIXES, consentEventCodec, consentMessages, toConsentIntegrationEvent, toConsentStateV1 } from './lib/relay/consent-integration-events';
 export type { ConsentWriteResult } from './lib/consent-ledger/consent-ledger';
 export { SetConsent } from './lib/set-consent/set-consent.service';
 export type { ConsentChange } from './lib/set-consent/set-consent.service';

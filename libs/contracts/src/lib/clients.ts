@@ -1,3 +1,5 @@
+import type { InitialConsentChoicesV1 } from './consent';
+
 /**
  * Integration events of the clients context, on `clients.client-events.v1` (key = client id).
  * The message value is the event's data as JSON; the `event-type` header names which one of
@@ -5,8 +7,10 @@
  * ids and the stream revision (see HEADERS).
  *
  * Personal fields never travel in clear: they are inside `pii`, encrypted with the client's
- * data key (AES-256-GCM). Consumers that need them decrypt through the key store; once the
- * client is erased the key is gone and they read as erased.
+ * data key (AES-256-GCM), for the clients context's own read models. Another context never
+ * decrypts them: what it needs to know about them travels in clear as facts (ClientContactFactsV1:
+ * whether there is an e-mail, the phones' line types, whether SMS reach the phone), never the
+ * values. Once the client is erased the key is gone and the envelope reads as erased.
  */
 
 /** Encrypted personal fields. Bytes are base64; `subject` is the client id. */
@@ -19,25 +23,44 @@ export interface PiiEnvelopeV1 {
 }
 
 /** 'fixed-line' numbers cannot receive SMS; the consent context refuses SMS for them. */
-export type PhoneLineTypeV1 = 'mobile' | 'fixed-line' | 'fixed-line-or-mobile' | 'voip' | 'other' | 'unknown';
+export const PHONE_LINE_TYPES_V1 = ['mobile', 'fixed-line', 'fixed-line-or-mobile', 'voip', 'other', 'unknown'] as const;
+export type PhoneLineTypeV1 = (typeof PHONE_LINE_TYPES_V1)[number];
 
 /**
- * The clear part of a profile. Inside `pii`: phone, secondPhone, email, firstName, lastName,
- * patronymic, birthDate (YYYY-MM-DD), gender, comment.
+ * What other contexts act on about a client's contact details, in clear: facts, never the
+ * details themselves (the phone numbers and the e-mail stay inside `pii`).
  */
-export interface ClientProfileV1 {
-  readonly clientId: string;
+export interface ClientContactFactsV1 {
+  /** The main phone's line type. */
   readonly phoneLineType: PhoneLineTypeV1;
+  /** Whether SMS can reach the main phone: false for a landline. */
   readonly smsCapable: boolean;
+  /** The second phone's line type; absent when the client has no second phone. */
   readonly secondPhoneLineType?: PhoneLineTypeV1;
+  /**
+   * Whether the profile has an e-mail address. Added to v1 later: see CLIENT_FIELDS_ADDED_TO_V1
+   * for what a consumer does with a message without it.
+   */
+  readonly hasEmail: boolean;
+}
+
+/**
+ * The clear part of a profile, with the facts of ClientContactFactsV1. Inside `pii`: phone,
+ * secondPhone, email, firstName, lastName, patronymic, birthDate (YYYY-MM-DD), gender, comment.
+ */
+export interface ClientProfileV1 extends ClientContactFactsV1 {
+  readonly clientId: string;
   readonly pii?: PiiEnvelopeV1;
 }
 
 export interface ClientEventsV1 {
-  /** `initialConsent`: the consent boxes of the registration form; absent = the consent default. */
+  /**
+   * `initialConsent`: the consent boxes of the registration form, as the front desk ticked them
+   * (see InitialConsentChoicesV1); a box left out takes the consent context's default.
+   */
   ClientRegistered: ClientProfileV1 & {
     readonly registeredAt: string;
-    readonly initialConsent: { readonly notifications?: boolean; readonly remindersBySms?: boolean; readonly remindersByEmail?: boolean };
+    readonly initialConsent: InitialConsentChoicesV1;
   };
   /** The whole profile after an explicit save; a personal field absent from `pii` was cleared. */
   ClientProfileEdited: ClientProfileV1 & { readonly editedAt: string };
@@ -79,3 +102,23 @@ export const CLIENT_EVENT_TYPES_V1: readonly ClientEventTypeV1[] = [
 export type ClientIntegrationEventV1 = {
   [Type in ClientEventTypeV1]: { readonly type: Type; readonly data: ClientEventsV1[Type] };
 }[ClientEventTypeV1];
+
+/**
+ * Fields added to the v1 messages after messages without them had been published. The topic
+ * keeps every message for ever and a new consumer group (or a rebuild) reads it from the
+ * beginning, so a consumer meets both kinds: read a message as ClientEventsAsReadV1, where these
+ * fields may be absent, and decide what absence means for you.
+ *
+ * - `hasEmail` (ClientRegistered, ClientProfileEdited): absent = not said. The consent context
+ *   reads it as no e-mail, so e-mail reminders start OFF unless the form ticked them (it never
+ *   decrypts `pii` to find out). A replayed old registration changes nothing there: the record is
+ *   already open.
+ */
+export const CLIENT_FIELDS_ADDED_TO_V1 = ['hasEmail'] as const;
+export type ClientFieldAddedToV1 = (typeof CLIENT_FIELDS_ADDED_TO_V1)[number];
+
+/** A field added to v1 later, made optional: what a message on the topic may look like. */
+type AsRead<Data> = Omit<Data, ClientFieldAddedToV1> & Partial<Pick<Data, ClientFieldAddedToV1 & keyof Data>>;
+
+/** The events as a consumer may find them on the topic: old messages lack CLIENT_FIELDS_ADDED_TO_V1. */
+export type ClientEventsAsReadV1 = { readonly [Type in ClientEventTypeV1]: AsRead<ClientEventsV1[Type]> };

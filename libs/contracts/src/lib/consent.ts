@@ -25,7 +25,8 @@
  *
  * No personal data travels on either topic: no name, phone or e-mail; only the client id, yes/no
  * switches, whether the phone can take SMS, timestamps, staff and salon ids and references to the
- * signed consent documents. Addresses come from `clients.client-events.v1` (encrypted `pii`).
+ * signed consent documents. Addresses come from `clients.client-events.v1` (encrypted `pii`,
+ * which only the clients context reads); this context reads only that topic's clear facts.
  */
 
 /** Why a message is sent. `notifications`: automatic notifications other than reminders (booking confirmations, ...). */
@@ -51,6 +52,44 @@ export type SmsPermissionV1 = 'remindersBySms' | 'marketingSms';
 
 /** Through what a change came. */
 export type ConsentSourceV1 = 'front-desk' | 'import' | 'client-request';
+
+/**
+ * The consent boxes of the front-desk registration form, defined here once for both contexts:
+ * the clients context records them in `ClientRegistered.initialConsent` (clients.client-events.v1)
+ * without deciding anything about them, the consent context applies them and records what it read
+ * in `RegistrationConsentApplied.choices`. A box left out (or a message without `initialConsent`)
+ * takes the consent context's default: notifications ON, SMS reminders ON when the phone can take
+ * SMS, e-mail reminders ON when the client has an e-mail. Marketing is not on the form: it needs
+ * written consent, recorded with its evidence afterwards.
+ */
+export const INITIAL_CONSENT_CHOICES_V1 = ['notifications', 'remindersBySms', 'remindersByEmail'] as const satisfies readonly ConsentPermissionV1[];
+export type InitialConsentChoiceV1 = (typeof INITIAL_CONSENT_CHOICES_V1)[number];
+export type InitialConsentChoicesV1 = { readonly [Choice in InitialConsentChoiceV1]?: boolean };
+
+/** What readInitialConsentChoicesV1 found: the choices, or the first box that is not yes/no. */
+export type InitialConsentReadingV1 =
+  | { readonly ok: true; readonly choices: InitialConsentChoicesV1 }
+  | { readonly ok: false; readonly field: 'initialConsent' | `initialConsent.${InitialConsentChoiceV1}`; readonly reason: string };
+
+/**
+ * Reads the boxes of a form or a message: absent or null is no box ticked either way; a box is
+ * yes or no; anything else on it (a marketing box, say) is dropped. The one reading both contexts
+ * use, each turning a refusal into its own error.
+ */
+export function readInitialConsentChoicesV1(value: unknown): InitialConsentReadingV1 {
+  if (value === undefined || value === null) return { ok: true, choices: {} };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, field: 'initialConsent', reason: 'The consent choices are a set of yes/no boxes' };
+  }
+  const boxes = value as Readonly<Record<string, unknown>>;
+  for (const choice of INITIAL_CONSENT_CHOICES_V1) {
+    if (boxes[choice] !== undefined && typeof boxes[choice] !== 'boolean') {
+      return { ok: false, field: `initialConsent.${choice}`, reason: `"${choice}" is yes or no` };
+    }
+  }
+  const given = INITIAL_CONSENT_CHOICES_V1.filter((choice) => boxes[choice] !== undefined);
+  return { ok: true, choices: Object.fromEntries(given.map((choice) => [choice, boxes[choice]])) as InitialConsentChoicesV1 };
+}
 
 /**
  * The answer to "may I send <purpose> by <channel> to this client?", with the first reason that
@@ -147,13 +186,15 @@ export interface ConsentEventsV1 {
   /**
    * The record opens when the client's registration reaches the consent context: `choices` is
    * what the registration form said, `permissions` every switch as it then stood (defaults
-   * filled in), `notApplied` the choices the rules refused (SMS for a landline).
+   * filled in), `notApplied` the choices the rules refused (SMS for a landline). `smsCapable` and
+   * `hasEmail` are the clear facts of ClientRegistered; `hasEmail` is false when a registration
+   * published before that fact was in the clients contract did not say (CLIENT_FIELDS_ADDED_TO_V1).
    */
   RegistrationConsentApplied: ConsentChangeOriginV1 & {
     readonly clientId: string;
     readonly smsCapable: boolean;
     readonly hasEmail: boolean;
-    readonly choices: { readonly notifications?: boolean; readonly remindersBySms?: boolean; readonly remindersByEmail?: boolean };
+    readonly choices: InitialConsentChoicesV1;
     readonly permissions: ConsentSwitchesV1;
     readonly notApplied: readonly { readonly permission: SmsPermissionV1; readonly reason: 'sms-to-landline' }[];
     readonly appliedAt: string;

@@ -85,3 +85,46 @@ export interface VisitEventV1 extends VisitEventBaseV1 {
   readonly paymentAmount?: number;
   readonly visit: VisitSnapshotV1;
 }
+
+export const VISIT_EVENT_TYPES_V1: readonly VisitEventTypeV1[] = [
+  'VisitBooked',
+  'VisitConfirmed',
+  'VisitArrived',
+  'VisitCompleted',
+  'VisitCancelled',
+  'VisitNoShowMarked',
+  'VisitRescheduled',
+  'VisitServicesChanged',
+  'VisitPaymentRecorded',
+];
+
+/** What every visit message carries, with its own `type`. */
+interface VisitEventCommonV1<Type extends VisitEventTypeV1> extends VisitEventBaseV1 {
+  readonly type: Type;
+  readonly occurredAt: string;
+  readonly actorId?: string;
+  readonly visit: VisitSnapshotV1;
+}
+
+/**
+ * Each visit message by `event-type`: the same JSON as VisitEventV1 (which reads them all), with
+ * the fields that only some events carry made exact. The value of a message is the whole object,
+ * `type` included.
+ */
+export interface VisitEventsV1 {
+  VisitBooked: VisitEventCommonV1<'VisitBooked'>;
+  VisitConfirmed: VisitEventCommonV1<'VisitConfirmed'>;
+  VisitArrived: VisitEventCommonV1<'VisitArrived'>;
+  VisitCompleted: VisitEventCommonV1<'VisitCompleted'>;
+  /** `late`: the salon counts it as a late cancellation. */
+  VisitCancelled: VisitEventCommonV1<'VisitCancelled'> & { readonly cancelledBy: 'client' | 'salon'; readonly late: boolean };
+  VisitNoShowMarked: VisitEventCommonV1<'VisitNoShowMarked'>;
+  VisitRescheduled: VisitEventCommonV1<'VisitRescheduled'>;
+  VisitServicesChanged: VisitEventCommonV1<'VisitServicesChanged'>;
+  /** `paymentAmount`: this payment; `visit.amounts.paid` is the running total. */
+  VisitPaymentRecorded: VisitEventCommonV1<'VisitPaymentRecorded'> & { readonly paymentAmount: number };
+}
+
+export type VisitIntegrationEventV1 = {
+  [Type in VisitEventTypeV1]: { readonly type: Type; readonly data: VisitEventsV1[Type] };
+}[VisitEventTypeV1];

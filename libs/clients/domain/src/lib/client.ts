@@ -1,3 +1,4 @@
+import { InitialConsentChoicesV1, readInitialConsentChoicesV1 } from '@salon/contracts';
 import { Command, Decider, DomainError, Event, assertNever } from '@salon/shared/ddd';
 import { CLIENT_PROFILE_FIELDS, ClientProfile, ClientProfileForm, parseClientProfile, sameProfile } from './client-profile';
 import { CountryCode } from './phone';
@@ -23,24 +24,17 @@ export function clientIdOfStream(streamName: string): string {
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-/**
- * The consent boxes of the front-desk registration form, passed on untouched to the consent
- * context, which owns consent and its defaults: a choice left out takes the default there
- * (notifications ON).
- */
-export interface InitialConsentChoices {
-  readonly notifications?: boolean;
-  readonly remindersBySms?: boolean;
-  readonly remindersByEmail?: boolean;
-}
-
 export type RegisterClient = Command<
   'RegisterClient',
   ClientProfileForm & {
     readonly clientId: string;
     /** The chain's country, for phone numbers typed without a country code. */
     readonly defaultCountry: CountryCode;
-    readonly initialConsent?: InitialConsentChoices;
+    /**
+     * The consent boxes of the registration form (the contract's InitialConsentChoicesV1), passed
+     * on to the consent context, which owns consent and its defaults.
+     */
+    readonly initialConsent?: InitialConsentChoicesV1;
   }
 >;
 
@@ -87,7 +81,7 @@ export type ClientCommand =
 
 export type ClientRegistered = Event<
   'ClientRegistered',
-  ClientProfile & { clientId: string; initialConsent: InitialConsentChoices; registeredAt: string }
+  ClientProfile & { clientId: string; initialConsent: InitialConsentChoicesV1; registeredAt: string }
 >;
 /** Carries the whole profile after the save; a field absent here was cleared. */
 export type ClientProfileEdited = Event<'ClientProfileEdited', ClientProfile & { clientId: string; editedAt: string }>;
@@ -294,16 +288,10 @@ function requireText(value: unknown, field: string, code: string): asserts value
   }
 }
 
-const CONSENT_CHOICES = ['notifications', 'remindersBySms', 'remindersByEmail'] as const;
-
-function parseInitialConsent(choices: InitialConsentChoices | undefined, profile: ClientProfile): InitialConsentChoices {
-  if (choices === undefined || choices === null) return {};
-  for (const choice of CONSENT_CHOICES) {
-    const value = choices[choice];
-    if (value !== undefined && typeof value !== 'boolean') {
-      throw DomainError.invalid('invalid-consent-choice', `"${choice}" is yes or no`, { field: `initialConsent.${choice}` });
-    }
-  }
+function parseInitialConsent(value: InitialConsentChoicesV1 | undefined, profile: ClientProfile): InitialConsentChoicesV1 {
+  const reading = readInitialConsentChoicesV1(value);
+  if (!reading.ok) throw DomainError.invalid('invalid-consent-choice', reading.reason, { field: reading.field });
+  const { choices } = reading;
   // The consent context enforces this rule on every later change; refusing it here as well keeps a
   // contradictory form out of the event store and tells the front desk why.
   if (choices.remindersBySms === true && !profile.smsCapable) {
@@ -311,8 +299,7 @@ function parseInitialConsent(choices: InitialConsentChoices | undefined, profile
       field: 'initialConsent.remindersBySms',
     });
   }
-  const given = CONSENT_CHOICES.filter((choice) => choices[choice] !== undefined);
-  return Object.fromEntries(given.map((choice) => [choice, choices[choice]]));
+  return choices;
 }
 
 function parseDiscount(value: unknown, field: 'productDiscountPercent' | 'serviceDiscountPercent'): number {

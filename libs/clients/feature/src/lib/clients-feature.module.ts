@@ -25,7 +25,7 @@ import { PhoneReservationKeyring } from './phone-reservations/phone-reservation-
 import { PhoneReservations } from './phone-reservations/phone-reservations';
 import { VisitsPolicy } from './policies/visits-policy';
 import { ClientProfileQueries, createClientProfilesProjection } from './projections/client-profiles';
-import { CLIENT_STREAM_PREFIXES, toClientIntegrationMessages } from './relay/client-integration-events';
+import { CLIENT_STREAM_PREFIXES, clientEventCodec, clientMessages } from './relay/client-integration-events';
 import { createClientVisitLedgerProjection } from './projections/client-visit-ledger';
 import { RegisterClientController } from './register-client/register-client.http.controller';
 import { RegisterClient } from './register-client/register-client.service';
@@ -76,7 +76,7 @@ class ClientsWorkers implements OnModuleInit {
       name: `${prefix}clients-relay`,
       store: this.store,
       streamPrefixes: CLIENT_STREAM_PREFIXES,
-      toMessages: toClientIntegrationMessages(prefix + TOPICS.clientEvents.name),
+      toMessages: clientMessages(clientEventCodec(this.cipher), prefix + TOPICS.clientEvents.name),
       producer,
       checkpoints: new MongoCheckpointStore(this.mongo),
     });

@@ -1,23 +1,14 @@
+import { InitialConsentChoicesV1 } from '@salon/contracts';
 import { Command } from '@salon/shared/ddd';
 import { ConsentPermission, ConsentSource, MarketingPermission } from './consent-permissions';
 import { MarketingConsentEvidence } from './marketing-consent-evidence';
 
 /**
- * The consent boxes of the registration form, as the clients context passes them on in
- * ClientRegistered (`initialConsent`). A box left out takes the default. Marketing is not on the
- * form: it needs written consent, recorded with its evidence afterwards.
- */
-export interface InitialConsentChoices {
-  readonly notifications?: boolean;
-  readonly remindersBySms?: boolean;
-  readonly remindersByEmail?: boolean;
-}
-
-/**
  * Sent by the consumer of the clients' ClientRegistered: the front desk sends one request and
- * the consent context applies the choices of the form. `hasEmail` says whether the profile has an
- * e-mail (the e-mail itself stays in the clients context). `source` defaults to 'front-desk',
- * where the registration form is filled in.
+ * the consent context applies the choices of the form (the contract's InitialConsentChoicesV1: a
+ * box left out takes the default). `hasEmail` says whether the profile has an e-mail (the e-mail
+ * itself stays in the clients context). `source` defaults to 'front-desk', where the
+ * registration form is filled in.
  */
 export type ApplyRegistrationChoices = Command<
   'ApplyRegistrationChoices',
@@ -25,7 +16,7 @@ export type ApplyRegistrationChoices = Command<
     readonly clientId: string;
     readonly smsCapable: boolean;
     readonly hasEmail: boolean;
-    readonly initialConsent?: InitialConsentChoices;
+    readonly initialConsent?: InitialConsentChoicesV1;
     readonly source?: ConsentSource;
   }
 >;

@@ -1,5 +1,6 @@
+import { InitialConsentChoicesV1 } from '@salon/contracts';
 import { Event } from '@salon/shared/ddd';
-import { ConsentCloseReason, InitialConsentChoices } from './consent-commands';
+import { ConsentCloseReason } from './consent-commands';
 import { ConsentPermission, ConsentPermissions, ConsentSource, MarketingPermission, SmsPermission } from './consent-permissions';
 import { MarketingConsentEvidence } from './marketing-consent-evidence';
 
@@ -29,7 +30,7 @@ export type RegistrationConsentApplied = Event<
     readonly clientId: string;
     readonly smsCapable: boolean;
     readonly hasEmail: boolean;
-    readonly choices: InitialConsentChoices;
+    readonly choices: InitialConsentChoicesV1;
     readonly permissions: ConsentPermissions;
     readonly notApplied: readonly ChoiceNotApplied[];
     readonly appliedAt: string;

@@ -1,3 +1,4 @@
+import { InitialConsentChoicesV1, readInitialConsentChoicesV1 } from '@salon/contracts';
 import { CommandMetadata, Decider, DomainError, assertNever } from '@salon/shared/ddd';
 import {
   ApplyRegistrationChoices,
@@ -7,7 +8,6 @@ import {
   ConsentCommand,
   GrantConsent,
   GrantMarketingConsent,
-  InitialConsentChoices,
   NotePhoneLineChange,
   WithdrawAllMarketing,
   WithdrawConsent,
@@ -292,24 +292,11 @@ function requireBoolean(value: unknown, field: string): boolean {
   return value;
 }
 
-const INITIAL_CHOICES = ['notifications', 'remindersBySms', 'remindersByEmail'] as const;
-
-function parseInitialConsent(choices: InitialConsentChoices | null | undefined): InitialConsentChoices {
-  if (choices === undefined || choices === null) return {};
-  if (typeof choices !== 'object') {
-    throw DomainError.invalid('invalid-consent-choice', 'The consent choices are a set of yes/no boxes', {
-      field: 'initialConsent',
-    });
-  }
-  for (const choice of INITIAL_CHOICES) {
-    const value = choices[choice];
-    if (value !== undefined && typeof value !== 'boolean') {
-      throw DomainError.invalid('invalid-consent-choice', `"${choice}" is yes or no`, { field: `initialConsent.${choice}` });
-    }
-  }
-  // Anything else on the form (a marketing box, say) is ignored: marketing needs written consent.
-  const given = INITIAL_CHOICES.filter((choice) => choices[choice] !== undefined);
-  return Object.fromEntries(given.map((choice) => [choice, choices[choice]]));
+/** The boxes of the form; anything else on it (a marketing box, say) is dropped: marketing needs written consent. */
+function parseInitialConsent(value: InitialConsentChoicesV1 | null | undefined): InitialConsentChoicesV1 {
+  const reading = readInitialConsentChoicesV1(value);
+  if (!reading.ok) throw DomainError.invalid('invalid-consent-choice', reading.reason, { field: reading.field });
+  return reading.choices;
 }
 
 // ---------------------------------------------------------------------------------------------

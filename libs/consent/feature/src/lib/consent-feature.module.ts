@@ -2,7 +2,6 @@ import { DynamicModule, Inject, Injectable, Module, OnModuleInit } from '@nestjs
 import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
-import { PersonalDataCipher } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
 import { EventRelay, MongoCheckpointStore } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, relayWorker } from '@salon/shared/nest';
@@ -42,7 +41,6 @@ class ConsentWorkers implements OnModuleInit {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
-    private readonly cipher: PersonalDataCipher,
     private readonly ledger: ConsentLedger,
     private readonly applyRegistrationChoices: ApplyRegistrationChoices,
     private readonly notePhoneLineChange: NotePhoneLineChange,
@@ -65,7 +63,7 @@ class ConsentWorkers implements OnModuleInit {
     });
     this.host.register(relayWorker(relay, producer));
     const { applyRegistrationChoices, notePhoneLineChange, closeConsentRecord } = this;
-    this.host.register(new ClientEventsPolicy(this.kafka, { applyRegistrationChoices, notePhoneLineChange, closeConsentRecord }, this.cipher, prefix));
+    this.host.register(new ClientEventsPolicy(this.kafka, { applyRegistrationChoices, notePhoneLineChange, closeConsentRecord }, prefix));
   }
 }
 

@@ -1,4 +1,4 @@
-import { PersonalDataCipher } from '@salon/shared/crypto';
+import { PII_PROPERTY, PersonalDataCipher } from '@salon/shared/crypto';
 import { AnyEvent, EventCatalog, EventTypeDefinition, MessageMetadata } from '@salon/shared/ddd';
 import { EventToAppend, RecordedEvent } from '@salon/shared/event-store';
 
@@ -16,15 +16,28 @@ export interface ErasedMarker {
 export class EventCodec<Evt extends AnyEvent> {
   constructor(
     private readonly catalog: EventCatalog<Evt>,
-    private readonly cipher: PersonalDataCipher,
+    /** null: the events hold no personal data (see withoutPersonalData). */
+    private readonly cipher: PersonalDataCipher | null,
     /** Whose personal data an event holds (the client id); the key that encrypts it. */
     private readonly subjectOf: (streamName: string) => string,
   ) {}
 
+  /**
+   * The codec of a context whose events hold no personal data: it has no key store, so whoever
+   * holds it can read no one's personal data. A catalog that declares personal fields is refused
+   * here, and a stored event that carries an encrypted envelope does not decode.
+   */
+  static withoutPersonalData<Evt extends AnyEvent>(catalog: EventCatalog<Evt>): EventCodec<Evt> {
+    const definitions = Object.entries(catalog as Record<string, EventTypeDefinition<unknown>>);
+    const personal = definitions.filter(([, definition]) => definition.personalFields?.length).map(([type]) => type);
+    if (personal.length > 0) throw new Error(`Events with personal fields need a codec with a cipher: ${personal.join(', ')}`);
+    return new EventCodec(catalog, null, (streamName) => streamName);
+  }
+
   async encode(event: Evt, streamName: string, id: string, metadata: MessageMetadata): Promise<EventToAppend> {
     const definition = this.definition(event.type);
     const data = definition.personalFields?.length
-      ? await this.cipher.encrypt(
+      ? await this.requireCipher(event.type).encrypt(
           metadata.tenantId,
           this.subjectOf(streamName),
           event.data as Record<string, unknown>,
@@ -41,9 +54,13 @@ export class EventCodec<Evt extends AnyEvent> {
 
   async decode(recorded: RecordedEvent): Promise<Evt> {
     const definition = this.definition(recorded.type);
-    const clear = await this.cipher.decrypt(recorded.metadata.tenantId, recorded.data as Record<string, unknown>, {
-      expectedSubjectId: this.subjectOf(recorded.streamName),
-    });
+    const stored = recorded.data as Record<string, unknown>;
+    const clear =
+      this.cipher === null && !(PII_PROPERTY in stored)
+        ? stored
+        : await this.requireCipher(recorded.type).decrypt(recorded.metadata.tenantId, stored, {
+            expectedSubjectId: this.subjectOf(recorded.streamName),
+          });
     let data = { ...clear } as Record<string, unknown>;
     for (let version = recorded.metadata.schemaVersion ?? 1; version < definition.schemaVersion; version++) {
       const upcast = definition.upcasters?.[version];
@@ -51,6 +68,11 @@ export class EventCodec<Evt extends AnyEvent> {
       data = upcast(data);
     }
     return { type: recorded.type, data } as unknown as Evt;
+  }
+
+  private requireCipher(type: string): PersonalDataCipher {
+    if (this.cipher === null) throw new Error(`"${type}" holds personal data, and this codec has no cipher to read or write it`);
+    return this.cipher;
   }
 
   private definition(type: string): EventTypeDefinition<unknown> {

@@ -44,6 +44,21 @@ export function headersOf(event: RecordedEvent, type: string = event.type): Reco
   };
 }
 
+/**
+ * An integration event as a contract declares it (ClientIntegrationEventV1, VisitIntegrationEventV1,
+ * ConsentIntegrationEventV1): `type` goes in the `event-type` header, `data` is the message value.
+ * Each context maps its domain events to these in `relay/<context>-integration-events.ts`.
+ */
+export interface IntegrationEvent<Type extends string = string, Data = unknown> {
+  readonly type: Type;
+  readonly data: Data;
+}
+
+/** The Kafka message of an integration event mapped from a stored event: its data as JSON, the stored event's headers. */
+export function integrationMessage(topic: string, key: string, event: IntegrationEvent, recorded: RecordedEvent): OutgoingMessage {
+  return { topic, key, value: JSON.stringify(event.data), headers: headersOf(recorded, event.type) };
+}
+
 export function decodeMessage(
   topic: string,
   partition: number,

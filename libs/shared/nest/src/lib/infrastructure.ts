@@ -66,11 +66,17 @@ export interface InfrastructureSettings {
   readonly eventStore: EventStoreSettings;
   readonly mongoUrl: string;
   readonly kafkaBrokers: readonly string[];
+  /**
+   * Whether the service reads or writes personal data: only then does it get the key store
+   * (`data_keys`) and the PersonalDataCipher. Default true.
+   */
+  readonly personalData?: boolean;
 }
 
 @Module({})
 export class InfrastructureModule {
   static forRoot(settings: InfrastructureSettings): DynamicModule {
+    const personalData = settings.personalData ?? true;
     return {
       module: InfrastructureModule,
       global: true,
@@ -86,18 +92,22 @@ export class InfrastructureModule {
           useFactory: () =>
             new Kafka({ clientId: settings.serviceName, brokers: [...settings.kafkaBrokers], logLevel: logLevel.WARN }),
         },
-        {
-          provide: KEY_STORE,
-          inject: [MONGO_CONNECTION],
-          useFactory: (mongo: Connection) => new MongoKeyStore(mongo, parseMasterKey(settings.masterKey)),
-        },
-        { provide: PersonalDataCipher, inject: [KEY_STORE], useFactory: (keys: KeyStore) => new PersonalDataCipher(keys) },
+        ...(personalData
+          ? [
+              {
+                provide: KEY_STORE,
+                inject: [MONGO_CONNECTION],
+                useFactory: (mongo: Connection) => new MongoKeyStore(mongo, parseMasterKey(settings.masterKey)),
+              },
+              { provide: PersonalDataCipher, inject: [KEY_STORE], useFactory: (keys: KeyStore) => new PersonalDataCipher(keys) },
+            ]
+          : []),
         // One page-cursor codec for every list of the service, keyed by the master key: cursors
         // outlive a restart and pass between instances that share MASTER_KEY.
         { provide: CursorCodec, useFactory: () => CursorCodec.fromMasterKey(parseMasterKey(settings.masterKey)) },
         ConnectionLifecycle,
       ],
-      exports: [EVENT_STORE, MONGO_CONNECTION, KAFKA, KEY_STORE, PersonalDataCipher, CursorCodec],
+      exports: [EVENT_STORE, MONGO_CONNECTION, KAFKA, ...(personalData ? [KEY_STORE, PersonalDataCipher] : []), CursorCodec],
     };
   }
 }

@@ -17,7 +17,11 @@ import { rateLimitSettings, ServiceConfig, tokenVerifierSettings } from './servi
  */
 @Module({})
 export class PlatformModule {
-  static forService(serviceName: string, config: ServiceConfig): DynamicModule {
+  /**
+   * `personalData: false` for a service that keeps no personal data (the consent service): it gets
+   * no key store and no PersonalDataCipher, so nothing in it can read anyone's personal data.
+   */
+  static forService(serviceName: string, config: ServiceConfig, options: { readonly personalData?: boolean } = {}): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
@@ -29,6 +33,7 @@ export class PlatformModule {
           eventStore: { url: config.EVENTSTORE_URL, path: config.EVENTSTORE_PATH },
           mongoUrl: config.MONGO_URL,
           kafkaBrokers: config.KAFKA_BROKERS,
+          personalData: options.personalData ?? true,
         }),
       ],
       providers: [

@@ -1,10 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsObject, IsOptional, ValidateNested } from 'class-validator';
+import type { InitialConsentChoicesV1 } from '@salon/contracts';
 import { ClientProfileRequest } from '../http/client-profile.request.dto';
 
-/** The consent boxes of the registration form; the consent context applies them (one request for the desk). */
-export class InitialConsentRequest {
+/**
+ * The consent boxes of the registration form (the contract's InitialConsentChoicesV1, one
+ * property each); the consent context applies them (one request for the desk).
+ */
+export class InitialConsentRequest implements InitialConsentChoicesV1 {
   @ApiPropertyOptional({ default: true, description: 'Agrees to receive automatic notifications (ON by default).' })
   @IsOptional()
   @IsBoolean()

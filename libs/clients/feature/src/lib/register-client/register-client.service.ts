@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ClientProfileForm, InitialConsentChoices } from '@salon/clients/domain';
+import { InitialConsentChoicesV1 } from '@salon/contracts';
+import { ClientProfileForm } from '@salon/clients/domain';
 import { deterministicUuid } from '@salon/shared/event-sourcing';
 import { CommandContext, commandMetadata } from '@salon/shared/nest';
 import { CLIENTS_SETTINGS, ClientsSettings } from '../clients-settings';
 import { ClientStream, WriteResult } from '../client-stream/client-stream';
 import { PhoneReservations, phoneToReserve } from '../phone-reservations/phone-reservations';
 
-export type RegistrationForm = ClientProfileForm & { allowSharedPhone?: boolean; initialConsent?: InitialConsentChoices };
+export type RegistrationForm = ClientProfileForm & { allowSharedPhone?: boolean; initialConsent?: InitialConsentChoicesV1 };
 
 /** Registers a client: reserves the phone number on its own stream first, then appends the client. */
 @Injectable()

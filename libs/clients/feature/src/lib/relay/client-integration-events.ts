@@ -1,48 +1,102 @@
-import { CLIENT_EVENT_TYPES_V1, ClientEventTypeV1, TOPICS } from '@salon/contracts';
-import { clientIdOfStream } from '@salon/clients/domain';
+import { ClientContactFactsV1, ClientIntegrationEventV1, PiiEnvelopeV1, TOPICS } from '@salon/contracts';
+import { ClientEvent, ClientProfile, clientEventCatalog, clientIdOfStream } from '@salon/clients/domain';
+import { PersonalDataCipher } from '@salon/shared/crypto';
+import { assertNever } from '@salon/shared/ddd';
+import { EventCodec } from '@salon/shared/event-sourcing';
 import { RecordedEvent } from '@salon/shared/event-store';
-import { OutgoingMessage, headersOf } from '@salon/shared/messaging';
+import { OutgoingMessage, integrationMessage } from '@salon/shared/messaging';
 
 /** The streams the clients relay reads: client streams only (not phone reservations, not counters). */
 export const CLIENT_STREAM_PREFIXES = ['client-'] as const;
 
-type StoredData = Record<string, unknown>;
+/** Client events as the store keeps them: personal fields encrypted with the client's data key. */
+export function clientEventCodec(cipher: PersonalDataCipher): EventCodec<ClientEvent> {
+  return new EventCodec(clientEventCatalog, cipher, clientIdOfStream);
+}
+
+/** What the mapper takes beside the domain event: the stored event's encrypted envelope, published as it is. */
+export interface SealedPersonalData {
+  readonly pii?: PiiEnvelopeV1;
+}
 
 /**
- * Which stored fields each public event exposes. Anything not listed stays private to the
- * context (e.g. the visit count on ClientErased), so the domain can change without breaking
- * consumers. `pii` is the encrypted envelope and passes through as it is.
+ * The clients context's mapping from its domain events to `clients.client-events.v1` (one per
+ * domain event; a new domain event does not compile until it is mapped here). Every payload is
+ * built field by field from the contract, so nothing the domain adds reaches the topic by itself
+ * (e.g. the visit count on ClientErased). Personal fields travel only in the stored envelope; what
+ * other contexts need to know of them travels in clear as facts, derived here by the context that
+ * owns the data (contactFactsOf).
  */
-const PUBLIC_FIELDS: Record<ClientEventTypeV1, readonly string[]> = {
-  ClientRegistered: ['clientId', 'phoneLineType', 'smsCapable', 'secondPhoneLineType', 'initialConsent', 'registeredAt', 'pii'],
-  ClientProfileEdited: ['clientId', 'phoneLineType', 'smsCapable', 'secondPhoneLineType', 'editedAt', 'pii'],
-  ClientDiscountsSet: ['clientId', 'productDiscountPercent', 'serviceDiscountPercent', 'setAt'],
-  ClientPhotoSet: ['clientId', 'setAt', 'pii'],
-  ClientPhotoRemoved: ['clientId', 'removedAt'],
-  ClientVisitNoted: ['clientId', 'visitId', 'notedAt'],
-  ClientDeleted: ['clientId', 'deletedAt'],
-  ClientErased: ['clientId', 'archivedNumber', 'erasedAt'],
-};
-
-const PUBLISHED = new Set<string>(CLIENT_EVENT_TYPES_V1);
+export function toClientIntegrationEvent(event: ClientEvent, sealed: SealedPersonalData): ClientIntegrationEventV1 {
+  switch (event.type) {
+    case 'ClientRegistered': {
+      const { clientId, initialConsent, registeredAt } = event.data;
+      return { type: event.type, data: { clientId, ...contactFactsOf(event.data), initialConsent, registeredAt, ...envelope(sealed) } };
+    }
+    case 'ClientProfileEdited': {
+      const { clientId, editedAt } = event.data;
+      return { type: event.type, data: { clientId, ...contactFactsOf(event.data), editedAt, ...envelope(sealed) } };
+    }
+    case 'ClientDiscountsSet': {
+      const { clientId, productDiscountPercent, serviceDiscountPercent, setAt } = event.data;
+      return { type: event.type, data: { clientId, productDiscountPercent, serviceDiscountPercent, setAt } };
+    }
+    case 'ClientPhotoSet': {
+      const { clientId, setAt } = event.data;
+      return { type: event.type, data: { clientId, setAt, ...envelope(sealed) } };
+    }
+    case 'ClientPhotoRemoved': {
+      const { clientId, removedAt } = event.data;
+      return { type: event.type, data: { clientId, removedAt } };
+    }
+    case 'ClientVisitNoted': {
+      const { clientId, visitId, notedAt } = event.data;
+      return { type: event.type, data: { clientId, visitId, notedAt } };
+    }
+    case 'ClientDeleted': {
+      const { clientId, deletedAt } = event.data;
+      return { type: event.type, data: { clientId, deletedAt } };
+    }
+    case 'ClientErased': {
+      const { clientId, archivedNumber, erasedAt } = event.data;
+      return { type: event.type, data: { clientId, archivedNumber, erasedAt } };
+    }
+    default:
+      return assertNever(event);
+  }
+}
 
 /**
- * The relay's mapping from stored client events to `clients.client-events.v1` messages
- * (`topic` is that name, with the environment's prefix if any).
+ * The facts of a profile others act on. A profile decoded after the client's erasure has no
+ * personal field left: it then has no e-mail (line types and SMS capability are stored in clear).
  */
-export const toClientIntegrationMessages =
-  (topic: string = TOPICS.clientEvents.name) =>
-  (event: RecordedEvent): OutgoingMessage[] => {
-  if (!event.streamName.startsWith(CLIENT_STREAM_PREFIXES[0]) || !PUBLISHED.has(event.type)) return [];
-  const data = event.data as StoredData;
-  const fields = PUBLIC_FIELDS[event.type as ClientEventTypeV1];
-  const value = Object.fromEntries(fields.filter((field) => data[field] !== undefined).map((field) => [field, data[field]]));
-  return [
-    {
-      topic,
-      key: clientIdOfStream(event.streamName),
-      value: JSON.stringify(value),
-      headers: headersOf(event),
-    },
-  ];
-};
+export function contactFactsOf(profile: ClientProfile): ClientContactFactsV1 {
+  return {
+    phoneLineType: profile.phoneLineType,
+    smsCapable: profile.smsCapable,
+    ...(profile.secondPhoneLineType === undefined ? {} : { secondPhoneLineType: profile.secondPhoneLineType }),
+    hasEmail: typeof profile.email === 'string' && profile.email !== '',
+  };
+}
+
+function envelope(sealed: SealedPersonalData): { pii?: PiiEnvelopeV1 } {
+  return sealed.pii === undefined ? {} : { pii: sealed.pii };
+}
+
+/**
+ * The relay's mapping of one stored client event to its message on `clients.client-events.v1`
+ * (`topic` is that name, with the environment's prefix if any): decoded with the client's key
+ * (the clients context reads its own personal data to derive the facts), mapped by
+ * toClientIntegrationEvent, the stored envelope passed on unopened.
+ */
+export function clientMessages(
+  codec: EventCodec<ClientEvent>,
+  topic: string = TOPICS.clientEvents.name,
+): (event: RecordedEvent) => Promise<OutgoingMessage[]> {
+  return async (recorded) => {
+    if (!recorded.streamName.startsWith(CLIENT_STREAM_PREFIXES[0]) || !Object.hasOwn(clientEventCatalog, recorded.type)) return [];
+    const event = await codec.decode(recorded);
+    const published = toClientIntegrationEvent(event, { pii: (recorded.data as SealedPersonalData).pii });
+    return [integrationMessage(topic, clientIdOfStream(recorded.streamName), published, recorded)];
+  };
+}

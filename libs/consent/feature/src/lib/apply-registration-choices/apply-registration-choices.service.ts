@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InitialConsentChoices } from '@salon/consent/domain';
+import { InitialConsentChoicesV1 } from '@salon/contracts';
 import { MessageContext, messageMetadata } from '@salon/shared/nest';
 import { ConsentLedger, ConsentWriteResult } from '../consent-ledger/consent-ledger';
 
 export interface RegistrationFacts {
   readonly smsCapable: boolean;
   readonly hasEmail: boolean;
-  readonly initialConsent?: InitialConsentChoices;
+  readonly initialConsent?: InitialConsentChoicesV1;
 }
 
 /** Opens the client's consent record with the choices of the registration form (from the clients' ClientRegistered). */

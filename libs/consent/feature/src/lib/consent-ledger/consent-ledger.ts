@@ -1,17 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  ConsentCommand,
-  ConsentEvent,
-  ConsentState,
-  clientIdOfConsentStream,
-  consentDecider,
-  consentEventCatalog,
-  toConsentStreamName,
-} from '@salon/consent/domain';
-import { PersonalDataCipher } from '@salon/shared/crypto';
+import { ConsentCommand, ConsentEvent, ConsentState, consentDecider, toConsentStreamName } from '@salon/consent/domain';
 import { DomainError } from '@salon/shared/ddd';
 import { CommandHandler, EventCodec } from '@salon/shared/event-sourcing';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@salon/shared/event-store';
+import { consentEventCodec } from '../relay/consent-integration-events';
 
 export interface ConsentWriteResult {
   readonly clientId: string;
@@ -34,12 +26,8 @@ export class ConsentLedger {
   private readonly handler: CommandHandler<ConsentState, ConsentCommand, ConsentEvent>;
   readonly codec: EventCodec<ConsentEvent>;
 
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    cipher: PersonalDataCipher,
-  ) {
-    // Consent events have no personal fields: the cipher is never used to encrypt.
-    this.codec = new EventCodec(consentEventCatalog, cipher, clientIdOfConsentStream);
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    this.codec = consentEventCodec();
     this.handler = new CommandHandler(store, consentDecider, this.codec);
   }
 

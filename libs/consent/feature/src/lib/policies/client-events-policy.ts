@@ -1,9 +1,8 @@
 import type { Kafka } from 'kafkajs';
-import { ClientEventsV1, TOPICS } from '@salon/contracts';
-import { PersonalDataCipher } from '@salon/shared/crypto';
+import { ClientEventsAsReadV1, TOPICS } from '@salon/contracts';
 import { IncomingMessage, MessagePolicy } from '@salon/shared/messaging';
 import { MessageContext } from '@salon/shared/nest';
-import { ApplyRegistrationChoices } from '../apply-registration-choices/apply-registration-choices.service';
+import { ApplyRegistrationChoices, RegistrationFacts } from '../apply-registration-choices/apply-registration-choices.service';
 import { CloseConsentRecord } from '../close-consent-record/close-consent-record.service';
 import { NotePhoneLineChange } from '../note-phone-line-change/note-phone-line-change.service';
 
@@ -15,7 +14,18 @@ export interface ClientEventsUseCases {
 }
 
 /**
- * The consent context follows the clients context:
+ * What a registration opens the consent record with, all read in clear from the message: whether
+ * the phone takes SMS, whether there is an e-mail, the boxes of the form. Nothing personal is
+ * read (the envelope `pii` stays closed: it is the clients context's). A message published before
+ * `hasEmail` was added to the contract says nothing of the e-mail and reads as none: e-mail
+ * reminders then start OFF unless the form ticked them (see CLIENT_FIELDS_ADDED_TO_V1).
+ */
+export function registrationFactsOf(data: ClientEventsAsReadV1['ClientRegistered']): RegistrationFacts {
+  return { smsCapable: data.smsCapable, hasEmail: data.hasEmail ?? false, initialConsent: data.initialConsent };
+}
+
+/**
+ * The consent context follows the clients context, from the facts its events carry in clear:
  * - ClientRegistered opens the consent record with the choices of the registration form;
  * - ClientProfileEdited re-evaluates whether the phone can take SMS (a landline switches SMS OFF);
  * - ClientDeleted / ClientErased close the record (every permission reads no, a tombstone is published).
@@ -29,7 +39,6 @@ export class ClientEventsPolicy extends MessagePolicy {
   constructor(
     kafka: Kafka,
     private readonly useCases: ClientEventsUseCases,
-    private readonly cipher: PersonalDataCipher,
     prefix = '',
   ) {
     super({ kafka, groupId: 'consent.client-events-policy', topics: [TOPICS.clientEvents.name], prefix, partitionsConsumedConcurrently: 6 });
@@ -45,34 +54,23 @@ export class ClientEventsPolicy extends MessagePolicy {
     };
     switch (message.eventType) {
       case 'ClientRegistered': {
-        const data = message.data as ClientEventsV1['ClientRegistered'];
-        await this.useCases.applyRegistrationChoices.execute(context, data.clientId, {
-          smsCapable: data.smsCapable,
-          hasEmail: await this.hasEmail(message.tenantId, data),
-          initialConsent: data.initialConsent,
-        });
+        const data = message.data as ClientEventsAsReadV1['ClientRegistered'];
+        await this.useCases.applyRegistrationChoices.execute(context, data.clientId, registrationFactsOf(data));
         return;
       }
       case 'ClientProfileEdited': {
-        const data = message.data as ClientEventsV1['ClientProfileEdited'];
+        const data = message.data as ClientEventsAsReadV1['ClientProfileEdited'];
         await this.useCases.notePhoneLineChange.execute(context, data.clientId, data.smsCapable);
         return;
       }
       case 'ClientDeleted':
-        await this.useCases.closeConsentRecord.execute(context, (message.data as ClientEventsV1['ClientDeleted']).clientId, 'deleted');
+        await this.useCases.closeConsentRecord.execute(context, (message.data as ClientEventsAsReadV1['ClientDeleted']).clientId, 'deleted');
         return;
       case 'ClientErased':
-        await this.useCases.closeConsentRecord.execute(context, (message.data as ClientEventsV1['ClientErased']).clientId, 'erased');
+        await this.useCases.closeConsentRecord.execute(context, (message.data as ClientEventsAsReadV1['ClientErased']).clientId, 'erased');
         return;
       default:
         return;
     }
-  }
-
-  /** The e-mail is personal data: whether there is one is read from the encrypted envelope. An erased client has none. */
-  private async hasEmail(tenantId: string, data: ClientEventsV1['ClientRegistered']): Promise<boolean> {
-    if (!data.pii) return false;
-    const clear = await this.cipher.decrypt(tenantId, data as unknown as Record<string, unknown>, { expectedSubjectId: data.clientId });
-    return typeof clear['email'] === 'string' && clear['email'].trim() !== '';
   }
 }

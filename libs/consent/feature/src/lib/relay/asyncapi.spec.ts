@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { CONSENT_EVENT_TYPES_V1, TOPICS } from '@salon/contracts';
+import { CONSENT_EVENT_TYPES_V1, INITIAL_CONSENT_CHOICES_V1, TOPICS } from '@salon/contracts';
 import {
   CONSENT_PERMISSIONS,
   CONSENT_SOURCES,
@@ -95,5 +95,11 @@ describe('asyncapi.yaml', () => {
     expect(document.components.schemas['ContactAnswer'].properties?.['reason'].enum).toEqual([...CONTACT_REASONS]);
     expect(document.components.schemas['Permission'].enum).toEqual([...CONSENT_PERMISSIONS]);
     expect(document.components.schemas['ChangeOrigin'].properties?.['source'].enum).toEqual([...CONSENT_SOURCES]);
+  });
+
+  it('names the boxes of the registration form as the contract defines them', () => {
+    expect(Object.keys(document.components.schemas['InitialConsentChoices'].properties ?? {})).toEqual([...INITIAL_CONSENT_CHOICES_V1]);
+    const registration = document.components.messages['RegistrationConsentApplied'].payload.allOf ?? [];
+    expect(registration.map(resolve).find((part) => part.properties?.['choices'])?.properties?.['choices'].$ref).toBe('#/components/schemas/InitialConsentChoices');
   });
 });

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InMemoryKeyStore, PersonalDataCipher } from '@salon/shared/crypto';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { CommandContext } from '@salon/shared/nest';
 import { ApplyRegistrationChoices } from '../apply-registration-choices/apply-registration-choices.service';
@@ -24,7 +23,7 @@ describe('SetConsent (on the embedded event store)', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'set-consent-'));
     store = new SqliteEventStore({ path: join(dir, 'events.db') });
-    const ledger = new ConsentLedger(store, new PersonalDataCipher(new InMemoryKeyStore()));
+    const ledger = new ConsentLedger(store);
     setConsent = new SetConsent(ledger);
     const message = { tenantId: tenant, correlationId: 'corr', causationId: 'event-1', messageId: 'event-1' };
     await new ApplyRegistrationChoices(ledger).execute(message, clientId, { smsCapable: true, hasEmail: true });

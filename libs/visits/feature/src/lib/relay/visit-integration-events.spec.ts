@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HEADERS, TOPICS, VisitEventV1 } from '@salon/contracts';
+import { HEADERS, TOPICS, VISIT_EVENT_TYPES_V1, VisitEventV1, VisitIntegrationEventV1 } from '@salon/contracts';
 import { CommandMetadata } from '@salon/shared/ddd';
 import { InMemoryKeyStore, PersonalDataCipher } from '@salon/shared/crypto';
 import { CommandHandler, EventCodec } from '@salon/shared/event-sourcing';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import { VisitCommand, VisitEvent, VisitState, toVisitStreamName, visitDecider } from '@salon/visits/domain';
+import { Visit, VisitCommand, VisitEvent, VisitState, toVisitStreamName, visitDecider } from '@salon/visits/domain';
 import { VisitNumbers } from '../visit-numbers/visit-numbers';
-import { VISIT_STREAM_PREFIXES, visitEventCodec, visitMessages } from './visit-integration-events';
+import { VISIT_STREAM_PREFIXES, toVisitIntegrationEvent, visitEventCodec, visitMessages } from './visit-integration-events';
 
 describe('the visits relay mapping (event-carried state on visits.visit-events.v1)', () => {
   let dir: string;
@@ -91,5 +91,60 @@ describe('the visits relay mapping (event-carried state on visits.visit-events.v
     const [event] = await store.readAll();
     expect(VISIT_STREAM_PREFIXES.some((prefix) => event.streamName.startsWith(prefix))).toBe(false);
     expect(await visitMessages(store, codec)(event)).toEqual([]);
+  });
+});
+
+describe('toVisitIntegrationEvent (the visits mapping, event by event)', () => {
+  const at = '2026-03-01T09:00:00.000Z';
+  const stamp = { visitId: 'visit-m', actorId: 'desk-1', at };
+  const line = { serviceId: 's1', name: 'Haircut', price: 50, durationMinutes: 45, specialistId: 'p1', specialistName: 'Anna' };
+  const amounts = { price: 50, discount: 0, total: 50, paid: 0 };
+  const visit: Visit = {
+    status: 'booked',
+    visitId: 'visit-m',
+    clientId: 'client-m',
+    number: 3,
+    salonId: 'salon-1',
+    startsAt: '2026-03-01T10:00:00.000Z',
+    endsAt: '2026-03-01T11:00:00.000Z',
+    salonDate: '2026-03-01',
+    services: [line],
+    specialists: [{ specialistId: 'p1', specialistName: 'Anna' }],
+    amounts,
+  };
+  const timing = { startsAt: visit.startsAt, endsAt: visit.endsAt, salonDate: visit.salonDate };
+  const EVERY_EVENT: { readonly [Type in VisitEvent['type']]: Extract<VisitEvent, { type: Type }> } = {
+    VisitBooked: { type: 'VisitBooked', data: { ...stamp, clientId: 'client-m', number: 3, salonId: 'salon-1', ...timing, services: [line], specialists: visit.specialists, amounts } },
+    VisitConfirmed: { type: 'VisitConfirmed', data: stamp },
+    VisitArrived: { type: 'VisitArrived', data: stamp },
+    VisitCompleted: { type: 'VisitCompleted', data: stamp },
+    VisitCancelled: { type: 'VisitCancelled', data: { ...stamp, by: 'client', late: true } },
+    VisitNoShowMarked: { type: 'VisitNoShowMarked', data: stamp },
+    VisitRescheduled: { type: 'VisitRescheduled', data: { ...stamp, ...timing } },
+    VisitServicesChanged: { type: 'VisitServicesChanged', data: { ...stamp, services: [line], specialists: visit.specialists, amounts } },
+    VisitPaymentRecorded: { type: 'VisitPaymentRecorded', data: { ...stamp, amount: 20, paid: 20 } },
+  };
+  const bookedAt = '2026-02-20T09:00:00.000Z';
+
+  it('publishes every domain event under its contract type, and every contract type comes from one', () => {
+    const types = Object.values(EVERY_EVENT).map((event) => toVisitIntegrationEvent(event, visit, bookedAt).type);
+    expect([...types].sort()).toEqual([...VISIT_EVENT_TYPES_V1].sort());
+  });
+
+  it.each(Object.values(EVERY_EVENT))('maps $type to one message carrying the visit, with only its own extra fields', (event) => {
+    const published: VisitIntegrationEventV1 = toVisitIntegrationEvent(event, visit, bookedAt);
+    const read: VisitEventV1 = published.data;
+    expect(read).toMatchObject({ type: event.type, visitId: 'visit-m', clientId: 'client-m', occurredAt: at, actorId: 'desk-1' });
+    expect(read.visit).toEqual({ ...visit, bookedAt, updatedAt: at });
+    const extra = Object.keys(read).filter((key) => !['type', 'visitId', 'clientId', 'occurredAt', 'actorId', 'visit'].includes(key));
+    const expected: Partial<Record<VisitEvent['type'], string[]>> = { VisitCancelled: ['cancelledBy', 'late'], VisitPaymentRecorded: ['paymentAmount'] };
+    expect(extra.sort()).toEqual(expected[event.type] ?? []);
+  });
+
+  it('carries who cancelled and the payment amount where they belong, and no actor for a system actor', () => {
+    expect(toVisitIntegrationEvent(EVERY_EVENT.VisitCancelled, visit, bookedAt).data).toMatchObject({ cancelledBy: 'client', late: true });
+    expect(toVisitIntegrationEvent(EVERY_EVENT.VisitPaymentRecorded, visit, bookedAt).data).toMatchObject({ paymentAmount: 20 });
+    const { actorId: _actor, ...bySystem } = stamp;
+    expect(toVisitIntegrationEvent({ type: 'VisitConfirmed', data: bySystem }, visit, bookedAt).data).not.toHaveProperty('actorId');
   });
 });

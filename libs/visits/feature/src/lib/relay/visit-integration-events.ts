@@ -1,8 +1,9 @@
-import { TOPICS, VisitEventV1, VisitSnapshotV1 } from '@salon/contracts';
+import { TOPICS, VisitEventV1, VisitIntegrationEventV1, VisitSnapshotV1 } from '@salon/contracts';
 import { PersonalDataCipher } from '@salon/shared/crypto';
+import { assertNever } from '@salon/shared/ddd';
 import { EventCodec, stateAfterEvent } from '@salon/shared/event-sourcing';
 import { EventStore, RecordedEvent } from '@salon/shared/event-store';
-import { OutgoingMessage, headersOf } from '@salon/shared/messaging';
+import { OutgoingMessage, integrationMessage } from '@salon/shared/messaging';
 import { Visit, VisitEvent, VisitState, visitDecider, visitEventCatalog } from '@salon/visits/domain';
 
 /** The streams the visits relay reads. */
@@ -31,18 +32,43 @@ export function toVisitSnapshotV1(visit: Visit, bookedAt: string, updatedAt: str
   };
 }
 
+/**
+ * The visits context's mapping from its domain events to `visits.visit-events.v1` (one per domain
+ * event; a new domain event does not compile until it is mapped here): each message carries the
+ * whole visit after the event (event-carried state), `visit` being the state the relay folded up
+ * to it and `bookedAt` the time of its booking.
+ */
+export function toVisitIntegrationEvent(event: VisitEvent, visit: Visit, bookedAt: string): VisitIntegrationEventV1 {
+  const { at, actorId } = event.data;
+  const common = { visitId: visit.visitId, clientId: visit.clientId, occurredAt: at, ...(actorId === undefined ? {} : { actorId }) };
+  const after = toVisitSnapshotV1(visit, bookedAt, at);
+  switch (event.type) {
+    case 'VisitBooked':
+      return { type: event.type, data: { type: event.type, ...common, visit: after } };
+    case 'VisitConfirmed':
+      return { type: event.type, data: { type: event.type, ...common, visit: after } };
+    case 'VisitArrived':
+      return { type: event.type, data: { type: event.type, ...common, visit: after } };
+    case 'VisitCompleted':
+      return { type: event.type, data: { type: event.type, ...common, visit: after } };
+    case 'VisitCancelled':
+      return { type: event.type, data: { type: event.type, ...common, cancelledBy: event.data.by, late: event.data.late, visit: after } };
+    case 'VisitNoShowMarked':
+      return { type: event.type, data: { type: event.type, ...common, visit: after } };
+    case 'VisitRescheduled':
+      return { type: event.type, data: { type: event.type, ...common, visit: after } };
+    case 'VisitServicesChanged':
+      return { type: event.type, data: { type: event.type, ...common, visit: after } };
+    case 'VisitPaymentRecorded':
+      return { type: event.type, data: { type: event.type, ...common, paymentAmount: event.data.amount, visit: after } };
+    default:
+      return assertNever(event);
+  }
+}
+
+/** The message value of a visit event (what toVisitIntegrationEvent gives as `data`), read as the wide VisitEventV1. */
 export function toVisitEventV1(event: VisitEvent, visit: Visit, bookedAt: string): VisitEventV1 {
-  const { data } = event;
-  return {
-    type: event.type,
-    visitId: visit.visitId,
-    clientId: visit.clientId,
-    occurredAt: data.at,
-    ...(data.actorId === undefined ? {} : { actorId: data.actorId }),
-    ...(event.type === 'VisitCancelled' ? { cancelledBy: event.data.by, late: event.data.late } : {}),
-    ...(event.type === 'VisitPaymentRecorded' ? { paymentAmount: event.data.amount } : {}),
-    visit: toVisitSnapshotV1(visit, bookedAt, data.at),
-  };
+  return toVisitIntegrationEvent(event, visit, bookedAt).data;
 }
 
 /**
@@ -72,13 +98,6 @@ export function visitMessages(
     const after = await stateAfter(event, decoded);
     if (after.status === 'none') return [];
     const { bookedAt = decoded.data.at, ...visit } = after;
-    return [
-      {
-        topic,
-        key: visit.clientId,
-        value: JSON.stringify(toVisitEventV1(decoded, visit, bookedAt)),
-        headers: headersOf(event),
-      },
-    ];
+    return [integrationMessage(topic, visit.clientId, toVisitIntegrationEvent(decoded, visit, bookedAt), event)];
   };
 }
