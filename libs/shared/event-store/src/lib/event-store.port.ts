@@ -111,7 +111,8 @@ export interface EventStore {
    *
    * Idempotency, what both adapters guarantee (EventStoreDB's own rule): a retry of the same
    * event ids in the same order with the same exact revision or `no_stream` the first attempt
-   * used stores nothing and answers as the first did, also after a restart. Nothing else is
+   * used stores nothing and answers with the same next expected revision, also after a restart
+   * (the position may be the last event's rather than the one first answered). Nothing else is
    * promised: the same ids at the stream's current revision are stored again; a retry that
    * matches only some of the stored events is a WrongExpectedRevisionError; with `any` or
    * `stream_exists` EventStoreDB recognises a retry only from a cache of recent writes (lost on

@@ -69,12 +69,14 @@ export function eventStoreContract(adapterName: string, openStore: () => Promise
 
     // What the port promises about retries, which is EventStoreDB's own rule (see appendToStream).
     describe('idempotent retries', () => {
-      it('stores a retry of the same ids with no_stream once, answering as the first append did', async () => {
+      // Only the revision is compared: for an append of several events EventStoreDB answers a
+      // retry with the last event's position, which need not be the position it gave the first time.
+      it('stores a retry of the same ids with no_stream once, answering with the same revision', async () => {
         const name = stream('client');
         const events = [anEvent(), anEvent()];
         const first = await store.appendToStream(name, events, { expectedRevision: 'no_stream' });
         const retry = await store.appendToStream(name, events, { expectedRevision: 'no_stream' });
-        expect(retry).toEqual(first);
+        expect(retry.nextExpectedRevision).toBe(first.nextExpectedRevision);
         expect((await store.readStream(name)).map((e) => e.id)).toEqual(events.map((e) => e.id));
       });
 
@@ -87,7 +89,7 @@ export function eventStoreContract(adapterName: string, openStore: () => Promise
         await store.close();
         store = await openStore();
         const retry = await store.appendToStream(name, events, { expectedRevision: 0n });
-        expect(retry).toEqual(first);
+        expect(retry.nextExpectedRevision).toBe(first.nextExpectedRevision);
         expect(await store.readStream(name)).toHaveLength(4);
       });
 
