@@ -228,6 +228,13 @@ describe('EventStoreDbEventStore against a faked client', () => {
     expect(readAll.mock.results[0].value.cancel).toHaveBeenCalled();
   });
 
+  it('cancels the read of $all when an event cannot be mapped, instead of leaving it reading', async () => {
+    const binary = { ...esdbEvent({ position: at(11) }), isJson: false, data: new Uint8Array([1]) } as unknown as esdb.JSONRecordedEvent;
+    const readAll = jest.spyOn(client, 'readAll').mockReturnValue(fakeRead([resolved(binary), resolved(esdbEvent({ position: at(12) }))]));
+    await expect(store.readAll()).rejects.toThrow(/not JSON/);
+    expect(readAll.mock.results[0].value.cancel).toHaveBeenCalled();
+  });
+
   it('reads $all backwards from the end by default', async () => {
     const readAll = jest
       .spyOn(client, 'readAll')
