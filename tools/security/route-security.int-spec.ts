@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
 import { ensureTopics } from '@salon/shared/messaging';
-import { configureHttpApp, loadConfig, WorkerHost } from '@salon/shared/nest';
+import { configureHttpApp, loadConfig, RATE_LIMIT_CLASSES, WorkerHost } from '@salon/shared/nest';
 import { cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { AppModule as ClientsAppModule } from '../../apps/clients-service/src/app.module';
 import { ClientsServiceConfig } from '../../apps/clients-service/src/config';
@@ -118,6 +118,13 @@ describe('every route of every service', () => {
     // Public routes are the health checks only.
     const open = services.flatMap((service) => service.routes.filter((route) => route.isPublic).map((route) => route.path));
     expect([...new Set(open)].sort()).toEqual(['/health/live', '/health/ready']);
+    // Every other route is rate-limited in a class; the lists that answer pages of records in the expensive one.
+    const unlimited = services.flatMap((service) =>
+      service.routes.filter((route) => !route.isPublic && !(RATE_LIMIT_CLASSES as readonly string[]).includes(route.rateLimit ?? '')).map((route) => route.label),
+    );
+    expect(unlimited).toEqual([]);
+    const expensive = services.flatMap((service) => service.routes.filter((route) => route.rateLimit === 'expensive').map((route) => route.label));
+    expect(expensive.sort()).toEqual(['GET /clients', 'GET /clients/{clientId}/visits']);
   });
 
   it.each(SERVICES)('%s: the suite knows how to call every route', (name) => {

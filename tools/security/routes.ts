@@ -19,6 +19,7 @@ interface Operation {
   readonly 'x-public'?: boolean;
   readonly 'x-roles'?: readonly string[];
   readonly 'x-salon-scope'?: readonly string[];
+  readonly 'x-rate-limit'?: string;
 }
 
 export interface OpenApiDocument {
@@ -35,6 +36,8 @@ export interface Route {
   readonly isPublic: boolean;
   /** Undefined when the route declares no rule (the suite fails it). */
   readonly roles?: readonly string[];
+  /** Its rate-limit class; undefined on public routes (never limited). */
+  readonly rateLimit?: string;
   /** What a salon-bound user is refused on: `x-salon-id`, `visit`, `body.salonId`. Empty: chain-wide. */
   readonly salonScope: readonly string[];
   readonly pathParameters: readonly string[];
@@ -56,6 +59,7 @@ export function enumerateRoutes(service: string, document: OpenApiDocument): Rou
           label: `${method.toUpperCase()} ${path}`,
           isPublic: operation['x-public'] === true,
           roles: operation['x-roles'],
+          rateLimit: operation['x-rate-limit'],
           salonScope: operation['x-salon-scope'] ?? [],
           pathParameters: parameters.filter((p) => p.in === 'path').map((p) => p.name),
           queryParameters: parameters.filter((p) => p.in === 'query'),

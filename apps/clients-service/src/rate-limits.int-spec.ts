@@ -170,9 +170,10 @@ describe('clients service: rate limits per user and per tenant, shared by replic
     expect([...statuses]).toEqual([404]);
   });
 
-  it('never limits the health routes', async () => {
+  it('never limits the health routes and the API documents', async () => {
     const statuses = new Set<number>();
     for (let i = 0; i < 3 * PER_TENANT; i++) statuses.add((await https[0].get('/health/live')).status);
+    for (let i = 0; i < 2 * PER_USER; i++) statuses.add((await https[0].get('/docs/json')).status);
     expect([...statuses]).toEqual([200]);
   });
 });
