@@ -19,7 +19,7 @@ import {
 import { IDEMPOTENCY_KEYS_COLLECTION } from '@salon/shared/nest';
 import { startClientsApp } from './test/clients-test-kit';
 
-const WINDOW_SECONDS = 3;
+const WINDOW_SECONDS = 4;
 const PER_USER = 5;
 const PER_TENANT = 8;
 const EXPENSIVE_PER_USER = 2;
