@@ -112,4 +112,26 @@ describe('EventStoreDB adapter with the real client, the server down', () => {
     await subscription.unsubscribe();
     await consumed;
   });
+
+  it('takes an end of the subscription call nobody asked for as an interruption, and resubscribes after the last event', async () => {
+    const first = standIn.append('client-1', 'ClientRegistered', { n: 1 });
+    await standIn.start(port);
+    const interruptions: Error[] = [];
+    const subscription = store.subscribeToAll({ streamPrefixes: ['client-'], onInterrupted: ({ error }) => interruptions.push(error) });
+    const seen: string[] = [];
+    const consumed = (async () => {
+      for await (const event of subscription) seen.push(event.id);
+    })();
+    await waitUntil(() => seen.length === 1, 'the stored event');
+
+    standIn.endSubscriptions();
+    await waitUntil(() => interruptions.length === 1, 'the end to be noticed');
+    expect(interruptions[0]).toMatchObject({ name: 'EventStoreUnavailableError', reason: 'the server ended the subscription' });
+    const second = standIn.append('client-2', 'ClientRegistered', { n: 2 });
+    await waitUntil(() => seen.length === 2, 'the event after the resubscription');
+    expect(seen).toEqual([first.id, second.id]);
+    expect(standIn.subscriptionsOpened).toBe(2);
+    await subscription.unsubscribe();
+    await consumed;
+  });
 });

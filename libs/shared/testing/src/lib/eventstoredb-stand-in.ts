@@ -34,6 +34,7 @@ interface StoredRecord {
 export class EventStoreDbStandIn {
   private readonly log: StoredRecord[] = [];
   private readonly liveCalls = new Set<(record: StoredRecord) => void>();
+  private readonly openSubscriptions = new Set<grpc.ServerWritableStream<ReadReq, ReadResp>>();
   private server?: grpc.Server;
   /** Positions start well past 0, as in a real log, where records of the server come first. */
   private nextPosition = 1_000n;
@@ -58,6 +59,14 @@ export class EventStoreDbStandIn {
   stop(): void {
     this.server?.forceShutdown();
     this.server = undefined;
+    this.liveCalls.clear();
+    this.openSubscriptions.clear();
+  }
+
+  /** Ends every open subscription call cleanly (status OK), as no healthy server does: the client sees a plain end. */
+  endSubscriptions(): void {
+    for (const call of this.openSubscriptions) call.end();
+    this.openSubscriptions.clear();
     this.liveCalls.clear();
   }
 
@@ -109,7 +118,11 @@ export class EventStoreDbStandIn {
     for (const record of this.log) if (after === undefined || record.position > after) call.write(toReadResp(record));
     const deliver = (record: StoredRecord) => call.write(toReadResp(record));
     this.liveCalls.add(deliver);
-    call.on('cancelled', () => this.liveCalls.delete(deliver));
+    this.openSubscriptions.add(call);
+    call.on('cancelled', () => {
+      this.liveCalls.delete(deliver);
+      this.openSubscriptions.delete(call);
+    });
   }
 }
 
