@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { RateLimiter, RateLimitExceededException, RateLimitSettings, WindowCounter, WindowCounts, WindowKey } from './rate-limit';
 
 /** Counts like the MongoDB counter does, in memory, and remembers the keys it was given. */
@@ -82,8 +83,17 @@ describe('RateLimiter', () => {
     await expect(late.admit(desk('u1'), 'bulk')).rejects.toMatchObject({ retryAfterSeconds: 1 });
   });
 
-  it('lets requests pass when the counter cannot be reached', async () => {
-    const unreachable = new RateLimiter({ hit: () => Promise.reject(new Error('connection refused')) }, SETTINGS);
-    await expect(unreachable.admit(desk('u1'), 'bulk')).resolves.toBeUndefined();
+  it('lets requests pass when the counter cannot be reached, and says so once a window', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      let clock = 1_700_000_000_000;
+      const unreachable = new RateLimiter({ hit: () => Promise.reject(new Error('connection refused')) }, SETTINGS, () => clock);
+      for (let i = 0; i < 5; i++) await expect(unreachable.admit(desk('u1'), 'bulk')).resolves.toBeUndefined();
+      clock += 10_000;
+      await unreachable.admit(desk('u1'), 'bulk');
+      expect(warn).toHaveBeenCalledTimes(2);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -185,6 +185,8 @@ export class RateLimitExceededException extends HttpException {
  */
 export class RateLimiter {
   private readonly logger = new Logger(RateLimiter.name);
+  /** The window in which the counter's failure was last logged. */
+  private warnedWindow?: number;
 
   constructor(
     private readonly counter: WindowCounter,
@@ -210,8 +212,12 @@ export class RateLimiter {
         expiresAt: new Date(windowEnd + windowMs),
       });
     } catch (error) {
-      // The limits protect the service; they must not take it down along with MongoDB.
-      this.logger.warn(`rate limit not counted, the request passes: ${(error as Error).message}`);
+      // The limits protect the service; they must not take it down along with MongoDB. Said once a
+      // window, not once a request.
+      if (this.warnedWindow !== windowStart) {
+        this.warnedWindow = windowStart;
+        this.logger.warn(`rate limits not counted, requests pass: ${(error as Error).message}`);
+      }
       return;
     }
     const { perUser, perTenant } = limits[rateLimitClass];
