@@ -1,4 +1,5 @@
 import type { InitialConsentChoicesV1 } from './consent';
+import type { IntegrationEventOf } from './topics';
 
 /**
  * Integration events of the clients context, on `clients.client-events.v1` (key = client id).
@@ -99,9 +100,7 @@ export const CLIENT_EVENT_TYPES_V1: readonly ClientEventTypeV1[] = [
   'ClientErased',
 ];
 
-export type ClientIntegrationEventV1 = {
-  [Type in ClientEventTypeV1]: { readonly type: Type; readonly data: ClientEventsV1[Type] };
-}[ClientEventTypeV1];
+export type ClientIntegrationEventV1 = IntegrationEventOf<ClientEventsV1>;
 
 /**
  * Fields added to the v1 messages after messages without them had been published. The topic

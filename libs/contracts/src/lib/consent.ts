@@ -1,3 +1,5 @@
+import type { IntegrationEventOf } from './topics';
+
 /**
  * Integration contract of the consent context: what a client agreed to be contacted for, by
  * which channel, with who changed it, when, where and through what.
@@ -241,6 +243,4 @@ export const CONSENT_EVENT_TYPES_V1: readonly ConsentEventTypeV1[] = [
   'ConsentClosed',
 ];
 
-export type ConsentIntegrationEventV1 = {
-  [Type in ConsentEventTypeV1]: { readonly type: Type; readonly data: ConsentEventsV1[Type] };
-}[ConsentEventTypeV1];
+export type ConsentIntegrationEventV1 = IntegrationEventOf<ConsentEventsV1>;

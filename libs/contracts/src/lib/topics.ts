@@ -62,6 +62,15 @@ export const TOPICS = {
 
 export const ALL_TOPICS: readonly TopicDefinition[] = Object.values(TOPICS);
 
+/**
+ * The integration events of a topic as a union, from its map of `event-type` to message value:
+ * `type` is the header, `data` the value (ClientIntegrationEventV1, VisitIntegrationEventV1,
+ * ConsentIntegrationEventV1). Each context's relay maps its domain events to its union.
+ */
+export type IntegrationEventOf<Events> = {
+  [Type in keyof Events & string]: { readonly type: Type; readonly data: Events[Type] };
+}[keyof Events & string];
+
 /** Kafka message headers every integration event carries. */
 export const HEADERS = {
   eventId: 'event-id',

@@ -1,3 +1,5 @@
+import type { IntegrationEventOf } from './topics';
+
 /**
  * What every integration event of the visits context carries (on `visits.visit-events.v1`,
  * key = client id). The clients context relies on it to learn of every visit of a client, in
@@ -125,6 +127,4 @@ export interface VisitEventsV1 {
   VisitPaymentRecorded: VisitEventCommonV1<'VisitPaymentRecorded'> & { readonly paymentAmount: number };
 }
 
-export type VisitIntegrationEventV1 = {
-  [Type in VisitEventTypeV1]: { readonly type: Type; readonly data: VisitEventsV1[Type] };
-}[VisitEventTypeV1];
+export type VisitIntegrationEventV1 = IntegrationEventOf<VisitEventsV1>;

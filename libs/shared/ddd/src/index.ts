@@ -4,3 +4,4 @@ export * from './lib/domain-error';
 export * from './lib/decider-specification';
 export * from './lib/event-catalog';
 export * from './lib/calendar';
+export * from './lib/page-size';

@@ -19,5 +19,6 @@ export * from './lib/numbers';
 export * from './lib/request-body';
 export * from './lib/idempotency';
 export * from './lib/rate-limit';
+export * from './lib/page-request';
 export * from './lib/openapi-access';
 export * from './lib/salon-scope';

@@ -1,15 +1,8 @@
+import { CONSENT_EVENT_TYPES_V1 } from '@salon/contracts';
 import { consentEventCatalog } from './event-catalog';
 
-const CONSENT_EVENT_TYPES = [
-  'RegistrationConsentApplied',
-  'ConsentGranted',
-  'MarketingConsentGranted',
-  'ConsentWithdrawn',
-  'AllMarketingConsentWithdrawn',
-  'SmsCapabilityChanged',
-  'SmsConsentSwitchedOff',
-  'ConsentClosed',
-];
+// The contract lists the consent events once; the domain records exactly those.
+const CONSENT_EVENT_TYPES = CONSENT_EVENT_TYPES_V1;
 
 describe('consentEventCatalog', () => {
   it('knows every consent event, at schema version 1', () => {

@@ -1,12 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { MAX_CURSOR_LENGTH } from '@salon/shared/crypto';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { PageRequest } from '@salon/shared/nest';
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
-/** Query parameters of GET /clients. Every filter is optional and they combine with AND. */
-export class SearchClientsRequest {
+/** Query parameters of GET /clients (and the page's `limit` and `cursor`). Every filter is optional and they combine with AND. */
+export class SearchClientsRequest extends PageRequest {
   @ApiPropertyOptional({ description: 'Any part of a name; case- and accent-insensitive (Cyrillic and Polish letters too).' })
   @IsOptional()
   @IsString()
@@ -53,21 +53,6 @@ export class SearchClientsRequest {
   @IsOptional()
   @IsIn(['name', 'lastVisit'])
   sort?: 'name' | 'lastVisit';
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page.' })
-  @IsOptional()
-  @IsString()
-  // The codec's own bound: a sealed cursor is longer than its position, and one this API issued must pass.
-  @MaxLength(MAX_CURSOR_LENGTH)
-  cursor?: string;
 
   @ApiPropertyOptional({ description: 'Also list erased clients ("Archived client N").', default: false })
   @IsOptional()

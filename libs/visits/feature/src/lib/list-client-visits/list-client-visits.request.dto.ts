@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { MAX_CURSOR_LENGTH } from '@salon/shared/crypto';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
 import type { VisitStatusV1 } from '@salon/contracts';
+import { PageRequest } from '@salon/shared/nest';
 import { VISIT_STATUSES } from '../projections/client-visits/client-visit.queries';
 import { VISIT_SORTS, VisitSort } from '../projections/client-visits/visit-list-position';
 
@@ -12,8 +12,8 @@ const toList = ({ value }: { value: unknown }) =>
 
 const SALON_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Query parameters of GET /clients/:clientId/visits. Every filter is optional and they combine with AND. */
-export class ListClientVisitsRequest {
+/** Query parameters of GET /clients/:clientId/visits (and the page's `limit` and `cursor`). Every filter is optional and they combine with AND. */
+export class ListClientVisitsRequest extends PageRequest {
   @ApiPropertyOptional({ description: 'A fragment of a specialist or service name (case- and accent-insensitive), or a visit number (digits only, exact).' })
   @IsOptional()
   @IsString()
@@ -61,21 +61,6 @@ export class ListClientVisitsRequest {
   @IsOptional()
   @IsIn(VISIT_SORTS)
   sort?: VisitSort;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page.' })
-  @IsOptional()
-  @IsString()
-  // The codec's own bound: a sealed cursor is longer than its position, and one this API issued must pass.
-  @MaxLength(MAX_CURSOR_LENGTH)
-  cursor?: string;
 }
 
 /** Query parameters of GET /visits. */

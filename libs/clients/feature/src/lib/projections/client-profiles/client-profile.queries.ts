@@ -2,14 +2,11 @@ import type { Collection, Document, Filter, Sort } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { CountryCode, normalisePhone, searchableText } from '@salon/clients/domain';
 import { CursorCodec } from '@salon/shared/crypto';
-import { DomainError } from '@salon/shared/ddd';
+import { DomainError, pageSizeOf } from '@salon/shared/ddd';
 import { ReadModelVersions } from '@salon/shared/messaging';
 import { CLIENT_PROFILES_COLLECTION, ClientProfileDocument, ClientProfileStatus, ensureClientProfileIndexes } from './client-profile.document';
 import { ClientProfilePage, ClientProfileView, toClientProfileView } from './client-profile.view';
 import { ClientSort, SearchPosition, decodeSearchCursor, encodeSearchCursor } from './search-position';
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 
 /** Every criterion is optional; they combine with AND. */
 export interface ClientSearchCriteria {
@@ -77,7 +74,7 @@ export class ClientProfileQueries {
   async search(tenantId: string, criteria: ClientSearchCriteria = {}): Promise<ClientProfilePage> {
     const sort = criteria.sort ?? 'name';
     if (!Object.hasOwn(SORT_ORDERS, sort)) throw DomainError.invalid('invalid-sort', `Clients are sorted by name or lastVisit, not "${sort}"`, { field: 'sort' });
-    const limit = pageSizeOf(criteria.limit);
+    const limit = pageSizeOf(criteria.limit, 'clients');
     const after = criteria.cursor ? decodeSearchCursor(this.cursors, criteria.cursor, sort) : undefined;
     const clauses = [...criteriaClauses(tenantId, criteria), ...(after ? [afterClause(after)] : [])];
 
@@ -104,14 +101,6 @@ export class ClientProfileQueries {
   private async collection(): Promise<Collection<ClientProfileDocument>> {
     return this.mongo.collection<ClientProfileDocument>(await this.versions.activeCollection(CLIENT_PROFILES_COLLECTION));
   }
-}
-
-function pageSizeOf(limit: number | undefined): number {
-  if (limit === undefined) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw DomainError.invalid('invalid-limit', `A page holds 1 to ${MAX_PAGE_SIZE} clients`, { field: 'limit' });
-  }
-  return limit;
 }
 
 function criteriaClauses(tenantId: string, criteria: ClientSearchCriteria): Document[] {

@@ -2,15 +2,13 @@ import type { Collection, Document, Filter, Sort } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { VisitStatusV1 } from '@salon/contracts';
 import { CursorCodec } from '@salon/shared/crypto';
-import { DomainError } from '@salon/shared/ddd';
+import { DomainError, pageSizeOf } from '@salon/shared/ddd';
 import { ReadModelVersions } from '@salon/shared/messaging';
 import { CLIENT_VISITS_COLLECTION, ClientVisitDocument, ensureClientVisitIndexes } from './client-visit.document';
 import { VisitListItemView, VisitByNumberView, toVisitListItemView, toVisitByNumberView } from './client-visit.view';
 import { VISIT_SORTS, VisitListPosition, VisitSort, decodeVisitCursor, encodeVisitCursor } from './visit-list-position';
 import { searchKey } from './search-key';
 
-export const DEFAULT_VISIT_PAGE_SIZE = 20;
-export const MAX_VISIT_PAGE_SIZE = 100;
 export const VISIT_STATUSES: readonly VisitStatusV1[] = ['booked', 'confirmed', 'arrived', 'completed', 'cancelled', 'no-show'];
 
 /** Every criterion is optional; they combine with AND. */
@@ -69,7 +67,7 @@ export class ClientVisitQueries {
   async listForClient(tenantId: string, clientId: string, query: ClientVisitQuery = {}): Promise<ClientVisitPage> {
     const sort = query.sort ?? 'date';
     if (!VISIT_SORTS.includes(sort)) throw DomainError.invalid('invalid-sort', `Visits are sorted by date or dateAsc, not "${String(sort)}"`, { field: 'sort' });
-    const limit = pageSizeOf(query.limit);
+    const limit = pageSizeOf(query.limit, 'visits');
     const after = query.cursor !== undefined && query.cursor !== '' ? decodeVisitCursor(this.cursors, query.cursor, sort) : undefined;
     const clauses = [{ tenantId }, { clientId }, ...criteriaClauses(query), ...(after ? [afterClause(after)] : [])];
 
@@ -102,14 +100,6 @@ export class ClientVisitQueries {
   private async collection(): Promise<Collection<ClientVisitDocument>> {
     return this.mongo.collection<ClientVisitDocument>(await this.versions.activeCollection(CLIENT_VISITS_COLLECTION));
   }
-}
-
-function pageSizeOf(limit: number | undefined): number {
-  if (limit === undefined) return DEFAULT_VISIT_PAGE_SIZE;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_VISIT_PAGE_SIZE) {
-    throw DomainError.invalid('invalid-limit', `A page holds 1 to ${MAX_VISIT_PAGE_SIZE} visits`, { field: 'limit' });
-  }
-  return limit;
 }
 
 /** The clauses of the criteria (validated), without tenant and client. Exported for unit tests. */
