@@ -109,6 +109,13 @@ describe('clients API: caller-controlled headers and the salon scope', () => {
     });
   });
 
+  it('documents the format of the Idempotency-Key in the OpenAPI document', async () => {
+    const { body } = await http.get('/docs/json').expect(200);
+    const header = body.paths['/clients'].post.parameters.find((parameter: { name: string }) => parameter.name === 'Idempotency-Key');
+    expect(header.schema).toMatchObject({ type: 'string', pattern: '^[A-Za-z0-9._:-]{8,100}$', maxLength: 100 });
+    expect(header.description).toContain('400 naming the header');
+  });
+
   describe('X-Salon-Id', () => {
     it("is recorded with the authenticated user; a salon-bound user's only salon is the default", async () => {
       const named = await register(await as(['salon-3', 'salon-4'], ['receptionist'], 'desk-3'), { 'X-Salon-Id': 'salon-4' });

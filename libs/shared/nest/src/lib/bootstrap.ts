@@ -6,6 +6,7 @@ import { HttpErrorFilter } from './error-filter';
 import { JsonLogger } from './json-logger';
 import { exitOnUnhandledFailure } from './process-failures';
 import { describeAccessRules } from './openapi-access';
+import { describeCallerIdHeaders } from './openapi-headers';
 import { correlationIdMiddleware } from './request-context';
 import { useBodyParsers } from './request-body';
 import { useSecurityHeaders } from './security-headers';
@@ -40,7 +41,7 @@ export function configureHttpApp(app: INestApplication, service: ServiceDescript
     .build();
   const document = () => {
     describeAccessRules(app);
-    return SwaggerModule.createDocument(app, openApi);
+    return describeCallerIdHeaders(SwaggerModule.createDocument(app, openApi));
   };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   return app;

@@ -46,13 +46,13 @@ function parseRevision(ifMatch: string): bigint {
  * personal data, so no "@", "+", spaces or other punctuation, and at most 100 characters. At least
  * 8, so that two front desks do not pick the same key by chance (a 422 for an unrelated request).
  */
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,100}$/;
-const IDEMPOTENCY_KEY_RULE = 'must be 8–100 characters of letters, digits, ".", "_", ":" or "-" (a UUID, say)';
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{8,100}$/;
+export const IDEMPOTENCY_KEY_RULE = 'must be 8–100 characters of letters, digits, ".", "_", ":" or "-" (a UUID, say)';
 
 /** The `Idempotency-Key` header: an opaque key, or absent; anything else is a 400 naming the header. */
 export function idempotencyKeyOf(header: string | undefined): string | undefined {
   if (header === undefined || header === '') return undefined;
-  if (!IDEMPOTENCY_KEY.test(header)) {
+  if (!IDEMPOTENCY_KEY_PATTERN.test(header)) {
     throw new BadRequestException({
       statusCode: 400,
       error: 'Bad Request',
