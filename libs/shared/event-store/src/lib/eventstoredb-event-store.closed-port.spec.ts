@@ -134,4 +134,21 @@ describe('EventStoreDB adapter with the real client, the server down', () => {
     await subscription.unsubscribe();
     await consumed;
   });
+
+  it('fails a read the server accepted and never answers, once nothing came for readIdleTimeoutMs', async () => {
+    await standIn.start(port);
+    standIn.hangReads = true;
+    const impatient = EventStoreDbEventStore.connect(`esdb://127.0.0.1:${port}?tls=false`, { readIdleTimeoutMs: 200 });
+    try {
+      await expect(impatient.readAll({ direction: 'backwards', maxCount: 1 })).rejects.toThrow(
+        new EventStoreUnavailableError('no answer to a read for 200 ms'),
+      );
+      await expect(impatient.readStream('client-1')).rejects.toBeInstanceOf(EventStoreUnavailableError);
+      standIn.hangReads = false;
+      const stored = standIn.append('client-1', 'ClientRegistered', { n: 1 });
+      expect((await impatient.readAll()).map((event) => event.id)).toEqual([stored.id]);
+    } finally {
+      await impatient.close();
+    }
+  });
 });

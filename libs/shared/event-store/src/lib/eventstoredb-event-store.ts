@@ -30,6 +30,12 @@ export interface EventStoreDbEventStoreOptions {
    * behind the server's. Five minutes tolerates that much skew and changes nothing else.
    */
   readonly appendDeadlineMs?: number;
+  /**
+   * A read (of a stream or of $all) that receives nothing for this long is cancelled with an
+   * EventStoreUnavailableError: client 6.2.1 gives reads no deadline at all, so a server that
+   * accepted the call and then hung would hold a request forever. 30 s unless said.
+   */
+  readonly readIdleTimeoutMs?: number;
 }
 
 type Direction = 'forwards' | 'backwards';
@@ -105,15 +111,18 @@ export class EventStoreDbEventStore implements EventStore {
       maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
     });
     read.on('error', ignoreLateErrors);
+    const idle = this.watchIdle(read);
     const events: RecordedEvent[] = [];
     try {
       for await (const resolved of read) {
+        idle.answered();
         if (resolved.event) events.push(toRecordedEvent(resolved.event));
       }
     } catch (error) {
       if (error instanceof esdb.StreamNotFoundError) return [];
       throw toPortError(error, streamName);
     } finally {
+      idle.stop();
       await cancelQuietly(read);
     }
     return events;
@@ -137,9 +146,11 @@ export class EventStoreDbEventStore implements EventStore {
 
     const read = this.client.readAll({ direction: toEsdbDirection(direction), fromPosition });
     read.on('error', ignoreLateErrors);
+    const idle = this.watchIdle(read);
     const events: RecordedEvent[] = [];
     try {
       for await (const resolved of read) {
+        idle.answered();
         if (!resolved.event || !isWanted(resolved.event)) continue;
         events.push(toRecordedEvent(resolved.event));
         if (events.length >= maxCount) break;
@@ -147,6 +158,7 @@ export class EventStoreDbEventStore implements EventStore {
     } catch (error) {
       throw toPortError(error);
     } finally {
+      idle.stop();
       // Also when an event could not be mapped: the gRPC call would otherwise go on reading $all.
       await cancelQuietly(read);
     }
@@ -254,6 +266,19 @@ export class EventStoreDbEventStore implements EventStore {
   private async currentRevision(streamName: string): Promise<bigint | 'no_stream'> {
     const [last] = await this.readStream(streamName, { direction: 'backwards', maxCount: 1 });
     return last ? last.revision : 'no_stream';
+  }
+
+  /** Fails a read with EventStoreUnavailableError once nothing came for `readIdleTimeoutMs`. */
+  private watchIdle(read: { destroy(error?: Error): void }): { answered(): void; stop(): void } {
+    const idleMs = this.options.readIdleTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => read.destroy(new EventStoreUnavailableError(`no answer to a read for ${idleMs} ms`)), idleMs);
+      timer.unref();
+    };
+    arm();
+    return { answered: arm, stop: () => clearTimeout(timer) };
   }
 
   private assertOpen(): void {

@@ -42,6 +42,9 @@ export class EventStoreDbStandIn {
   /** Opened subscriptions, counted across restarts: a test sees the adapter resubscribe. */
   subscriptionsOpened = 0;
 
+  /** While true, a read is accepted and never answered: a server that hangs. */
+  hangReads = false;
+
   /** Listens on `port` (0: a free one) and resolves to it. */
   async start(port = 0): Promise<number> {
     const server = new grpc.Server();
@@ -89,6 +92,7 @@ export class EventStoreDbStandIn {
   }
 
   private read(call: grpc.ServerWritableStream<ReadReq, ReadResp>): void {
+    if (this.hangReads) return;
     const options = call.request.getOptions();
     const all = options?.getAll();
     if (!options || !all) {
