@@ -1,19 +1,15 @@
 import { EventCatalog } from '@salon/shared/ddd';
 import { ClientEvent } from './client';
+import { CLIENT_PROFILE_FIELDS, ClientProfile } from './client-profile';
 import { PhoneReservationEvent } from './phone-reservation';
 
-/** What a profile holds about the person. Line type and SMS capability say nothing about them. */
-const PERSONAL_PROFILE_FIELDS = [
-  'phone',
-  'secondPhone',
-  'email',
-  'firstName',
-  'lastName',
-  'patronymic',
-  'birthDate',
-  'gender',
-  'comment',
-] as const;
+/**
+ * What a profile holds about the person: every profile field but the three that say nothing about
+ * them (line types and SMS capability, published in clear as facts). A field added to the profile
+ * is personal, and so encrypted, unless it is named here as clear.
+ */
+const CLEAR_PROFILE_FIELDS: readonly string[] = ['phoneLineType', 'smsCapable', 'secondPhoneLineType'] satisfies readonly (keyof ClientProfile)[];
+const PERSONAL_PROFILE_FIELDS = CLIENT_PROFILE_FIELDS.filter((field) => !CLEAR_PROFILE_FIELDS.includes(field));
 
 /**
  * How client events are stored: personal fields are encrypted with the client's data key, so
