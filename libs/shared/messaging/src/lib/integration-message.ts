@@ -4,7 +4,8 @@ import { RecordedEvent } from '@salon/shared/event-store';
 
 /**
  * An event as it travels on Kafka. The value is the integration event's JSON (personal fields
- * still encrypted: consumers that need them decrypt with the key store), the key is the client id.
+ * still encrypted, read only by the context that owns them; other contexts get facts in clear),
+ * the key is the client id.
  */
 export interface OutgoingMessage {
   readonly topic: string;
