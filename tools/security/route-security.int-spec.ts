@@ -198,8 +198,16 @@ describe('every route of every service', () => {
         }
       };
       for (const rule of route.salonScope) {
-        if (rule === 'x-salon-id') await expectRefused(rule, await boundTo([fixture.salonId]), { 'X-Salon-Id': 'salon-elsewhere' });
-        else if (rule === 'visit') await expectRefused(rule, await boundTo(['salon-elsewhere']));
+        if (rule === 'x-salon-id') {
+          await expectRefused(rule, await boundTo([fixture.salonId]), { 'X-Salon-Id': 'salon-elsewhere' });
+          // The header goes into the audit trail: free text (a name, a phone) is refused for everyone.
+          const call = requestFor(route, fixture, { headers: { 'X-Salon-Id': 'Anna Nowak +48 601 900 001' } });
+          const response = await send(http, call, await tokens.valid({ tenantId: chain, roles: [role] }));
+          const named = (response.body.errors ?? []).some((error: { field?: string }) => error.field === 'X-Salon-Id');
+          if (response.status !== 400 || !named || JSON.stringify(response.body).includes('Nowak')) {
+            failures.push(`${route.label} with free text in X-Salon-Id: ${describeAnswer(response)}`);
+          }
+        } else if (rule === 'visit') await expectRefused(rule, await boundTo(['salon-elsewhere']));
         else if (rule.startsWith('body.')) {
           // The route's body names the home salon at that path; the user works elsewhere.
           const named = rule.slice('body.'.length).split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], requestFor(route, fixture).body);
