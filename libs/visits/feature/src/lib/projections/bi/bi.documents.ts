@@ -172,8 +172,10 @@ export interface ServiceDailyDocument extends DailyBase {
  * without those characters stay as they are: ids written before the escaping are still valid.
  */
 export function biId(...parts: readonly string[]): string {
-  return parts.map((part) => part.replace(/%/g, '%25').replace(/\|/g, '%7C')).join('|');
+  return parts.map((part) => (ID_SPECIALS.test(part) ? part.replace(/%/g, '%25').replace(/\|/g, '%7C') : part)).join('|');
 }
+
+const ID_SPECIALS = /[%|]/;
 
 export function salonDayKey(tenantId: string, salonId: string, salonDate: string): string {
   return biId(tenantId, salonId, salonDate);

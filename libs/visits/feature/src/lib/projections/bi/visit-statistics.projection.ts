@@ -253,7 +253,7 @@ class DayChanges {
     for (const map of ['visits', 'firstClients'] as const) {
       const storedEntries = (stored?.[map] ?? {}) as Record<string, unknown>;
       for (const [key, value] of set[map]) {
-        if (!(key in storedEntries) || JSON.stringify(storedEntries[key]) !== JSON.stringify(value)) $set[`${map}.${key}`] = value;
+        if (!(key in storedEntries) || !sameValue(storedEntries[key], value)) $set[`${map}.${key}`] = value;
       }
       for (const key of unset[map]) if (key in storedEntries) $unset[`${map}.${key}`] = '';
     }
@@ -303,6 +303,18 @@ function changedDocuments<D extends ReadModelDocument>(
   }
   for (const id of previous.keys()) writes.push({ deleteOne: { filter: { _id: documentIdOf(id), tenantId } } });
   return digests;
+}
+
+/** Deep equality of BSON-like values (plain objects, arrays, strings, numbers, booleans, null), key order included. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  return keysA.every((key, index) => key === keysB[index] && sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
 function sameDocument(stored: ClientFirstVisitDocument, next: ClientFirstVisitDocument): boolean {
