@@ -4,6 +4,7 @@
  * reply). The time a part took minus the time its commands took is the time spent in Node
  * (folding, digests, BSON encoding before a command is sent).
  */
+import { readFileSync } from 'node:fs';
 import type { MongoClient } from 'mongodb';
 
 interface Totals {
@@ -67,3 +68,27 @@ export function traceRows(totals: ReadonlyMap<string, Totals>, partMs: number, f
     ['everything else (Node: folding, digests, BSON, the event loop)', '', '', format(partMs - inCommands), '', `${((100 * (partMs - inCommands)) / partMs).toFixed(0)} %`],
   ];
 }
+
+/**
+ * CPU milliseconds used so far by this process and, given its pid, by the database server (Linux
+ * /proc; 0 elsewhere or when the pid is not given). Less sensitive than wall time to other load on
+ * the machine, so runs on a busy machine still compare.
+ */
+export function cpuMs(serverPid: number): { node: number; server: number } {
+  const usage = process.cpuUsage();
+  return { node: (usage.user + usage.system) / 1000, server: serverPid > 0 ? processCpuMs(serverPid) : 0 };
+}
+
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which is in parentheses and may hold spaces): utime, stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;

@@ -36,7 +36,7 @@ import {
   visitEventCodec,
   visitMessages,
 } from '@salon/visits/feature';
-import { CommandTrace, traceRows } from './command-trace';
+import { CommandTrace, cpuMs, traceRows } from './command-trace';
 import { probeRows, probeServer } from './server-probe';
 import { Cleanup, bulletList, formatCount, formatRate, machineFacts, markdownTable, progress, resolveOptions, seconds, ticker } from './support';
 
@@ -52,6 +52,7 @@ const OPTIONS = {
   days: { env: 'BENCH_DAYS', default: 180, description: 'salon days the visits fall on' },
   'batch-size': { env: 'BENCH_BATCH_SIZE', default: 500, description: 'messages per runner.write in (a) and (b)' },
   'rebuild-batch-size': { env: 'BENCH_REBUILD_BATCH_SIZE', default: 1_000, description: 'events read per rebuild step (0 skips the rebuild)' },
+  'server-pid': { env: 'BENCH_SERVER_PID', default: 0, description: "the MongoDB-wire server's pid, to count its CPU time per part (Linux; 0 = not counted)" },
 } as const;
 
 const TENANT = 'bench-chain';
@@ -130,8 +131,9 @@ async function main(): Promise<number> {
 
     const clientVisits = createClientVisitsProjection();
     const statistics = createVisitStatisticsProjection();
-    const a = await timedWrites('(a) client-visits', new ProjectionRunner(clientVisits, kafka, mongo), messages, batchSize, trace);
-    const b = await timedWrites('(b) visit-statistics', new ProjectionRunner(statistics, kafka, mongo), messages, batchSize, trace);
+    const serverPid = Math.round(opts['server-pid']);
+    const a = await timedWrites('(a) client-visits', new ProjectionRunner(clientVisits, kafka, mongo), messages, batchSize, trace, serverPid);
+    const b = await timedWrites('(b) visit-statistics', new ProjectionRunner(statistics, kafka, mongo), messages, batchSize, trace, serverPid);
 
     const checks: { what: string; result: string; ok: boolean }[] = [];
     checks.push(await checkStatistics(mongo, generated));
@@ -218,6 +220,11 @@ async function main(): Promise<number> {
       ),
       '',
       markdownTable(['Read model (active version)', 'Documents', 'Average BSON bytes'], sizes),
+      '',
+      markdownTable(
+        ['CPU time (less sensitive to other load than the rates)', 'Node ms', serverPid > 0 ? 'server ms' : 'server ms (no --server-pid)', 'µs per event (Node + server)'],
+        [cpuRow('(a) client-visits', a), cpuRow('(b) visit-statistics', b)],
+      ),
       '',
       whereTheTimeWent('(a) client-visits', a),
       '',
@@ -400,11 +407,12 @@ async function appendToStore(store: SqliteEventStore, generated: Generated): Pro
 
 // --- measuring ---------------------------------------------------------------------------------
 
-async function timedWrites(label: string, runner: ProjectionRunner, messages: readonly IncomingMessage[], batchSize: number, trace: CommandTrace) {
+async function timedWrites(label: string, runner: ProjectionRunner, messages: readonly IncomingMessage[], batchSize: number, trace: CommandTrace, serverPid: number) {
   progress(`${label}: ${formatCount(messages.length)} messages in batches of ${batchSize}`);
   let done = 0;
   const stop = ticker(() => `${label}: ${formatCount(done)}/${formatCount(messages.length)} (${formatRate(done / ((performance.now() - started) / 1000))}/s)`, 5_000);
   trace.take();
+  const cpuBefore = cpuMs(serverPid);
   const started = performance.now();
   let documents = 0;
   try {
@@ -418,8 +426,14 @@ async function timedWrites(label: string, runner: ProjectionRunner, messages: re
     stop();
   }
   const ms = performance.now() - started;
+  const cpuAfter = cpuMs(serverPid);
   progress(`${label}: ${seconds(ms)} s, ${formatRate(messages.length / (ms / 1000))} events/s`);
-  return { ms, rate: messages.length / (ms / 1000), documents, commands: trace.take() };
+  const cpu = { node: cpuAfter.node - cpuBefore.node, server: cpuAfter.server - cpuBefore.server };
+  return { ms, rate: messages.length / (ms / 1000), documents, commands: trace.take(), cpu, events: messages.length };
+}
+
+function cpuRow(part: string, timed: Awaited<ReturnType<typeof timedWrites>>): string[] {
+  return [part, formatCount(Math.round(timed.cpu.node)), formatCount(Math.round(timed.cpu.server)), formatRate(((timed.cpu.node + timed.cpu.server) * 1000) / timed.events)];
 }
 
 function whereTheTimeWent(part: string, timed: Awaited<ReturnType<typeof timedWrites>>): string {
