@@ -183,6 +183,12 @@ describe('EventStoreDbEventStore against a faked client', () => {
     await expect(append).rejects.toMatchObject({ name: 'WrongExpectedRevisionError', actualRevision: 'no_stream' });
   });
 
+  it('appends with a deadline of five minutes, which the server caps with its write timeout (clock skew)', async () => {
+    const append = jest.spyOn(client, 'appendToStream').mockResolvedValue({ success: true, nextExpectedRevision: 0n, position: at(5) });
+    await store.appendToStream('s', [{ id: 'a', type: 'T', data: {}, metadata }], { expectedRevision: 'no_stream' });
+    expect(append).toHaveBeenCalledWith('s', expect.any(Array), { expectedRevision: esdb.NO_STREAM, deadline: 300_000 });
+  });
+
   it('reads the actual revision of a conflict the client reported as a result (throwOnAppendFailure=false)', async () => {
     jest.spyOn(client, 'appendToStream').mockResolvedValue({ success: false, nextExpectedRevision: 1n, position: undefined });
     jest.spyOn(client, 'readStream').mockReturnValue(fakeRead([{ event: esdbEvent({ revision: 7n }) }]));
