@@ -109,11 +109,18 @@ describe('clients API: caller-controlled headers and the salon scope', () => {
     });
   });
 
-  it('documents the format of the Idempotency-Key in the OpenAPI document', async () => {
+  it('documents both headers, their format and their refusals, on every route that reads them', async () => {
     const { body } = await http.get('/docs/json').expect(200);
-    const header = body.paths['/clients'].post.parameters.find((parameter: { name: string }) => parameter.name === 'Idempotency-Key');
-    expect(header.schema).toMatchObject({ type: 'string', pattern: '^[A-Za-z0-9._:-]{8,100}$', maxLength: 100 });
-    expect(header.description).toContain('400 naming the header');
+    const header = (path: string, method: string, name: string) =>
+      (body.paths[path][method].parameters ?? []).find((parameter: { in: string; name: string }) => parameter.in === 'header' && parameter.name === name);
+    const key = header('/clients', 'post', 'Idempotency-Key');
+    expect(key.schema).toMatchObject({ type: 'string', pattern: '^[A-Za-z0-9._:-]{8,100}$', maxLength: 100 });
+    // The route's own words first, then the rule.
+    expect(key.description).toMatch(/^A retry with the same key registers nothing twice\..*400 naming the header/);
+    const salon = header('/clients/{clientId}', 'put', 'X-Salon-Id');
+    expect(salon.schema).toMatchObject({ type: 'string', pattern: '^[A-Za-z0-9._:-]{1,64}$', maxLength: 64 });
+    expect(salon.description).toContain('403 salon-not-yours');
+    expect(JSON.stringify(body)).not.toContain('x-reads-caller-id-headers');
   });
 
   describe('X-Salon-Id', () => {

@@ -1,4 +1,5 @@
 import { BadRequestException, createParamDecorator, ExecutionContext, ForbiddenException } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { Principal } from '@salon/shared/auth';
@@ -43,10 +44,21 @@ export function requireSalonOfCaller(principal: Principal, salonId: string, fiel
 }
 
 /**
+ * Marks the OpenAPI operation of a route that reads `X-Salon-Id` and `Idempotency-Key` (through
+ * CurrentCommandContext): describeCallerIdHeaders documents both headers there.
+ */
+export const READS_CALLER_ID_HEADERS = 'x-reads-caller-id-headers';
+
+const marksCallerIdHeaders: ParameterDecorator = (target, key) => {
+  const descriptor = key === undefined ? undefined : Object.getOwnPropertyDescriptor(target, key);
+  if (key !== undefined && descriptor) ApiExtension(READS_CALLER_ID_HEADERS, true)(target, key, descriptor);
+};
+
+/**
  * The CommandContext of an authenticated request: principal, correlation id, idempotency key and
  * the salon (the `X-Salon-Id` header, else the user's only salon; see requireSalonOfCaller). The
  * event metadata made from it records the token's subject as the actor beside the salon the
- * request names.
+ * request names. A route using it documents both headers in OpenAPI (describeCallerIdHeaders).
  */
 export const CurrentCommandContext = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext => {
   const request = context.switchToHttp().getRequest<Request & { principal: Principal }>();
@@ -60,4 +72,4 @@ export const CurrentCommandContext = createParamDecorator((_: unknown, context: 
     idempotencyKey: idempotencyKeyOf(request.header('idempotency-key')),
     salonId,
   };
-});
+}, [marksCallerIdHeaders]);
