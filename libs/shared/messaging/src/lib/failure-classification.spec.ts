@@ -1,7 +1,7 @@
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
 import { MongoBulkWriteError, MongoInvalidArgumentError, MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
 import { DomainError } from '@salon/shared/ddd';
-import { WrongExpectedRevisionError } from '@salon/shared/event-store';
+import { EventSerialisationError, EventStoreUnavailableError, StreamDeletedError, WrongExpectedRevisionError } from '@salon/shared/event-store';
 import { classifyFailure, describeFailure } from './failure-classification';
 import { UndecodableMessageError, decodeMessage } from './integration-message';
 
@@ -20,6 +20,7 @@ describe('classifyFailure', () => {
   describe('transient: retried with back-off, never dead-lettered', () => {
     it.each([
       ['a concurrent append (wrong expected revision)', new WrongExpectedRevisionError('client-1', 3n, 4n)],
+      ['the event store unreachable', new EventStoreUnavailableError('14 UNAVAILABLE: No connection established')],
       ['a stale domain error', new DomainError('stale', 'stale-revision', 'changed meanwhile')],
       ['the broker unreachable', new KafkaJSConnectionError('Connection error: connect ECONNREFUSED')],
       ['a kafkajs error it gave up retrying', new KafkaJSNumberOfRetriesExceeded(new Error('coordinator loading'), { retryCount: 5, retryTime: 300 })],
@@ -62,6 +63,8 @@ describe('classifyFailure', () => {
       ['a TypeError from data of an unexpected shape', new TypeError("Cannot read properties of undefined (reading 'clientId')")],
       ['a RangeError', new RangeError('Invalid time value')],
       ['a MongoDB refusal caused by the document', new MongoServerError({ message: 'Document failed validation', code: 121 })],
+      ['an event that is not JSON (EventSerialisationError)', new EventSerialisationError('visit-t-1', 'e-1', 'VisitBooked', 'data', 'Do not know how to serialize a BigInt')],
+      ['an append to a deleted stream', new StreamDeletedError('phone-reservation-t-k1-ab')],
       ['a MongoDB driver refusing the arguments', new MongoInvalidArgumentError('Update document requires atomic operators')],
     ])('%s', (_, error) => {
       expect(classifyFailure(error)).toBe('permanent');

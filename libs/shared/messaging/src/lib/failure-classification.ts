@@ -1,5 +1,5 @@
 import { DomainError } from '@salon/shared/ddd';
-import { WrongExpectedRevisionError } from '@salon/shared/event-store';
+import { EventSerialisationError, EventStoreUnavailableError, StreamDeletedError, WrongExpectedRevisionError } from '@salon/shared/event-store';
 import { UndecodableMessageError } from './integration-message';
 
 /**
@@ -47,7 +47,7 @@ export function classifyFailure(error: unknown): FailureKind {
 }
 
 function isTransient(error: unknown): boolean {
-  if (error instanceof WrongExpectedRevisionError) return true;
+  if (error instanceof WrongExpectedRevisionError || error instanceof EventStoreUnavailableError) return true;
   if (error instanceof DomainError) return error.kind === 'stale';
   if (!(error instanceof Error)) return false;
   if (error.name.startsWith('KafkaJS')) return true;
@@ -60,6 +60,9 @@ function isTransient(error: unknown): boolean {
 
 function isPermanent(error: unknown): boolean {
   if (error instanceof UndecodableMessageError) return true;
+  // An event the message would have the code append that is not JSON, or an append to a deleted
+  // stream: the same message fails the same way every time.
+  if (error instanceof EventSerialisationError || error instanceof StreamDeletedError) return true;
   if (error instanceof DomainError) return error.kind !== 'stale';
   if (!(error instanceof Error)) return false;
   return DATA_ERROR_NAMES.has(error.name) || error.name === 'BSONError' || isMongoDataError(error);
