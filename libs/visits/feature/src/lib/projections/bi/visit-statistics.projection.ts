@@ -128,7 +128,8 @@ async function refreshStatistics(facts: readonly VisitFactDocument[], collection
       // Unchanged (most events are not completions): the stored document already says so, and
       // its day was marked before it was written (days are written before clients).
       if (old && sameDocument(old, document)) continue;
-      dayChanges.set(newDay, { tenantId, salonId: first.salonId, salonDate: first.salonDate }, 'firstClients', fieldKey(clientId), clientId);
+      // A first day that stays (another completed visit was added) is marked already, for the same reason.
+      if (newDay !== oldDay) dayChanges.set(newDay, { tenantId, salonId: first.salonId, salonDate: first.salonDate }, 'firstClients', fieldKey(clientId), clientId);
       clientWrites.push({ replaceOne: { filter: { _id: key, tenantId }, replacement: document, upsert: true } });
     } else if (old) {
       clientWrites.push({ deleteOne: { filter: { _id: key, tenantId } } });
