@@ -4,7 +4,8 @@ import { InvalidTokenError } from './token-verifier';
 
 /**
  * Service tokens: the credential one of our services presents when it calls another on a user's
- * behalf (the visits service asking the clients service to admit a visit). Forwarding the user's
+ * behalf (the visits service asking the clients service to admit a visit, the media service
+ * asking it to set or remove a client's photo reference). Forwarding the user's
  * own token would let every user call the internal route directly; a service token is something
  * no user holds.
  *
@@ -19,7 +20,7 @@ import { InvalidTokenError } from './token-verifier';
  */
 
 /** The services that may call others, and the one role their tokens carry. */
-const CALLER_ROLES: Readonly<Record<string, ServiceRole>> = { 'visits-service': 'service:visits' };
+const CALLER_ROLES: Readonly<Record<string, ServiceRole>> = { 'visits-service': 'service:visits', 'media-service': 'service:media' };
 
 const SERVICE_TOKEN_LIFETIME_SECONDS = 60;
 const CLOCK_TOLERANCE_SECONDS = 30;
