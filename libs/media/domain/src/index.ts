@@ -1,0 +1,2 @@
+export * from './lib/client-photos';
+export * from './lib/photo-keys';
