@@ -34,8 +34,10 @@ describe('clients API: visit admissions take the visits service token only', () 
 
   const asUser = async (roles: Role[], tenantId = tenant) =>
     `Bearer ${await signDevelopmentToken(TEST_JWT_SECRET, { userId: 'desk-1', tenantId, roles })}`;
-  const asVisitsService = async (tenantId = tenant, userId = 'desk-1') =>
-    `Bearer ${await visitsService.issue('clients-service', { tenantId, userId })}`;
+  const admissionPath = (clientId: string, visitId: string) => `/clients/${clientId}/visits/${visitId}`;
+  /** The visits service's token, bound to one request as the visits service binds it (or to none). */
+  const asVisitsService = async (tenantId = tenant, userId = 'desk-1', request?: { method: string; path: string }) =>
+    `Bearer ${await visitsService.issue('clients-service', { tenantId, userId }, request)}`;
 
   beforeAll(async () => {
     await ensureTopics(kafka, ALL_TOPICS, { prefix });
@@ -64,8 +66,7 @@ describe('clients API: visit admissions take the visits service token only', () 
     }
   }
 
-  const admit = (clientId: string, visitId: string, authorization: string) =>
-    http.put(`/clients/${clientId}/visits/${visitId}`).set('Authorization', authorization);
+  const admit = (clientId: string, visitId: string, authorization: string) => http.put(admissionPath(clientId, visitId)).set('Authorization', authorization);
 
   it.each<Role[]>([['receptionist'], ['manager'], ['owner'], ['owner', 'manager', 'receptionist', 'analyst']])(
     'refuses a user token with roles %p (403), and the client stays as it was',
@@ -84,7 +85,8 @@ describe('clients API: visit admissions take the visits service token only', () 
   it("admits with the visits service's token, recording the user it acts for and the salon of the booking", async () => {
     const clientId = await registerClient();
     const visitId = randomUUID();
-    await admit(clientId, visitId, await asVisitsService(tenant, 'desk-7')).set('X-Salon-Id', 'salon-centre').expect(204);
+    const token = await asVisitsService(tenant, 'desk-7', { method: 'PUT', path: admissionPath(clientId, visitId) });
+    await admit(clientId, visitId, token).set('X-Salon-Id', 'salon-centre').expect(204);
     const noted = (await clientEvents(clientId)).filter((event) => event.type === 'ClientVisitNoted');
     expect(noted).toHaveLength(1);
     expect(noted[0].metadata).toMatchObject({ tenantId: tenant, actorId: 'desk-7', salonId: 'salon-centre' });
@@ -101,6 +103,16 @@ describe('clients API: visit admissions take the visits service token only', () 
     expect(elsewhere.status).toBe(404);
     expect({ status: elsewhere.status, error: elsewhere.body.error }).toEqual({ status: unknown.status, error: unknown.body.error });
     expect((await clientEvents(clientId)).length).toBe(before);
+  });
+
+  it('refuses (401) a token bound to one admission for any other: another visit id, another client', async () => {
+    const [clientId, otherClientId] = [await registerClient(), await registerClient()];
+    const visitId = randomUUID();
+    const token = await asVisitsService(tenant, 'desk-1', { method: 'PUT', path: admissionPath(clientId, visitId) });
+    expect((await admit(clientId, randomUUID(), token)).status).toBe(401);
+    expect((await admit(otherClientId, visitId, token)).status).toBe(401);
+    expect((await clientEvents(otherClientId)).filter((event) => event.type === 'ClientVisitNoted')).toEqual([]);
+    await admit(clientId, visitId, token).expect(204);
   });
 
   it('refuses (401) a service token signed with the users’ secret, or one addressed to another service', async () => {

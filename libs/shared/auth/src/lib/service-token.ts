@@ -16,6 +16,10 @@ import { InvalidTokenError } from './token-verifier';
  *   sub    the user the call is made for (the audit trail names the person, not the service)
  *   act    `{ sub: <calling service> }` (RFC 8693: who acts for the subject)
  *   tenant the chain of the request it serves             roles `[service:<caller>]`, nothing else
+ *   htm, htu  the one request it is for: method and path on the called service (as DPoP binds a
+ *          proof to a request), so a token seen on the wire admits nothing else. The services
+ *          always bind their tokens; the verifier checks the binding whenever a token has one,
+ *          and only the secret's holders can make a token without one (tests do)
  *   iat, exp  60 seconds: made per call, never stored
  */
 
@@ -27,6 +31,12 @@ const CLOCK_TOLERANCE_SECONDS = 30;
 
 function keyOf(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
+}
+
+/** The one request a service token is for: the method and the path on the called service (no query). */
+export interface ServiceRequest {
+  readonly method: string;
+  readonly path: string;
 }
 
 /** Signs the tokens a service sends with its calls. */
@@ -45,9 +55,10 @@ export class ServiceTokenIssuer {
     this.role = role;
   }
 
-  /** A token for one call to `audience` (the called service) on behalf of `caller`, in its chain. */
-  issue(audience: string, caller: { readonly tenantId: string; readonly userId: string }): Promise<string> {
-    return new SignJWT({ tenant: caller.tenantId, roles: [this.role], act: { sub: this.service } })
+  /** A token for `request` to `audience` (the called service) on behalf of `caller`, in its chain. */
+  issue(audience: string, caller: { readonly tenantId: string; readonly userId: string }, request?: ServiceRequest): Promise<string> {
+    const binding = request ? { htm: request.method.toUpperCase(), htu: request.path } : {};
+    return new SignJWT({ tenant: caller.tenantId, roles: [this.role], act: { sub: this.service }, ...binding })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(this.service)
       .setAudience(audience)
@@ -84,7 +95,8 @@ export class ServiceTokenVerifier {
     this.key = keyOf(secret);
   }
 
-  async verify(token: string): Promise<Principal> {
+  /** The caller, when `token` is a service token addressed to this service (and, bound to a request, for exactly `request`). */
+  async verify(token: string, request: ServiceRequest): Promise<Principal> {
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, this.key, {
@@ -100,7 +112,9 @@ export class ServiceTokenVerifier {
       if (error instanceof errors.JWTExpired) throw new InvalidTokenError('the service token has expired');
       throw new InvalidTokenError('the service token is not valid');
     }
-    const { iss, sub, tenant, roles } = payload;
+    const { iss, sub, tenant, roles, htm, htu } = payload;
+    const bound = htm !== undefined || htu !== undefined;
+    if (bound && (htm !== request.method.toUpperCase() || htu !== request.path)) throw new InvalidTokenError('the service token is for another request');
     const role = CALLER_ROLES[iss as string];
     if (typeof sub !== 'string' || sub === '') throw new InvalidTokenError('the service token has no subject (sub)');
     if (typeof tenant !== 'string' || tenant === '') throw new InvalidTokenError('the service token has no tenant claim');

@@ -76,7 +76,9 @@ export class AuthGuard implements CanActivate {
     }
     try {
       request.principal =
-        this.serviceTokens && claimsServiceIssuer(token) ? await this.serviceTokens.verify(token) : await this.verifier.verify(token);
+        this.serviceTokens && claimsServiceIssuer(token)
+          ? await this.serviceTokens.verify(token, { method: request.method, path: request.path })
+          : await this.verifier.verify(token);
     } catch (error) {
       if (error instanceof InvalidTokenError) throw new UnauthorizedException(error.message);
       throw error;

@@ -46,8 +46,10 @@ export class HttpClientAdmissions implements ClientAdmissions {
   ) {}
 
   async admit({ tenantId, userId, clientId, visitId, salonId, correlationId }: AdmissionRequest): Promise<void> {
-    const url = new URL(`clients/${encodeURIComponent(clientId)}/visits/${encodeURIComponent(visitId)}`, withSlash(this.clientsServiceUrl));
-    const token = await this.serviceTokens.issue(CLIENTS_SERVICE, { tenantId, userId });
+    const path = `/clients/${encodeURIComponent(clientId)}/visits/${encodeURIComponent(visitId)}`;
+    const url = new URL(path.slice(1), withSlash(this.clientsServiceUrl));
+    // Bound to this one request: a token seen on the wire (plain http inside a deployment) admits nothing else.
+    const token = await this.serviceTokens.issue(CLIENTS_SERVICE, { tenantId, userId }, { method: 'PUT', path });
     let response: Response;
     try {
       response = await fetch(url, {
