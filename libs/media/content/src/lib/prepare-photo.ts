@@ -1,5 +1,6 @@
 import { assertDeclaredTypeAgrees } from './declared-type-agreement';
 import type { PhotoInput, PreparedPhoto } from './photo-content';
+import { prepareHeicPhoto } from './prepare-heic-photo';
 import { prepareSharpDecodedPhoto } from './prepare-raster-photo';
 import { sniffPhotoFormat } from './sniff-photo-format';
 import { PhotoContentRefused } from './photo-content-refused';
@@ -19,6 +20,7 @@ export async function preparePhoto(input: PhotoInput): Promise<PreparedPhoto> {
     case 'webp':
       return prepareSharpDecodedPhoto(input.bytes, sniffed.format);
     case 'heic':
+      return prepareHeicPhoto(input.bytes);
     case 'svg':
       throw new PhotoContentRefused('unsupported-type', `The photo's content (${sniffed.mediaType}) is not accepted yet.`, sniffed.mediaType);
   }
