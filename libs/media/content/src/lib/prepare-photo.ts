@@ -2,8 +2,8 @@ import { assertDeclaredTypeAgrees } from './declared-type-agreement';
 import type { PhotoInput, PreparedPhoto } from './photo-content';
 import { prepareHeicPhoto } from './prepare-heic-photo';
 import { prepareSharpDecodedPhoto } from './prepare-raster-photo';
+import { prepareSvgPhoto } from './prepare-svg-photo';
 import { sniffPhotoFormat } from './sniff-photo-format';
-import { PhotoContentRefused } from './photo-content-refused';
 
 /**
  * Checks an uploaded photo and makes what is stored of it: the type comes from the bytes, the
@@ -22,6 +22,6 @@ export async function preparePhoto(input: PhotoInput): Promise<PreparedPhoto> {
     case 'heic':
       return prepareHeicPhoto(input.bytes);
     case 'svg':
-      throw new PhotoContentRefused('unsupported-type', `The photo's content (${sniffed.mediaType}) is not accepted yet.`, sniffed.mediaType);
+      return prepareSvgPhoto(input.bytes);
   }
 }
