@@ -1,14 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { configureHttpApp, loadConfig, WorkerHost } from '@salon/shared/nest';
-import { cleanUpServiceEnvironment, eventually } from '@salon/shared/testing';
+import { RunningService, cleanUpServiceEnvironment, startServiceProcess } from '@salon/shared/testing';
 import { AppModule } from '../app.module';
 import { VisitsServiceConfig } from '../config';
-
-const REPO_ROOT = join(__dirname, '../../../..');
 
 export async function startVisitsApp(env: Record<string, string>): Promise<INestApplication> {
   const config = loadConfig(VisitsServiceConfig, env);
@@ -23,63 +18,17 @@ export async function startVisitsApp(env: Record<string, string>): Promise<INest
   return app;
 }
 
-export interface RunningService {
-  readonly url: string;
-  stop(): Promise<void>;
-}
+export type { RunningService } from '@salon/shared/testing';
 
 /**
- * The real clients service as its own process, on a free loopback port, sharing the test's
- * event store file, database, key store and topic prefix: the visits service admits bookings
- * through it over HTTP exactly as in production. (A visits test may not import the clients
- * context's code; it talks to it like any other client of its API.)
+ * The real clients service as its own process, sharing the test's event store file, database,
+ * key store and topic prefix: the visits service admits bookings through it over HTTP exactly as
+ * in production. (A visits test may not import the clients context's code; it talks to it like
+ * any other client of its API.)
  */
-export async function startClientsService(env: Record<string, string>): Promise<RunningService> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', join(REPO_ROOT, 'apps/clients-service/src/main.ts')], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, ...env, PORT: String(port), HOST: '127.0.0.1', DEFAULT_PHONE_COUNTRY: 'PL', LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await eventually(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`clients-service exited with ${child.exitCode}: ${stderr}`);
-        const response = await fetch(`${url}/health/ready`).catch(() => undefined);
-        return response?.ok ? true : undefined;
-      },
-      'the clients service to be ready',
-      { timeoutMs: 60_000, intervalMs: 250 },
-    );
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+export function startClientsService(env: Record<string, string>): Promise<RunningService> {
+  return startServiceProcess('clients-service', { ...env, DEFAULT_PHONE_COUNTRY: 'PL' });
 }
 
 /** What this suite created: its prefixed topics and its database. */
 export const cleanUp = cleanUpServiceEnvironment;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -5,3 +5,4 @@ export * from './lib/collection-hash';
 export * from './lib/environment-cleanup';
 export * from './lib/clock';
 export * from './lib/http-refusals';
+export * from './lib/service-process';

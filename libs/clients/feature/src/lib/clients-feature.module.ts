@@ -33,6 +33,10 @@ import { SearchClientsController } from './search-clients/search-clients.http.co
 import { SearchClients } from './search-clients/search-clients.query';
 import { SetClientDiscountsController } from './set-client-discounts/set-client-discounts.http.controller';
 import { SetClientDiscounts } from './set-client-discounts/set-client-discounts.service';
+import { RemoveClientPhotoController } from './remove-client-photo/remove-client-photo.http.controller';
+import { RemoveClientPhoto } from './remove-client-photo/remove-client-photo.service';
+import { SetClientPhotoController } from './set-client-photo/set-client-photo.http.controller';
+import { SetClientPhoto } from './set-client-photo/set-client-photo.service';
 import { SettleClient } from './settle-client/settle-client';
 
 export interface ClientsFeatureSettings extends ClientsSettings {
@@ -150,6 +154,8 @@ export class ClientsFeatureModule {
         DeleteClientController,
         EraseClientController,
         AdmitVisitController,
+        SetClientPhotoController,
+        RemoveClientPhotoController,
         GetClientProfileController,
         SearchClientsController,
       ],
@@ -170,6 +176,8 @@ export class ClientsFeatureModule {
         DeleteClient,
         EraseClient,
         AdmitVisit,
+        SetClientPhoto,
+        RemoveClientPhoto,
         GetClientProfile,
         SearchClients,
         {

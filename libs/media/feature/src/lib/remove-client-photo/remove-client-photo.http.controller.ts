@@ -1,0 +1,22 @@
+import { Controller, Delete, HttpCode, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, SalonScope } from '@salon/shared/nest';
+import { RemoveClientPhoto } from './remove-client-photo.service';
+
+@ApiTags('photos')
+@ApiBearerAuth()
+@Controller('clients')
+export class RemoveClientPhotoController {
+  constructor(private readonly removeClientPhoto: RemoveClientPhoto) {}
+
+  @Delete(':clientId/photo')
+  @HttpCode(204)
+  @Roles('owner', 'manager', 'receptionist')
+  @SalonScope('x-salon-id')
+  @ApiOperation({ summary: "Remove the client's photo: the card shows none, and every stored version of it is deleted. Repeatable." })
+  @ApiNoContentResponse({ description: 'The client has no photo (any more).' })
+  @ApiNotFoundResponse({ description: 'client-not-found: no such active client in your chain.' })
+  async remove(@CurrentCommandContext() context: CommandContext, @Param('clientId', new ParseIdPipe()) clientId: string): Promise<void> {
+    await this.removeClientPhoto.execute(context, clientId);
+  }
+}

@@ -1,0 +1,30 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { photoPrefix } from '@salon/media/domain';
+import { CommandContext, commandMetadata } from '@salon/shared/nest';
+import { CLIENT_PHOTO_REFERENCES, ClientPhotoReferences } from '../client-photo-references/client-photo-references';
+import { ClientPhotosStream } from '../client-photos/client-photos-stream';
+import { PhotoStorage } from '../photo-storage/photo-storage';
+
+/**
+ * The profile removes the photo: the clients service drops the reference (deciding on the
+ * client's stream that the client is there: another chain's client is a 404), the media stream
+ * records the photo discarded, and its objects go, every version. Removing a photo that is not
+ * there changes nothing. A crash after the first step leaves a card without a photo whose objects
+ * are still stored: the retry (same request) finishes it; an erasure removes them in any case.
+ */
+@Injectable()
+export class RemoveClientPhoto {
+  constructor(
+    private readonly storage: PhotoStorage,
+    private readonly photos: ClientPhotosStream,
+    @Inject(CLIENT_PHOTO_REFERENCES) private readonly references: ClientPhotoReferences,
+  ) {}
+
+  async execute(context: CommandContext, clientId: string): Promise<void> {
+    const tenantId = context.principal.tenantId;
+    await this.references.remove({ tenantId, userId: context.principal.userId, clientId, salonId: context.salonId, correlationId: context.correlationId });
+    const result = await this.photos.record(clientId, { type: 'DiscardPhoto', data: { clientId }, metadata: commandMetadata(context) });
+    const discarded = result.events.flatMap((event) => (event.type === 'ClientPhotoDiscarded' ? [event.data.photoId] : []));
+    for (const photoId of discarded) await this.storage.removeEverythingUnder(photoPrefix(tenantId, clientId, photoId));
+  }
+}
