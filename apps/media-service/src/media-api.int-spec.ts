@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
@@ -123,6 +125,54 @@ describe('media-service', () => {
 
     // The card shows the photo reference (projected from the client's stream).
     await eventually(async () => ((await card(clientId)).photoRef === photoId ? true : undefined), 'the card to show the photo reference');
+  });
+
+  it('stores a real HEVC .heic re-encoded, with its renditions', async () => {
+    const clientId = await registeredClient('+48601200004');
+    const heic = readFileSync(join(__dirname, '../../../libs/media/content/src/test/fixtures/photo-480x320.heic'));
+    const response = await upload(clientId, heic, 'image/heic', { 'Content-Disposition': 'attachment; filename="IMG_0001.HEIC"' }).expect(200);
+    expect(response.body).toMatchObject({ format: 'heic', width: 480, height: 320 });
+    const link = await http.get(`/clients/${clientId}/photo`).query({ size: 256 }).set('Authorization', desk).expect(200);
+    const rendition = Buffer.from(await (await fetch(link.body.url)).arrayBuffer());
+    expect(await sharp(rendition).metadata()).toMatchObject({ format: 'webp', width: 256 });
+    const original = await http.get(`/clients/${clientId}/photo/original`).set('Authorization', desk).expect(200);
+    const stored = Buffer.from(await (await fetch(original.body.url)).arrayBuffer());
+    expect((await sharp(stored).metadata()).format).not.toBe('heif');
+  });
+
+  it('stores an SVG sanitised (no script, handler, external image or @import) and serves it as an attachment only', async () => {
+    const clientId = await registeredClient('+48601200005');
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="300" height="200" onload="alert(1)">' +
+        '<style>@import url(https://evil.example/x.css);</style><script>alert(2)</script>' +
+        '<image href="https://evil.example/track.png" width="10" height="10"/>' +
+        '<rect width="300" height="200" fill="#3a7"/></svg>',
+    );
+    const response = await upload(clientId, svg, 'image/svg+xml', { 'Content-Disposition': 'attachment; filename="logo.svg"' }).expect(200);
+    expect(response.body.format).toBe('svg');
+    const original = await http.get(`/clients/${clientId}/photo/original`).set('Authorization', desk).expect(200);
+    expect(original.body.contentType).toBe('image/svg+xml');
+    const download = await fetch(original.body.url);
+    expect(download.headers.get('content-disposition')).toMatch(/^attachment;/);
+    const stored = await download.text();
+    expect(stored).toContain('<rect');
+    expect(stored).not.toMatch(/script|onload|alert|@import|evil\.example/i);
+    const link = await http.get(`/clients/${clientId}/photo`).query({ size: 1024 }).set('Authorization', desk).expect(200);
+    expect((await sharp(Buffer.from(await (await fetch(link.body.url)).arrayBuffer())).metadata()).format).toBe('webp');
+  });
+
+  it('stores a JPEG carrying GPS EXIF without any metadata', async () => {
+    const clientId = await registeredClient('+48601200006');
+    const withGps = await sharp(await photo('jpeg', 800, 600))
+      .withExif({ IFD0: { Make: 'PhoneMaker' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '52/1 13/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '21/1 0/1 0/1' } })
+      .jpeg()
+      .toBuffer();
+    expect((await sharp(withGps).metadata()).exif).toBeDefined();
+    await upload(clientId, withGps, 'image/jpeg').expect(200);
+    const original = await http.get(`/clients/${clientId}/photo/original`).set('Authorization', desk).expect(200);
+    const stored = Buffer.from(await (await fetch(original.body.url)).arrayBuffer());
+    expect((await sharp(stored).metadata()).exif).toBeUndefined();
+    expect(stored.includes(Buffer.from('PhoneMaker'))).toBe(false);
   });
 
   it('keeps one current photo: replacing it removes every object of the previous one', async () => {
