@@ -54,6 +54,19 @@ const BODIES: Readonly<Record<string, (records: Records) => Record<string, unkno
   'PUT /visits/{visitId}/schedule': () => ({ startsAt: upcoming.start.local, endsAt: upcoming.end.local }),
   'PUT /visits/{visitId}/services': () => ({ services: [haircut], discount: 0 }),
   'POST /visits/{visitId}/payments': () => ({ amount: 1 }),
+  // The media service's call, naming a photo it stored (any UUID: the clients service keeps the reference only).
+  'PUT /clients/{clientId}/photo-reference': () => ({ photoRef: '00000000-0000-4000-8000-000000000013' }),
+};
+
+/** A 16 × 16 JPEG: what a photo upload sends (its body is the image itself, not JSON). */
+const SMALL_JPEG = Buffer.from(
+  '/9j/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAAQABADASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAH/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFQEBAQAAAAAAAAAAAAAAAAAAAwb/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCgBQD/2Q==',
+  'base64',
+);
+
+/** The routes whose body is not JSON: what they are sent, with its Content-Type. */
+export const RAW_BODIES: Readonly<Record<string, { readonly contentType: string; readonly bytes: Buffer }>> = {
+  'PUT /clients/{clientId}/photo': { contentType: 'image/jpeg', bytes: SMALL_JPEG },
 };
 
 /** Headers a route needs to get past its preconditions to the records (an explicit save's If-Match). */
@@ -82,6 +95,7 @@ export interface RouteRequest {
   readonly query: Record<string, string | number>;
   readonly headers: Record<string, string>;
   readonly body?: Record<string, unknown>;
+  readonly rawBody?: { readonly contentType: string; readonly bytes: Buffer };
 }
 
 /** What the suite cannot call, as sentences naming what to add to this file. */
@@ -90,7 +104,7 @@ export function missingFixtures(route: Route): string[] {
   for (const name of [...route.pathParameters, ...route.queryParameters.filter((p) => p.required).map((p) => p.name)]) {
     if (!PARAMETERS[name]) missing.push(`${route.label}: no value for the parameter "${name}" (PARAMETERS in tools/security/route-requests.ts)`);
   }
-  if (route.hasBody && !BODIES[route.label]) missing.push(`${route.label}: no body it accepts (BODIES in tools/security/route-requests.ts)`);
+  if (route.hasBody && !BODIES[route.label] && !RAW_BODIES[route.label]) missing.push(`${route.label}: no body it accepts (BODIES in tools/security/route-requests.ts)`);
   return missing;
 }
 
@@ -102,8 +116,9 @@ export function requestFor(route: Route, records: Records, changes: { body?: Rec
     ...Object.fromEntries(known.map((parameter) => [parameter.name, PARAMETERS[parameter.name](records)])),
     ...QUERIES[route.label]?.(records),
   };
-  const body = route.hasBody ? { ...BODIES[route.label](records), ...changes.body } : undefined;
-  return { method: route.method, path, query, headers: { ...HEADERS[route.label], ...changes.headers }, body };
+  const rawBody = RAW_BODIES[route.label];
+  const body = route.hasBody && !rawBody ? { ...BODIES[route.label](records), ...changes.body } : undefined;
+  return { method: route.method, path, query, headers: { ...HEADERS[route.label], ...changes.headers }, body, rawBody };
 }
 
 /** Whether the request refers to the records at all (else another chain's records cannot be asked for). */
@@ -117,5 +132,6 @@ export function send(http: TestAgent<Test>, call: RouteRequest, authorization: s
   let test = http[call.method](call.path).query(call.query);
   for (const [name, value] of Object.entries(call.headers)) test = test.set(name, value);
   if (authorization !== undefined) test = test.set('Authorization', authorization);
+  if (call.rawBody) return test.set('Content-Type', call.rawBody.contentType).send(call.rawBody.bytes);
   return call.body ? test.send(call.body) : test;
 }

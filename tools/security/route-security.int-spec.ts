@@ -10,10 +10,13 @@ import { AppModule as ClientsAppModule } from '../../apps/clients-service/src/ap
 import { ClientsServiceConfig } from '../../apps/clients-service/src/config';
 import { AppModule as ConsentAppModule } from '../../apps/consent-service/src/app.module';
 import { ConsentServiceConfig } from '../../apps/consent-service/src/config';
+import { AppModule as MediaAppModule } from '../../apps/media-service/src/app.module';
+import { MediaServiceConfig } from '../../apps/media-service/src/config';
+import { mediaEnvironment, removeBucket } from '../../apps/media-service/src/test/media-test-kit';
 import { AppModule as VisitsAppModule } from '../../apps/visits-service/src/app.module';
 import { VisitsServiceConfig } from '../../apps/visits-service/src/config';
 import { ROLES, Role, SERVICE_ROLES } from '@salon/shared/auth';
-import { missingFixtures, recordsNobodyHas, Records, refersToRecords, requestFor, send, booking } from './route-requests';
+import { missingFixtures, RAW_BODIES, recordsNobodyHas, Records, refersToRecords, requestFor, send, booking } from './route-requests';
 import { AUDIENCE, ISSUER, RouteTokens } from './route-tokens';
 import { enumerateRoutes, OpenApiDocument, Route } from './routes';
 
@@ -30,13 +33,14 @@ import { enumerateRoutes, OpenApiDocument, Route } from './routes';
  * - a salon-bound user outside their salon → 403 where `x-salon-scope` says so;
  * - a body with a field the route does not take (`tenantId`) → 400 naming it.
  *
- * The three services run in this process against the real local servers, sharing one event store
+ * The four services run in this process against the real local servers, sharing one event store
  * file, database and topic prefix as in production; the visits service admits bookings through the
- * clients service over HTTP.
+ * clients service over HTTP, and the media service sets photo references through it.
  */
 describe('every route of every service', () => {
   const prefix = `${uniqueName('t')}.`;
-  const env = serviceEnvironment(uniqueName('route-security'), { KAFKA_TOPIC_PREFIX: prefix, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE });
+  const storage = mediaEnvironment();
+  const env = serviceEnvironment(uniqueName('route-security'), { KAFKA_TOPIC_PREFIX: prefix, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, ...storage });
   const kafka = new Kafka({ clientId: 'route-security-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
   const apps: INestApplication[] = [];
   const services: { name: string; http: ReturnType<typeof request>; routes: Route[] }[] = [];
@@ -62,7 +66,8 @@ describe('every route of every service', () => {
     const clientsUrl = (await clients.getUrl()).replace('[::1]', '127.0.0.1');
     const visits = await start('visits-service', VisitsAppModule.forConfig(loadConfig(VisitsServiceConfig, { ...env, CLIENTS_SERVICE_URL: clientsUrl })));
     const consent = await start('consent-service', ConsentAppModule.forConfig(loadConfig(ConsentServiceConfig, env)));
-    for (const [name, app] of [['clients-service', clients], ['visits-service', visits], ['consent-service', consent]] as const) {
+    const media = await start('media-service', MediaAppModule.forConfig(loadConfig(MediaServiceConfig, { ...env, CLIENTS_SERVICE_URL: clientsUrl })));
+    for (const [name, app] of [['clients-service', clients], ['visits-service', visits], ['consent-service', consent], ['media-service', media]] as const) {
       const http = request(app.getHttpServer());
       const document = await http.get('/docs/json').expect(200);
       services.push({ name, http, routes: enumerateRoutes(name, document.body as OpenApiDocument) });
@@ -73,17 +78,22 @@ describe('every route of every service', () => {
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.close()));
     await cleanUpServiceEnvironment(kafka, prefix, env.MONGO_URL);
+    await removeBucket(storage.MEDIA_BUCKET);
   });
 
-  /** A client, its consent record and a visit in the home chain: what the other chain's ids point at. */
+  /** A client, its consent record, a visit and a photo in the home chain: what the other chain's ids point at. */
   async function recordsOfTheHomeChain(): Promise<void> {
-    const [clients, visits, consent] = services.map((service) => service.http);
+    const [clients, visits, consent, media] = services.map((service) => service.http);
     const owner = await tokens.valid({ tenantId: chain, roles: ['owner'] });
     const registered = await clients.post('/clients').set('Authorization', owner).send({ phone: fixture.phone, firstName: 'Ada' }).expect(201);
     fixture.clientId = registered.body.clientId;
     const booked = await visits.post('/visits').set('Authorization', owner).send(booking(fixture)).expect(201);
     fixture.visitId = booked.body.visitId;
     fixture.visitNumber = booked.body.number;
+    // The media service creates its bucket on its first readiness check.
+    await eventually(async () => ((await media.get('/health/ready')).status === 200 ? true : undefined), 'the media service to be ready');
+    const photo = RAW_BODIES['PUT /clients/{clientId}/photo'];
+    await media.put(`/clients/${fixture.clientId}/photo`).set('Authorization', owner).set('Content-Type', photo.contentType).send(photo.bytes).expect(200);
     // Every read shows the records once their events are projected (the consent record opens when
     // the registration reaches the consent context): the checks then compare answers about records
     // that are there, never a projection's lag.
@@ -101,7 +111,7 @@ describe('every route of every service', () => {
     ]);
   }
 
-  const SERVICES = ['clients-service', 'visits-service', 'consent-service'];
+  const SERVICES = ['clients-service', 'visits-service', 'consent-service', 'media-service'];
   const serviceNamed = (name: string) => {
     const service = services.find((candidate) => candidate.name === name);
     if (!service) throw new Error(`${name} did not start`);
@@ -124,7 +134,7 @@ describe('every route of every service', () => {
     );
     expect(unlimited).toEqual([]);
     const expensive = services.flatMap((service) => service.routes.filter((route) => route.rateLimit === 'expensive').map((route) => route.label));
-    expect(expensive.sort()).toEqual(['GET /clients', 'GET /clients/{clientId}/visits']);
+    expect(expensive.sort()).toEqual(['GET /clients', 'GET /clients/{clientId}/visits', 'PUT /clients/{clientId}/photo']);
   });
 
   it.each(SERVICES)('%s: the suite knows how to call every route', (name) => {
@@ -240,7 +250,7 @@ describe('every route of every service', () => {
   it.each(SERVICES)('%s: a body field the route does not take → 400 naming it', async (name) => {
     const { http } = serviceNamed(name);
     const failures: string[] = [];
-    for (const route of protectedRoutes(name).filter((route) => route.hasBody)) {
+    for (const route of protectedRoutes(name).filter((route) => route.hasJsonBody)) {
       const [role] = userRolesOf(route);
       if (!role) continue;
       for (const field of ['tenantId', 'actorId']) {

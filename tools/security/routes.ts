@@ -15,7 +15,7 @@ export interface Parameter {
 
 interface Operation {
   readonly parameters?: readonly Parameter[];
-  readonly requestBody?: unknown;
+  readonly requestBody?: { readonly content?: Readonly<Record<string, unknown>> };
   readonly 'x-public'?: boolean;
   readonly 'x-roles'?: readonly string[];
   readonly 'x-salon-scope'?: readonly string[];
@@ -43,6 +43,8 @@ export interface Route {
   readonly pathParameters: readonly string[];
   readonly queryParameters: readonly Parameter[];
   readonly hasBody: boolean;
+  /** Whether the body is JSON (a photo upload's body is the image itself). */
+  readonly hasJsonBody: boolean;
 }
 
 export function enumerateRoutes(service: string, document: OpenApiDocument): Route[] {
@@ -64,6 +66,7 @@ export function enumerateRoutes(service: string, document: OpenApiDocument): Rou
           pathParameters: parameters.filter((p) => p.in === 'path').map((p) => p.name),
           queryParameters: parameters.filter((p) => p.in === 'query'),
           hasBody: operation.requestBody !== undefined,
+          hasJsonBody: operation.requestBody?.content?.['application/json'] !== undefined,
         },
       ];
     }),
