@@ -20,8 +20,9 @@ export KAFKAJS_NO_PARTITIONER_WARNING=1
 export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning --disable-warning=ExperimentalWarning"
 
 # name:port-variable pairs of the services npm start runs.
-# In start order: the visits service admits bookings through the clients service.
-SERVICES=(clients-service:CLIENTS_SERVICE_PORT visits-service:VISITS_SERVICE_PORT consent-service:CONSENT_SERVICE_PORT)
+# In start order: the visits service admits bookings through the clients service, the media
+# service sets photo references through it (its readiness includes MinIO).
+SERVICES=(clients-service:CLIENTS_SERVICE_PORT visits-service:VISITS_SERVICE_PORT media-service:MEDIA_SERVICE_PORT consent-service:CONSENT_SERVICE_PORT)
 
 step() { printf '\n==> %s\n' "$*"; }
 

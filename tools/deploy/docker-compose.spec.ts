@@ -4,6 +4,7 @@ import { getMetadataStorage } from 'class-validator';
 import { parse } from 'yaml';
 import { ClientsServiceConfig } from '../../apps/clients-service/src/config';
 import { ConsentServiceConfig } from '../../apps/consent-service/src/config';
+import { MediaServiceConfig } from '../../apps/media-service/src/config';
 import { VisitsServiceConfig } from '../../apps/visits-service/src/config';
 
 /**
@@ -24,6 +25,7 @@ const OPERATOR_ENVIRONMENT: Record<string, string> = {
   JWT_AUDIENCE: 'salon-client-base',
   SERVICE_TOKEN_SECRET: 'another-operator-generated-secret-of-sixty-four-characters-012345',
   PHONE_RESERVATION_KEYS: `k1:${Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 89 + 5) % 256)).toString('base64')}`,
+  MINIO_SECRET_KEY: 'an-operator-generated-object-store-secret-0123456789',
 };
 
 function interpolate(text: string): string {
@@ -42,6 +44,7 @@ const APP_CONFIGS: Record<string, new () => object> = {
   'clients-service': ClientsServiceConfig,
   'visits-service': VisitsServiceConfig,
   'consent-service': ConsentServiceConfig,
+  'media-service': MediaServiceConfig,
 };
 
 const INFRASTRUCTURE = ['kafka', 'eventstore', 'mongo', 'minio'];
@@ -84,7 +87,7 @@ describe('docker-compose.yml', () => {
     });
 
     it('points at hosts and ports that the file defines', () => {
-      const urls = [environment.MONGO_URL, environment.EVENTSTORE_URL].map((value) => new URL(String(value)));
+      const urls = [environment.MONGO_URL, environment.EVENTSTORE_URL, ...(environment.MINIO_ENDPOINT ? [environment.MINIO_ENDPOINT] : [])].map((value) => new URL(String(value)));
       const brokers = String(environment.KAFKA_BROKERS).split(',').map((broker) => new URL(`kafka://${broker}`));
       for (const url of [...urls, ...brokers]) {
         expect(Object.keys(compose.services)).toContain(url.hostname);

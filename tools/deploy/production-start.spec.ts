@@ -31,19 +31,25 @@ function start(service: string, env: Record<string, string>): Promise<{ code: nu
 }
 
 describe('a production start with the published development secrets', () => {
-  // The services that call each other (visits → clients) also read SERVICE_TOKEN_SECRET; the
-  // clients service its PHONE_RESERVATION_KEYS.
+  // The services that call each other (visits → clients, media → clients) also read
+  // SERVICE_TOKEN_SECRET; the clients service its PHONE_RESERVATION_KEYS, the media service its MINIO_SECRET_KEY.
   it.each([
     ['clients-service', ['JWT_SECRET', 'MASTER_KEY', 'SERVICE_TOKEN_SECRET', 'PHONE_RESERVATION_KEYS']],
     ['visits-service', ['JWT_SECRET', 'MASTER_KEY', 'SERVICE_TOKEN_SECRET']],
     ['consent-service', ['JWT_SECRET', 'MASTER_KEY']],
+    ['media-service', ['JWT_SECRET', 'MASTER_KEY', 'SERVICE_TOKEN_SECRET', 'MINIO_SECRET_KEY']],
   ])('of %s exits at once, naming the variables, never their values', async (service, refused) => {
-    const secrets = Object.fromEntries(['JWT_SECRET', 'MASTER_KEY', 'SERVICE_TOKEN_SECRET', 'PHONE_RESERVATION_KEYS'].map((name) => [name, localEnvDefault(name)]));
+    const secrets = Object.fromEntries(
+      ['JWT_SECRET', 'MASTER_KEY', 'SERVICE_TOKEN_SECRET', 'PHONE_RESERVATION_KEYS', 'MINIO_SECRET_KEY'].map((name) => [name, localEnvDefault(name)]),
+    );
     const { code, output } = await start(service, {
       NODE_ENV: 'production',
       ...secrets,
       JWT_ISSUER: 'https://id.example.com/',
       JWT_AUDIENCE: 'salon-client-base',
+      // The media service's object store (nothing listens there either).
+      MINIO_ENDPOINT: 'http://127.0.0.1:1',
+      MINIO_ACCESS_KEY: 'salon-media',
     });
     expect(code).toBe(1);
     for (const variable of refused) expect(output).toContain(`${variable}: is a development value`);
