@@ -19,6 +19,8 @@ export interface MediaEventsV1 {
     readonly sizes: readonly number[];
     /** Bytes of the stored original (after re-encoding or sanitising). */
     readonly byteLength: number;
+    /** The stored original's type and key extension (a HEIC is kept re-encoded, e.g. as JPEG). */
+    readonly original: { readonly contentType: string; readonly extension: string };
     readonly replacedPhotoId?: string;
     readonly storedAt: string;
   };

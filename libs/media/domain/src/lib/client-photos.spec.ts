@@ -7,7 +7,7 @@ const clientId = 'c-1';
 const now = new Date('2025-06-15T10:00:00.000Z');
 const at = now.toISOString();
 const metadata: CommandMetadata = { tenantId: 'chain-1', correlationId: 'corr-1', causationId: 'cause-1', now };
-const photo = (photoId: string) => ({ photoId, format: 'jpeg', sizes: [256, 1024], byteLength: 1234 });
+const photo = (photoId: string) => ({ photoId, format: 'jpeg', sizes: [256, 1024], byteLength: 1234, original: { contentType: 'image/jpeg', extension: 'jpg' } });
 const record = (photoId: string): ClientPhotosCommand => ({ type: 'RecordStoredPhoto', data: { clientId, ...photo(photoId) }, metadata });
 const discard: ClientPhotosCommand = { type: 'DiscardPhoto', data: { clientId }, metadata };
 const erase = (because: 'erased' | 'deleted'): ClientPhotosCommand => ({ type: 'EraseClientPhotos', data: { clientId, because }, metadata });

@@ -32,6 +32,7 @@ export interface StoredPhoto {
   readonly format: string;
   readonly sizes: readonly number[];
   readonly byteLength: number;
+  readonly original: { readonly contentType: string; readonly extension: string };
 }
 
 /** The photo's objects are in the store and the clients context took its reference. */
@@ -69,12 +70,12 @@ function recordStored({ data, metadata }: RecordStoredPhoto, state: ClientPhotos
   refuseErased(state, data.clientId);
   // A retried upload (same Idempotency-Key, same photo id) records it once.
   if (state.current?.photoId === data.photoId) return [];
-  const { clientId, photoId, format, sizes, byteLength } = data;
+  const { clientId, photoId, format, sizes, byteLength, original } = data;
   const replaced = state.current ? { replacedPhotoId: state.current.photoId } : {};
   return [
     {
       type: 'ClientPhotoStored',
-      data: { clientId, photoId, format, sizes: [...sizes], byteLength, ...replaced, storedAt: metadata.now.toISOString() },
+      data: { clientId, photoId, format, sizes: [...sizes], byteLength, original: { ...original }, ...replaced, storedAt: metadata.now.toISOString() },
     },
   ];
 }
@@ -99,8 +100,8 @@ function refuseErased(state: ClientPhotosState, clientId: string): void {
 function evolve(state: ClientPhotosState, event: ClientPhotosEvent): ClientPhotosState {
   switch (event.type) {
     case 'ClientPhotoStored': {
-      const { photoId, format, sizes, byteLength } = event.data;
-      return { ...state, current: { photoId, format, sizes, byteLength } };
+      const { photoId, format, sizes, byteLength, original } = event.data;
+      return { ...state, current: { photoId, format, sizes, byteLength, original } };
     }
     case 'ClientPhotoDiscarded':
       return { ...state, current: null };
