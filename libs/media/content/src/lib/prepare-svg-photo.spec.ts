@@ -130,6 +130,38 @@ describe('preparePhoto: SVG sanitised and rasterised', () => {
     expect({ code: refusal.code, status: refusal.status }).toEqual({ code: 'too-many-pixels', status: 400 });
   });
 
+  it('refuses a few hundred bytes of nested use references that would draw a billion elements (400)', async () => {
+    let defs = '<path id="level0" d="M0 0h1v1z"/>';
+    for (let level = 1; level <= 9; level++) {
+      const uses = Array.from({ length: 10 }, (_, copy) => `<use href="#level${level - 1}" x="${copy}"/>`).join('');
+      defs += `<g id="level${level}">${uses}</g>`;
+    }
+
+    const refusal = await refusalOf(prepareSvg(drawing(`<defs>${defs}</defs><use href="#level9"/>`)));
+
+    expect({ code: refusal.code, status: refusal.status }).toEqual({ code: 'unsafe-content', status: 400 });
+  });
+
+  it('refuses references that go round in a cycle (400), and draws an icon used many times over', async () => {
+    const cycle = drawing('<g id="a"><use href="#b"/></g><g id="b"><use xlink:href="#a"/></g>');
+    const sprite = drawing(
+      `<defs><symbol id="icon">${'<circle cx="5" cy="5" r="4"/>'.repeat(20)}</symbol></defs>` +
+        Array.from({ length: 100 }, (_, copy) => `<use href="#icon" x="${copy * 4}"/>`).join(''),
+    );
+
+    const refusal = await refusalOf(prepareSvg(cycle));
+    const photo = await prepareSvg(sprite);
+
+    expect(refusal.code).toBe('unsafe-content');
+    expect(photo.original.bytes.toString().match(/<use /g)).toHaveLength(100);
+  });
+
+  it('refuses a character XML does not allow, written as a character reference (400)', async () => {
+    const refusal = await refusalOf(prepareSvg(drawing('<text>a&#0;b</text>')));
+
+    expect({ code: refusal.code, status: refusal.status }).toEqual({ code: 'corrupt-image', status: 400 });
+  });
+
   it('keeps an inline JPEG re-encoded without its EXIF', async () => {
     const withExif = await sharp(await jpeg(40, 30)).withExif({ IFD0: { Make: 'TellTaleCamera' } }).jpeg().toBuffer();
     expect(withExif.includes(Buffer.from('TellTaleCamera'))).toBe(true);

@@ -3,6 +3,7 @@ import { parser as saxParser, type QualifiedAttribute, type QualifiedTag } from 
 import { MAX_PHOTO_PIXELS } from './photo-content';
 import { PhotoContentRefused } from './photo-content-refused';
 import { readMetadata, runPipeline, sharpOver } from './raster-encoding';
+import { SvgRenderCost } from './svg-render-cost';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const XLINK_NS = 'http://www.w3.org/1999/xlink';
@@ -55,6 +56,8 @@ const LINK_ATTRIBUTES = new Set(['href']);
 /** Deeper or bigger than this is no photo, and rendering it could take the server down. */
 const MAX_DEPTH = 64;
 const MAX_ELEMENTS = 20_000;
+/** Elements drawn once references are followed: no more than a document may hold. */
+const MAX_RENDERED_ELEMENTS = MAX_ELEMENTS;
 const MAX_EMBEDDED_RASTERS = 8;
 
 const SAME_DOCUMENT_REFERENCE = /^#[A-Za-z_][\w.:-]*$/;
@@ -87,6 +90,7 @@ export async function sanitiseSvg(bytes: Buffer): Promise<Buffer> {
   const output: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
   const stack: Frame[] = [];
   const embeddedRasters: Promise<string>[] = [];
+  const renderCost = new SvgRenderCost();
   let elements = 0;
 
   const parser = saxParser(true, { xmlns: true, strictEntities: true, position: false });
@@ -122,8 +126,9 @@ export async function sanitiseSvg(bytes: Buffer): Promise<Buffer> {
       return;
     }
     const namespaces = stack.length === 0 ? ` xmlns="${SVG_NS}" xmlns:xlink="${XLINK_NS}"` : '';
-    output.push(`<${kept}${namespaces}${attributes}>`);
+    output.push(`<${kept}${namespaces}${attributes.serialised}>`);
     stack.push({ kind: 'kept', name: kept });
+    renderCost.enter(attributes.id, attributes.references);
   };
   parser.ontext = parser.oncdata = (content) => {
     const frame = stack[stack.length - 1];
@@ -132,12 +137,16 @@ export async function sanitiseSvg(bytes: Buffer): Promise<Buffer> {
   };
   parser.onclosetag = () => {
     const frame = stack.pop();
-    if (frame?.kind === 'kept') output.push(`</${frame.name}>`);
+    if (frame?.kind === 'kept') {
+      output.push(`</${frame.name}>`);
+      renderCost.leave();
+    }
     else if (frame?.kind === 'style' && cssIsSafe(frame.css)) output.push(`<style>${escapeText(frame.css)}</style>`);
   };
 
   parser.write(text).close();
   if (elements === 0) throw malformed();
+  if (!renderCost.withinLimit(MAX_RENDERED_ELEMENTS)) throw unsafe('The SVG references its own elements too many times over to be drawn.');
 
   let svg = output.join('');
   const rasters = await Promise.all(embeddedRasters);
@@ -154,9 +163,18 @@ function svgElementName(tag: QualifiedTag): string | null {
   return null;
 }
 
+interface KeptAttributes {
+  readonly serialised: string;
+  readonly id: string | null;
+  /** The ids this element draws again (`href="#id"`, `url(#id)`). */
+  readonly references: readonly string[];
+}
+
 /** The attributes kept, serialised; null when the element is pointless without what was removed. */
-function keptAttributes(tag: QualifiedTag, element: string, embeddedRasters: Promise<string>[]): string | null {
+function keptAttributes(tag: QualifiedTag, element: string, embeddedRasters: Promise<string>[]): KeptAttributes | null {
   let serialised = '';
+  let id: string | null = null;
+  const references: string[] = [];
   let href: string | null = null;
   for (const attribute of Object.values(tag.attributes)) {
     const kind = attributeKind(attribute);
@@ -167,12 +185,17 @@ function keptAttributes(tag: QualifiedTag, element: string, embeddedRasters: Pro
       if (attribute.value === 'preserve' || attribute.value === 'default') serialised += ` xml:space="${attribute.value}"`;
     } else if (kind === 'plain' && valueIsSafe(attribute.local, attribute.value)) {
       serialised += ` ${attribute.local}="${escapeAttribute(attribute.value)}"`;
+      if (attribute.local === 'id') id = attribute.value;
+      for (const match of attribute.value.matchAll(/url\(\s*['"]?#([^'")\s]+)/g)) references.push(match[1]);
     }
   }
   // An `a` turned group drops its link; an image or `use` without a safe reference draws nothing.
-  if (href !== null && element !== 'g') serialised += ` xlink:href="${href}"`;
+  if (href !== null && element !== 'g') {
+    serialised += ` xlink:href="${href}"`;
+    if (href.startsWith('#')) references.push(href.slice(1));
+  }
   if ((element === 'image' || element === 'use') && href === null) return null;
-  return serialised;
+  return { serialised, id, references };
 }
 
 function attributeKind(attribute: QualifiedAttribute): 'plain' | 'link' | 'xml:space' | 'dropped' {
@@ -251,8 +274,11 @@ function onlySameDocumentUrls(compact: string): boolean {
   return !/url\(|src\(|image-set\(|image\(/.test(withoutLocalUrls);
 }
 
+/** Characters XML 1.0 does not allow (`&#0;` and the like parse in sax but break librsvg and placeholders). */
+const NOT_XML_CHARACTERS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
 function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(NOT_XML_CHARACTERS, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function escapeAttribute(value: string): string {

@@ -1,27 +1,31 @@
 import sharp, { type Sharp } from 'sharp';
 
-/** A photo-like raster (random noise does not compress, so sizes are realistic) of the given size. */
-export async function noiseImage(width: number, height: number): Promise<Sharp> {
+/**
+ * A raster of the given size with structure in every channel (diagonal bands), the same on every
+ * run. Not noise: noise costs seconds to encode as WebP, and these tests need pixels, not entropy.
+ */
+export async function patternImage(width: number, height: number): Promise<Sharp> {
   const pixels = Buffer.alloc(width * height * 3);
-  // A fixed linear congruential sequence: the same image on every run, no Math.random.
-  let state = 12345;
-  for (let i = 0; i < pixels.length; i++) {
-    state = (state * 1103515245 + 12345) >>> 0;
-    pixels[i] = state >>> 24;
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i += 3) {
+      pixels[i] = (x + y) & 0xff;
+      pixels[i + 1] = (x * 3) & 0xff;
+      pixels[i + 2] = (y * 5) & 0xff;
+    }
   }
   return sharp(pixels, { raw: { width, height, channels: 3 } });
 }
 
 export async function jpeg(width: number, height: number): Promise<Buffer> {
-  return (await noiseImage(width, height)).jpeg({ quality: 85 }).toBuffer();
+  return (await patternImage(width, height)).jpeg({ quality: 85 }).toBuffer();
 }
 
 export async function png(width: number, height: number): Promise<Buffer> {
-  return (await noiseImage(width, height)).png().toBuffer();
+  return (await patternImage(width, height)).png().toBuffer();
 }
 
 export async function webp(width: number, height: number): Promise<Buffer> {
-  return (await noiseImage(width, height)).webp({ quality: 80 }).toBuffer();
+  return (await patternImage(width, height)).webp({ quality: 80 }).toBuffer();
 }
 
 /** The smallest valid GIF: one transparent pixel. */
