@@ -87,8 +87,7 @@ export class ProjectionRunner {
   async write(messages: readonly IncomingMessage[], targets?: ReadonlyMap<string, string>): Promise<void> {
     const handled = handledMessages(this.projection, messages);
     if (handled.length === 0) return;
-    // Every collection resolved at once, in parallel (one round-trip time per batch, not one per collection in turn), so a
-    // batch writes all of them in the same versions even if a rebuild switches readers meanwhile.
+    // Every collection resolved at once, in parallel: one round-trip time per batch, not one per collection in turn.
     const collections = await this.resolvedCollections(targets);
     const decoded = this.projection.decode ? await this.projection.decode(handled) : handled;
     const target = await collections.collection(this.projection.collections[0]);
