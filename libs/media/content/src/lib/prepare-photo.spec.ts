@@ -189,6 +189,42 @@ describe('preparePhoto: what it refuses', () => {
   });
 });
 
+describe('preparePhoto: damaged uploads', () => {
+  it('refuses a PNG cut off inside its first chunk header as a corrupt image (file-type itself throws on it)', async () => {
+    const whole = await png(16, 16);
+
+    const refusal = await refusalOf(preparePhoto({ bytes: whole.subarray(0, 12), declaredContentType: 'image/png' }));
+
+    expect({ code: refusal.code, status: refusal.status }).toEqual({ code: 'corrupt-image', status: 400 });
+  });
+
+  it('answers every damaged version of each format with a photo or a PhotoContentRefused, nothing else', async () => {
+    const seeds = [await jpeg(48, 32), await png(48, 32), await webp(48, 32), Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="4" height="4"/></svg>')];
+    // A fixed sequence, so a failure names a case that can be run again.
+    let state = 20_240;
+    const next = (bound: number) => {
+      state = (state * 1103515245 + 12345) >>> 0;
+      return state % bound;
+    };
+    const outcomes = new Set<string>();
+    for (const seed of seeds) {
+      for (let round = 0; round < 15; round++) {
+        const damaged = Buffer.from(seed);
+        for (let flips = 1 + next(6); flips > 0; flips--) damaged[next(damaged.length)] = next(256);
+        const input = round % 3 === 0 ? damaged.subarray(0, next(damaged.length)) : damaged;
+        try {
+          await preparePhoto({ bytes: input, declaredContentType: '' });
+          outcomes.add('accepted');
+        } catch (error) {
+          if (!(error instanceof PhotoContentRefused)) throw new Error(`case ${seeds.indexOf(seed)}/${round} threw ${String(error)}`);
+          outcomes.add(error.code);
+        }
+      }
+    }
+    expect(outcomes.has('corrupt-image')).toBe(true);
+  });
+});
+
 /**
  * A PNG whose header declares width×height grey pixels. Its image data holds only the first rows:
  * the refusal must come from the header alone, and deflating 400 MB of zeros would cost the test

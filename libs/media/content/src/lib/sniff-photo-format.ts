@@ -35,7 +35,7 @@ export interface SniffedPhoto {
  * refused as `text/html` (a photo named `.png` that a browser would run as a page).
  */
 export async function sniffPhotoFormat(bytes: Buffer): Promise<SniffedPhoto> {
-  const sniffed = await fromBuffer(bytes);
+  const sniffed = await sniffMagicNumbers(bytes);
   if (sniffed) {
     const rasterFormat = RASTER_FORMAT_BY_SNIFFED_MIME[sniffed.mime];
     if (rasterFormat) return { format: rasterFormat, mediaType: rasterFormat === 'heic' ? 'image/heic' : sniffed.mime };
@@ -50,6 +50,15 @@ export async function sniffPhotoFormat(bytes: Buffer): Promise<SniffedPhoto> {
     throw unsupported('text/html');
   }
   throw unsupported(root !== null ? 'application/xml' : (sniffed?.mime ?? null));
+}
+
+/** file-type reads deeper than the magic number for some formats (PNG chunks) and throws when the file ends first. */
+async function sniffMagicNumbers(bytes: Buffer): Promise<{ mime: string } | undefined> {
+  try {
+    return await fromBuffer(bytes);
+  } catch {
+    throw new PhotoContentRefused('corrupt-image', 'The photo could not be decoded: the image data is corrupt or truncated.');
+  }
 }
 
 function unsupported(detectedType: string | null): PhotoContentRefused {

@@ -227,7 +227,7 @@ function rasterPlaceholder(index: number): string {
 
 /** An inline raster must be what it says, within the pixel limit, and is kept without metadata. */
 async function reencodedInlineRaster(declared: 'png' | 'jpeg' | 'webp', bytes: Buffer): Promise<string> {
-  const sniffed = await fromBuffer(bytes);
+  const sniffed = await fromBuffer(bytes).catch(() => undefined);
   if (sniffed?.mime !== `image/${declared}`) throw unsafe('The SVG embeds an image that is not the PNG, JPEG or WebP it claims to be.');
   const metadata = await readMetadata(sharpOver(bytes));
   if (!metadata.width || !metadata.height || metadata.width * metadata.height > MAX_PHOTO_PIXELS) {
