@@ -64,6 +64,11 @@ const SAME_DOCUMENT_REFERENCE = /^#[A-Za-z_][\w.:-]*$/;
 const INLINE_RASTER = /^data:image\/(png|jpeg|jpg|webp);base64,([A-Za-z0-9+/=]+)$/i;
 const EMBEDDED_RASTER_FORMATS: Readonly<Record<string, 'png' | 'jpeg' | 'webp'>> = { png: 'png', jpeg: 'jpeg', jpg: 'jpeg', webp: 'webp' };
 
+interface EmbeddedRaster {
+  readonly format: 'png' | 'jpeg' | 'webp';
+  readonly bytes: Buffer;
+}
+
 type Frame = { readonly kind: 'kept'; readonly name: string } | { readonly kind: 'dropped' } | { kind: 'style'; css: string };
 
 const unsafe = (message: string) => new PhotoContentRefused('unsafe-content', message, 'image/svg+xml');
@@ -89,7 +94,7 @@ export async function sanitiseSvg(bytes: Buffer): Promise<Buffer> {
 
   const output: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
   const stack: Frame[] = [];
-  const embeddedRasters: Promise<string>[] = [];
+  const embeddedRasters: EmbeddedRaster[] = [];
   const renderCost = new SvgRenderCost();
   let elements = 0;
 
@@ -140,8 +145,9 @@ export async function sanitiseSvg(bytes: Buffer): Promise<Buffer> {
     if (frame?.kind === 'kept') {
       output.push(`</${frame.name}>`);
       renderCost.leave();
+    } else if (frame?.kind === 'style' && cssIsSafe(frame.css)) {
+      output.push(`<style>${escapeText(frame.css)}</style>`);
     }
-    else if (frame?.kind === 'style' && cssIsSafe(frame.css)) output.push(`<style>${escapeText(frame.css)}</style>`);
   };
 
   parser.write(text).close();
@@ -149,7 +155,9 @@ export async function sanitiseSvg(bytes: Buffer): Promise<Buffer> {
   if (!renderCost.withinLimit(MAX_RENDERED_ELEMENTS)) throw unsafe('The SVG references its own elements too many times over to be drawn.');
 
   let svg = output.join('');
-  const rasters = await Promise.all(embeddedRasters);
+  // Re-encoded only once the whole document is known to be kept, so no encoding is left running
+  // (or rejecting unobserved) when a later part of the document is refused.
+  const rasters = await Promise.all(embeddedRasters.map(({ format, bytes }) => reencodedInlineRaster(format, bytes)));
   // Placeholders hold the re-encoded inline rasters, which are only known once encoded.
   rasters.forEach((dataUri, index) => {
     svg = svg.replace(rasterPlaceholder(index), () => dataUri);
@@ -171,7 +179,7 @@ interface KeptAttributes {
 }
 
 /** The attributes kept, serialised; null when the element is pointless without what was removed. */
-function keptAttributes(tag: QualifiedTag, element: string, embeddedRasters: Promise<string>[]): KeptAttributes | null {
+function keptAttributes(tag: QualifiedTag, element: string, embeddedRasters: EmbeddedRaster[]): KeptAttributes | null {
   let serialised = '';
   let id: string | null = null;
   const references: string[] = [];
@@ -210,13 +218,13 @@ function attributeKind(attribute: QualifiedAttribute): 'plain' | 'link' | 'xml:s
 }
 
 /** `#id` as it is; an inline PNG/JPEG/WebP on an `image` as a placeholder for its re-encoding. */
-function keptLink(value: string, element: string, embeddedRasters: Promise<string>[]): string | null {
+function keptLink(value: string, element: string, embeddedRasters: EmbeddedRaster[]): string | null {
   const compact = value.replace(/\s+/g, '');
   if (SAME_DOCUMENT_REFERENCE.test(compact)) return escapeAttribute(compact);
   const inline = INLINE_RASTER.exec(compact);
   if (element !== 'image' || inline === null) return null;
   if (embeddedRasters.length >= MAX_EMBEDDED_RASTERS) throw unsafe('The SVG embeds too many images.');
-  embeddedRasters.push(reencodedInlineRaster(EMBEDDED_RASTER_FORMATS[inline[1].toLowerCase()], Buffer.from(inline[2], 'base64')));
+  embeddedRasters.push({ format: EMBEDDED_RASTER_FORMATS[inline[1].toLowerCase()], bytes: Buffer.from(inline[2], 'base64') });
   return rasterPlaceholder(embeddedRasters.length - 1);
 }
 
