@@ -123,8 +123,12 @@ describe('media-service', () => {
     expect(downloaded.length).toBe(Number(response.body.byteLength));
     expect((await sharp(downloaded).metadata()).width).toBe(1600);
 
-    // The card shows the photo reference (projected from the client's stream).
-    await eventually(async () => ((await card(clientId)).photoRef === photoId ? true : undefined), 'the card to show the photo reference');
+    // The card shows the photo reference (projected from the client's stream) and where the links are.
+    const shown = await eventually(async () => {
+      const view = await card(clientId);
+      return view.photoRef === photoId ? view : undefined;
+    }, 'the card to show the photo reference');
+    expect(shown.photoRoute).toBe(`/clients/${clientId}/photo`);
   });
 
   it('stores a real HEVC .heic re-encoded, with its renditions', async () => {

@@ -15,8 +15,8 @@ export interface RunningService {
  * event store file, database and topic prefix): another service's tests talk to it over HTTP
  * exactly as in production, without importing its context's code. Resolves once it is ready.
  */
-export async function startServiceProcess(app: string, env: Record<string, string>): Promise<RunningService> {
-  const port = await freePort();
+export async function startServiceProcess(app: string, env: Record<string, string>, options: { readonly port?: number } = {}): Promise<RunningService & { readonly pid: number }> {
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', join(REPO_ROOT, `apps/${app}/src/main.ts`)], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
@@ -41,6 +41,7 @@ export async function startServiceProcess(app: string, env: Record<string, strin
   }
   return {
     url,
+    pid: child.pid ?? 0,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -49,8 +49,10 @@ export class HttpClientPhotoReferences implements ClientPhotoReferences {
   }
 
   private async send(method: 'PUT' | 'DELETE', call: PhotoReferenceCall, body?: object): Promise<void> {
-    const url = new URL(`clients/${encodeURIComponent(call.clientId)}/photo-reference`, withSlash(this.clientsServiceUrl));
-    const token = await this.serviceTokens.issue(CLIENTS_SERVICE, { tenantId: call.tenantId, userId: call.userId });
+    const path = `/clients/${encodeURIComponent(call.clientId)}/photo-reference`;
+    const url = new URL(path.slice(1), withSlash(this.clientsServiceUrl));
+    // Bound to this one request (method and path): seen on the wire, it changes no other client's photo.
+    const token = await this.serviceTokens.issue(CLIENTS_SERVICE, { tenantId: call.tenantId, userId: call.userId }, { method, path });
     let response: Response;
     try {
       response = await fetch(url, {

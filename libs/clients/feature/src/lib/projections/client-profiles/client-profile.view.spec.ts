@@ -36,6 +36,7 @@ describe('toClientProfileView', () => {
       comment: null,
       discounts: { products: 5, services: 10 },
       photoRef: null,
+      photoRoute: null,
       consent: null,
       visitStatistics: {
         firstVisitAt: null,

@@ -164,8 +164,17 @@ export class ClientProfileView {
   @ApiProperty({ type: ClientDiscountsView })
   discounts!: ClientDiscountsView;
 
-  @ApiProperty({ type: String, nullable: true, description: 'The object key of the photo in the media store.' })
+  @ApiProperty({ type: String, nullable: true, description: "The id of the client's current photo in the media context (null: none)." })
   photoRef!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '/clients/0b7e…/photo',
+    description:
+      "Where the media service (port 3003) answers a short-lived link to the photo: GET with ?size=256 or ?size=1024 for a rendition, or '/original' appended for the download. Null without a photo.",
+  })
+  photoRoute!: string | null;
 
   @ApiProperty({ type: ConsentSummaryView, nullable: true, description: 'Null until the consent context reports.' })
   consent!: ConsentSummaryView | null;
@@ -216,6 +225,7 @@ export function toClientProfileView(document: ClientProfileDocument): ClientProf
     comment: document.comment ?? null,
     discounts: { products: document.discounts?.products ?? 0, services: document.discounts?.services ?? 0 },
     photoRef: document.photoRef ?? null,
+    photoRoute: document.photoRef ? `/clients/${document._id}/photo` : null,
     consent: document.consent ? { ...document.consent } : null,
     visitStatistics: visitStatisticsView(document.visitStatistics ?? EMPTY_CARD_VISIT_TOTALS),
     registeredAt: isoOrNull(document.registeredAt),
