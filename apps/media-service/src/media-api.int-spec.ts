@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,7 +9,7 @@ import request from 'supertest';
 import { ALL_TOPICS, HEADERS, TOPICS } from '@salon/contracts';
 import { MAX_PHOTO_BYTES } from '@salon/media/content';
 import { clientPrefix, photoPrefix } from '@salon/media/domain';
-import { PhotoStorage } from '@salon/media/feature';
+import { ClientPhotosStream, PhotoStorage } from '@salon/media/feature';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { ensureTopics } from '@salon/shared/messaging';
 import { RunningService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
@@ -85,6 +86,7 @@ describe('media-service', () => {
       kafka: { ok: true },
       [`worker:${prefix}media-relay`]: { ok: true },
       [`worker:${prefix}media.client-events-policy`]: { ok: true },
+      [`worker:${prefix}media.photo-objects-follow-up`]: { ok: true },
     });
   });
 
@@ -190,6 +192,20 @@ describe('media-service', () => {
     const link = await http.get(`/clients/${clientId}/photo`).set('Authorization', await as()).expect(200);
     expect(link.body.photoId).toBe(second);
     await eventually(async () => ((await card(clientId)).photoRef === second ? true : undefined), 'the card to show the second photo');
+  });
+
+  it('finishes the removal of a replaced photo from the media stream when the upload stopped right after its append', async () => {
+    const clientId = await registeredClient('+48601200021');
+    const first = (await upload(clientId, await photo('png', 320, 240), 'image/png').expect(200)).body.photoId as string;
+    // What an upload that crashed after recording its photo leaves: the new photo current, the old one's objects still there.
+    const next = randomUUID();
+    await storage.put([{ key: `${photoPrefix(tenant, clientId, next)}256.webp`, bytes: Buffer.from('x'), contentType: 'image/webp' }]);
+    const metadata = { tenantId: tenant, correlationId: randomUUID(), causationId: randomUUID(), now: new Date() };
+    const original = { contentType: 'image/png', extension: 'png' };
+    expect((await storage.versionsUnder(photoPrefix(tenant, clientId, first))).length).toBeGreaterThan(0);
+    await media.get(ClientPhotosStream).record(clientId, { type: 'RecordStoredPhoto', data: { clientId, photoId: next, format: 'png', sizes: [256], byteLength: 1, original }, metadata });
+    await eventually(async () => ((await storage.versionsUnder(photoPrefix(tenant, clientId, first))).length === 0 ? true : undefined), "the follow-up to remove the replaced photo's objects");
+    expect(await keysUnder(photoPrefix(tenant, clientId, next))).toEqual(['256.webp']);
   });
 
   it('records a retried upload (same Idempotency-Key) once', async () => {

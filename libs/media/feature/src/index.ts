@@ -5,3 +5,4 @@ export { PhotoStorage } from './lib/photo-storage/photo-storage';
 export type { ObjectVersion } from './lib/photo-storage/photo-storage';
 export { UploadClientPhoto } from './lib/upload-client-photo/upload-client-photo.service';
 export { EraseClientPhotos } from './lib/erase-client-photos/erase-client-photos.service';
+export { ClientPhotosStream } from './lib/client-photos/client-photos-stream';

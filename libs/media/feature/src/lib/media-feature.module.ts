@@ -4,11 +4,12 @@ import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
 import { ServiceTokenIssuer } from '@salon/shared/auth';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
-import { EventRelay, MongoCheckpointStore } from '@salon/shared/messaging';
+import { EventRelay, EventStoreFollowUp, MongoCheckpointStore } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, ReadinessRegistry, WorkerHost, WorkersModule, relayWorker } from '@salon/shared/nest';
 import { CLIENT_PHOTO_REFERENCES, HttpClientPhotoReferences } from './client-photo-references/client-photo-references';
 import { ClientPhotosStream } from './client-photos/client-photos-stream';
 import { EraseClientPhotos } from './erase-client-photos/erase-client-photos.service';
+import { photoObjectsFollowUp } from './follow-up/photo-objects-follow-up';
 import { GetClientPhotoController } from './get-client-photo/get-client-photo.http.controller';
 import { GetClientPhoto } from './get-client-photo/get-client-photo.query';
 import { MEDIA_SETTINGS, MediaSettings } from './media-settings';
@@ -62,6 +63,17 @@ class MediaWorkers implements OnModuleInit {
     });
     this.host.register(relayWorker(relay, producer));
     this.host.register(new MediaClientEventsPolicy(this.kafka, this.eraseClientPhotos, prefix));
+    // The object removals after a replacement, a removal or an erasure, finished from the media
+    // stream whatever crashed between the append and the removal.
+    this.host.register(
+      new EventStoreFollowUp({
+        name: `${prefix}media.photo-objects-follow-up`,
+        store: this.store,
+        checkpoints: new MongoCheckpointStore(this.mongo),
+        streamPrefixes: CLIENT_PHOTOS_STREAM_PREFIXES,
+        handle: photoObjectsFollowUp(this.storage, clientPhotosEventCodec()),
+      }),
+    );
   }
 }
 

@@ -40,8 +40,8 @@ export interface StoredClientPhoto {
  *
  * A crash between steps leaves: after 2, objects nothing refers to (under the client's prefix, so
  * an erasure or deletion removes them; nothing sweeps them before); after 3, a card naming a photo
- * the media stream does not know yet (GET answers 404 for it); after 4, the replaced photo's
- * objects. A retry with the same Idempotency-Key derives the same photo id, so it stores the same
+ * the media stream does not know yet (GET answers 404 for it); after 4, nothing for long: the
+ * photo-objects follow-up removes the replaced photo's objects from the media stream. A retry with the same Idempotency-Key derives the same photo id, so it stores the same
  * keys again and completes every step without a second photo.
  */
 @Injectable()
