@@ -20,7 +20,7 @@ export class AppModule {
             accessKey: config.MINIO_ACCESS_KEY,
             secretKey: config.MINIO_SECRET_KEY,
             bucket: config.MEDIA_BUCKET,
-            versioning: config.MEDIA_BUCKET_VERSIONING,
+            versioning: config.MEDIA_BUCKET_VERSIONING === 'true',
             urlLifetimeSeconds: config.MEDIA_URL_LIFETIME_SECONDS,
           },
         }),

@@ -1,9 +1,6 @@
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { ServiceTokenConfig } from '@salon/shared/nest';
 import { mediaStorageRefusals } from './production-settings';
-
-const asBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 /**
  * Calls the clients service (the photo reference, on the client's stream) with service tokens
@@ -32,10 +29,12 @@ export class MediaServiceConfig extends ServiceTokenConfig {
   @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name: 3–63 of a-z, 0-9, "." and "-"' })
   MEDIA_BUCKET: string = 'salon-media';
 
-  /** Whether the bucket keeps object versions; erasure removes every version either way. */
-  @Transform(asBoolean)
-  @IsBoolean({ message: 'must be true or false' })
-  MEDIA_BUCKET_VERSIONING: boolean = true;
+  /**
+   * Whether the bucket keeps object versions; erasure removes every version either way. Text, not
+   * a boolean: implicit conversion would read "false" (and "yes") as true.
+   */
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  MEDIA_BUCKET_VERSIONING: 'true' | 'false' = 'true';
 
   /** How long a presigned link to a photo works. */
   @IsInt()
