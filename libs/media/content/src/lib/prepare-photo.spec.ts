@@ -89,6 +89,24 @@ describe('preparePhoto: raster formats sharp decodes', () => {
     expect({ width: photo.width, height: photo.height }).toEqual({ width: 200, height: 400 });
   });
 
+  it('converts a photo with a wide-gamut ICC profile to sRGB before dropping the profile, so its colours stay', async () => {
+    const srgbColour = { r: 200, g: 100, b: 50 };
+    // sharp turns the sRGB colour into Display P3 numbers and embeds the P3 profile.
+    const displayP3 = await sharp({ create: { width: 16, height: 16, channels: 3, background: srgbColour } }).withIccProfile('p3').png().toBuffer();
+    const storedNumbers = await sharp(displayP3).keepIccProfile().raw().toBuffer();
+    expect(Math.abs(storedNumbers[0] - srgbColour.r)).toBeGreaterThan(5);
+
+    const photo = await preparePhoto({ bytes: displayP3, declaredContentType: 'image/png' });
+
+    const kept = await sharp(photo.original.bytes).raw().toBuffer();
+    expect((await sharp(photo.original.bytes).metadata()).icc).toBeUndefined();
+    expect([kept[0], kept[1], kept[2]].map((value, channel) => Math.abs(value - [srgbColour.r, srgbColour.g, srgbColour.b][channel]) <= 2)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+  });
+
   it('keeps no trace of HTML appended after the PNG image data (a polyglot)', async () => {
     const payload = '<html><body><script>alert(document.cookie)</script></body></html>';
     const polyglot = Buffer.concat([await png(64, 64), Buffer.from(payload)]);
