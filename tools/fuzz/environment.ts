@@ -1,13 +1,15 @@
 /**
- * The fuzz run's own corner of the local servers: its prefixed topics, consumer groups and database.
+ * The fuzz run's own corner of the local servers: its prefixed topics, consumer groups, database
+ * and photo bucket.
  *
  *   node -r @swc-node/register tools/fuzz/environment.ts clean
  *
- * Reads KAFKA_BROKERS, KAFKA_TOPIC_PREFIX and MONGO_URL (the fuzz database) from the
- * environment. Topics are created by tools/kafka/create-topics.ts with the same prefix.
+ * Reads KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, MONGO_URL (the fuzz database), MEDIA_BUCKET and
+ * MINIO_* from the environment. Topics are created by tools/kafka/create-topics.ts with the same prefix.
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { cleanUpServiceEnvironment } from '@salon/shared/testing';
+import { removeBucket } from '../../apps/media-service/src/test/media-test-kit';
 
 async function main(): Promise<void> {
   const [command] = process.argv.slice(2);
@@ -19,6 +21,9 @@ async function main(): Promise<void> {
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
   const kafka = new Kafka({ clientId: 'fuzz-clean-up', brokers, logLevel: logLevel.NOTHING });
   await cleanUpServiceEnvironment(kafka, prefix, mongoUrl);
+  // Only the run's own bucket (named after the run, like the prefix).
+  const bucket = process.env.MEDIA_BUCKET;
+  if (bucket && prefix.startsWith(bucket)) await removeBucket(bucket);
   // The services' consumer groups too (empty once the services stopped), so runs leave nothing.
   const admin = kafka.admin();
   await admin.connect();

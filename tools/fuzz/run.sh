@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
-# OpenAPI-driven fuzzing of the three services with schemathesis: no request may answer 5xx.
+# OpenAPI-driven fuzzing of the four services with schemathesis: no request may answer 5xx.
 #
 #   tools/fuzz/run.sh            (npm run fuzz)  needs the local servers: npm run infra start
 #
 # Installs schemathesis (pinned) into a venv under .local/fuzz (cached, idempotent), starts the
-# clients, visits and consent services as real processes on their own loopback ports, with their
-# own database, event store file and Kafka topic prefix (so the run sees nobody's data and nobody
+# clients, visits, media and consent services as real processes on their own loopback ports, with their
+# own database, event store file, Kafka topic prefix and photo bucket (so the run sees nobody's data and nobody
 # sees its), waits until they are ready, runs schemathesis against each service's /docs/json with
 # the not_a_server_error check, prints a table per service, stops what it started (also on
 # failure or Ctrl-C) and exits non-zero on any 5xx.
 #
 # Knobs (environment): FUZZ_MAX_EXAMPLES (per operation and phase, default 100),
 # FUZZ_SERVICE_TIMEOUT (seconds per service, default 80), FUZZ_SEED (default random),
-# FUZZ_CLIENTS_PORT / FUZZ_VISITS_PORT / FUZZ_CONSENT_PORT (3101 / 3102 / 3104), PYTHON.
+# FUZZ_CLIENTS_PORT / FUZZ_VISITS_PORT / FUZZ_MEDIA_PORT / FUZZ_CONSENT_PORT (3101 / 3102 / 3103 / 3104), PYTHON.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -38,6 +38,8 @@ RUN_DIR="$LOCAL_DIR/fuzz/runs/$RUN_ID"
 # The run's own corner of the shared servers (names: a-z, 0-9, "." "_" "-").
 export KAFKA_TOPIC_PREFIX="$RUN_ID."
 FUZZ_DATABASE="salon_${RUN_ID//-/_}"
+# The media service's photos go to a bucket of the run's own (removed with the topics and database).
+export MEDIA_BUCKET="$RUN_ID"
 MONGO_BASE="${MONGO_URL%%\?*}"
 FUZZ_MONGO_URL="${MONGO_BASE%/*}/$FUZZ_DATABASE${MONGO_URL#"$MONGO_BASE"}"
 TENANT="fuzz-chain"
@@ -45,8 +47,9 @@ TENANT="fuzz-chain"
 # worker is behind (which the not_a_server_error check would count as a failure).
 EXCLUDE_PATHS='^/health/'
 
-# name:port of the services, in start order (the visits service admits bookings through the clients service).
-SERVICES=("clients-service:${FUZZ_CLIENTS_PORT:-3101}" "visits-service:${FUZZ_VISITS_PORT:-3102}" "consent-service:${FUZZ_CONSENT_PORT:-3104}")
+# name:port of the services, in start order (the visits service admits bookings through the clients
+# service, the media service sets photo references through it). The seed reads the first three by index.
+SERVICES=("clients-service:${FUZZ_CLIENTS_PORT:-3101}" "visits-service:${FUZZ_VISITS_PORT:-3102}" "consent-service:${FUZZ_CONSENT_PORT:-3104}" "media-service:${FUZZ_MEDIA_PORT:-3103}")
 PIDS=()
 TOPICS_CREATED=0
 
