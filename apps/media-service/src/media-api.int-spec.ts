@@ -274,6 +274,17 @@ describe('media-service', () => {
     expect(await storage.versionsUnder(clientPrefix(tenant, clientId))).toEqual([]);
   });
 
+  it('stores a PNG with HTML appended (a polyglot) without the HTML', async () => {
+    const clientId = await registeredClient('+48601200022');
+    const polyglot = Buffer.concat([await photo('png', 200, 150), Buffer.from('<html><body><script>fetch("https://evil.example")</script></body></html>')]);
+    await upload(clientId, polyglot, 'image/png', { 'Content-Disposition': 'attachment; filename="photo.png"' }).expect(200);
+    const original = await http.get(`/clients/${clientId}/photo/original`).set('Authorization', desk).expect(200);
+    const stored = Buffer.from(await (await fetch(original.body.url)).arrayBuffer());
+    expect((await sharp(stored).metadata()).format).toBe('png');
+    expect(stored.includes(Buffer.from('<script'))).toBe(false);
+    expect(stored.includes(Buffer.from('evil.example'))).toBe(false);
+  });
+
   it("answers another chain's client like one nobody has (404), and stores nothing for it", async () => {
     const clientId = await registeredClient('+48601200016');
     const outsider = await as(['owner'], uniqueName('chain-other'));

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, ServiceUnavailableException } from '@nestjs/common';
 import { Client } from 'minio';
 import type { PhotoStorageSettings } from '../media-settings';
 
@@ -65,14 +65,14 @@ export class PhotoStorage {
   }
 
   async put(objects: readonly PhotoObject[]): Promise<void> {
-    await Promise.all(
+    await this.reach('store a photo', () => Promise.all(
       objects.map((object) =>
         this.client.putObject(this.bucket, object.key, object.bytes, object.bytes.length, {
           'Content-Type': object.contentType,
           ...(object.contentDisposition ? { 'Content-Disposition': object.contentDisposition } : {}),
         }),
       ),
-    );
+    ));
   }
 
   /** A link to `key` valid for the configured lifetime; `download` makes the browser save it, never show it. */
@@ -82,12 +82,16 @@ export class PhotoStorage {
     const headers: Record<string, string> = {};
     if (options.download) headers['response-content-disposition'] = `attachment; filename="${options.download.fileName}"`;
     if (options.contentType) headers['response-content-type'] = options.contentType;
-    const url = await this.client.presignedGetObject(this.bucket, key, lifetime, headers, requestedAt);
+    const url = await this.reach('sign a link', () => this.client.presignedGetObject(this.bucket, key, lifetime, headers, requestedAt));
     return { url, expiresAt: new Date(requestedAt.getTime() + lifetime * 1000) };
   }
 
   /** Every version and delete marker under `prefix` (a versioned bucket keeps them all). */
-  async versionsUnder(prefix: string): Promise<ObjectVersion[]> {
+  versionsUnder(prefix: string): Promise<ObjectVersion[]> {
+    return this.reach('list photo objects', () => this.listVersions(prefix));
+  }
+
+  private async listVersions(prefix: string): Promise<ObjectVersion[]> {
     const versions: ObjectVersion[] = [];
     const stream = this.client.listObjects(this.bucket, prefix, true, { IncludeVersion: true });
     for await (const item of stream as AsyncIterable<{ name?: string; versionId?: string | null; isDeleteMarker?: boolean }>) {
@@ -107,7 +111,7 @@ export class PhotoStorage {
       // With its version id ("null" for one stored while versioning was off), an entry is removed
       // for good; without, a versioned bucket would only add a delete marker.
       const batch = versions.slice(start, start + DELETE_BATCH).map(({ key, versionId }) => ({ name: key, ...(versionId ? { versionId } : {}) }));
-      const results = await this.client.removeObjects(this.bucket, batch);
+      const results = await this.reach('remove photo objects', () => this.client.removeObjects(this.bucket, batch));
       const failed = results.filter((result) => result && 'Error' in result && result.Error);
       if (failed.length > 0) {
         // Keys are ids only, so the error may name them.
@@ -116,5 +120,22 @@ export class PhotoStorage {
       }
     }
     return versions.length;
+  }
+
+  /**
+   * An object store that does not answer (down, unreachable, the bucket gone) is a 503 for the
+   * caller, never a 500: nothing was decided, the request can be sent again. Policies retry it.
+   */
+  private async reach<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      this.logger.error(`object store: could not ${what}: ${(error as Error).message}`);
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        error: 'object-store-unavailable',
+        message: 'The photo store cannot be reached right now; nothing was changed. Try again in a moment.',
+      });
+    }
   }
 }
