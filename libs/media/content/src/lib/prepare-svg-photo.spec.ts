@@ -62,7 +62,7 @@ describe('preparePhoto: SVG sanitised and rasterised', () => {
         '<set attributeName="href" to="javascript:alert(\'set\')"/>',
         '<animate attributeName="fill" values="red;blue" dur="1s"/>',
         '<rect width="5" height="5" fill="url(http://evil.example/paint.svg#p)" style="fill: url(https://evil.example/x)"/>',
-        '<rect width="5" height="5" filter="url(#kept)" style="fill:#00f"/>',
+        '<rect width="5" height="5" stroke="url(#kept)" style="fill:#00f"/>',
       ].join(''),
     );
 
@@ -76,7 +76,7 @@ describe('preparePhoto: SVG sanitised and rasterised', () => {
     expect(kept).toContain('<rect id="kept" width="10" height="10">');
     expect(kept).toContain('<use x="20" xlink:href="#kept">');
     expect(kept.match(/<circle /g)).toHaveLength(2);
-    expect(kept).toContain('filter="url(#kept)" style="fill:#00f"');
+    expect(kept).toContain('stroke="url(#kept)" style="fill:#00f"');
   });
 
   it('removes style sheets that import, load fonts or leave the document, and keeps plain ones', async () => {
@@ -98,6 +98,24 @@ describe('preparePhoto: SVG sanitised and rasterised', () => {
       expect({ trace, found: kept.includes(trace) }).toEqual({ trace, found: false });
     }
     expect(kept).toContain('<style>circle { fill: #0a0 }</style>');
+  });
+
+  it('removes filters, whose rendering time librsvg does not bound, and keeps what they applied to', async () => {
+    const svg = drawing(
+      [
+        '<filter id="heavy"><feGaussianBlur stdDeviation="200"/><feTurbulence baseFrequency="0.9" numOctaves="10"/></filter>',
+        '<rect width="480" height="320" fill="#f00" filter="url(#heavy)"/>',
+        '<circle r="5" style="filter: blur(200px)"/>',
+        '<style>rect { filter: drop-shadow(0 0 200px black) }</style>',
+      ].join(''),
+    );
+
+    const kept = (await prepareSvg(svg)).original.bytes.toString();
+
+    for (const trace of ['filter', 'feGaussianBlur', 'feTurbulence', 'blur(', 'drop-shadow']) {
+      expect({ trace, found: kept.includes(trace) }).toEqual({ trace, found: false });
+    }
+    expect(kept).toContain('<rect width="480" height="320" fill="#f00">');
   });
 
   it('refuses an SVG with a DOCTYPE declaring entities (400), whatever they expand to', async () => {
@@ -154,6 +172,30 @@ describe('preparePhoto: SVG sanitised and rasterised', () => {
 
     expect(refusal.code).toBe('unsafe-content');
     expect(photo.original.bytes.toString().match(/<use /g)).toHaveLength(100);
+  });
+
+  it('refuses a style sheet painting thousands of elements with a pattern of thousands (400), and keeps one painting a gradient', async () => {
+    const circles = Array.from({ length: 500 }, (_, i) => `<circle cx="${i % 50}" cy="${Math.floor(i / 50)}" r="1"/>`).join('');
+    const rects = (count: number) => Array.from({ length: count }, (_, i) => `<rect class="p" x="${i}" width="5" height="5"/>`).join('');
+    const patternBomb = drawing(`<style>.p { fill: url(#pat) }</style><defs><pattern id="pat" width="50" height="50">${circles}</pattern></defs>${rects(1000)}`);
+    const illustratorLike = drawing(
+      `<style>.p{fill:url(#SVGID_1_);}</style><linearGradient id="SVGID_1_"><stop offset="0" stop-color="#f00"/><stop offset="1" stop-color="#00f"/></linearGradient>${rects(200)}`,
+    );
+
+    const refusal = await refusalOf(prepareSvg(patternBomb));
+    const photo = await prepareSvg(illustratorLike);
+
+    expect({ code: refusal.code, status: refusal.status }).toEqual({ code: 'unsafe-content', status: 400 });
+    expect(photo.original.bytes.toString()).toContain('<style>.p{fill:url(#SVGID_1_);}</style>');
+  });
+
+  it('refuses a marker of hundreds of elements drawn at each of thousands of vertices (400)', async () => {
+    const marker = `<marker id="m">${'<circle r="1"/>'.repeat(200)}</marker>`;
+    const vertices = Array.from({ length: 2000 }, (_, i) => `${i % 480},${i % 320}`).join(' ');
+
+    const refusal = await refusalOf(prepareSvg(drawing(`<defs>${marker}</defs><polyline points="${vertices}" marker-mid="url(#m)"/>`)));
+
+    expect({ code: refusal.code, status: refusal.status }).toEqual({ code: 'unsafe-content', status: 400 });
   });
 
   it('refuses a character XML does not allow, written as a character reference (400)', async () => {

@@ -1,7 +1,13 @@
+/** An id drawn again `times` times: once for a `use` or a fill, once per vertex for a marker. */
+export interface RenderReference {
+  readonly id: string;
+  readonly times: number;
+}
+
 interface Subtree {
   readonly id: string | null;
   elements: number;
-  readonly references: string[];
+  readonly references: RenderReference[];
 }
 
 /**
@@ -9,14 +15,19 @@ interface Subtree {
  * again, and so does a pattern, marker, mask, clip path, filter or gradient named by `url(#id)`
  * or `href="#id"`. Ten `use`s of a group of ten `use`s of … is a few hundred bytes that expand
  * exponentially (librsvg gives up only after seconds of CPU), so the expanded count is bounded
- * like the document's own. Fed in document order while the SVG is parsed.
+ * like the document's own. A style sheet's `url(#id)` may apply to every element and, as a
+ * marker, to every vertex, so it is charged once per element and vertex. Fed in document order
+ * while the SVG is parsed.
  */
 export class SvgRenderCost {
   private readonly open: Subtree[] = [];
   private readonly byId = new Map<string, Subtree>();
   private root: Subtree | null = null;
+  private readonly styleSheetReferences: string[] = [];
+  private vertices = 0;
 
-  enter(id: string | null, references: readonly string[]): void {
+  enter(id: string | null, references: readonly RenderReference[], vertices: number): void {
+    this.vertices += vertices;
     this.open.push({ id, elements: 1, references: [...references] });
   }
 
@@ -34,6 +45,11 @@ export class SvgRenderCost {
     }
   }
 
+  /** `url(#id)`s of a kept style sheet: its selectors may match any element. */
+  styleSheetReferencesTo(ids: readonly string[]): void {
+    this.styleSheetReferences.push(...ids);
+  }
+
   /** Whether drawing the document stays within `limit` elements (a reference cycle never does). */
   withinLimit(limit: number): boolean {
     if (!this.root) return true;
@@ -43,7 +59,7 @@ export class SvgRenderCost {
       let cost = subtree.elements;
       for (const reference of subtree.references) {
         if (cost > limit) break;
-        cost += costOfId(reference);
+        cost += reference.times * costOfId(reference.id);
       }
       return cost;
     };
@@ -59,6 +75,11 @@ export class SvgRenderCost {
       costs.set(id, cost);
       return cost;
     };
-    return costOf(this.root) <= limit;
+    let cost = costOf(this.root);
+    for (const reference of this.styleSheetReferences) {
+      if (cost > limit) break;
+      cost += (this.root.elements + this.vertices) * costOfId(reference);
+    }
+    return cost <= limit;
   }
 }

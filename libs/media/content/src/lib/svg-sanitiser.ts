@@ -3,7 +3,7 @@ import { parser as saxParser, type QualifiedAttribute, type QualifiedTag } from 
 import { MAX_PHOTO_PIXELS } from './photo-content';
 import { PhotoContentRefused } from './photo-content-refused';
 import { readMetadata, runPipeline, sharpOver } from './raster-encoding';
-import { SvgRenderCost } from './svg-render-cost';
+import { SvgRenderCost, type RenderReference } from './svg-render-cost';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const XLINK_NS = 'http://www.w3.org/1999/xlink';
@@ -11,19 +11,17 @@ const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 /**
  * Elements of static SVG images. Left out on purpose: script, foreignObject (HTML inside SVG),
- * feImage, use of external documents, animation (set/animate* can rewrite href to
- * `javascript:`), iframe/video/audio/canvas, and anything of another namespace. An `a` is kept
- * as a plain group: its link goes, its drawing stays.
+ * animation (set/animate* can rewrite href to `javascript:`), iframe/video/audio/canvas, anything
+ * of another namespace, and filters: librsvg spends seconds per filtered element (20 rects with a
+ * wide blur and turbulence took 18 s), its time cannot be limited from sharp, and a profile photo
+ * loses only shadows and blurs without them. An `a` is kept as a plain group: its link goes, its
+ * drawing stays.
  */
 const ALLOWED_ELEMENTS = new Set([
   'svg', 'g', 'defs', 'title', 'desc', 'symbol', 'use', 'switch',
   'path', 'rect', 'circle', 'ellipse', 'line', 'polyline', 'polygon',
   'text', 'tspan', 'textPath',
   'linearGradient', 'radialGradient', 'stop', 'pattern', 'clipPath', 'mask', 'marker', 'image', 'style',
-  'filter', 'feBlend', 'feColorMatrix', 'feComponentTransfer', 'feComposite', 'feConvolveMatrix',
-  'feDiffuseLighting', 'feDisplacementMap', 'feDistantLight', 'feDropShadow', 'feFlood', 'feFuncA',
-  'feFuncB', 'feFuncG', 'feFuncR', 'feGaussianBlur', 'feMerge', 'feMergeNode', 'feMorphology',
-  'feOffset', 'fePointLight', 'feSpecularLighting', 'feSpotLight', 'feTile', 'feTurbulence',
 ]);
 
 /** Geometry and presentation attributes; no `on*` handler, no attribute that loads anything. */
@@ -37,12 +35,7 @@ const ALLOWED_ATTRIBUTES = new Set([
   'patternUnits', 'patternContentUnits', 'patternTransform',
   'clip-path', 'clipPathUnits', 'clip-rule', 'mask', 'maskUnits', 'maskContentUnits', 'mask-type',
   'marker-start', 'marker-mid', 'marker-end', 'markerWidth', 'markerHeight', 'markerUnits', 'refX', 'refY', 'orient',
-  'filter', 'filterUnits', 'primitiveUnits', 'in', 'in2', 'result', 'stdDeviation', 'dx', 'dy', 'mode', 'operator',
-  'k1', 'k2', 'k3', 'k4', 'values', 'type', 'tableValues', 'slope', 'intercept', 'amplitude', 'exponent', 'offset',
-  'flood-color', 'flood-opacity', 'lighting-color', 'baseFrequency', 'numOctaves', 'seed', 'stitchTiles', 'scale',
-  'xChannelSelector', 'yChannelSelector', 'radius', 'order', 'kernelMatrix', 'divisor', 'bias', 'targetX', 'targetY',
-  'edgeMode', 'kernelUnitLength', 'preserveAlpha', 'surfaceScale', 'diffuseConstant', 'specularConstant',
-  'specularExponent', 'azimuth', 'elevation', 'pointsAtX', 'pointsAtY', 'pointsAtZ', 'limitingConeAngle',
+  'dx', 'dy', 'type',
   'color-interpolation', 'color-interpolation-filters', 'color-rendering', 'shape-rendering', 'text-rendering',
   'image-rendering', 'font-family', 'font-size', 'font-size-adjust', 'font-stretch', 'font-style', 'font-variant',
   'font-weight', 'text-anchor', 'dominant-baseline', 'alignment-baseline', 'baseline-shift', 'letter-spacing',
@@ -56,8 +49,11 @@ const LINK_ATTRIBUTES = new Set(['href']);
 /** Deeper or bigger than this is no photo, and rendering it could take the server down. */
 const MAX_DEPTH = 64;
 const MAX_ELEMENTS = 20_000;
-/** Elements drawn once references are followed: no more than a document may hold. */
-const MAX_RENDERED_ELEMENTS = MAX_ELEMENTS;
+/**
+ * Elements drawn once references are followed. librsvg takes about 2 s for 100 000 here (both
+ * renditions, 2 cores); sharp's timeout cannot stop it, as librsvg reports no progress.
+ */
+const MAX_RENDERED_ELEMENTS = 100_000;
 const MAX_EMBEDDED_RASTERS = 8;
 
 const SAME_DOCUMENT_REFERENCE = /^#[A-Za-z_][\w.:-]*$/;
@@ -133,7 +129,7 @@ export async function sanitiseSvg(bytes: Buffer): Promise<Buffer> {
     const namespaces = stack.length === 0 ? ` xmlns="${SVG_NS}" xmlns:xlink="${XLINK_NS}"` : '';
     output.push(`<${kept}${namespaces}${attributes.serialised}>`);
     stack.push({ kind: 'kept', name: kept });
-    renderCost.enter(attributes.id, attributes.references);
+    renderCost.enter(attributes.id, attributes.references, attributes.vertices);
   };
   parser.ontext = parser.oncdata = (content) => {
     const frame = stack[stack.length - 1];
@@ -147,6 +143,7 @@ export async function sanitiseSvg(bytes: Buffer): Promise<Buffer> {
       renderCost.leave();
     } else if (frame?.kind === 'style' && cssIsSafe(frame.css)) {
       output.push(`<style>${escapeText(frame.css)}</style>`);
+      renderCost.styleSheetReferencesTo(sameDocumentUrlTargets(frame.css));
     }
   };
 
@@ -175,14 +172,18 @@ interface KeptAttributes {
   readonly serialised: string;
   readonly id: string | null;
   /** The ids this element draws again (`href="#id"`, `url(#id)`). */
-  readonly references: readonly string[];
+  readonly references: readonly RenderReference[];
+  /** About how many vertices its `d` or `points` has: a marker is drawn at each. */
+  readonly vertices: number;
 }
 
 /** The attributes kept, serialised; null when the element is pointless without what was removed. */
 function keptAttributes(tag: QualifiedTag, element: string, embeddedRasters: EmbeddedRaster[]): KeptAttributes | null {
   let serialised = '';
   let id: string | null = null;
-  const references: string[] = [];
+  const references: RenderReference[] = [];
+  const geometry = tag.attributes['d']?.value ?? tag.attributes['points']?.value ?? '';
+  const vertices = geometry === '' ? 0 : Math.ceil((geometry.match(/\d+/g)?.length ?? 0) / 2);
   let href: string | null = null;
   for (const attribute of Object.values(tag.attributes)) {
     const kind = attributeKind(attribute);
@@ -194,16 +195,18 @@ function keptAttributes(tag: QualifiedTag, element: string, embeddedRasters: Emb
     } else if (kind === 'plain' && valueIsSafe(attribute.local, attribute.value)) {
       serialised += ` ${attribute.local}="${escapeAttribute(attribute.value)}"`;
       if (attribute.local === 'id') id = attribute.value;
-      for (const match of attribute.value.matchAll(/url\(\s*['"]?#([^'")\s]+)/g)) references.push(match[1]);
+      // A marker (attribute or style declaration) is drawn at every vertex, anything else once.
+      const times = attribute.local.startsWith('marker') || (attribute.local === 'style' && attribute.value.includes('marker')) ? Math.max(1, vertices) : 1;
+      for (const id of sameDocumentUrlTargets(attribute.value)) references.push({ id, times });
     }
   }
   // An `a` turned group drops its link; an image or `use` without a safe reference draws nothing.
   if (href !== null && element !== 'g') {
     serialised += ` xlink:href="${href}"`;
-    if (href.startsWith('#')) references.push(href.slice(1));
+    if (href.startsWith('#')) references.push({ id: href.slice(1), times: 1 });
   }
   if ((element === 'image' || element === 'use') && href === null) return null;
-  return { serialised, id, references };
+  return { serialised, id, references, vertices };
 }
 
 function attributeKind(attribute: QualifiedAttribute): 'plain' | 'link' | 'xml:space' | 'dropped' {
@@ -246,6 +249,10 @@ async function reencodedInlineRaster(declared: 'png' | 'jpeg' | 'webp', bytes: B
   return `data:image/${declared};base64,${data.toString('base64')}`;
 }
 
+function sameDocumentUrlTargets(value: string): string[] {
+  return Array.from(value.matchAll(/url\(\s*['"]?#([^'")\s]+)/g), (match) => match[1]);
+}
+
 /** Values that could run or load something are dropped, whatever attribute carries them. */
 function valueIsSafe(name: string, value: string): boolean {
   if (name === 'style') return cssIsSafe(value);
@@ -263,6 +270,8 @@ function cssIsSafe(css: string): boolean {
   const compact = compacted(css.replace(/\/\*[\s\S]*?\*\//g, ''));
   if (/[\\@<]/.test(compact)) return false;
   if (/javascript:|vbscript:|data:|expression\(|-moz-binding|behavior:/.test(compact)) return false;
+  // CSS filter functions (blur(), drop-shadow()) cost librsvg what filter elements do.
+  if (/(?:^|[;{\s])filter:/.test(compact)) return false;
   return onlySameDocumentUrls(compact);
 }
 
