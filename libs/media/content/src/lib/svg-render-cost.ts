@@ -12,7 +12,7 @@ interface Subtree {
 
 /**
  * How many elements librsvg draws once every reference is followed: a `use` draws its target
- * again, and so does a pattern, marker, mask, clip path, filter or gradient named by `url(#id)`
+ * again, and so does a pattern, marker, mask, clip path or gradient named by `url(#id)`
  * or `href="#id"`. Ten `use`s of a group of ten `use`s of … is a few hundred bytes that expand
  * exponentially (librsvg gives up only after seconds of CPU), so the expanded count is bounded
  * like the document's own. A style sheet's `url(#id)` may apply to every element and, as a
