@@ -194,6 +194,26 @@ describe('media-service', () => {
     await eventually(async () => ((await card(clientId)).photoRef === second ? true : undefined), 'the card to show the second photo');
   });
 
+  it.each([1, 2, 3, 4, 5])('leaves the card and the media stream naming the same single photo after uploads and a removal at once (%i)', async (round) => {
+    const clientId = await registeredClient(`+4860120003${round}`);
+    const [a, b, c] = await Promise.all([photo('jpeg', 300, 200), photo('png', 300, 200), photo('webp', 300, 200)]);
+    const answers = await Promise.all([
+      upload(clientId, a, 'image/jpeg'),
+      upload(clientId, b, 'image/png'),
+      http.delete(`/clients/${clientId}/photo`).set('Authorization', desk),
+      upload(clientId, c, 'image/webp'),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 204, 200]);
+    const current = await http.get(`/clients/${clientId}/photo`).set('Authorization', desk);
+    const photoId = current.status === 200 ? (current.body.photoId as string) : null;
+    await eventually(async () => ((await card(clientId)).photoRef === photoId ? true : undefined), 'the card to name the current photo');
+    // Only the current photo's objects are left (the others' removed inline or by the follow-up).
+    await eventually(async () => {
+      const keys = await keysUnder(clientPrefix(tenant, clientId));
+      return keys.every((key) => photoId !== null && key.startsWith(`photo/${photoId}/`)) ? true : undefined;
+    }, 'only the current photo to be stored');
+  });
+
   it('finishes the removal of a replaced photo from the media stream when the upload stopped right after its append', async () => {
     const clientId = await registeredClient('+48601200021');
     const first = (await upload(clientId, await photo('png', 320, 240), 'image/png').expect(200)).body.photoId as string;

@@ -7,6 +7,7 @@ import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
 import { EventRelay, EventStoreFollowUp, MongoCheckpointStore } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, ReadinessRegistry, WorkerHost, WorkersModule, relayWorker } from '@salon/shared/nest';
 import { CLIENT_PHOTO_REFERENCES, HttpClientPhotoReferences } from './client-photo-references/client-photo-references';
+import { PhotoReferenceSync } from './client-photo-references/photo-reference-sync';
 import { ClientPhotosStream } from './client-photos/client-photos-stream';
 import { EraseClientPhotos } from './erase-client-photos/erase-client-photos.service';
 import { photoObjectsFollowUp } from './follow-up/photo-objects-follow-up';
@@ -95,6 +96,7 @@ export class MediaFeatureModule {
           useFactory: () => new HttpClientPhotoReferences(settings.clientsServiceUrl, new ServiceTokenIssuer(settings.serviceTokenSecret, 'media-service')),
         },
         ClientPhotosStream,
+        PhotoReferenceSync,
         ...USE_CASES,
         MediaWorkers,
       ],

@@ -26,7 +26,13 @@ export class ClientPhotosStream {
 
   /** The client's photos in `tenantId`; another chain's stream reads as an empty one. */
   async state(tenantId: string, clientId: string): Promise<ClientPhotosState> {
-    return (await this.handler.load(toClientPhotosStreamName(clientId), tenantId)).state;
+    return (await this.load(tenantId, clientId)).state;
+  }
+
+  /** The state and the stream's revision (undefined: no stream yet). */
+  async load(tenantId: string, clientId: string): Promise<{ state: ClientPhotosState; revision: bigint | undefined }> {
+    const { state, revision } = await this.handler.load(toClientPhotosStreamName(clientId), tenantId);
+    return { state, revision };
   }
 
   record(clientId: string, command: ClientPhotosCommand): Promise<CommandResult<ClientPhotosState, ClientPhotosEvent>> {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { photoPrefix } from '@salon/media/domain';
 import { CommandContext, commandMetadata } from '@salon/shared/nest';
 import { CLIENT_PHOTO_REFERENCES, ClientPhotoReferences } from '../client-photo-references/client-photo-references';
+import { PhotoReferenceSync } from '../client-photo-references/photo-reference-sync';
 import { ClientPhotosStream } from '../client-photos/client-photos-stream';
 import { PhotoStorage } from '../photo-storage/photo-storage';
 
@@ -18,13 +19,17 @@ export class RemoveClientPhoto {
     private readonly storage: PhotoStorage,
     private readonly photos: ClientPhotosStream,
     @Inject(CLIENT_PHOTO_REFERENCES) private readonly references: ClientPhotoReferences,
+    private readonly referenceSync: PhotoReferenceSync,
   ) {}
 
   async execute(context: CommandContext, clientId: string): Promise<void> {
     const tenantId = context.principal.tenantId;
-    await this.references.remove({ tenantId, userId: context.principal.userId, clientId, salonId: context.salonId, correlationId: context.correlationId });
+    const call = { tenantId, userId: context.principal.userId, clientId, salonId: context.salonId, correlationId: context.correlationId };
+    await this.references.remove(call);
     const result = await this.photos.record(clientId, { type: 'DiscardPhoto', data: { clientId }, metadata: commandMetadata(context) });
-    const discarded = result.events.flatMap((event) => (event.type === 'ClientPhotoDiscarded' ? [event.data.photoId] : []));
-    for (const photoId of discarded) await this.storage.removeEverythingUnder(photoPrefix(tenantId, clientId, photoId));
+    // An upload at the same moment may have set its reference after our removal (PhotoReferenceSync).
+    await this.referenceSync.keepInStep(call);
+    const discarded = result.events.find((event) => event.type === 'ClientPhotoDiscarded');
+    if (discarded?.type === 'ClientPhotoDiscarded') await this.storage.removeEverythingUnder(photoPrefix(tenantId, clientId, discarded.data.photoId));
   }
 }

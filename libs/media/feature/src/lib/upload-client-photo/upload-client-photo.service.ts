@@ -5,6 +5,7 @@ import { originalKey, photoPrefix, renditionKey } from '@salon/media/domain';
 import { deterministicUuid } from '@salon/shared/event-sourcing';
 import { CommandContext, commandMetadata } from '@salon/shared/nest';
 import { CLIENT_PHOTO_REFERENCES, ClientPhotoReferences } from '../client-photo-references/client-photo-references';
+import { PhotoReferenceSync } from '../client-photo-references/photo-reference-sync';
 import { ClientPhotosStream } from '../client-photos/client-photos-stream';
 import { PhotoStorage } from '../photo-storage/photo-storage';
 
@@ -41,7 +42,14 @@ export interface StoredClientPhoto {
  * A crash between steps leaves: after 2, objects nothing refers to (under the client's prefix, so
  * an erasure or deletion removes them; nothing sweeps them before); after 3, a card naming a photo
  * the media stream does not know yet (GET answers 404 for it); after 4, nothing for long: the
- * photo-objects follow-up removes the replaced photo's objects from the media stream. A retry with the same Idempotency-Key derives the same photo id, so it stores the same
+ * photo-objects follow-up removes the replaced photo's objects from the media stream.
+ *
+ * Concurrent uploads and removals for one client: after its append each puts the reference in
+ * step with the media stream's current photo (PhotoReferenceSync), so the card and the media
+ * stream end naming the same photo. Not covered: an upload that dies between its reference and its
+ * append (the card names a photo the media stream does not know, until the next change).
+ *
+ * A retry with the same Idempotency-Key derives the same photo id, so it stores the same
  * keys again and completes every step without a second photo.
  */
 @Injectable()
@@ -52,6 +60,7 @@ export class UploadClientPhoto {
     private readonly storage: PhotoStorage,
     private readonly photos: ClientPhotosStream,
     @Inject(CLIENT_PHOTO_REFERENCES) private readonly references: ClientPhotoReferences,
+    private readonly referenceSync: PhotoReferenceSync,
   ) {}
 
   async execute(context: CommandContext, clientId: string, upload: PhotoUpload): Promise<StoredClientPhoto> {
@@ -77,8 +86,10 @@ export class UploadClientPhoto {
       data: { clientId, photoId, format: prepared.format, sizes, byteLength, original: { contentType: prepared.original.contentType, extension: prepared.original.extension } },
       metadata: commandMetadata(context),
     });
-    const replaced = result.events.flatMap((event) => (event.type === 'ClientPhotoStored' && event.data.replacedPhotoId ? [event.data.replacedPhotoId] : []));
-    for (const previous of replaced) await this.storage.removeEverythingUnder(photoPrefix(tenantId, clientId, previous));
+    await this.referenceSync.keepInStep(call);
+    const stored = result.events.find((event) => event.type === 'ClientPhotoStored');
+    const replaced = stored?.type === 'ClientPhotoStored' ? stored.data.replacedPhotoId : undefined;
+    if (replaced) await this.storage.removeEverythingUnder(photoPrefix(tenantId, clientId, replaced));
 
     return { clientId, photoId, format: prepared.format, sizes, byteLength, width: prepared.width, height: prepared.height };
   }
