@@ -22,3 +22,4 @@ export * from './lib/rate-limit';
 export * from './lib/page-request';
 export * from './lib/openapi-access';
 export * from './lib/salon-scope';
+export * from './lib/service-client';
