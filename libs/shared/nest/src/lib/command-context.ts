@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Principal } from '@salon/shared/auth';
 import { CommandMetadata } from '@salon/shared/ddd';
+import type { IncomingMessage } from '@salon/shared/messaging';
 
 /** Who asks, where, and under which request: everything a command's metadata is made from. */
 export interface CommandContext {
@@ -34,6 +35,11 @@ export interface MessageContext {
   readonly correlationId: string;
   readonly causationId: string;
   readonly messageId: string;
+}
+
+/** The context of the commands a policy issues for one incoming message. */
+export function messageContextOf(message: Pick<IncomingMessage, 'tenantId' | 'correlationId' | 'eventId'>): MessageContext {
+  return { tenantId: message.tenantId, correlationId: message.correlationId, causationId: message.eventId, messageId: message.eventId };
 }
 
 export function messageMetadata(context: MessageContext, now = new Date()): CommandMetadata {

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { ClientEventsAsReadV1, TOPICS } from '@salon/contracts';
 import { IncomingMessage, MessagePolicy } from '@salon/shared/messaging';
-import { MessageContext } from '@salon/shared/nest';
+import { messageContextOf } from '@salon/shared/nest';
 import { ApplyRegistrationChoices, RegistrationFacts } from '../apply-registration-choices/apply-registration-choices.service';
 import { CloseConsentRecord } from '../close-consent-record/close-consent-record.service';
 import { NotePhoneLineChange } from '../note-phone-line-change/note-phone-line-change.service';
@@ -46,12 +46,7 @@ export class ClientEventsPolicy extends MessagePolicy {
 
   async handle(message: IncomingMessage): Promise<void> {
     if (message.data === null) return;
-    const context: MessageContext = {
-      tenantId: message.tenantId,
-      correlationId: message.correlationId,
-      causationId: message.eventId,
-      messageId: message.eventId,
-    };
+    const context = messageContextOf(message);
     switch (message.eventType) {
       case 'ClientRegistered': {
         const data = message.data as ClientEventsAsReadV1['ClientRegistered'];

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { ClientEventsAsReadV1, TOPICS } from '@salon/contracts';
 import { IncomingMessage, MessagePolicy } from '@salon/shared/messaging';
-import { MessageContext } from '@salon/shared/nest';
+import { messageContextOf } from '@salon/shared/nest';
 import { EraseClientPhotos } from '../erase-client-photos/erase-client-photos.service';
 
 /**
@@ -21,12 +21,7 @@ export class MediaClientEventsPolicy extends MessagePolicy {
 
   async handle(message: IncomingMessage): Promise<void> {
     if (message.data === null) return;
-    const context: MessageContext = {
-      tenantId: message.tenantId,
-      correlationId: message.correlationId,
-      causationId: message.eventId,
-      messageId: message.eventId,
-    };
+    const context = messageContextOf(message);
     switch (message.eventType) {
       case 'ClientErased':
         await this.eraseClientPhotos.execute(context, (message.data as ClientEventsAsReadV1['ClientErased']).clientId, 'erased');
