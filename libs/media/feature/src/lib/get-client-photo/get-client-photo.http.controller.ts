@@ -35,7 +35,7 @@ export class GetClientPhotoController {
   // Whoever may read the client card may see its photo.
   @Roles('owner', 'manager', 'receptionist')
   @ApiOperation({ summary: "A short-lived link to the client's photo, rendered as webp at the width asked for (default 256)." })
-  @ApiQuery({ name: 'size', required: false, enum: [...RENDITION_SIZES], description: 'The rendition width in pixels.' })
+  @ApiQuery({ name: 'size', required: false, enum: [...RENDITION_SIZES], description: 'The rendition size: its longest edge in pixels (a smaller image is not enlarged).' })
   @ApiOkResponse({ type: PhotoLinkResponse })
   @ApiNotFoundResponse({ description: 'photo-not-found: the client has no photo, or there is no such client in your chain.' })
   rendition(

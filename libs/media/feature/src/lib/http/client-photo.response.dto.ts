@@ -10,7 +10,7 @@ export class ClientPhotoResponse {
   @ApiProperty({ enum: ['jpeg', 'png', 'webp', 'heic', 'svg'], description: 'The format the upload was sniffed as.' })
   format!: string;
 
-  @ApiProperty({ type: [Number], example: [256, 1024], description: 'The rendition widths served by GET /clients/{clientId}/photo?size=.' })
+  @ApiProperty({ type: [Number], example: [256, 1024], description: 'The rendition sizes (longest edge, px) served by GET /clients/{clientId}/photo?size=.' })
   sizes!: readonly number[];
 
   @ApiProperty({ description: 'Bytes of the stored original (re-encoded or sanitised).' })
