@@ -6,3 +6,4 @@ export * from './lib/client';
 export * from './lib/phone-reservation';
 export * from './lib/event-catalogs';
 export * from './lib/client-columns';
+export * from './lib/client-base-export';

@@ -34,6 +34,9 @@ export interface ClientSearchCriteria {
   readonly cursor?: string;
 }
 
+/** The criteria of an export: those of the search, without paging, order or archived cards. */
+export type ClientExportCriteria = Omit<ClientSearchCriteria, 'includeArchived' | 'sort' | 'limit' | 'cursor'>;
+
 const VISIBLE_STATUSES: readonly ClientProfileStatus[] = ['active', 'erased'];
 
 const SORT_ORDERS: Record<ClientSort, Sort> = {
@@ -91,6 +94,27 @@ export class ClientProfileQueries {
       items: page.map(toClientProfileView),
       ...(documents.length > limit ? { nextCursor: encodeSearchCursor(this.cursors, positionOf(last, sort)) } : {}),
     };
+  }
+
+  /**
+   * Every active client matching the criteria (erased and deleted ones never: an archived card
+   * has nothing to export), in name order, through one server cursor read in batches of
+   * `batchSize`. The export holds one batch in memory and reads the next only when its consumer
+   * (the HTTP response) has taken the last; one query rather than keyset pages, since the local
+   * server scans the collection for each compound filter.
+   */
+  async *activeClientsMatching(tenantId: string, criteria: ClientExportCriteria, batchSize = 500): AsyncGenerator<ClientProfileDocument> {
+    const cursor = (await this.collection())
+      .find({ $and: criteriaClauses(tenantId, { ...criteria, includeArchived: false }) } as Filter<ClientProfileDocument>, {
+        projection: { search: 0, visits: 0, visitRevisions: 0, visitStatistics: 0 },
+      })
+      .sort(SORT_ORDERS.name)
+      .batchSize(batchSize);
+    try {
+      for await (const document of cursor) yield document;
+    } finally {
+      await cursor.close();
+    }
   }
 
   /** The indexes the queries use, on the active version (a rebuild indexes its target itself). */
