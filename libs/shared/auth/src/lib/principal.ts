@@ -6,7 +6,7 @@ export type Role = (typeof ROLES)[number];
  * Roles of our own services calling each other (service-token.ts). No user token can carry one
  * (toPrincipal accepts only ROLES), so a route that names only service roles is closed to people.
  */
-export const SERVICE_ROLES = ['service:visits', 'service:media'] as const;
+export const SERVICE_ROLES = ['service:visits', 'service:media', 'service:clients'] as const;
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
 
 /** Who is calling, from a verified token. tenantId is the only source of the tenant. */

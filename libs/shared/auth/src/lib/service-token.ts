@@ -24,7 +24,12 @@ import { InvalidTokenError } from './token-verifier';
  */
 
 /** The services that may call others, and the one role their tokens carry. */
-const CALLER_ROLES: Readonly<Record<string, ServiceRole>> = { 'visits-service': 'service:visits', 'media-service': 'service:media' };
+const CALLER_ROLES: Readonly<Record<string, ServiceRole>> = {
+  'visits-service': 'service:visits',
+  'media-service': 'service:media',
+  // The client's data package: the clients service reads each context's part of it.
+  'clients-service': 'service:clients',
+};
 
 const SERVICE_TOKEN_LIFETIME_SECONDS = 60;
 const CLOCK_TOLERANCE_SECONDS = 30;

@@ -22,6 +22,8 @@ export interface ServiceAnswer {
 }
 
 const TIMEOUT_MS = 5_000;
+/** A read returns a page of data (up to hundreds of records): more time than a command's answer. */
+const READ_TIMEOUT_MS = 30_000;
 
 /**
  * Calls another of our services over HTTP with a service token of this service, bound to the one
@@ -73,6 +75,29 @@ export class ServiceClient {
     }
     const body = (await response.json().catch(() => ({}))) as { error?: unknown };
     return { status: response.status, error: typeof body.error === 'string' ? body.error : undefined };
+  }
+
+  /**
+   * A read of another service's internal route (`GET`, same service token bound to the request):
+   * the status and, when it answered 2xx, its JSON body. The path may carry a query (`?after=3`);
+   * the token is bound to the path without it, as the verifier checks.
+   */
+  async read<T>(call: Omit<ServiceCall, 'method' | 'body'>): Promise<ServiceAnswer & { body?: T }> {
+    const url = new URL(call.path.replace(/^\//, ''), this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
+    const token = await this.serviceTokens.issue(this.service, { tenantId: call.tenantId, userId: call.userId }, { method: 'GET', path: call.path.split('?')[0] });
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        headers: { authorization: `Bearer ${token}`, 'x-correlation-id': call.correlationId },
+        signal: AbortSignal.timeout(READ_TIMEOUT_MS),
+      });
+    } catch (error) {
+      this.logger.error(`${this.service} unreachable at ${url.origin}: ${(error as Error).message}`);
+      throw this.unavailable();
+    }
+    const body = (await response.json().catch(() => undefined)) as (T & { error?: unknown }) | undefined;
+    if (response.ok) return { status: response.status, body };
+    return { status: response.status, error: typeof body?.error === 'string' ? body.error : undefined };
   }
 
   /**
