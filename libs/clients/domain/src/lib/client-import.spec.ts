@@ -1,0 +1,144 @@
+import { specificationFor } from '@salon/shared/ddd';
+import { ClientImportCommand, ClientImportEvent, clientImportDecider, countOutcome, NO_IMPORT_COUNTS, toClientImportStreamName } from './client-import';
+import { importableConsent, readImportRow } from './client-import-row';
+import { parseClientProfile } from './client-profile';
+
+const now = new Date();
+const at = now.toISOString();
+const metadata = { tenantId: 'chain-1', correlationId: 'c-1', causationId: 'c-1', actorId: 'u-1', now };
+const jobId = 'job-1';
+const spec = specificationFor(clientImportDecider);
+
+const command = <Type extends ClientImportCommand['type']>(type: Type, data: Extract<ClientImportCommand, { type: Type }>['data']) =>
+  ({ type, data, metadata }) as ClientImportCommand;
+
+const uploaded: ClientImportEvent = {
+  type: 'ClientImportUploaded',
+  data: {
+    jobId,
+    format: 'csv',
+    fileKey: 'imports/chain-1/job-1',
+    headers: ['Telefon', 'Imię'],
+    mapping: [{ column: 0, field: 'phone' }],
+    unknownColumns: [],
+    rowsTotal: 3,
+    uploadedAt: at,
+    fileExpiresAt: at,
+  },
+};
+const dryRunStarted: ClientImportEvent = { type: 'ImportDryRunStarted', data: { jobId, existingClients: 'skip', startedAt: at } };
+const counts = countOutcome(countOutcome(NO_IMPORT_COUNTS, 'create'), 'refused');
+const dryRunCompleted: ClientImportEvent = { type: 'ImportDryRunCompleted', data: { jobId, counts, completedAt: at } };
+const started: ClientImportEvent = { type: 'ClientImportStarted', data: { jobId, existingClients: 'fill-empty', startedAt: at } };
+
+describe('the client import job', () => {
+  it('names its stream after the job id only', () => {
+    expect(toClientImportStreamName('3f2a')).toBe('clientImport-3f2a');
+  });
+
+  it('records an upload once (a retried upload changes nothing)', () => {
+    const { uploadedAt: _ignored, ...data } = uploaded.data;
+    const upload = command('UploadClientImport', { ...data, fileExpiresAt: now });
+    spec.given([]).when(upload).then([uploaded]);
+    spec.given([uploaded]).when(upload).thenNothingHappened();
+  });
+
+  it('takes a valid new mapping, refuses one without the phone, and makes the dry run stale', () => {
+    const mapping = [
+      { column: 0, field: 'phone' },
+      { column: 1, field: 'firstName' },
+    ] as const;
+    spec
+      .given([uploaded, dryRunStarted, dryRunCompleted])
+      .when(command('ChangeImportMapping', { jobId, mapping }))
+      .then([{ type: 'ImportMappingChanged', data: { jobId, mapping, changedAt: at } }]);
+    spec.given([uploaded]).when(command('ChangeImportMapping', { jobId, mapping: [{ column: 1, field: 'firstName' }] })).thenThrows('invalid-mapping');
+    spec
+      .given([uploaded, { type: 'ImportMappingChanged', data: { jobId, mapping, changedAt: at } }])
+      .when(command('StartClientImport', { jobId, existingClients: 'skip' }))
+      .thenThrows('import-in-wrong-state');
+  });
+
+  it('runs the import only after a completed dry run', () => {
+    spec.given([uploaded]).when(command('StartClientImport', { jobId, existingClients: 'skip' })).thenThrows('import-in-wrong-state');
+    spec
+      .given([uploaded, dryRunStarted, dryRunCompleted])
+      .when(command('StartClientImport', { jobId, existingClients: 'fill-empty' }))
+      .then([started]);
+  });
+
+  it('keeps only checkpoints that move forward (a resumed runner repeats rows)', () => {
+    const progressed: ClientImportEvent = { type: 'ClientImportProgressed', data: { jobId, lastRow: 101, counts, recordedAt: at } };
+    const history = [uploaded, dryRunStarted, dryRunCompleted, started, progressed];
+    spec.given(history).when(command('RecordImportProgress', { jobId, lastRow: 51, counts })).thenNothingHappened();
+    spec.given(history).when(command('RecordImportProgress', { jobId, lastRow: 101, counts })).thenNothingHappened();
+    spec
+      .given(history)
+      .when(command('RecordImportProgress', { jobId, lastRow: 151, counts }))
+      .then([{ type: 'ClientImportProgressed', data: { jobId, lastRow: 151, counts, recordedAt: at } }]);
+  });
+
+  it('completes once, and a completed import is not cancelled', () => {
+    const completed: ClientImportEvent = { type: 'ClientImportCompleted', data: { jobId, counts, completedAt: at } };
+    const history = [uploaded, dryRunStarted, dryRunCompleted, started];
+    spec.given(history).when(command('CompleteClientImport', { jobId, counts })).then([completed]);
+    spec.given([...history, completed]).when(command('CompleteClientImport', { jobId, counts })).thenNothingHappened();
+    spec.given([...history, completed]).when(command('CancelClientImport', { jobId })).thenThrows('import-finished');
+  });
+
+  it('cancels a running import once; its later checkpoints and completion record nothing', () => {
+    const cancelled: ClientImportEvent = { type: 'ClientImportCancelled', data: { jobId, cancelledAt: at } };
+    const history = [uploaded, dryRunStarted, dryRunCompleted, started];
+    spec.given(history).when(command('CancelClientImport', { jobId })).then([cancelled]);
+    spec.given([...history, cancelled]).when(command('CancelClientImport', { jobId })).thenNothingHappened();
+    spec.given([...history, cancelled]).when(command('RecordImportProgress', { jobId, lastRow: 9, counts })).thenNothingHappened();
+    spec.given([...history, cancelled]).when(command('CompleteClientImport', { jobId, counts })).thenNothingHappened();
+  });
+
+  it('refuses a dry run once the file was removed, and an unknown job', () => {
+    const removed: ClientImportEvent = { type: 'ImportFileRemoved', data: { jobId, removedAt: at } };
+    spec.given([uploaded, removed]).when(command('StartImportDryRun', { jobId, existingClients: 'skip' })).thenThrows('import-file-removed');
+    spec.given([]).when(command('CancelClientImport', { jobId })).thenThrows('import-not-found');
+  });
+});
+
+describe('reading an import row', () => {
+  const mapping = [
+    { column: 0, field: 'phone' },
+    { column: 1, field: 'firstName' },
+    { column: 2, field: 'birthDate' },
+    { column: 3, field: 'remindersBySms' },
+    { column: 4, field: 'serviceDiscount' },
+    { column: 5, field: 'newsletter' },
+  ] as const;
+
+  it('reads the cells into a registration form, discounts and consent boxes', () => {
+    expect(readImportRow(['601 234 567', 'Anna', '12.04.1990', 'tak', '10', null], mapping)).toEqual({
+      ok: true,
+      values: {
+        form: { phone: '601 234 567', firstName: 'Anna', birthDate: '1990-04-12' },
+        discounts: { serviceDiscountPercent: 10 },
+        consent: { remindersBySms: true },
+        marketing: {},
+      },
+    });
+  });
+
+  it('refuses a row by the field whose cell is not of its kind, without quoting it', () => {
+    expect(readImportRow(['601 234 567', 'Anna', 'tomorrow'], mapping)).toEqual({
+      ok: false,
+      field: 'birthDate',
+      reason: 'A date is written YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY',
+    });
+  });
+
+  it('leaves out SMS reminders for a landline and never infers marketing consent', () => {
+    const reading = readImportRow(['22 123 45 67', 'Anna', null, 'tak', null, 'tak'], mapping);
+    if (!reading.ok) throw new Error('expected a reading');
+    const profile = parseClientProfile(reading.values.form, { defaultCountry: 'PL', now });
+    const { consent, notes } = importableConsent(reading.values, profile);
+    expect(consent).toEqual({});
+    expect(notes.map((note) => note.field)).toEqual(['remindersBySms', 'newsletter']);
+    expect(notes[1].reason).toContain('written consent');
+  });
+});
