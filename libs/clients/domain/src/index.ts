@@ -7,5 +7,6 @@ export * from './lib/phone-reservation';
 export * from './lib/event-catalogs';
 export * from './lib/client-columns';
 export * from './lib/client-base-export';
+export * from './lib/retention-policy';
 export * from './lib/client-import';
 export * from './lib/client-import-row';

@@ -86,6 +86,14 @@ export interface ClientEventsV1 {
    * "Archived client <archivedNumber>" (numbered per chain).
    */
   ClientErased: { readonly clientId: string; readonly archivedNumber: number; readonly erasedAt: string };
+  /**
+   * The chain must keep the client's data for a legal claim (GDPR Art. 17(3)(e)): no retention
+   * category touches the client and erasure is refused until it is lifted. `reason` is a code
+   * (litigation, legal-claim, regulator-inquiry, tax-audit, law-enforcement-request); a case
+   * reference, if any, is inside `pii`.
+   */
+  ClientLegalHoldPlaced: { readonly clientId: string; readonly reason: string; readonly placedAt: string; readonly pii?: PiiEnvelopeV1 };
+  ClientLegalHoldLifted: { readonly clientId: string; readonly liftedAt: string };
 }
 
 export type ClientEventTypeV1 = keyof ClientEventsV1;
@@ -98,6 +106,8 @@ export const CLIENT_EVENT_TYPES_V1: readonly ClientEventTypeV1[] = [
   'ClientVisitNoted',
   'ClientDeleted',
   'ClientErased',
+  'ClientLegalHoldPlaced',
+  'ClientLegalHoldLifted',
 ];
 
 export type ClientIntegrationEventV1 = IntegrationEventOf<ClientEventsV1>;

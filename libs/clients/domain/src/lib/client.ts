@@ -66,6 +66,21 @@ export type EraseClient = Command<'EraseClient', { clientId: string; archivedNum
 export type SetClientPhoto = Command<'SetClientPhoto', { clientId: string; photoRef: string }>;
 export type RemoveClientPhoto = Command<'RemoveClientPhoto', { clientId: string }>;
 
+/**
+ * Why the chain must keep a client's data (GDPR Art. 17(3)(e): legal claims). A code, never free
+ * text; `reference` (a case or file number) is stored encrypted as personal data, since a case
+ * reference may name the person, and is shredded with the rest on a later erasure.
+ */
+export const LEGAL_HOLD_REASONS = ['litigation', 'legal-claim', 'regulator-inquiry', 'tax-audit', 'law-enforcement-request'] as const;
+export type LegalHoldReason = (typeof LEGAL_HOLD_REASONS)[number];
+export const MAX_LEGAL_HOLD_REFERENCE_LENGTH = 64;
+
+/** Stops every retention category for the client and refuses erasure and deletion until lifted. */
+export type PlaceLegalHold = Command<'PlaceLegalHold', { clientId: string; reason: LegalHoldReason; reference?: string }>;
+export type LiftLegalHold = Command<'LiftLegalHold', { clientId: string }>;
+/** The retention policy's comment category: the comment goes, the rest of the profile stays. */
+export type DropClientComment = Command<'DropClientComment', { clientId: string }>;
+
 export type ClientCommand =
   | RegisterClient
   | EditClientProfile
@@ -74,7 +89,10 @@ export type ClientCommand =
   | DeleteClient
   | EraseClient
   | SetClientPhoto
-  | RemoveClientPhoto;
+  | RemoveClientPhoto
+  | PlaceLegalHold
+  | LiftLegalHold
+  | DropClientComment;
 
 // ---------------------------------------------------------------------------------------------
 // Events (timestamps are ISO-8601 strings: events are JSON)
@@ -104,6 +122,12 @@ export type ClientErased = Event<
 >;
 export type ClientPhotoSet = Event<'ClientPhotoSet', { clientId: string; photoRef: string; setAt: string }>;
 export type ClientPhotoRemoved = Event<'ClientPhotoRemoved', { clientId: string; removedAt: string }>;
+/** `reference` is personal (encrypted); the reason code is not. Placing it again with another reason replaces it. */
+export type ClientLegalHoldPlaced = Event<
+  'ClientLegalHoldPlaced',
+  { clientId: string; reason: LegalHoldReason; reference?: string; placedAt: string }
+>;
+export type ClientLegalHoldLifted = Event<'ClientLegalHoldLifted', { clientId: string; liftedAt: string }>;
 
 export type ClientEvent =
   | ClientRegistered
@@ -113,7 +137,9 @@ export type ClientEvent =
   | ClientDeleted
   | ClientErased
   | ClientPhotoSet
-  | ClientPhotoRemoved;
+  | ClientPhotoRemoved
+  | ClientLegalHoldPlaced
+  | ClientLegalHoldLifted;
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -131,6 +157,7 @@ export type ActiveClient = {
   /** Every visit the visits context told of, in any status; a visit told twice counts once. */
   readonly visitIds: readonly string[];
   readonly photoRef?: string;
+  readonly legalHold?: { readonly reason: LegalHoldReason; readonly reference?: string };
 };
 
 export type ClientState =
@@ -207,6 +234,7 @@ function noteVisit({ data, metadata }: NoteClientVisit, state: ClientState): Cli
 
 function deleteClient({ data, metadata }: DeleteClient, state: ClientState): ClientEvent[] {
   const client = requireActive(state, data.clientId);
+  refuseWhenHeld(client);
   const visitCount = client.visitIds.length;
   if (visitCount > 0) {
     throw DomainError.conflict(
@@ -224,6 +252,7 @@ function erase({ data, metadata }: EraseClient, state: ClientState): ClientEvent
   // Erasure requests get repeated (a retried job, a second request by the person); once done, done.
   if (state.status === 'erased') return [];
   const client = requireActive(state, data.clientId);
+  refuseWhenHeld(client);
   if (!Number.isSafeInteger(data.archivedNumber) || data.archivedNumber < 1) {
     throw DomainError.invalid('invalid-archived-number', 'The archived client number is a whole number from 1', {
       field: 'archivedNumber',
@@ -258,6 +287,59 @@ function removePhoto({ data, metadata }: RemoveClientPhoto, state: ClientState):
   const client = requireActive(state, data.clientId);
   if (client.photoRef === undefined) return [];
   return [{ type: 'ClientPhotoRemoved', data: { clientId: client.clientId, removedAt: metadata.now.toISOString() } }];
+}
+
+function placeLegalHold({ data, metadata }: PlaceLegalHold, state: ClientState): ClientEvent[] {
+  const client = requireActive(state, data.clientId);
+  if (!LEGAL_HOLD_REASONS.includes(data.reason)) {
+    throw DomainError.invalid('invalid-legal-hold-reason', `The reason is one of ${LEGAL_HOLD_REASONS.join(', ')}`, { field: 'reason' });
+  }
+  const reference = data.reference === undefined || data.reference.trim() === '' ? undefined : data.reference.trim();
+  if (reference !== undefined && reference.length > MAX_LEGAL_HOLD_REFERENCE_LENGTH) {
+    throw DomainError.invalid('invalid-legal-hold-reference', `A reference has at most ${MAX_LEGAL_HOLD_REFERENCE_LENGTH} characters`, {
+      field: 'reference',
+    });
+  }
+  if (client.legalHold?.reason === data.reason && client.legalHold.reference === reference) return [];
+  return [
+    {
+      type: 'ClientLegalHoldPlaced',
+      data: { clientId: client.clientId, reason: data.reason, ...(reference === undefined ? {} : { reference }), placedAt: metadata.now.toISOString() },
+    },
+  ];
+}
+
+function liftLegalHold({ data, metadata }: LiftLegalHold, state: ClientState): ClientEvent[] {
+  const client = requireActive(state, data.clientId);
+  if (client.legalHold === undefined) return [];
+  return [{ type: 'ClientLegalHoldLifted', data: { clientId: client.clientId, liftedAt: metadata.now.toISOString() } }];
+}
+
+function dropComment({ data, metadata }: DropClientComment, state: ClientState): ClientEvent[] {
+  const client = requireActive(state, data.clientId);
+  // The job decided on a read model; the hold may have come since. It wins.
+  refuseWhenHeld(client);
+  if (client.profile.comment === undefined) return [];
+  const { comment: _dropped, ...profile } = client.profile;
+  // The same event as a save of the form without the comment: every reader of profiles already
+  // handles it; who dropped it (the retention job) is in the event's metadata.
+  return [{ type: 'ClientProfileEdited', data: { clientId: client.clientId, ...profile, editedAt: metadata.now.toISOString() } }];
+}
+
+/** Art. 17(3)(e): data kept for legal claims is not erased, by a request or by retention, until the hold is lifted. */
+function refuseWhenHeld(client: ActiveClient): void {
+  if (client.legalHold !== undefined) {
+    throw DomainError.conflict(
+      'client-on-legal-hold',
+      'The client is on legal hold: their data must be kept for a legal claim. Lift the hold first.',
+      { clientId: client.clientId, legalHoldReason: client.legalHold.reason },
+    );
+  }
+}
+
+/** Refused before an erasure takes an archive number, so a held client leaves no gap in the numbering. */
+export function assertNotOnLegalHold(state: ClientState): void {
+  if (state.status === 'active') refuseWhenHeld(state);
 }
 
 /** Refuses every command to a client that is not (or no longer) there. */
@@ -362,6 +444,14 @@ function evolve(state: ClientState, event: ClientEvent): ClientState {
       const { photoRef: _removed, ...withoutPhoto } = state;
       return withoutPhoto;
     }
+    case 'ClientLegalHoldPlaced': {
+      const { reason, reference } = event.data;
+      return { ...state, legalHold: reference === undefined ? { reason } : { reason, reference } };
+    }
+    case 'ClientLegalHoldLifted': {
+      const { legalHold: _lifted, ...withoutHold } = state;
+      return withoutHold;
+    }
     default:
       return assertNever(event);
   }
@@ -385,6 +475,12 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
       return setPhoto(command, state);
     case 'RemoveClientPhoto':
       return removePhoto(command, state);
+    case 'PlaceLegalHold':
+      return placeLegalHold(command, state);
+    case 'LiftLegalHold':
+      return liftLegalHold(command, state);
+    case 'DropClientComment':
+      return dropComment(command, state);
     default:
       return assertNever(command);
   }

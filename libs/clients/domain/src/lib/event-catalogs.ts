@@ -25,6 +25,9 @@ export const clientEventCatalog: EventCatalog<ClientEvent> = {
   ClientErased: { schemaVersion: 1 },
   ClientPhotoSet: { schemaVersion: 1, personalFields: ['photoRef'] },
   ClientPhotoRemoved: { schemaVersion: 1 },
+  // A case reference may name the person: encrypted, and shredded by a later erasure.
+  ClientLegalHoldPlaced: { schemaVersion: 1, personalFields: ['reference'] },
+  ClientLegalHoldLifted: { schemaVersion: 1 },
 };
 
 /** Reservation events hold no personal data: the phone is only in the stream name, keyed-hashed (HMAC). */

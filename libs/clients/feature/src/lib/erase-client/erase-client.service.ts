@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { assertNotOnLegalHold } from '@salon/clients/domain';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
 import { CommandContext, commandMetadata } from '@salon/shared/nest';
 import { ArchiveNumbers } from '../archive-numbers/archive-numbers';
@@ -30,6 +31,8 @@ export class EraseClient {
   async execute(context: CommandContext, clientId: string): Promise<ErasureResult> {
     const { state } = await this.clients.load(context.principal.tenantId, clientId);
     if (state.status === 'unregistered' || state.status === 'deleted') throw clientNotFound(clientId);
+    // 409 client-on-legal-hold before a number is taken: a refused erasure leaves no gap.
+    assertNotOnLegalHold(state);
     const archivedNumber =
       state.status === 'erased'
         ? state.archivedNumber

@@ -36,6 +36,8 @@ const PUBLISHED: { readonly [Type in keyof ClientEventsV1]: ClientEventsV1[Type]
   ClientVisitNoted: { clientId, visitId: 'visit-1', notedAt: at },
   ClientDeleted: { clientId, deletedAt: at },
   ClientErased: { clientId, archivedNumber: 7, erasedAt: at },
+  ClientLegalHoldPlaced: { clientId, reason: 'litigation', placedAt: at, pii: sealed },
+  ClientLegalHoldLifted: { clientId, liftedAt: at },
 };
 
 describe('toClientIntegrationEvent (the clients relay mapping)', () => {

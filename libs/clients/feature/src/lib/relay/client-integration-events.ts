@@ -61,6 +61,14 @@ export function toClientIntegrationEvent(event: ClientEvent, sealed: SealedPerso
       const { clientId, archivedNumber, erasedAt } = event.data;
       return { type: event.type, data: { clientId, archivedNumber, erasedAt } };
     }
+    case 'ClientLegalHoldPlaced': {
+      const { clientId, reason, placedAt } = event.data;
+      return { type: event.type, data: { clientId, reason, placedAt, ...envelope(sealed) } };
+    }
+    case 'ClientLegalHoldLifted': {
+      const { clientId, liftedAt } = event.data;
+      return { type: event.type, data: { clientId, liftedAt } };
+    }
     default:
       return assertNever(event);
   }

@@ -105,6 +105,8 @@ export interface ClientProfileDocument extends ReadModelDocument {
   comment?: string;
   discounts?: { products: number; services: number };
   photoRef?: string;
+  /** Set by a legal hold (true) and its lifting (false); absent on cards that never had one. */
+  legalHold?: boolean;
   consent?: ConsentSummary | null;
   /** The consent stream revision last applied. */
   consentRevision?: number;

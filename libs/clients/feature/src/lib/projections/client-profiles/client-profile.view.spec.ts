@@ -37,6 +37,7 @@ describe('toClientProfileView', () => {
       discounts: { products: 5, services: 10 },
       photoRef: null,
       photoRoute: null,
+      legalHold: false,
       consent: null,
       visitStatistics: {
         firstVisitAt: null,

@@ -176,6 +176,11 @@ export class ClientProfileView {
   })
   photoRoute!: string | null;
 
+  @ApiProperty({
+    description: 'On legal hold (PUT /clients/{id}/legal-hold): retention skips the client and erasure is refused (409 client-on-legal-hold).',
+  })
+  legalHold!: boolean;
+
   @ApiProperty({ type: ConsentSummaryView, nullable: true, description: 'Null until the consent context reports.' })
   consent!: ConsentSummaryView | null;
 
@@ -226,6 +231,7 @@ export function toClientProfileView(document: ClientProfileDocument): ClientProf
     discounts: { products: document.discounts?.products ?? 0, services: document.discounts?.services ?? 0 },
     photoRef: document.photoRef ?? null,
     photoRoute: document.photoRef ? `/clients/${document._id}/photo` : null,
+    legalHold: document.legalHold === true,
     consent: document.consent ? { ...document.consent } : null,
     visitStatistics: visitStatisticsView(document.visitStatistics ?? EMPTY_CARD_VISIT_TOTALS),
     registeredAt: isoOrNull(document.registeredAt),

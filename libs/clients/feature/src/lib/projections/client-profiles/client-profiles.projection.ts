@@ -192,6 +192,11 @@ function changeFor(type: ClientEventTypeV1, data: DecryptedPayload): Change {
       return deleted(data);
     case 'ClientErased':
       return erased(data);
+    // The case reference stays in the event store (encrypted); the card shows only that a hold is on.
+    case 'ClientLegalHoldPlaced':
+      return { set: { legalHold: true, updatedAt: dateOf(data['placedAt']) } };
+    case 'ClientLegalHoldLifted':
+      return { set: { legalHold: false, updatedAt: dateOf(data['liftedAt']) } };
   }
 }
 

@@ -36,5 +36,7 @@ export function everyClientEvent(profile: typeof FULL_PROFILE | typeof MINIMAL_P
     ClientErased: { type: 'ClientErased', data: { clientId, archivedNumber: 7, visitCount: 3, erasedAt: AT } },
     ClientPhotoSet: { type: 'ClientPhotoSet', data: { clientId, photoRef: 'photos/anna.jpg', setAt: AT } },
     ClientPhotoRemoved: { type: 'ClientPhotoRemoved', data: { clientId, removedAt: AT } },
+    ClientLegalHoldPlaced: { type: 'ClientLegalHoldPlaced', data: { clientId, reason: 'litigation', reference: 'CASE-2025-17', placedAt: AT } },
+    ClientLegalHoldLifted: { type: 'ClientLegalHoldLifted', data: { clientId, liftedAt: AT } },
   };
 }
