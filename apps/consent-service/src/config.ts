@@ -1,5 +1,6 @@
-import { ServiceConfig } from '@salon/shared/nest';
+import { ServiceTokenConfig } from '@salon/shared/nest';
 
-export class ConsentServiceConfig extends ServiceConfig {
+/** Read by the clients service (the client's data package) with service tokens: SERVICE_TOKEN_SECRET. */
+export class ConsentServiceConfig extends ServiceTokenConfig {
   override PORT: number = 3004;
 }

@@ -21,6 +21,7 @@ import { SetConsentController } from './set-consent/set-consent.http.controller'
 import { SetConsent } from './set-consent/set-consent.service';
 import { WithdrawAllMarketingController } from './withdraw-all-marketing/withdraw-all-marketing.http.controller';
 import { WithdrawAllMarketing } from './withdraw-all-marketing/withdraw-all-marketing.service';
+import { ExportClientConsentController } from './export-client-consent/export-client-consent.http.controller';
 
 export interface ConsentFeatureSettings {
   /** KAFKA_TOPIC_PREFIX: namespaces topics and consumer groups of one environment. */
@@ -91,6 +92,7 @@ export class ConsentFeatureModule {
         GetConsentController,
         GetConsentHistoryController,
         MayContactController,
+        ExportClientConsentController,
       ],
       providers: [
         { provide: SETTINGS, useValue: settings },

@@ -21,6 +21,8 @@ import { RemoveClientPhotoController } from './remove-client-photo/remove-client
 import { RemoveClientPhoto } from './remove-client-photo/remove-client-photo.service';
 import { UploadClientPhotoController } from './upload-client-photo/upload-client-photo.http.controller';
 import { UploadClientPhoto } from './upload-client-photo/upload-client-photo.service';
+import { ExportClientPhotosController } from './export-client-photos/export-client-photos.http.controller';
+import { ExportClientPhotos } from './export-client-photos/export-client-photos.query';
 
 /**
  * Starts the media context's background work with the service: the relay that publishes photo
@@ -79,7 +81,7 @@ class MediaWorkers implements OnModuleInit {
 }
 
 /** One service per use case: the controllers and the policy call these, nothing in between. */
-const USE_CASES = [UploadClientPhoto, GetClientPhoto, RemoveClientPhoto, EraseClientPhotos];
+const USE_CASES = [UploadClientPhoto, GetClientPhoto, RemoveClientPhoto, EraseClientPhotos, ExportClientPhotos];
 
 @Module({})
 export class MediaFeatureModule {
@@ -87,7 +89,7 @@ export class MediaFeatureModule {
     return {
       module: MediaFeatureModule,
       imports: [WorkersModule],
-      controllers: [UploadClientPhotoController, GetClientPhotoController, RemoveClientPhotoController],
+      controllers: [UploadClientPhotoController, GetClientPhotoController, RemoveClientPhotoController, ExportClientPhotosController],
       providers: [
         { provide: MEDIA_SETTINGS, useValue: settings },
         { provide: PhotoStorage, useFactory: () => new PhotoStorage(settings.storage) },

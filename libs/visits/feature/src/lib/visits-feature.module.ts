@@ -25,6 +25,8 @@ import { RescheduleVisit } from './reschedule-visit/reschedule-visit.service';
 import { ClientVisitQueries, createClientVisitsProjection } from './projections/client-visits';
 import { FindVisitByNumberController, ListClientVisitsController } from './list-client-visits/list-client-visits.http.controller';
 import { VisitStream } from './visit-stream/visit-stream';
+import { ExportClientVisitsController } from './export-client-visits/export-client-visits.http.controller';
+import { ExportClientVisits } from './export-client-visits/export-client-visits.query';
 
 export interface VisitsFeatureSettings {
   /** KAFKA_TOPIC_PREFIX: namespaces topics and consumer groups of one environment. */
@@ -108,6 +110,7 @@ export class VisitsFeatureModule {
         GetVisitController,
         ListClientVisitsController,
         FindVisitByNumberController,
+        ExportClientVisitsController,
       ],
       providers: [
         { provide: SETTINGS, useValue: settings },
@@ -128,6 +131,7 @@ export class VisitsFeatureModule {
         ChangeVisitServices,
         RecordVisitPayment,
         GetVisit,
+        ExportClientVisits,
         VisitsWorkers,
       ],
     };
