@@ -10,3 +10,4 @@ export * from './lib/client-base-export';
 export * from './lib/retention-policy';
 export * from './lib/client-import';
 export * from './lib/client-import-row';
+export * from './lib/client-data-export';
