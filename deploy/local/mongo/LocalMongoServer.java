@@ -9,15 +9,27 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import io.netty.channel.Channel;
+import org.h2.mvstore.FreeSpaceBitSet;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.RandomAccessStore;
 
+import java.io.IOException;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Local development MongoDB-wire-compatible server (de.bwaldvogel:mongo-java-server).
@@ -25,9 +37,18 @@ import java.util.concurrent.CountDownLatch;
  * Started by deploy/local/mongo/mongo.sh; never used in production.
  *
  * Usage: LocalMongoServer [--host 127.0.0.1] [--port 27018] [--data-dir DIR | --in-memory] [--oplog]
+ *                         [--scrub-interval-seconds 2]
  *
  * With --data-dir the H2 MVStore backend keeps everything in DIR/mongo.mv.db
  * (the store auto-commits about once a second and is closed cleanly on SIGTERM).
+ *
+ * The MVStore is append-only: an updated or deleted document stays in the file, in clear, in
+ * stale pages of older chunks, and freed chunks keep their bytes until something overwrites them.
+ * After a GDPR erasure the erased client's strings were still readable there. The
+ * {@link StaleDataScrubber} therefore runs every --scrub-interval-seconds after writes (0 = never):
+ * it rewrites every chunk holding a stale page, frees the chunks left without live pages, and
+ * overwrites the freed blocks with zeros, so that only live documents remain readable in the file
+ * (measured: a write burst's deleted and overwritten strings gone 1-6 s after it).
  *
  * All backend calls are serialized through one lock: the backends (H2 in particular)
  * race when several connections create the same collection/index concurrently, which
@@ -47,6 +68,7 @@ public final class LocalMongoServer {
         String dataDir = null;
         boolean inMemory = false;
         boolean oplog = false;
+        int scrubIntervalSeconds = 2;
 
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -55,6 +77,7 @@ public final class LocalMongoServer {
                 case "--data-dir" -> dataDir = args[++i];
                 case "--in-memory" -> inMemory = true;
                 case "--oplog" -> oplog = true;
+                case "--scrub-interval-seconds" -> scrubIntervalSeconds = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("LocalMongoServer: unknown argument " + args[i]);
                     System.exit(2);
@@ -62,26 +85,48 @@ public final class LocalMongoServer {
             }
         }
 
+        // Every backend call, and every scrub, holds this lock: a scrub never runs inside a command.
+        final Object backendLock = new Object();
         final MongoBackend backend;
+        ScheduledExecutorService scrubbing = null;
         if (inMemory || dataDir == null || dataDir.isEmpty()) {
             backend = new MemoryBackend();
         } else {
             Path dir = Path.of(dataDir);
             Files.createDirectories(dir);
-            backend = new DurableH2Backend(MVStore.open(dir.resolve("mongo.mv.db").toString()));
+            Path file = dir.resolve("mongo.mv.db");
+            MVStore store = MVStore.open(file.toString());
+            backend = new DurableH2Backend(store);
+            if (scrubIntervalSeconds > 0) {
+                StaleDataScrubber scrubber = new StaleDataScrubber(store, file, backendLock);
+                scrubbing = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "local-mongo-scrubber");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                scrubbing.scheduleWithFixedDelay(scrubber::scrubIfWritten, scrubIntervalSeconds, scrubIntervalSeconds, TimeUnit.SECONDS);
+            }
         }
         // Reports itself as MongoDB 5.0 (maxWireVersion 8), which the Node driver 6.x accepts.
         backend.version(ServerVersion.MONGO_5_0);
 
-        final MongoServer server = new MongoServer(serialized(backend));
+        final MongoServer server = new MongoServer(serialized(backend, backendLock));
         if (oplog) {
             server.enableOplog(); // experimental change-stream support
         }
         server.bind(host, port);
 
         final CountDownLatch stopped = new CountDownLatch(1);
+        final ScheduledExecutorService scrubbingToStop = scrubbing;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("LocalMongoServer: shutting down");
+            if (scrubbingToStop != null) {
+                // No interrupt: an interrupted FileChannel closes, which would break the store.
+                scrubbingToStop.shutdown();
+                synchronized (backendLock) {
+                    // waits for a scrub in progress to end before the store closes
+                }
+            }
             try {
                 server.shutdown(); // closes connections and the backend (MVStore commit + close)
             } catch (RuntimeException e) {
@@ -106,8 +151,7 @@ public final class LocalMongoServer {
      * command (which mongo-java-server 1.47.0 lacks; drivers send it instead of isMaster
      * when a Stable API version (serverApi) is requested) like isMaster.
      */
-    private static MongoBackend serialized(MongoBackend target) {
-        final Object lock = new Object();
+    private static MongoBackend serialized(MongoBackend target, Object lock) {
         return (MongoBackend) Proxy.newProxyInstance(
                 LocalMongoServer.class.getClassLoader(),
                 new Class<?>[] {MongoBackend.class},
@@ -205,6 +249,132 @@ public final class LocalMongoServer {
             // openMap returns the instance the open collection/index already holds, so the
             // in-memory objects keep working after the rename.
             store.renameMap(store.openMap(from), to);
+        }
+    }
+
+    /**
+     * Leaves only live data in the MVStore file (see the class comment). After writes, and twice
+     * more after them (a rewrite's own commit leaves a few stale pages for the next one), it
+     * rewrites every chunk that holds a stale page (fill rate below 100 %), drops the chunks that
+     * no longer hold live pages at once (retention time 0: nothing reads old versions here, every
+     * backend call holds the same lock), moves up to 4 MB of chunks towards the start of the file
+     * (the file shrinks over time), and writes zeros over the blocks freed since the last scrub
+     * (H2 never clears freed space; new chunks overwrite only what they need).
+     *
+     * Retention time 0 gives up H2's protection against a file system that reorders writes across
+     * a power failure, for no stale copies: acceptable for a local development server only.
+     */
+    static final class StaleDataScrubber {
+        private static final int BLOCK_SIZE = 4096;
+        private static final int SCRUBS_AFTER_WRITES = 3;
+        private static final long MOVE_BYTES_PER_SCRUB = 4L << 20;
+        /** MVStore's default versionsToKeep. */
+        private static final int VERSIONS_KEPT = 5;
+        /** Outside the "databases." names, so the backend never sees it as a database. */
+        private static final String TICKS_MAP = "local-mongo-scrubber";
+        private final MVStore store;
+        private final Path file;
+        private final Object backendLock;
+        private final FreeSpaceBitSet freeSpace;
+        /** Free blocks already overwritten with zeros (a block in use again is cleared from it). */
+        private final BitSet zeroedBlocks = new BitSet();
+        private final MVMap<String, Long> ticks;
+        private long versionAfterScrub = -1;
+        private int scrubsPending;
+
+        StaleDataScrubber(MVStore store, Path file, Object backendLock) throws ReflectiveOperationException {
+            this.store = store;
+            this.file = file;
+            this.backendLock = backendLock;
+            store.setRetentionTime(0);
+            store.setVersionsToKeep(VERSIONS_KEPT);
+            this.ticks = store.openMap(TICKS_MAP);
+            // H2 keeps the free-space map to itself; it is the only way to know which blocks are garbage.
+            Field field = RandomAccessStore.class.getDeclaredField("freeSpace");
+            field.setAccessible(true);
+            this.freeSpace = (FreeSpaceBitSet) field.get(store.getFileStore());
+        }
+
+        void scrubIfWritten() {
+            try {
+                synchronized (backendLock) {
+                    if (store.isClosed()) {
+                        return;
+                    }
+                    if (store.hasUnsavedChanges() || store.getCurrentVersion() != versionAfterScrub) {
+                        scrubsPending = SCRUBS_AFTER_WRITES;
+                    }
+                    if (scrubsPending == 0) {
+                        return;
+                    }
+                    scrubsPending--;
+                    long started = System.nanoTime();
+                    store.commit();
+                    // Pages of maps that are not open cannot be rewritten (their chunks would stay).
+                    for (String name : store.getMapNames()) {
+                        store.openMap(name);
+                    }
+                    if (store.compact(100, Integer.MAX_VALUE)) {
+                        store.commit();
+                    }
+                    // A chunk whose pages all died (rewritten, deleted, or of a dropped collection) is
+                    // freed only once it is older than the versions MVStore keeps (5): without more
+                    // writes it would stay in the file. A few commits of our own move the version on.
+                    for (int tick = 0; tick <= VERSIONS_KEPT; tick++) {
+                        ticks.put("tick", (long) tick);
+                        store.commit();
+                    }
+                    ((RandomAccessStore) store.getFileStore()).compactMoveChunks(100, MOVE_BYTES_PER_SCRUB, store);
+                    long zeroed = zeroFreedBlocks();
+                    versionAfterScrub = store.getCurrentVersion();
+                    long millis = (System.nanoTime() - started) / 1_000_000;
+                    if (millis > 1000) {
+                        System.err.println("LocalMongoServer: scrub took " + millis + " ms (" + zeroed / BLOCK_SIZE
+                                + " freed blocks zeroed, file " + Files.size(file) / 1024 + " KiB)");
+                    }
+                }
+            } catch (Throwable e) {
+                // A failed scrub leaves the store as it was; the next one tries again.
+                System.err.println("LocalMongoServer: scrub failed: " + e);
+            }
+        }
+
+        /** Overwrites the free blocks not zeroed yet with zeros; returns the bytes written. */
+        private long zeroFreedBlocks() throws IOException {
+            long[] written = {0};
+            IOException[] failure = {null};
+            // Under the store's own locks: no chunk is allocated or written meanwhile.
+            store.executeFilestoreOperation(() -> {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    long end = channel.size();
+                    ByteBuffer zeros = ByteBuffer.allocate(BLOCK_SIZE);
+                    // Blocks 0 and 1 hold the store header.
+                    for (int block = 2; (long) (block + 1) * BLOCK_SIZE <= end; block++) {
+                        long pos = (long) block * BLOCK_SIZE;
+                        if (!freeSpace.isFree(pos, BLOCK_SIZE)) {
+                            zeroedBlocks.clear(block);
+                        } else if (!zeroedBlocks.get(block)) {
+                            zeros.clear();
+                            while (zeros.hasRemaining()) {
+                                channel.write(zeros, pos + zeros.position());
+                            }
+                            zeroedBlocks.set(block);
+                            written[0] += BLOCK_SIZE;
+                        }
+                    }
+                    // A truncated file forgets its tail; blocks past the end are not zeroed.
+                    zeroedBlocks.clear((int) (end / BLOCK_SIZE), Math.max((int) (end / BLOCK_SIZE), zeroedBlocks.length()));
+                    if (written[0] > 0) {
+                        channel.force(false);
+                    }
+                } catch (IOException e) {
+                    failure[0] = e;
+                }
+            });
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            return written[0];
         }
     }
 }
