@@ -1,5 +1,7 @@
 import { readCsvSheet } from './csv/csv-reader';
+import { readOdsSheet } from './ods/ods-reader';
 import { SpreadsheetError, type ReadLimits, type SheetFormat, type SheetRow } from './sheet';
+import { readXlsxSheet } from './xlsx/xlsx-reader';
 
 /**
  * Streams the first sheet of a file on disk (zip formats need random access to their central
@@ -11,16 +13,12 @@ export function readSheet(path: string, format: SheetFormat, limits: ReadLimits)
     case 'csv':
       return readCsvSheet(path, limits);
     case 'xlsx':
+      return readXlsxSheet(path, limits);
     case 'ods':
-      return notYet(format);
+      return readOdsSheet(path, limits);
     default:
       return unsupported(format);
   }
-}
-
-// eslint-disable-next-line require-yield
-async function* notYet(format: SheetFormat): AsyncGenerator<SheetRow> {
-  throw new SpreadsheetError('unsupported-format', `reading ${format} is not built yet`);
 }
 
 // eslint-disable-next-line require-yield

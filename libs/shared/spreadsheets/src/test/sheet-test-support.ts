@@ -47,3 +47,32 @@ export function collectingStream(): { readonly stream: Writable; bytes(): Buffer
   });
   return { stream, bytes: () => Buffer.concat(chunks) };
 }
+
+/** A zip written by yazl, for archives no spreadsheet program would make (bombs, odd markup). */
+export async function writeZip(path: string, entries: readonly { name: string; data: string | Buffer; compress?: boolean }[]): Promise<void> {
+  const { ZipFile } = await import('yazl');
+  const { createWriteStream } = await import('node:fs');
+  const { finished } = await import('node:stream/promises');
+  const zip = new ZipFile();
+  for (const entry of entries) {
+    zip.addBuffer(typeof entry.data === 'string' ? Buffer.from(entry.data, 'utf8') : entry.data, entry.name, { compress: entry.compress ?? true });
+  }
+  zip.end();
+  const out = createWriteStream(path);
+  zip.outputStream.pipe(out);
+  await finished(out);
+}
+
+/** An ods whose content.xml holds the given table markup, namespaces declared as LibreOffice does. */
+export async function writeOds(path: string, tablesXml: string): Promise<void> {
+  const content =
+    '<?xml version="1.0" encoding="UTF-8"?>' +
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" ' +
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" ' +
+    'xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3">' +
+    `<office:body><office:spreadsheet>${tablesXml}</office:spreadsheet></office:body></office:document-content>`;
+  await writeZip(path, [
+    { name: 'mimetype', data: 'application/vnd.oasis.opendocument.spreadsheet', compress: false },
+    { name: 'content.xml', data: content },
+  ]);
+}

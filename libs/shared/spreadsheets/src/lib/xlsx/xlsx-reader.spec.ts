@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { calendarDate } from '../sheet';
+import { CLIENTS_PADDED_ROWS, CLIENTS_RICH_ROWS } from '../../test/libreoffice-fixture-rows';
+import { FIXTURES, GENEROUS_LIMITS, readAll, readingError } from '../../test/sheet-test-support';
+import { xlsxCellValue } from './xlsx-cell-value';
+
+describe('reading xlsx', () => {
+  it('reads an xlsx LibreOffice converted from csv: Polish headers, date cells and dates as text, booleans, percentages, a cell of two lines with runs of spaces, empty rows skipped', async () => {
+    expect(await readAll(join(FIXTURES, 'clients-rich.xlsx'), 'xlsx')).toEqual(CLIENTS_RICH_ROWS);
+  });
+
+  it('reads an xlsx with a merged cell and 1,024 formatted empty cells per row', async () => {
+    expect(await readAll(join(FIXTURES, 'clients-padded.xlsx'), 'xlsx', { ...GENEROUS_LIMITS, maxColumns: 20 })).toEqual(CLIENTS_PADDED_ROWS);
+  });
+
+  it('refuses more non-empty rows than maxRows and more columns than maxColumns', async () => {
+    const path = join(FIXTURES, 'clients-rich.xlsx');
+
+    expect(await readingError(path, 'xlsx', { ...GENEROUS_LIMITS, maxRows: 6 })).toMatchObject({ code: 'too-many-rows' });
+    expect(await readingError(path, 'xlsx', { ...GENEROUS_LIMITS, maxColumns: 9 })).toMatchObject({ code: 'too-many-columns' });
+  });
+
+  it('refuses an ods given as xlsx as corrupt-file', async () => {
+    expect(await readingError(join(FIXTURES, 'clients-rich.ods'), 'xlsx')).toMatchObject({ code: 'corrupt-file' });
+  });
+});
+
+describe('xlsx cell values', () => {
+  it('takes the text of rich text and hyperlinks, the result of formulas and the code of errors', () => {
+    expect(xlsxCellValue({ richText: [{ text: 'Ża' }, { text: 'neta' }] }, false)).toBe('Żaneta');
+    expect(xlsxCellValue({ text: 'x@example.com', hyperlink: 'mailto:x@example.com' }, false)).toBe('x@example.com');
+    expect(xlsxCellValue({ formula: 'A1*2', result: 4 }, false)).toBe(4);
+    expect(xlsxCellValue({ formula: 'A1', result: { error: '#REF!' } }, false)).toBe('#REF!');
+    expect(xlsxCellValue({ formula: 'A1' } as never, false)).toBeNull();
+    expect(xlsxCellValue({ formula: 'TRUE()', result: 1 } as never, false)).toBe(true);
+    expect(xlsxCellValue({ formula: 'FALSE()' } as never, false)).toBe(false);
+    expect(xlsxCellValue({ error: '#N/A' }, false)).toBe('#N/A');
+    expect(xlsxCellValue('', false)).toBeNull();
+  });
+
+  it('turns a date-time into its calendar day at UTC midnight', () => {
+    expect(xlsxCellValue(new Date(Date.UTC(1990, 4, 12, 13, 45)), false)).toEqual(calendarDate(1990, 5, 12));
+  });
+
+  it("moves dates before 1 March 1900 one day forward in the 1900 system (Excel's fake 29 February 1900), not in the 1904 system", () => {
+    // exceljs turns serial 1 (Excel: 1 January 1900) into 31 December 1899.
+    expect(xlsxCellValue(new Date(Date.UTC(1899, 11, 31)), false)).toEqual(calendarDate(1900, 1, 1));
+    expect(xlsxCellValue(new Date(Date.UTC(1900, 2, 1)), false)).toEqual(calendarDate(1900, 3, 1));
+    expect(xlsxCellValue(new Date(Date.UTC(1899, 11, 31)), true)).toEqual(calendarDate(1899, 12, 31));
+  });
+});
