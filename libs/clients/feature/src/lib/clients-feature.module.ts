@@ -16,6 +16,8 @@ import { EditClientProfileController } from './edit-client-profile/edit-client-p
 import { EditClientProfile } from './edit-client-profile/edit-client-profile.service';
 import { EraseClientController } from './erase-client/erase-client.http.controller';
 import { EraseClient } from './erase-client/erase-client.service';
+import { ExportClientsController } from './export-clients/export-clients.http.controller';
+import { ExportClients } from './export-clients/export-clients.service';
 import { CLIENT_REMOVAL_STREAM_PREFIXES, clientRemovalFollowUp } from './follow-up/client-removal-follow-up';
 import { PHONE_RESERVATION_STREAM_PREFIXES, phoneReservationSweeper } from './follow-up/phone-reservation-sweeper';
 import { SUPERSEDED_PROFILES_STREAM_PREFIXES, supersededProfilesPurge } from './follow-up/superseded-profiles-purge';
@@ -156,6 +158,8 @@ export class ClientsFeatureModule {
         AdmitVisitController,
         SetClientPhotoController,
         RemoveClientPhotoController,
+        // Before GET /clients/:clientId, which would take "export" for a client id.
+        ExportClientsController,
         GetClientProfileController,
         SearchClientsController,
       ],
@@ -180,6 +184,7 @@ export class ClientsFeatureModule {
         RemoveClientPhoto,
         GetClientProfile,
         SearchClients,
+        ExportClients,
         {
           provide: ClientProfileQueries,
           inject: [MONGO_CONNECTION, CursorCodec],

@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import mongoose from 'mongoose';
+import request from 'supertest';
+import { CLIENT_COLUMNS, ClientColumnKey, ExportLanguage, clientBaseExportsStream, exportHeaders } from '@salon/clients/domain';
+import { CLIENT_PROFILES_COLLECTION, RegisterClient, SetClientDiscounts } from '@salon/clients/feature';
+import { ALL_TOPICS } from '@salon/contracts';
+import { Role, signDevelopmentToken } from '@salon/shared/auth';
+import { RecordedEvent, SqliteEventStore } from '@salon/shared/event-store';
+import { ReadModelVersions, ensureTopics } from '@salon/shared/messaging';
+import { CommandContext } from '@salon/shared/nest';
+import { CellValue, SheetFormat, readSheet } from '@salon/shared/spreadsheets';
+import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import { startConsentApp } from '../../consent-service/src/test/consent-test-kit';
+import { startClientsApp } from './test/clients-test-kit';
+
+const CLIENT_COUNT = Number(process.env.EXPORT_TEST_CLIENTS ?? 1_000);
+const FORMATS: readonly SheetFormat[] = ['csv'];
+const LIMITS = { maxFileBytes: 50 * 1024 * 1024, maxUncompressedBytes: 200 * 1024 * 1024, maxRows: 10_000, maxColumns: 100 };
+/** Comments a spreadsheet program would run as formulas, were they written as they are. */
+const FORMULAS = ['=HYPERLINK("http://example.com/x","click")', '+1+2', '-3+4', '@SUM(A1:A2)'];
+
+interface Registered {
+  readonly clientId: string;
+  readonly phone: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly email?: string;
+  readonly birthDate?: string;
+  readonly gender?: 'female' | 'male';
+  readonly comment?: string;
+  readonly discounts?: { readonly products: number; readonly services: number };
+  readonly consent: { readonly notifications: boolean; readonly remindersBySms: boolean; readonly remindersByEmail: boolean };
+}
+
+/** supertest buffers a download as bytes instead of text. */
+const asBytes = (response: request.Response, done: (error: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  response.on('data', (chunk: Buffer) => chunks.push(chunk));
+  response.on('end', () => done(null, Buffer.concat(chunks)));
+};
+
+/**
+ * GET /clients/export end to end: 1,000 clients registered in the service's process (the use
+ * cases called directly, without HTTP), their consent choices applied by the consent service
+ * and projected onto the cards; then each format downloaded through the HTTP API and read back
+ * with the spreadsheets library, row by row against what was registered.
+ */
+describe('clients service: export of the client base', () => {
+  const prefix = `${uniqueName('t')}.`;
+  const env = serviceEnvironment(uniqueName('clients-export'), { KAFKA_TOPIC_PREFIX: prefix, DEFAULT_PHONE_COUNTRY: 'PL' });
+  const kafka = new Kafka({ clientId: 'clients-export-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const tenant = uniqueName('chain');
+  const registered: Registered[] = [];
+  let clients: INestApplication;
+  let consent: INestApplication;
+  let http: ReturnType<typeof request>;
+  let mongo: mongoose.Connection;
+  let store: SqliteEventStore;
+  let files: string;
+
+  const as = async (roles: Role[] = ['manager'], userId = 'manager-1') =>
+    `Bearer ${await signDevelopmentToken(TEST_JWT_SECRET, { userId, tenantId: tenant, roles })}`;
+
+  async function download(query: Record<string, string>, roles?: Role[]) {
+    return http
+      .get('/clients/export')
+      .query(query)
+      .set('Authorization', await as(roles))
+      .buffer(true)
+      .parse(asBytes);
+  }
+
+  /** The rows of a downloaded file, read with the spreadsheets library from disk (as the import reads it). */
+  async function rowsOf(bytes: Buffer, format: SheetFormat): Promise<CellValue[][]> {
+    const path = join(files, `${randomUUID()}.${format}`);
+    await writeFile(path, bytes);
+    const rows: CellValue[][] = [];
+    for await (const row of readSheet(path, format, LIMITS)) rows.push([...row.cells]);
+    return rows;
+  }
+
+  const auditEvents = async (): Promise<RecordedEvent[]> => store.readStream(clientBaseExportsStream(tenant));
+
+  beforeAll(async () => {
+    await ensureTopics(kafka, ALL_TOPICS, { prefix });
+    files = await mkdtemp(join(tmpdir(), 'client-export-'));
+    clients = await startClientsApp(env);
+    // The consent context turns the registration's consent choices into the consent state the cards show.
+    consent = await startConsentApp(env);
+    http = request(clients.getHttpServer());
+    mongo = await mongoose.createConnection(env.MONGO_URL).asPromise();
+    store = new SqliteEventStore({ path: env.EVENTSTORE_PATH });
+
+    const registerClient = clients.get(RegisterClient);
+    const setDiscounts = clients.get(SetClientDiscounts);
+    const context: CommandContext = { principal: { userId: 'desk-1', tenantId: tenant, roles: ['manager'], salonIds: [] }, correlationId: randomUUID() };
+    const genders = ['female', 'male', undefined] as const;
+    const indexes = Array.from({ length: CLIENT_COUNT }, (_, index) => index);
+    // Eight registrations at a time: each is a reservation and an append in the embedded store.
+    for (let start = 0; start < CLIENT_COUNT; start += 8) {
+      await Promise.all(
+        indexes.slice(start, start + 8).map(async (index) => {
+          const client = {
+            phone: `+48601${String(index).padStart(6, '0')}`,
+            firstName: index % 10 === 0 ? 'Łucja' : `Anna${index}`,
+            lastName: index % 7 === 0 ? 'Żółkiewska' : `Nowak${index}`,
+            email: index % 3 === 0 ? undefined : `client${index}@example.com`,
+            birthDate: index % 4 === 0 ? undefined : `19${50 + (index % 50)}-0${1 + (index % 9)}-1${index % 10}`,
+            gender: genders[index % 3],
+            comment: index < FORMULAS.length ? FORMULAS[index] : index % 5 === 0 ? `Prefers mornings; "quoted", comma\nsecond line ${index}` : undefined,
+          };
+          // Reminders only where notifications are allowed, by e-mail only to an address.
+          const notifications = index % 6 !== 0;
+          const consentChoices = { notifications, remindersBySms: notifications && index % 2 === 0, remindersByEmail: notifications && client.email !== undefined && index % 4 === 0 };
+          const { clientId } = await registerClient.execute({ ...context, correlationId: randomUUID() }, { ...client, initialConsent: consentChoices });
+          const discounts = index % 2 === 0 ? { products: index % 20, services: (index % 40) + 0.5 } : undefined;
+          if (discounts) {
+            await setDiscounts.execute({ ...context, correlationId: randomUUID() }, clientId, {
+              productDiscountPercent: discounts.products,
+              serviceDiscountPercent: discounts.services,
+            });
+          }
+          registered[index] = { clientId, ...client, discounts, consent: consentChoices };
+        }),
+      );
+    }
+    // Every card shows its consent state (from the consent context) and its discounts.
+    const collection = mongo.collection(await new ReadModelVersions(mongo).activeCollection(CLIENT_PROFILES_COLLECTION));
+    const withDiscounts = registered.filter((client) => client.discounts).length;
+    await eventually(
+      async () => {
+        const [withConsent, discounted] = await Promise.all([
+          collection.countDocuments({ tenantId: tenant, status: 'active', consent: { $type: 'object' } }),
+          // Every card shows discounts (0 and 0 until set); the ones set have a service discount above 0.
+          collection.countDocuments({ tenantId: tenant, status: 'active', 'discounts.services': { $gt: 0 } }),
+        ]);
+        if (withConsent === CLIENT_COUNT && discounted === withDiscounts) return true;
+        throw new Error(`${withConsent} of ${CLIENT_COUNT} cards with consent, ${discounted} of ${withDiscounts} with discounts`);
+      },
+      'every card with its consent state and discounts',
+      { timeoutMs: 180_000, intervalMs: 500 },
+    );
+  }, 300_000);
+
+  afterAll(async () => {
+    await store?.close();
+    await mongo?.close();
+    await consent?.close();
+    await clients?.close();
+    await cleanUpServiceEnvironment(kafka, prefix, env.MONGO_URL);
+    if (files) await rm(files, { recursive: true, force: true });
+  });
+
+  /** What a registered client's row must hold, column by column, as the library reads the file back. */
+  function expectedRow(client: Registered, language: ExportLanguage, format: SheetFormat): Record<ClientColumnKey, CellValue> {
+    const yesNo = { pl: ['tak', 'nie'], ru: ['да', 'нет'], en: ['yes', 'no'] }[language];
+    const genders = { pl: { female: 'kobieta', male: 'mężczyzna' }, ru: { female: 'женский', male: 'мужской' }, en: { female: 'female', male: 'male' } }[language];
+    const word = (value: boolean) => (value ? yesNo[0] : yesNo[1]);
+    // csv holds text only: the library reads dates and numbers back as the text they were written as.
+    const date = (iso: string | undefined) => (iso === undefined ? null : format === 'csv' ? iso : new Date(`${iso}T00:00:00.000Z`));
+    const number = (value: number | undefined) => (value === undefined ? null : format === 'csv' ? String(value) : value);
+    const text = (value: string | undefined) => value ?? null;
+    return {
+      firstName: client.firstName,
+      lastName: client.lastName,
+      patronymic: null,
+      // "+48…" starts like a formula: written with the apostrophe that keeps it text.
+      phone: `'${client.phone}`,
+      secondPhone: null,
+      email: text(client.email),
+      birthDate: date(client.birthDate),
+      gender: client.gender ? genders[client.gender] : null,
+      comment: client.comment === undefined ? null : FORMULAS.includes(client.comment) ? `'${client.comment}` : client.comment,
+      // A card without discounts set shows 0 and 0.
+      serviceDiscount: number(client.discounts?.services ?? 0),
+      productDiscount: number(client.discounts?.products ?? 0),
+      notifications: word(client.consent.notifications),
+      remindersBySms: word(client.consent.remindersBySms),
+      remindersByEmail: word(client.consent.remindersByEmail),
+      marketingSms: null,
+      newsletter: null,
+      marketingConsentDocumentRef: null,
+      marketingConsentTextVersion: null,
+    };
+  }
+
+  const asRecord = (cells: readonly CellValue[]) =>
+    Object.fromEntries(CLIENT_COLUMNS.map((column, index) => [column.key, cells[index] ?? null])) as Record<ClientColumnKey, CellValue>;
+
+  describe.each(FORMATS)('%s', (format) => {
+    it.each(['pl', 'ru', 'en'] as const)('holds every active client, cell by cell, with the %s headers', async (language) => {
+      const response = await download({ format, language });
+      expect(response.status).toBe(200);
+      expect(response.headers['content-disposition']).toMatch(new RegExp(`^attachment; filename="clients-\\d{8}-\\d{4}\\.${format}"$`));
+      expect(response.headers['cache-control']).toBe('no-store');
+      const [header, ...rows] = await rowsOf(response.body as Buffer, format);
+      expect(header).toEqual(exportHeaders(language));
+      expect(rows).toHaveLength(CLIENT_COUNT);
+      const byPhone = new Map(rows.map((cells) => [String(cells[CLIENT_COLUMNS.findIndex((column) => column.key === 'phone')]), asRecord(cells)]));
+      for (const client of registered) expect(byPhone.get(`'${client.phone}`)).toEqual(expectedRow(client, language, format));
+    });
+
+    it('neutralises formulas in the comments: each is read back as text behind an apostrophe', async () => {
+      const response = await download({ format, language: 'en', phone: '60100000' });
+      const [, ...rows] = await rowsOf(response.body as Buffer, format);
+      const comments = rows.map((cells) => asRecord(cells).comment);
+      expect(comments).toEqual(expect.arrayContaining(FORMULAS.map((formula) => `'${formula}`)));
+      expect(comments.filter((comment) => typeof comment === 'string' && /^[=+\-@]/.test(comment))).toEqual([]);
+    });
+  });
+
+  it('writes csv as UTF-8 with a byte order mark, CRLF line ends and ISO dates', async () => {
+    const response = await download({ format: 'csv', language: 'pl', name: 'Łucja' });
+    const bytes = response.body as Buffer;
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8');
+    expect(text.startsWith('\ufeffImię,Nazwisko,')).toBe(true);
+    expect(text.split('\r\n').length).toBeGreaterThan(CLIENT_COUNT / 10);
+    expect(text).toMatch(/,19\d\d-0\d-1\d,/);
+  });
+
+  it('narrows the export with the search filters, and audits the kinds of filter used but never their values', async () => {
+    const before = (await auditEvents()).length;
+    const response = await download({ format: 'csv', language: 'en', name: 'łucja', hasEmail: 'true' });
+    const [, ...rows] = await rowsOf(response.body as Buffer, 'csv');
+    const expected = registered.filter((client) => client.firstName === 'Łucja' && client.email !== undefined);
+    expect(rows.map((cells) => asRecord(cells).phone).sort()).toEqual(expected.map((client) => `'${client.phone}`).sort());
+
+    const audit = (await auditEvents()).slice(before);
+    expect(audit.map((event) => event.type)).toEqual(['ClientBaseExportStarted', 'ClientBaseExported']);
+    expect(audit[1].data).toEqual({
+      exportId: (audit[0].data as { exportId: string }).exportId,
+      by: 'manager-1',
+      role: 'manager',
+      format: 'csv',
+      language: 'en',
+      filters: ['name', 'hasEmail'],
+      rows: expected.length,
+      at: expect.any(String),
+    });
+    expect(audit[1].metadata).toMatchObject({ tenantId: tenant, actorId: 'manager-1' });
+    expect(JSON.stringify(audit.map(({ data, metadata }) => ({ data, metadata })))).not.toMatch(/łucja|lucja/i);
+  });
+
+  it('leaves out an erased client entirely: none of their values is in the file', async () => {
+    const phone = '+48601999001';
+    const registerClient = clients.get(RegisterClient);
+    const context: CommandContext = { principal: { userId: 'desk-1', tenantId: tenant, roles: ['manager'], salonIds: [] }, correlationId: randomUUID() };
+    const { clientId } = await registerClient.execute(context, {
+      phone,
+      firstName: 'Bożydar',
+      lastName: 'Zapomniany',
+      email: 'bozydar.zapomniany@example.com',
+      comment: 'Allergic to lavender',
+      birthDate: '1977-07-07',
+    });
+    await eventually(async () => ((await http.get(`/clients/${clientId}`).set('Authorization', await as())).status === 200 ? true : undefined), 'the card');
+    await http.post(`/clients/${clientId}/erasure`).set('Authorization', await as(['owner'])).expect(200);
+    await eventually(
+      async () => ((await http.get(`/clients/${clientId}`).set('Authorization', await as())).body.status === 'erased' ? true : undefined),
+      'the card erased',
+    );
+
+    const response = await download({ format: 'csv', language: 'en' });
+    const text = (response.body as Buffer).toString('utf8');
+    for (const trace of ['Bożydar', 'Zapomniany', 'bozydar', '601999001', 'lavender', '1977-07-07', 'Archived client']) expect(text).not.toContain(trace);
+    expect(text.split('\r\n').filter((line) => line !== '')).toHaveLength(CLIENT_COUNT + 1);
+  });
+
+  it('answers 403 to a receptionist and an analyst, and records nothing', async () => {
+    const before = (await auditEvents()).length;
+    for (const role of ['receptionist', 'analyst'] as const) {
+      const response = await download({ format: 'csv' }, [role]);
+      expect(response.status).toBe(403);
+    }
+    expect(await auditEvents()).toHaveLength(before);
+  });
+
+  it.each([
+    [{ format: 'pdf' }, 'format'],
+    [{ language: 'de' }, 'language'],
+    [{ phone: 'no digits' }, 'phone'],
+    [{ limit: '10' }, 'limit'],
+    [{ includeArchived: 'true' }, 'includeArchived'],
+  ])('refuses %j with 400 naming the field, before recording anything', async (query, field) => {
+    const before = (await auditEvents()).length;
+    const response = await http.get('/clients/export').query(query).set('Authorization', await as());
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    expect(await auditEvents()).toHaveLength(before);
+  });
+});
