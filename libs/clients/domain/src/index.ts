@@ -11,3 +11,4 @@ export * from './lib/retention-policy';
 export * from './lib/client-import';
 export * from './lib/client-import-row';
 export * from './lib/client-data-export';
+export * from './lib/retention-run';

@@ -13,3 +13,7 @@ export { PhoneReservations } from './lib/phone-reservations/phone-reservations';
 export { PHONE_RESERVATION_STREAM_PREFIXES } from './lib/follow-up/phone-reservation-sweeper';
 export * from './lib/phone-reservations/phone-reservation-keys';
 export * from './lib/phone-reservations/phone-reservation-migration';
+export { RETENTION_CLOCK, RETENTION_JOB_SCHEDULE } from './lib/retention/retention-clock';
+export type { RetentionClock, RetentionJobSchedule } from './lib/retention/retention-clock';
+export { ApplyRetentionPolicy, RETENTION_JOB_ACTOR } from './lib/apply-retention-policy/apply-retention-policy.service';
+export { RetentionDailyJob } from './lib/follow-up/retention-daily-job';

@@ -23,6 +23,7 @@ import { PHONE_RESERVATION_STREAM_PREFIXES, phoneReservationSweeper } from './fo
 import { SUPERSEDED_PROFILES_STREAM_PREFIXES, supersededProfilesPurge } from './follow-up/superseded-profiles-purge';
 import { GetClientProfileController } from './get-client-profile/get-client-profile.http.controller';
 import { GetClientProfile } from './get-client-profile/get-client-profile.query';
+import { RetentionDailyJob } from './follow-up/retention-daily-job';
 import { PhoneReservationKeyring } from './phone-reservations/phone-reservation-keys';
 import { PhoneReservations } from './phone-reservations/phone-reservations';
 import { VisitsPolicy } from './policies/visits-policy';
@@ -40,6 +41,7 @@ import { RemoveClientPhoto } from './remove-client-photo/remove-client-photo.ser
 import { SetClientPhotoController } from './set-client-photo/set-client-photo.http.controller';
 import { SetClientPhoto } from './set-client-photo/set-client-photo.service';
 import { SettleClient } from './settle-client/settle-client';
+import { RETENTION_CONTROLLERS, RETENTION_PROVIDERS } from './retention/retention-providers';
 
 export interface ClientsFeatureSettings extends ClientsSettings {
   /** KAFKA_TOPIC_PREFIX: namespaces topics and consumer groups of one environment. */
@@ -73,6 +75,7 @@ class ClientsWorkers implements OnModuleInit {
     private readonly phones: PhoneReservations,
     private readonly admitVisit: AdmitVisit,
     private readonly settleClient: SettleClient,
+    private readonly retentionJob: RetentionDailyJob,
   ) {}
 
   onModuleInit(): void {
@@ -140,6 +143,7 @@ class ClientsWorkers implements OnModuleInit {
         retireAfterMs: this.settings.readModelRetireAfterMs,
       }),
     );
+    this.host.register(this.retentionJob);
   }
 }
 
@@ -162,6 +166,7 @@ export class ClientsFeatureModule {
         ExportClientsController,
         GetClientProfileController,
         SearchClientsController,
+        ...RETENTION_CONTROLLERS,
       ],
       providers: [
         { provide: SETTINGS, useValue: settings },
@@ -190,6 +195,7 @@ export class ClientsFeatureModule {
           inject: [MONGO_CONNECTION, CursorCodec],
           useFactory: (mongo: Connection, cursors: CursorCodec) => new ClientProfileQueries(mongo, cursors),
         },
+        ...RETENTION_PROVIDERS,
         ClientsWorkers,
       ],
     };

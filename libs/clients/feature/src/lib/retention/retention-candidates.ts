@@ -1,0 +1,69 @@
+import type { Connection } from 'mongoose';
+import { ReadModelVersions } from '@salon/shared/messaging';
+import { CLIENT_PROFILES_COLLECTION, ClientProfileDocument } from '../projections/client-profiles/client-profile.document';
+
+/** What the scan reads of one card: enough to know whether the client's stream is worth loading. */
+export interface RetentionCandidate {
+  readonly clientId: string;
+  readonly registeredAt: Date;
+  readonly lastVisitAt: Date | null;
+  readonly openVisits: number;
+  readonly hasPhoto: boolean;
+  readonly hasComment: boolean;
+}
+
+export const RETENTION_SCAN_PAGE_SIZE = 500;
+
+/**
+ * The clients the policy may touch, from the card read model (`client_profiles`, whose
+ * visitStatistics the visit ledger keeps): active clients last seen — registered and, if ever,
+ * visited — before `lastSeenBefore`, in pages by id (a chain has 100 000 clients; one page is held at a
+ * time). The card may lag the streams by seconds; the periods are months and years, and the
+ * decision on each client is taken again on its own stream.
+ */
+export class RetentionCandidates {
+  private readonly versions: ReadModelVersions;
+
+  constructor(private readonly mongo: Connection) {
+    this.versions = new ReadModelVersions(mongo);
+  }
+
+  async *scan(tenantId: string, lastSeenBefore: Date, pageSize = RETENTION_SCAN_PAGE_SIZE): AsyncGenerator<RetentionCandidate[]> {
+    const collection = this.mongo.collection<ClientProfileDocument>(await this.versions.activeCollection(CLIENT_PROFILES_COLLECTION));
+    let after: string | undefined;
+    for (;;) {
+      const page = await collection
+        .find(
+          {
+            tenantId,
+            status: 'active',
+            registeredAt: { $lt: lastSeenBefore },
+            $or: [{ 'visitStatistics.lastVisitAt': null }, { 'visitStatistics.lastVisitAt': { $lt: lastSeenBefore } }],
+            ...(after === undefined ? {} : { _id: { $gt: after } }),
+          },
+          {
+            sort: { _id: 1 },
+            limit: pageSize,
+            projection: { _id: 1, registeredAt: 1, 'visitStatistics.lastVisitAt': 1, 'visitStatistics.countsByStatus': 1, photoRef: 1, comment: 1 },
+          },
+        )
+        .toArray();
+      if (page.length === 0) return;
+      yield page.map(toCandidate);
+      if (page.length < pageSize) return;
+      after = page[page.length - 1]._id;
+    }
+  }
+}
+
+function toCandidate(document: ClientProfileDocument): RetentionCandidate {
+  const counts = document.visitStatistics?.countsByStatus;
+  return {
+    clientId: document._id,
+    registeredAt: new Date(document.registeredAt ?? 0),
+    lastVisitAt: document.visitStatistics?.lastVisitAt ? new Date(document.visitStatistics.lastVisitAt) : null,
+    openVisits: counts ? counts.booked + counts.confirmed + counts.arrived : 0,
+    hasPhoto: typeof document.photoRef === 'string',
+    hasComment: typeof document.comment === 'string' && document.comment !== '',
+  };
+}

@@ -1,0 +1,35 @@
+import { Body, Controller, Headers, Put, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision } from '@salon/shared/nest';
+import { RetentionPolicyResponse } from '../retention/retention-policy.response.dto';
+import { SetRetentionPolicyRequest } from './set-retention-policy.request.dto';
+import { SetRetentionPolicy } from './set-retention-policy.service';
+
+@ApiTags('retention')
+@ApiBearerAuth()
+@Controller('retention-policy')
+export class SetRetentionPolicyController {
+  constructor(private readonly setRetentionPolicy: SetRetentionPolicy) {}
+
+  @Put()
+  @Roles('owner')
+  @ApiOperation({
+    summary:
+      "Save the chain's retention policy (docs/retention.md): each category is off unless given. The daily job applies it; POST /retention-policy/dry-run shows what it would do.",
+  })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'When given, 409 if the policy changed since.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key records nothing twice.' })
+  @ApiOkResponse({ type: RetentionPolicyResponse })
+  @ApiBadRequestResponse({ description: 'A period that is not a whole number within its bounds; `errors` names each field.' })
+  async set(
+    @CurrentCommandContext() context: CommandContext,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() request: SetRetentionPolicyRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RetentionPolicyResponse> {
+    const result = await this.setRetentionPolicy.execute(context, { ...request }, optionalRevision(ifMatch));
+    response.setHeader('ETag', etagOf(result.revision));
+    return RetentionPolicyResponse.of(result.policy, result.revision);
+  }
+}
