@@ -52,16 +52,8 @@ export function createOdsWriter(out: NodeJS.WritableStream, sheetName: string): 
   zip.addBuffer(Buffer.from(STYLES, 'utf8'), 'styles.xml', entryOptions);
   const content = new PassThrough();
   zip.addReadStream(content, 'content.xml', entryOptions);
-  // Rows are gathered into chunks of ~64 KiB: one deflate call per row costs more than the XML itself.
-  let pending = '';
-  const flush = async () => {
-    const chunk = pending;
-    pending = '';
-    if (chunk !== '' && !content.write(chunk)) await once(content, 'drain');
-  };
   const write = async (xml: string) => {
-    pending += xml;
-    if (pending.length >= 64 * 1024) await flush();
+    if (!content.write(xml)) await once(content, 'drain');
   };
   let started = false;
   const start = async () => {
@@ -79,9 +71,7 @@ export function createOdsWriter(out: NodeJS.WritableStream, sheetName: string): 
     },
     async end() {
       await start();
-      await write('</table:table></office:spreadsheet></office:body></office:document-content>');
-      await flush();
-      content.end();
+      content.end('</table:table></office:spreadsheet></office:body></office:document-content>');
       zip.end();
       await finished(out);
     },
