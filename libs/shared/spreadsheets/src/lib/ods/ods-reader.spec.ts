@@ -93,6 +93,23 @@ describe('reading ods', () => {
     expect(await readingError(wide, 'ods', { ...GENEROUS_LIMITS, maxColumns: 100 })).toMatchObject({ code: 'too-many-columns' });
   });
 
+  it('reads a content.xml that binds the ODF namespaces to other prefixes than LibreOffice does', async () => {
+    const path = file('prefixes.ods');
+    const content =
+      '<?xml version="1.0" encoding="UTF-8"?>' +
+      '<o:document-content xmlns:o="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:table:1.0" ' +
+      'xmlns:t="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><o:body><o:spreadsheet><table name="A">' +
+      '<table-row number-rows-repeated="2"><table-cell/></table-row>' +
+      '<table-row><table-cell number-columns-repeated="2" o:value-type="float" o:value="3"><t:p>3</t:p></table-cell><table-cell o:value-type="string"><t:p>a<t:s t:c="2"/>b</t:p></table-cell></table-row>' +
+      '</table></o:spreadsheet></o:body></o:document-content>';
+    await writeZip(path, [
+      { name: 'mimetype', data: 'application/vnd.oasis.opendocument.spreadsheet', compress: false },
+      { name: 'content.xml', data: content },
+    ]);
+
+    expect(await readAll(path, 'ods')).toEqual([{ number: 3, cells: [3, 3, 'a  b'] }]);
+  });
+
   it('refuses malformed content.xml, a zip without content.xml and an xlsx given as ods as corrupt-file', async () => {
     const malformed = file('malformed.ods');
     await writeOds(malformed, '<table:table table:name="A"><table:table-row><table:table-cell></table:table-row></table:table>');

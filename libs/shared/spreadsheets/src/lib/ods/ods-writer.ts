@@ -52,8 +52,16 @@ export function createOdsWriter(out: NodeJS.WritableStream, sheetName: string): 
   zip.addBuffer(Buffer.from(STYLES, 'utf8'), 'styles.xml', entryOptions);
   const content = new PassThrough();
   zip.addReadStream(content, 'content.xml', entryOptions);
+  // Rows are gathered into chunks of ~64 KiB: one deflate call per row costs more than the XML itself.
+  let pending = '';
+  const flush = async () => {
+    const chunk = pending;
+    pending = '';
+    if (chunk !== '' && !content.write(chunk)) await once(content, 'drain');
+  };
   const write = async (xml: string) => {
-    if (!content.write(xml)) await once(content, 'drain');
+    pending += xml;
+    if (pending.length >= 64 * 1024) await flush();
   };
   let started = false;
   const start = async () => {
@@ -71,7 +79,9 @@ export function createOdsWriter(out: NodeJS.WritableStream, sheetName: string): 
     },
     async end() {
       await start();
-      content.end('</table:table></office:spreadsheet></office:body></office:document-content>');
+      await write('</table:table></office:spreadsheet></office:body></office:document-content>');
+      await flush();
+      content.end();
       zip.end();
       await finished(out);
     },
