@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ClientsFeatureModule, parsePhoneReservationKeys } from '@salon/clients/feature';
+import { ClientDataExportModule, ClientsFeatureModule, parsePhoneReservationKeys } from '@salon/clients/feature';
 import { PlatformModule } from '@salon/shared/nest';
 import { ClientsServiceConfig } from './config';
 
@@ -16,6 +16,23 @@ export class AppModule {
           phoneReservationGraceMs: config.PHONE_RESERVATION_GRACE_SECONDS * 1000,
           phoneReservationKeys: parsePhoneReservationKeys(config.PHONE_RESERVATION_KEYS),
           readModelRetireAfterMs: config.READ_MODEL_RETIRE_AFTER_SECONDS * 1000,
+        }),
+        ClientDataExportModule.forRoot({
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          store: {
+            endpoint: config.MINIO_ENDPOINT,
+            accessKey: config.MINIO_ACCESS_KEY,
+            secretKey: config.MINIO_SECRET_KEY,
+            bucket: config.DATA_EXPORT_BUCKET,
+            versioning: config.DATA_EXPORT_BUCKET_VERSIONING === 'true',
+          },
+          retentionDays: config.DATA_EXPORT_RETENTION_DAYS,
+          linkLifetimeSeconds: config.DATA_EXPORT_LINK_LIFETIME_SECONDS,
+          language: config.dataPackageLanguage(),
+          serviceTokenSecret: config.SERVICE_TOKEN_SECRET,
+          visitsServiceUrl: config.VISITS_SERVICE_URL,
+          consentServiceUrl: config.CONSENT_SERVICE_URL,
+          mediaServiceUrl: config.MEDIA_SERVICE_URL,
         }),
       ],
     };

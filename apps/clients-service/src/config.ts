@@ -1,4 +1,4 @@
-import { IsISO31661Alpha2, IsInt, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsISO31661Alpha2, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import type { CountryCode } from '@salon/clients/domain';
 import { parsePhoneReservationKeys } from '@salon/clients/feature';
 import { ServiceTokenConfig, phoneReservationKeyRefusals } from '@salon/shared/nest';
@@ -33,6 +33,62 @@ export class ClientsServiceConfig extends ServiceTokenConfig {
     message: 'must be id:base64 of 32 random bytes, comma-separated, current key first (id: 1-8 of a-z0-9)',
   })
   PHONE_RESERVATION_KEYS!: string;
+
+  /** The object store of the import files (the media service's MinIO). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  MINIO_ENDPOINT: string = 'http://127.0.0.1:19000';
+
+  @IsString()
+  @MinLength(3)
+  MINIO_ACCESS_KEY: string = 'minioadmin';
+
+  @IsString()
+  @MinLength(8)
+  MINIO_SECRET_KEY: string = 'minioadmin';
+
+  // The client's data package (docs/data-package.md): the zips' bucket (in MINIO_ENDPOINT's store),
+  // their lifetime, and the services whose parts go into them (read with service tokens).
+
+  /** The packages' bucket (apart from the photos'), created on the first package. */
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name: 3–63 of a-z, 0-9, "." and "-"' })
+  DATA_EXPORT_BUCKET: string = 'salon-data-exports';
+
+  /** Text, not a boolean: implicit conversion would read "false" as true. Erasure removes every version either way. */
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  DATA_EXPORT_BUCKET_VERSIONING: 'true' | 'false' = 'true';
+
+  /** A package is deleted this many days after it was made. */
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  DATA_EXPORT_RETENTION_DAYS: number = 7;
+
+  /** How long one download link works: at most 24 hours. */
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  DATA_EXPORT_LINK_LIFETIME_SECONDS: number = 900;
+
+  /** The language of the package's README.html; by default the chain's country's (PL → pl, RU/BY/KZ → ru, else en). */
+  @IsOptional()
+  @IsIn(['pl', 'ru', 'en'], { message: 'must be pl, ru or en' })
+  DATA_EXPORT_LANGUAGE?: 'pl' | 'ru' | 'en';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  VISITS_SERVICE_URL: string = 'http://127.0.0.1:3002';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  CONSENT_SERVICE_URL: string = 'http://127.0.0.1:3004';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  MEDIA_SERVICE_URL: string = 'http://127.0.0.1:3003';
+
+  /** The README's language: the configured one, else the chain's country's. */
+  dataPackageLanguage(): 'pl' | 'ru' | 'en' {
+    if (this.DATA_EXPORT_LANGUAGE) return this.DATA_EXPORT_LANGUAGE;
+    if (this.DEFAULT_PHONE_COUNTRY === 'PL') return 'pl';
+    return ['RU', 'BY', 'KZ'].includes(this.DEFAULT_PHONE_COUNTRY) ? 'ru' : 'en';
+  }
 
   override configurationProblems(): string[] {
     const problems = super.configurationProblems();

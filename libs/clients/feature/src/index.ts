@@ -17,3 +17,4 @@ export { RETENTION_CLOCK, RETENTION_JOB_SCHEDULE } from './lib/retention/retenti
 export type { RetentionClock, RetentionJobSchedule } from './lib/retention/retention-clock';
 export { ApplyRetentionPolicy, RETENTION_JOB_ACTOR } from './lib/apply-retention-policy/apply-retention-policy.service';
 export { RetentionDailyJob } from './lib/follow-up/retention-daily-job';
+export { ClientDataExportModule } from './lib/client-data-export/client-data-export.module';

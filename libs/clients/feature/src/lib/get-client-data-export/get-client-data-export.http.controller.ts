@@ -1,0 +1,32 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles } from '@salon/shared/nest';
+import { DataExportStatusView, GetClientDataExport } from './get-client-data-export.service';
+
+@ApiTags('clients')
+@ApiBearerAuth()
+@Controller('clients')
+export class GetClientDataExportController {
+  constructor(private readonly getClientDataExport: GetClientDataExport) {}
+
+  @Get(':clientId/data-export/:requestId')
+  @Roles('owner', 'manager')
+  @ApiOperation({
+    summary:
+      "Where the client's data package stands (pending, ready, refused, expired, discarded); when ready, a short-lived presigned " +
+      'download link to the zip. Every link issued is recorded (who, when) on the client.',
+  })
+  @ApiOkResponse({
+    schema: {
+      example: { requestId: 'uuid', status: 'ready', requestedAt: '…', completedAt: '…', expiresAt: '…', byteLength: 1234, sha256: 'hex', download: { url: 'https://…', expiresAt: '…', fileName: 'data-package-uuid.zip' } },
+    },
+  })
+  @ApiNotFoundResponse({ description: 'data-export-not-found' })
+  get(
+    @CurrentCommandContext() context: CommandContext,
+    @Param('clientId', new ParseIdPipe()) clientId: string,
+    @Param('requestId', new ParseIdPipe()) requestId: string,
+  ): Promise<DataExportStatusView> {
+    return this.getClientDataExport.execute(context, clientId, requestId);
+  }
+}

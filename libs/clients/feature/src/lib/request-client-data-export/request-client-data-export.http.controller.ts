@@ -1,0 +1,30 @@
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles } from '@salon/shared/nest';
+import { DataExportRequestResult, RequestClientDataExport } from './request-client-data-export.service';
+
+@ApiTags('clients')
+@ApiBearerAuth()
+@Controller('clients')
+export class RequestClientDataExportController {
+  constructor(private readonly requestClientDataExport: RequestClientDataExport) {}
+
+  @Post(':clientId/data-export')
+  @HttpCode(202)
+  @Roles('owner', 'manager')
+  @RateLimit('bulk')
+  @ApiOperation({
+    summary:
+      "Start the client's data package (GDPR Art. 15 access, Art. 20 portability): one zip with the profile, visits, statistics, " +
+      'consents, the whole history and the photos, made in the background. Follow it with GET /clients/{id}/data-export/{requestId}.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key starts nothing twice (same requestId).' })
+  @ApiAcceptedResponse({ schema: { example: { requestId: 'uuid', status: 'pending' } } })
+  @ApiConflictResponse({ description: 'client-erased, client-deleted: the personal data is gone, there is nothing to export.' })
+  request(
+    @CurrentCommandContext() context: CommandContext,
+    @Param('clientId', new ParseIdPipe()) clientId: string,
+  ): Promise<DataExportRequestResult> {
+    return this.requestClientDataExport.execute(context, clientId);
+  }
+}
