@@ -17,12 +17,14 @@ export interface Records {
   readonly visitNumber: number;
   readonly phone: string;
   readonly salonId: string;
+  /** A retention run of the home chain (GET /retention-policy/runs/{runId}). */
+  readonly runId: string;
 }
 
 /** Fresh every call: ids no chain has, a visit number above any allocated, a phone nobody registered (the home one is +48 601 900 001). */
 export function recordsNobodyHas(salonId: string): Records {
   const digits = randomInt(0, 10_000);
-  return { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 900_000_000 + digits, phone: `+4860199${String(digits).padStart(4, '0')}`, salonId };
+  return { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 900_000_000 + digits, phone: `+4860199${String(digits).padStart(4, '0')}`, salonId, runId: randomUUID() };
 }
 
 const upcoming = { start: salonLocalTime(7, '10:00'), end: salonLocalTime(7, '11:00') };
@@ -56,6 +58,9 @@ const BODIES: Readonly<Record<string, (records: Records) => Record<string, unkno
   'POST /visits/{visitId}/payments': () => ({ amount: 1 }),
   // The media service's call, naming a photo it stored (any UUID: the clients service keeps the reference only).
   'PUT /clients/{clientId}/photo-reference': () => ({ photoRef: '00000000-0000-4000-8000-000000000013' }),
+  // Every category off: a policy the suite may save in the home chain without touching its client.
+  'PUT /retention-policy': () => ({ eraseClientsAfterYearsWithoutVisit: null, dropPhotosAfterMonthsWithoutVisit: null, dropCommentsAfterYearsWithoutVisit: null }),
+  'PUT /clients/{clientId}/legal-hold': () => ({ reason: 'litigation' }),
 };
 
 /** A 16 × 16 JPEG: what a photo upload sends (its body is the image itself, not JSON). */
@@ -82,6 +87,9 @@ const PARAMETERS: Readonly<Record<string, (records: Records) => string | number>
   permission: () => 'notifications',
   purpose: () => 'reminders',
   channel: () => 'sms',
+  runId: (records) => records.runId,
+  // A data package request nobody made (GET /clients/{clientId}/data-export/{requestId}: 404 for every chain).
+  requestId: () => '00000000-0000-4000-8000-000000000015',
 };
 
 /** Optional query parameters a route is called with, so that a search looks for the records. */
@@ -123,8 +131,8 @@ export function requestFor(route: Route, records: Records, changes: { body?: Rec
 
 /** Whether the request refers to the records at all (else another chain's records cannot be asked for). */
 export function refersToRecords(route: Route): boolean {
-  const one: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 1, phone: '+48601000001', salonId: 's' };
-  const other: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 2, phone: '+48601000002', salonId: 's' };
+  const one: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 1, phone: '+48601000001', salonId: 's', runId: randomUUID() };
+  const other: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 2, phone: '+48601000002', salonId: 's', runId: randomUUID() };
   return JSON.stringify(requestFor(route, one)) !== JSON.stringify(requestFor(route, other));
 }
 

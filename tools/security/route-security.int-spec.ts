@@ -48,7 +48,7 @@ describe('every route of every service', () => {
   /** The chain whose records the other chain probes for. */
   const chain = uniqueName('chain-home');
   const otherChain = uniqueName('chain-other');
-  const fixture = { clientId: '', visitId: '', visitNumber: 0, phone: '+48601900001', salonId: 'salon-centre' };
+  const fixture = { clientId: '', visitId: '', visitNumber: 0, phone: '+48601900001', salonId: 'salon-centre', runId: '' };
 
   async function start(name: string, module: unknown): Promise<INestApplication> {
     const moduleRef = await Test.createTestingModule({ imports: [module as never] }).compile();
@@ -90,6 +90,8 @@ describe('every route of every service', () => {
     const booked = await visits.post('/visits').set('Authorization', owner).send(booking(fixture)).expect(201);
     fixture.visitId = booked.body.visitId;
     fixture.visitNumber = booked.body.number;
+    // A retention run of the home chain (its policy is all off: the run touches nobody).
+    fixture.runId = (await clients.post('/retention-policy/runs').set('Authorization', owner).expect(201)).body.runId;
     // The media service creates its bucket on its first readiness check.
     await eventually(async () => ((await media.get('/health/ready')).status === 200 ? true : undefined), 'the media service to be ready');
     const photo = RAW_BODIES['PUT /clients/{clientId}/photo'];

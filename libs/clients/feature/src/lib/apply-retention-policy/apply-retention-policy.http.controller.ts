@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, RateLimit, Roles } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, RateLimit, Roles, SalonScope } from '@salon/shared/nest';
 import { ApplyRetentionPolicy, RetentionPlan } from './apply-retention-policy.service';
 
 @ApiTags('retention')
@@ -13,6 +13,7 @@ export class ApplyRetentionPolicyController {
   @Post('dry-run')
   @HttpCode(200)
   @Roles('owner')
+  @SalonScope('x-salon-id')
   // Scans the chain's client base: limited like exports.
   @RateLimit('bulk')
   @ApiOperation({ summary: 'What the policy would do now, changing nothing: per category the count and the client ids.' })
@@ -33,6 +34,7 @@ export class ApplyRetentionPolicyController {
   @Post('runs')
   @HttpCode(201)
   @Roles('owner')
+  @SalonScope('x-salon-id')
   @RateLimit('bulk')
   @ApiOperation({
     summary:

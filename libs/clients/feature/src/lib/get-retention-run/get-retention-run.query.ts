@@ -28,7 +28,7 @@ export class GetRetentionRun {
 
   async execute(tenantId: string, runId: string): Promise<RetentionRunReport> {
     const state = await this.runs.state(tenantId, runId);
-    if (state.status === 'none') throw DomainError.notFound('retention-run-not-found', 'There is no such retention run in your salon chain.', { runId });
+    if (state.status === 'none') throw DomainError.notFound('retention-run-not-found', 'There is no such retention run in your salon chain.');
     const { trigger, day, asOf, policy, startedAt } = state.started;
     const finished = state.status === 'finished' ? state.finished : undefined;
     const clientIds = finished?.applied ?? NONE;

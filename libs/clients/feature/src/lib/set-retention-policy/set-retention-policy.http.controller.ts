@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Put, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, SalonScope, etagOf, optionalRevision } from '@salon/shared/nest';
 import { RetentionPolicyResponse } from '../retention/retention-policy.response.dto';
 import { SetRetentionPolicyRequest } from './set-retention-policy.request.dto';
 import { SetRetentionPolicy } from './set-retention-policy.service';
@@ -14,6 +14,8 @@ export class SetRetentionPolicyController {
 
   @Put()
   @Roles('owner')
+  // The policy is the chain's; X-Salon-Id, if sent, is recorded as where the change was made.
+  @SalonScope('x-salon-id')
   @ApiOperation({
     summary:
       "Save the chain's retention policy (docs/retention.md): each category is off unless given. The daily job applies it; POST /retention-policy/dry-run shows what it would do.",
