@@ -19,7 +19,7 @@ import { startConsentApp } from '../../consent-service/src/test/consent-test-kit
 import { startClientsApp } from './test/clients-test-kit';
 
 const CLIENT_COUNT = Number(process.env.EXPORT_TEST_CLIENTS ?? 1_000);
-const FORMATS: readonly SheetFormat[] = ['csv'];
+const FORMATS: readonly SheetFormat[] = ['xlsx', 'ods', 'csv'];
 const LIMITS = { maxFileBytes: 50 * 1024 * 1024, maxUncompressedBytes: 200 * 1024 * 1024, maxRows: 10_000, maxColumns: 100 };
 /** Comments a spreadsheet program would run as formulas, were they written as they are. */
 const FORMULAS = ['=HYPERLINK("http://example.com/x","click")', '+1+2', '-3+4', '@SUM(A1:A2)'];
