@@ -16,6 +16,19 @@ export class AppModule {
           phoneReservationGraceMs: config.PHONE_RESERVATION_GRACE_SECONDS * 1000,
           phoneReservationKeys: parsePhoneReservationKeys(config.PHONE_RESERVATION_KEYS),
           readModelRetireAfterMs: config.READ_MODEL_RETIRE_AFTER_SECONDS * 1000,
+          clientImport: {
+            maxFileBytes: config.IMPORT_MAX_FILE_BYTES,
+            fileRetentionMs: config.IMPORT_FILE_RETENTION_HOURS * 3600 * 1000,
+            // 100,000 rows as the issue asks, with room; an ods padded by LibreOffice is read without its padding.
+            readLimits: { maxUncompressedBytes: 20 * config.IMPORT_MAX_FILE_BYTES, maxRows: 200_001, maxColumns: 200 },
+            checkpointEveryRows: 100,
+            objectStore: {
+              endpoint: config.MINIO_ENDPOINT,
+              accessKey: config.MINIO_ACCESS_KEY,
+              secretKey: config.MINIO_SECRET_KEY,
+              bucket: config.IMPORT_BUCKET,
+            },
+          },
         }),
         ClientDataExportModule.forRoot({
           topicPrefix: config.KAFKA_TOPIC_PREFIX,

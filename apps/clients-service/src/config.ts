@@ -1,4 +1,4 @@
-import { IsIn, IsISO31661Alpha2, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsISO31661Alpha2, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import type { CountryCode } from '@salon/clients/domain';
 import { parsePhoneReservationKeys } from '@salon/clients/feature';
 import { ServiceTokenConfig, phoneReservationKeyRefusals } from '@salon/shared/nest';
@@ -33,6 +33,22 @@ export class ClientsServiceConfig extends ServiceTokenConfig {
     message: 'must be id:base64 of 32 random bytes, comma-separated, current key first (id: 1-8 of a-z0-9)',
   })
   PHONE_RESERVATION_KEYS!: string;
+
+  /** The largest client spreadsheet an import takes (bytes); a larger upload is a 413 naming it. */
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  IMPORT_MAX_FILE_BYTES: number = 50 * 1024 * 1024;
+
+  /** How long the uploaded file of an import nobody finishes is kept (it holds personal data). */
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  IMPORT_FILE_RETENTION_HOURS: number = 24;
+
+  /** The bucket of uploaded import files (S3 bucket naming rules), unversioned; created when missing. */
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name: 3–63 of a-z, 0-9, "." and "-"' })
+  IMPORT_BUCKET: string = 'salon-client-imports';
 
   /** The object store of the import files (the media service's MinIO). */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })

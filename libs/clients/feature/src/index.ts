@@ -18,3 +18,6 @@ export type { RetentionClock, RetentionJobSchedule } from './lib/retention/reten
 export { ApplyRetentionPolicy, RETENTION_JOB_ACTOR } from './lib/apply-retention-policy/apply-retention-policy.service';
 export { RetentionDailyJob } from './lib/follow-up/retention-daily-job';
 export { ClientDataExportModule } from './lib/client-data-export/client-data-export.module';
+export { ClientImportRowProcessor } from './lib/import-clients/client-import-row-processor';
+export { ClientImportRunner } from './lib/import-clients/client-import-runner';
+export { CLIENT_IMPORT_ROWS_COLLECTION } from './lib/import-clients/client-import-rows';

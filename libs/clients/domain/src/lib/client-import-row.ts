@@ -18,7 +18,8 @@ export interface ImportRowValues {
 
 /** A field of a row that could not be taken, and why (never the value: reports and logs must not hold it). */
 export interface ImportFieldProblem {
-  readonly field: ClientColumnKey | `initialConsent.${string}`;
+  /** A column key (`phone`, `remindersBySms`, …), or `row` for the row as a whole. */
+  readonly field: ClientColumnKey | 'row';
   readonly reason: string;
 }
 

@@ -22,6 +22,8 @@ const uploaded: ClientImportEvent = {
     mapping: [{ column: 0, field: 'phone' }],
     unknownColumns: [],
     rowsTotal: 3,
+    uploadedBy: 'u-1',
+    salonId: null,
     uploadedAt: at,
     fileExpiresAt: at,
   },
@@ -37,7 +39,7 @@ describe('the client import job', () => {
   });
 
   it('records an upload once (a retried upload changes nothing)', () => {
-    const { uploadedAt: _ignored, ...data } = uploaded.data;
+    const { uploadedAt: _ignored, uploadedBy: _by, salonId: _salon, ...data } = uploaded.data;
     const upload = command('UploadClientImport', { ...data, fileExpiresAt: now });
     spec.given([]).when(upload).then([uploaded]);
     spec.given([uploaded]).when(upload).thenNothingHappened();

@@ -111,6 +111,10 @@ export type ClientImportUploaded = Event<
     mapping: ColumnMapping;
     unknownColumns: readonly UnknownColumn[];
     rowsTotal: number;
+    /** The staff member who uploaded it: the actor of every row's command. */
+    uploadedBy: string;
+    /** Where it was uploaded, when the request said. */
+    salonId: string | null;
     uploadedAt: string;
     fileExpiresAt: string;
   }
@@ -177,6 +181,8 @@ export interface ClientImportJob {
   readonly mapping: ColumnMapping;
   readonly unknownColumns: readonly UnknownColumn[];
   readonly rowsTotal: number;
+  readonly uploadedBy: string;
+  readonly salonId: string | null;
   /** The policy of the dry run or the import under way (or last run). */
   readonly existingClients?: ExistingClientsPolicy;
   readonly dryRun?: ImportCounts;
@@ -211,6 +217,8 @@ function upload({ data, metadata }: UploadClientImport, state: ClientImportState
         mapping: data.mapping,
         unknownColumns: data.unknownColumns,
         rowsTotal: data.rowsTotal,
+        uploadedBy: metadata.actorId ?? 'system',
+        salonId: metadata.salonId ?? null,
         uploadedAt: metadata.now.toISOString(),
         fileExpiresAt: data.fileExpiresAt.toISOString(),
       },

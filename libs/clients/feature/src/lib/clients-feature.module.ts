@@ -23,6 +23,8 @@ import { PHONE_RESERVATION_STREAM_PREFIXES, phoneReservationSweeper } from './fo
 import { SUPERSEDED_PROFILES_STREAM_PREFIXES, supersededProfilesPurge } from './follow-up/superseded-profiles-purge';
 import { GetClientProfileController } from './get-client-profile/get-client-profile.http.controller';
 import { GetClientProfile } from './get-client-profile/get-client-profile.query';
+import { CLIENT_IMPORT_CONTROLLERS, clientImportProviders } from './import-clients/client-import-providers';
+import { ClientImportSettings } from './import-clients/client-import-settings';
 import { RetentionDailyJob } from './follow-up/retention-daily-job';
 import { PhoneReservationKeyring } from './phone-reservations/phone-reservation-keys';
 import { PhoneReservations } from './phone-reservations/phone-reservations';
@@ -52,6 +54,8 @@ export interface ClientsFeatureSettings extends ClientsSettings {
   readonly phoneReservationKeys: PhoneReservationKeyring;
   /** READ_MODEL_RETIRE_AFTER_SECONDS, in ms: see ReadModelRetirement. */
   readonly readModelRetireAfterMs: number;
+  /** IMPORT_*, MINIO_*: the import of clients from spreadsheets (see ClientImportRunner). */
+  readonly clientImport: ClientImportSettings;
 }
 
 const SETTINGS = Symbol('CLIENTS_FEATURE_SETTINGS');
@@ -166,6 +170,7 @@ export class ClientsFeatureModule {
         ExportClientsController,
         GetClientProfileController,
         SearchClientsController,
+        ...CLIENT_IMPORT_CONTROLLERS,
         ...RETENTION_CONTROLLERS,
       ],
       providers: [
@@ -196,6 +201,7 @@ export class ClientsFeatureModule {
           useFactory: (mongo: Connection, cursors: CursorCodec) => new ClientProfileQueries(mongo, cursors),
         },
         ...RETENTION_PROVIDERS,
+        ...clientImportProviders(settings.clientImport),
         ClientsWorkers,
       ],
     };

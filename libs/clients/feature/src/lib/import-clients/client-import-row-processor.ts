@@ -1,0 +1,309 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ActiveClient,
+  ClientColumnKey,
+  ClientProfile,
+  ClientProfileForm,
+  ColumnMapping,
+  ExistingClientsPolicy,
+  ImportCell,
+  ImportFieldProblem,
+  ImportRowValues,
+  RegisterClient as RegisterClientCommand,
+  clientDecider,
+  importableConsent,
+  isClientColumnKey,
+  parseClientProfile,
+  readImportRow,
+  toClientStreamName,
+} from '@salon/clients/domain';
+import { DomainError } from '@salon/shared/ddd';
+import { deterministicUuid, eventIdsFor } from '@salon/shared/event-sourcing';
+import { EVENT_STORE, EventStore, WrongExpectedRevisionError } from '@salon/shared/event-store';
+import { CommandContext, commandMetadata } from '@salon/shared/nest';
+import { ClientStream } from '../client-stream/client-stream';
+import { CLIENTS_SETTINGS, ClientsSettings } from '../clients-settings';
+import { EditClientProfile } from '../edit-client-profile/edit-client-profile.service';
+import { PhoneReservations } from '../phone-reservations/phone-reservations';
+import { ClientProfileQueries } from '../projections/client-profiles';
+import { RegisterClient } from '../register-client/register-client.service';
+import { SetClientDiscounts } from '../set-client-discounts/set-client-discounts.service';
+import { ImportRowResult } from './client-import-rows';
+
+/** What one job knows while it goes through its rows: who asked, the policy, and the numbers and e-mails seen so far. */
+export interface ImportPass {
+  /** The uploader's context (their tenant, user and salon); never their Idempotency-Key. */
+  readonly context: CommandContext;
+  readonly jobId: string;
+  readonly mapping: ColumnMapping;
+  readonly existingClients: ExistingClientsPolicy;
+  /** E.164 → the first row that had it; lower-cased e-mail → the first row that had it. */
+  readonly phones: Map<string, number>;
+  readonly emails: Map<string, number>;
+}
+
+/** The profile fields a row may fill (the phone, by which it was matched, is never changed by an update). */
+const UPDATABLE_FIELDS = ['secondPhone', 'email', 'firstName', 'lastName', 'patronymic', 'birthDate', 'gender', 'comment'] as const;
+
+/** Where the domain names a field, the column the report names. */
+const COLUMN_OF_DOMAIN_FIELD: Readonly<Record<string, ClientColumnKey>> = {
+  productDiscountPercent: 'productDiscount',
+  serviceDiscountPercent: 'serviceDiscount',
+  'initialConsent.notifications': 'notifications',
+  'initialConsent.remindersBySms': 'remindersBySms',
+  'initialConsent.remindersByEmail': 'remindersByEmail',
+};
+
+/**
+ * One row of an import, tried (dry run: every rule decided, nothing recorded) or done (import).
+ * Both go through the same steps and the same rules as the front desk's registration — the
+ * client decider's, through `parseClientProfile` and the use-case services — so a dry run tells
+ * what the import will do. A row done again (a retried or resumed job) records nothing twice:
+ * its commands carry an Idempotency-Key made of the job and the row, from which RegisterClient
+ * derives the client id as for any retried registration.
+ */
+@Injectable()
+export class ClientImportRowProcessor {
+  constructor(
+    private readonly clients: ClientStream,
+    private readonly phones: PhoneReservations,
+    private readonly profiles: ClientProfileQueries,
+    private readonly registerClient: RegisterClient,
+    private readonly editClientProfile: EditClientProfile,
+    private readonly setClientDiscounts: SetClientDiscounts,
+    @Inject(CLIENTS_SETTINGS) private readonly settings: ClientsSettings,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async process(pass: ImportPass, row: number, cells: readonly ImportCell[], apply: boolean): Promise<ImportRowResult> {
+    const reading = readImportRow(cells, pass.mapping);
+    if (!reading.ok) return refused(row, reading);
+    const { values } = reading;
+    const now = new Date();
+    const defaultCountry = this.settings.defaultPhoneCountry;
+    let profile: ClientProfile;
+    try {
+      profile = parseClientProfile(values.form, { defaultCountry, now });
+    } catch (error) {
+      return refused(row, problemOf(error));
+    }
+
+    const duplicate = this.duplicateInFile(pass, profile);
+    if (duplicate) return { row, outcome: 'skip-duplicate-in-file', problems: [duplicate] };
+
+    const rowContext = this.rowContext(pass, row);
+    const ownClientId = deterministicUuid(pass.context.principal.tenantId, 'register-client', rowContext.idempotencyKey as string);
+    const existingClientId = await this.existingClient(pass, profile, ownClientId);
+    const result =
+      existingClientId === undefined
+        ? await this.create(rowContext, row, ownClientId, values, profile, apply, now)
+        : await this.update(pass, rowContext, row, existingClientId, values, profile, apply, now);
+    if (result.outcome !== 'refused') {
+      if (!pass.phones.has(profile.phone)) pass.phones.set(profile.phone, row);
+      if (profile.email !== undefined && !pass.emails.has(profile.email.toLowerCase())) pass.emails.set(profile.email.toLowerCase(), row);
+    }
+    return result;
+  }
+
+  /** A row done before the checkpoint of a resumed job: its number and e-mail still count for duplicates. */
+  remember(pass: ImportPass, row: number, cells: readonly ImportCell[]): void {
+    const reading = readImportRow(cells, pass.mapping);
+    if (!reading.ok) return;
+    try {
+      const profile = parseClientProfile(reading.values.form, { defaultCountry: this.settings.defaultPhoneCountry, now: new Date() });
+      if (this.duplicateInFile(pass, profile)) return;
+      pass.phones.set(profile.phone, row);
+      if (profile.email !== undefined) pass.emails.set(profile.email.toLowerCase(), row);
+    } catch {
+      // A row the profile rules refused was refused then too.
+    }
+  }
+
+  private duplicateInFile(pass: ImportPass, profile: ClientProfile): ImportFieldProblem | undefined {
+    const samePhone = pass.phones.get(profile.phone);
+    if (samePhone !== undefined) return { field: 'phone', reason: `The same phone number as row ${samePhone}` };
+    const sameEmail = profile.email === undefined ? undefined : pass.emails.get(profile.email.toLowerCase());
+    if (sameEmail !== undefined) return { field: 'email', reason: `The same e-mail address as row ${sameEmail}` };
+    return undefined;
+  }
+
+  /**
+   * The client the row's number (or else its e-mail) already belongs to: the phone from its
+   * reservation streams (exact, from the event store), the e-mail from the client search (the
+   * read model, which may lag a moment behind). The row's own client, registered by an earlier
+   * attempt of this job, is no existing client: the row goes on as a creation.
+   */
+  private async existingClient(pass: ImportPass, profile: ClientProfile, ownClientId: string): Promise<string | undefined> {
+    const tenantId = pass.context.principal.tenantId;
+    for (const streamName of this.phones.streamNamesOf(tenantId, profile.phone)) {
+      const holders = await this.phones.holders(streamName, tenantId);
+      if (holders.includes(ownClientId)) return undefined;
+      if (holders.length > 0) return holders[0];
+    }
+    if (profile.email === undefined) return undefined;
+    const { items } = await this.profiles.search(tenantId, { email: profile.email, limit: 1 });
+    const holder = items[0]?.clientId;
+    return holder === ownClientId ? undefined : holder;
+  }
+
+  private async create(
+    context: CommandContext,
+    row: number,
+    clientId: string,
+    values: ImportRowValues,
+    profile: ClientProfile,
+    apply: boolean,
+    now: Date,
+  ): Promise<ImportRowResult> {
+    const { consent, notes } = importableConsent(values, profile);
+    const defaultCountry = this.settings.defaultPhoneCountry;
+    const metadata = commandMetadata(context, now);
+    const registration: RegisterClientCommand = {
+      type: 'RegisterClient',
+      data: { ...values.form, clientId, defaultCountry, initialConsent: consent },
+      metadata,
+    };
+    const discounts = discountsOf(values);
+    try {
+      // The decider's own rules, also in the dry run: the registration and the discounts as they would be recorded.
+      const [registered] = clientDecider.decide(registration, clientDecider.initialState());
+      if (discounts) {
+        const state = clientDecider.evolve(clientDecider.initialState(), registered);
+        clientDecider.decide({ type: 'SetClientDiscounts', data: { clientId, ...discounts }, metadata }, state);
+      }
+      if (apply) {
+        await this.registerClient.execute(context, { ...values.form, initialConsent: consent });
+        if (discounts) await this.setClientDiscounts.execute(this.secondCommand(context, 'discounts'), clientId, discounts);
+      }
+    } catch (error) {
+      return refused(row, problemOf(error));
+    }
+    return { row, outcome: 'create', clientId, problems: notes };
+  }
+
+  private async update(
+    pass: ImportPass,
+    context: CommandContext,
+    row: number,
+    clientId: string,
+    values: ImportRowValues,
+    profile: ClientProfile,
+    apply: boolean,
+    now: Date,
+  ): Promise<ImportRowResult> {
+    if (pass.existingClients === 'skip') {
+      return { row, outcome: 'skip-existing', clientId, problems: [{ field: 'phone', reason: 'The client is already in the base' }] };
+    }
+    const { state, revision } = await this.clients.load(pass.context.principal.tenantId, clientId);
+    if (state.status !== 'active' || revision === undefined) {
+      return refused(row, { field: 'phone', reason: 'The number belongs to a client being removed; try again later' });
+    }
+    const form = mergedForm(state, values.form, pass.existingClients);
+    const discounts = mergedDiscounts(state, values, pass.existingClients);
+    const metadata = commandMetadata(context, now);
+    const problems: ImportFieldProblem[] = [];
+    if (Object.values(values.consent).some((choice) => choice !== undefined)) {
+      problems.push({ field: 'notifications', reason: 'Consent of a client already in the base is not changed by an import' });
+    }
+    problems.push(...importableConsent({ ...values, consent: {} }, profile).notes);
+    try {
+      const defaultCountry = this.settings.defaultPhoneCountry;
+      const edits = clientDecider.decide({ type: 'EditClientProfile', data: { ...form, clientId, defaultCountry }, metadata }, state);
+      const discountChanges = discounts
+        ? clientDecider.decide({ type: 'SetClientDiscounts', data: { clientId, ...discounts }, metadata }, state)
+        : [];
+      if (!apply) {
+        const changes = edits.length + discountChanges.length > 0;
+        return changes
+          ? { row, outcome: 'update', clientId, problems }
+          : { row, outcome: 'skip-existing', clientId, problems: [{ field: 'phone', reason: 'The client is in the base with these data already' }, ...problems] };
+      }
+      // A resumed job may have done this row before the crash: its events are found by their ids.
+      const doneBefore = await this.recordedByRow(clientId, context);
+      if (edits.length > 0 || doneBefore) await this.editClientProfile.execute(context, clientId, form, revision);
+      if (discounts && (discountChanges.length > 0 || doneBefore)) {
+        await this.setClientDiscounts.execute(this.secondCommand(context, 'discounts'), clientId, discounts);
+      }
+      return edits.length + discountChanges.length > 0 || doneBefore
+        ? { row, outcome: 'update', clientId, problems }
+        : { row, outcome: 'skip-existing', clientId, problems: [{ field: 'phone', reason: 'The client is in the base with these data already' }, ...problems] };
+    } catch (error) {
+      return refused(row, problemOf(error));
+    }
+  }
+
+  /** Whether an earlier attempt of this row recorded anything on the client's stream (event ids derive from the row's key). */
+  private async recordedByRow(clientId: string, context: CommandContext): Promise<boolean> {
+    const streamName = toClientStreamName(clientId);
+    const ids = new Set(
+      [context, this.secondCommand(context, 'discounts')].map((step) => eventIdsFor(streamName, step.idempotencyKey, 1)[0]),
+    );
+    const recorded = await this.store.readStream(streamName, { direction: 'backwards', maxCount: 50 });
+    return recorded.some((event) => ids.has(event.id));
+  }
+
+  /** The row's commands: the uploader's context with a key of the job and the row (opaque ids, never a value of the file). */
+  private rowContext(pass: ImportPass, row: number): CommandContext {
+    return { ...pass.context, idempotencyKey: `import:${pass.jobId}:${row}` };
+  }
+
+  private secondCommand(context: CommandContext, step: string): CommandContext {
+    return { ...context, idempotencyKey: `${context.idempotencyKey}:${step}` };
+  }
+}
+
+function refused(row: number, problem: ImportFieldProblem): ImportRowResult {
+  return { row, outcome: 'refused', problems: [{ field: problem.field, reason: problem.reason }] };
+}
+
+/** A domain refusal as field and reason; anything else is not the row's fault and stops the job. */
+function problemOf(error: unknown): ImportFieldProblem {
+  if (error instanceof DomainError && (error.kind === 'invalid' || error.kind === 'conflict')) {
+    const field = typeof error.details['field'] === 'string' ? error.details['field'] : error.code === 'phone-taken' ? 'phone' : 'row';
+    const column = COLUMN_OF_DOMAIN_FIELD[field] ?? (isClientColumnKey(field) ? field : 'row');
+    return { field: column, reason: error.reason };
+  }
+  if (error instanceof WrongExpectedRevisionError) {
+    return { field: 'row', reason: 'The client was changed by someone else meanwhile; import the row again' };
+  }
+  throw error;
+}
+
+function discountsOf(values: ImportRowValues): { productDiscountPercent: number; serviceDiscountPercent: number } | undefined {
+  const { productDiscountPercent, serviceDiscountPercent } = values.discounts;
+  if (productDiscountPercent === undefined && serviceDiscountPercent === undefined) return undefined;
+  return { productDiscountPercent: productDiscountPercent ?? 0, serviceDiscountPercent: serviceDiscountPercent ?? 0 };
+}
+
+/**
+ * The profile after the row: `overwrite` takes every field the row has a value for, `fill-empty`
+ * only those the client has none for. A field the row leaves empty is kept either way, and the
+ * phone stays the client's (the row was matched by it, or by the e-mail).
+ */
+function mergedForm(client: ActiveClient, row: ClientProfileForm, policy: Exclude<ExistingClientsPolicy, 'skip'>): ClientProfileForm {
+  const current = client.profile;
+  const merged: Record<string, unknown> = { phone: current.phone };
+  for (const field of UPDATABLE_FIELDS) {
+    const has = current[field] !== undefined && !(field === 'gender' && current.gender === 'unspecified');
+    const incoming = row[field];
+    merged[field] = incoming !== undefined && (policy === 'overwrite' || !has) ? incoming : current[field];
+  }
+  return merged as unknown as ClientProfileForm;
+}
+
+function mergedDiscounts(
+  client: ActiveClient,
+  values: ImportRowValues,
+  policy: Exclude<ExistingClientsPolicy, 'skip'>,
+): { productDiscountPercent: number; serviceDiscountPercent: number } | undefined {
+  const { productDiscountPercent, serviceDiscountPercent } = values.discounts;
+  if (productDiscountPercent === undefined && serviceDiscountPercent === undefined) return undefined;
+  const current = client.discounts;
+  const pick = (incoming: number | undefined, existing: number) =>
+    incoming !== undefined && (policy === 'overwrite' || existing === 0) ? incoming : existing;
+  return {
+    productDiscountPercent: pick(productDiscountPercent, current.productDiscountPercent),
+    serviceDiscountPercent: pick(serviceDiscountPercent, current.serviceDiscountPercent),
+  };
+}
+

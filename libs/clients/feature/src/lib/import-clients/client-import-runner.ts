@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ClientImportCommand, ClientImportJob, ImportCounts, NO_IMPORT_COUNTS, countOutcome, isFinished } from '@salon/clients/domain';
+import { CommandContext, commandMetadata } from '@salon/shared/nest';
+import type { BackgroundWorker, WorkerHealth } from '@salon/shared/nest';
+import { SpreadsheetError, readSheet } from '@salon/shared/spreadsheets';
+import { ClientImportJobs } from './client-import-jobs';
+import { ClientImportRowProcessor, ImportPass } from './client-import-row-processor';
+import { ClientImportRowResultsBuffer, ClientImportRows, ImportPhase } from './client-import-rows';
+import { CLIENT_IMPORT_SETTINGS, ClientImportSettings, readLimitsOf } from './client-import-settings';
+import { ImportFileStore } from './import-file-store';
+
+/** Events after which a job has work left: what a restarted runner resumes. */
+const WORK_LEFT_AFTER = new Set(['ImportDryRunStarted', 'ClientImportStarted', 'ClientImportProgressed']);
+const MAX_ATTEMPTS = 5;
+const RETRY_DELAY_MS = 2_000;
+const RETENTION_SWEEP_EVERY_MS = 10 * 60 * 1000;
+
+type PassEnd = 'finished' | 'cancelled' | 'stopped';
+
+/**
+ * Runs dry runs and imports in the background of the service, one task per job, and resumes on
+ * start every job that was running when the service stopped (from its last checkpoint: rows
+ * after it are done again, and record nothing twice). Removes the uploaded file of a job once it
+ * is finished or cancelled, and of an abandoned job after the retention period.
+ *
+ * Several instances of the service may resume the same job at once after a restart: the work is
+ * idempotent (row commands by key, checkpoints only forward), so this costs time, not correctness.
+ */
+@Injectable()
+export class ClientImportRunner implements BackgroundWorker {
+  readonly name = 'clients.import-runner';
+  private readonly logger = new Logger(ClientImportRunner.name);
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly cancelled = new Set<string>();
+  private stopping = false;
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly jobs: ClientImportJobs,
+    private readonly rows: ClientImportRows,
+    private readonly files: ImportFileStore,
+    private readonly processor: ClientImportRowProcessor,
+    @Inject(CLIENT_IMPORT_SETTINGS) private readonly settings: ClientImportSettings,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    for (const { tenantId, jobId, lastEventType } of await this.jobs.everyJob()) {
+      if (WORK_LEFT_AFTER.has(lastEventType)) this.launch(tenantId, jobId);
+    }
+    void this.sweepFiles();
+    this.sweepTimer = setInterval(() => void this.sweepFiles(), Math.min(RETENTION_SWEEP_EVERY_MS, this.settings.fileRetentionMs));
+    this.sweepTimer.unref();
+  }
+
+  /** Stops between two rows: the rows done are saved; the next start goes on from the last checkpoint. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  health(): WorkerHealth {
+    return { ok: true, state: 'running', jobsRunning: this.running.size };
+  }
+
+  /** Runs the job's dry run or import unless this instance already does. */
+  launch(tenantId: string, jobId: string): void {
+    if (this.stopping || this.running.has(jobId)) return;
+    const task = this.runWithRetries(tenantId, jobId).finally(() => this.running.delete(jobId));
+    this.running.set(jobId, task);
+  }
+
+  /** The cancel use case tells the runner at once, so the job stops at the next row on this instance. */
+  noteCancelled(jobId: string): void {
+    this.cancelled.add(jobId);
+  }
+
+  /** Resolves when this instance has no task for the job (tests wait for it). */
+  async settled(jobId: string): Promise<void> {
+    await this.running.get(jobId);
+  }
+
+  private async runWithRetries(tenantId: string, jobId: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.run(tenantId, jobId);
+        return;
+      } catch (error) {
+        // Never the error's message alone: a driver's message may quote a value. Its name and the job's id.
+        this.logger.warn(`Import ${jobId} interrupted (attempt ${attempt}): ${(error as Error)?.name ?? 'error'}`);
+        if (this.stopping) return;
+        if (attempt >= MAX_ATTEMPTS) {
+          await this.record(tenantId, jobId, { type: 'FailClientImport', data: { jobId, code: 'import-interrupted', reason: 'The import was interrupted by an error of the service; start it again' } }).catch(() => undefined);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt).unref());
+      }
+    }
+  }
+
+  private async run(tenantId: string, jobId: string): Promise<void> {
+    const job = await this.jobs.job(tenantId, jobId);
+    if (job.status !== 'dry-run-running' && job.status !== 'running') return;
+    const phase: ImportPhase = job.status === 'running' ? 'import' : 'dry-run';
+    const directory = await mkdtemp(join(tmpdir(), 'client-import-'));
+    try {
+      const path = join(directory, 'file');
+      await this.files.download(job.fileKey, path);
+      const end = await this.pass(tenantId, job, phase, path);
+      if (end === 'stopped') return;
+      if (end === 'finished' && phase === 'dry-run') return;
+    } catch (error) {
+      if (!(error instanceof SpreadsheetError)) throw error;
+      await this.record(tenantId, jobId, { type: 'FailClientImport', data: { jobId, code: error.code, reason: error.message } });
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+    await this.removeFileIfDone(tenantId, jobId);
+  }
+
+  /** One pass over the rows: the dry run (nothing recorded) or the import (from its checkpoint). */
+  private async pass(tenantId: string, job: ClientImportJob, phase: ImportPhase, path: string): Promise<PassEnd> {
+    const { jobId } = job;
+    const context = this.contextOf(tenantId, job);
+    const pass: ImportPass = {
+      context,
+      jobId,
+      mapping: job.mapping,
+      existingClients: job.existingClients ?? 'skip',
+      phones: new Map(),
+      emails: new Map(),
+    };
+    const resumeAfter = phase === 'import' ? (job.checkpoint?.lastRow ?? 0) : 0;
+    let counts: ImportCounts = phase === 'import' ? (job.checkpoint?.counts ?? NO_IMPORT_COUNTS) : NO_IMPORT_COUNTS;
+    if (phase === 'dry-run') await this.rows.clear(tenantId, jobId, 'dry-run');
+    // Rows before the checkpoint are not done again, but their numbers and e-mails still make later rows duplicates.
+    const refusedBefore = resumeAfter > 0 ? await this.rows.refusedRows(tenantId, jobId, 'import', resumeAfter) : new Set<number>();
+    const buffer = new ClientImportRowResultsBuffer(this.rows, tenantId, jobId, phase);
+    let header = true;
+    let lastRow = resumeAfter;
+
+    const checkpoint = async (): Promise<PassEnd | undefined> => {
+      await buffer.flush();
+      if (phase === 'import' && lastRow > resumeAfter) {
+        await this.record(tenantId, jobId, { type: 'RecordImportProgress', data: { jobId, lastRow, counts } });
+      }
+      return (await this.stillWanted(tenantId, job, phase)) ? undefined : 'cancelled';
+    };
+
+    for await (const { number, cells } of readSheet(path, job.format, readLimitsOf(this.settings))) {
+      if (header) {
+        header = false;
+        continue;
+      }
+      if (number <= resumeAfter) {
+        if (!refusedBefore.has(number)) this.processor.remember(pass, number, cells);
+        continue;
+      }
+      if (this.stopping) {
+        // No checkpoint here on purpose: the next start repeats the rows since the last one, as after a crash.
+        await buffer.flush();
+        return 'stopped';
+      }
+      if (this.cancelled.has(jobId)) {
+        await buffer.flush();
+        return 'cancelled';
+      }
+      const result = await this.processor.process(pass, number, cells, phase === 'import');
+      buffer.add(result);
+      counts = countOutcome(counts, result.outcome);
+      lastRow = number;
+      if (buffer.size >= this.settings.checkpointEveryRows && (await checkpoint()) === 'cancelled') return 'cancelled';
+    }
+    await buffer.flush();
+    if (!(await this.stillWanted(tenantId, job, phase))) return 'cancelled';
+    await this.record(
+      tenantId,
+      jobId,
+      phase === 'import'
+        ? { type: 'CompleteClientImport', data: { jobId, counts } }
+        : { type: 'CompleteImportDryRun', data: { jobId, counts } },
+    );
+    return 'finished';
+  }
+
+  /** Whether the job still wants this pass (not cancelled, on any instance, nor restarted with another mapping). */
+  private async stillWanted(tenantId: string, job: ClientImportJob, phase: ImportPhase): Promise<boolean> {
+    if (this.cancelled.has(job.jobId)) return false;
+    const now = await this.jobs.job(tenantId, job.jobId);
+    return now.status === (phase === 'import' ? 'running' : 'dry-run-running') && now.existingClients === job.existingClients;
+  }
+
+  /** The uploader as the actor of every row (the job's events say who started it); a fresh correlation id per pass. */
+  private contextOf(tenantId: string, job: ClientImportJob): CommandContext {
+    return {
+      principal: { tenantId, userId: job.uploadedBy, roles: [], salonIds: [] },
+      correlationId: randomUUID(),
+      ...(job.salonId ? { salonId: job.salonId } : {}),
+    };
+  }
+
+  private async record(tenantId: string, jobId: string, command: Omit<ClientImportCommand, 'metadata'>): Promise<void> {
+    const context: CommandContext = { principal: { tenantId, userId: 'system', roles: [], salonIds: [] }, correlationId: randomUUID() };
+    await this.jobs.record(jobId, { ...command, metadata: commandMetadata(context) } as ClientImportCommand);
+  }
+
+  /** A finished or cancelled job needs its file no more; it holds personal data, so it goes at once. */
+  async removeFileIfDone(tenantId: string, jobId: string): Promise<void> {
+    const job = await this.jobs.job(tenantId, jobId);
+    if (!isFinished(job) || job.fileRemoved) return;
+    await this.files.remove(job.fileKey);
+    await this.record(tenantId, jobId, { type: 'NoteImportFileRemoved', data: { jobId } });
+  }
+
+  /** Files of finished jobs left behind by a crash, and of jobs abandoned for longer than the retention period. */
+  private async sweepFiles(): Promise<void> {
+    try {
+      for (const { tenantId, jobId, lastEventType } of await this.jobs.everyJob()) {
+        if (this.stopping) return;
+        if (lastEventType === 'ImportFileRemoved' || this.running.has(jobId)) continue;
+        const job = await this.jobs.job(tenantId, jobId);
+        if (job.fileRemoved) continue;
+        const abandoned = !isFinished(job) && job.status !== 'running' && job.status !== 'dry-run-running' && Date.parse(job.fileExpiresAt) <= Date.now();
+        if (!isFinished(job) && !abandoned) continue;
+        await this.files.remove(job.fileKey);
+        await this.record(tenantId, jobId, { type: 'NoteImportFileRemoved', data: { jobId } });
+      }
+    } catch (error) {
+      this.logger.warn(`The sweep of import files stopped early: ${(error as Error)?.name ?? 'error'}`);
+    }
+  }
+}
