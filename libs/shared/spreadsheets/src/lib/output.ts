@@ -1,10 +1,36 @@
-import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { CellValue } from './sheet';
 
 /** Writes and waits for 'drain' when the stream's buffer is full, so a slow client slows the writer instead of growing memory. */
 export async function writeRespectingBackpressure(out: NodeJS.WritableStream, chunk: string | Buffer): Promise<void> {
-  if (!out.write(chunk)) await once(out as NodeJS.EventEmitter, 'drain');
+  if (!out.write(chunk)) await drained(out, out);
+}
+
+/**
+ * Resolves on `source`'s next 'drain'; rejects when `out` fails or closes first (a client that
+ * went away never drains, and an export must not wait for it forever).
+ */
+export function drained(source: NodeJS.EventEmitter, out: NodeJS.WritableStream): Promise<void> {
+  if ((out as { destroyed?: boolean }).destroyed) return Promise.reject(destinationClosed());
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      source.off('drain', onDrain);
+      out.off('error', onError);
+      out.off('close', onClose);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onError = (error: Error) => settle(error);
+    const onClose = () => settle(destinationClosed());
+    source.on('drain', onDrain);
+    out.on('error', onError);
+    out.on('close', onClose);
+  });
+}
+
+export function destinationClosed(): Error {
+  return new Error('the destination closed before the sheet was written');
 }
 
 /** Ends the stream and resolves once everything is flushed (or rejects with its error). */

@@ -72,4 +72,25 @@ describe('round trips', () => {
     expect(written).toBeGreaterThan(50_000);
     expect(maxBuffered).toBeLessThan(256 * 1024);
   });
+
+  it.each<SheetFormat>(['csv', 'xlsx', 'ods'])('%s: writing fails instead of waiting forever when the destination goes away', async (format) => {
+    const gone = new Writable({
+      highWaterMark: 1024,
+      write(_chunk: Buffer, _encoding, callback) {
+        setImmediate(callback);
+      },
+    });
+    const writer = createSheetWriter(format, gone);
+    let rowsWritten = 0;
+    const writing = (async () => {
+      for (let i = 0; i < 100_000; i++) {
+        await writer.writeRow([`Klient ${i}`, 'uwagi '.repeat(20)]);
+        rowsWritten++;
+        if (i === 200) gone.destroy();
+      }
+    })();
+
+    await expect(writing).rejects.toThrow();
+    expect(rowsWritten).toBeLessThan(100_000);
+  });
 });

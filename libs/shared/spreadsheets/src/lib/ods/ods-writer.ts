@@ -1,9 +1,8 @@
-import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
 import { neutraliseFormula } from '../formula-injection';
-import { assertWritableCell, withoutNonXmlCharacters } from '../output';
+import { assertWritableCell, drained, withoutNonXmlCharacters } from '../output';
 import { isoDate, type CellValue } from '../sheet';
 import type { SheetWriter } from '../sheet-writer';
 
@@ -57,7 +56,7 @@ export function createOdsWriter(out: NodeJS.WritableStream, sheetName: string): 
   const flush = async () => {
     const chunk = pending;
     pending = '';
-    if (chunk !== '' && !content.write(chunk)) await once(content, 'drain');
+    if (chunk !== '' && !content.write(chunk)) await drained(content, out);
   };
   const write = async (xml: string) => {
     pending += xml;

@@ -1,9 +1,8 @@
 import { stream as excelStream, type Worksheet } from 'exceljs';
-import { once } from 'node:events';
 import type { Stream } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { neutraliseFormula } from '../formula-injection';
-import { assertWritableCell, withoutNonXmlCharacters } from '../output';
+import { assertWritableCell, destinationClosed, drained, withoutNonXmlCharacters } from '../output';
 import type { CellValue } from '../sheet';
 import type { SheetWriter } from '../sheet-writer';
 
@@ -19,12 +18,14 @@ export function createXlsxWriter(out: NodeJS.WritableStream, sheetName: string):
   const sheet: Worksheet = workbook.addWorksheet(xlsxSheetName(sheetName));
   return {
     async writeRow(cells) {
+      // exceljs keeps accepting rows into its zip when `out` has gone away: refuse instead of buffering them.
+      if ((out as { destroyed?: boolean }).destroyed) throw destinationClosed();
       const row = sheet.addRow(cells.map(xlsxValue));
       cells.forEach((cell, index) => {
         if (cell instanceof Date) row.getCell(index + 1).numFmt = DATE_FORMAT;
       });
       row.commit();
-      if ((out as { writableNeedDrain?: boolean }).writableNeedDrain) await once(out as NodeJS.EventEmitter, 'drain');
+      if ((out as { writableNeedDrain?: boolean }).writableNeedDrain) await drained(out, out);
     },
     async end() {
       sheet.commit();
