@@ -84,7 +84,16 @@ describe('clients service: export of the client base', () => {
     return rows;
   }
 
-  const auditEvents = async (): Promise<RecordedEvent[]> => store.readStream(clientBaseExportsStream(tenant));
+  /**
+   * The chain's audit stream once every export that started has ended: the end is appended after
+   * the last byte went out, so a download can be complete a moment before its audit is.
+   */
+  const auditEvents = (): Promise<RecordedEvent[]> =>
+    eventually(async () => {
+      const events = await store.readStream(clientBaseExportsStream(tenant));
+      const started = events.filter((event) => event.type === 'ClientBaseExportStarted').length;
+      return events.length === started * 2 ? events : undefined;
+    }, 'every export audited to its end');
 
   beforeAll(async () => {
     await ensureTopics(kafka, ALL_TOPICS, { prefix });
