@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import { Workbook } from 'exceljs';
 import { calendarDate } from '../sheet';
 import { CLIENTS_PADDED_ROWS, CLIENTS_RICH_ROWS } from '../../test/libreoffice-fixture-rows';
-import { FIXTURES, GENEROUS_LIMITS, readAll, readingError } from '../../test/sheet-test-support';
+import { FIXTURES, GENEROUS_LIMITS, readAll, readingError, temporaryDirectory } from '../../test/sheet-test-support';
 import { xlsxCellValue } from './xlsx-cell-value';
 
 describe('reading xlsx', () => {
@@ -18,6 +19,34 @@ describe('reading xlsx', () => {
 
     expect(await readingError(path, 'xlsx', { ...GENEROUS_LIMITS, maxRows: 6 })).toMatchObject({ code: 'too-many-rows' });
     expect(await readingError(path, 'xlsx', { ...GENEROUS_LIMITS, maxColumns: 9 })).toMatchObject({ code: 'too-many-columns' });
+  });
+
+  describe('workbooks exceljs writes whole', () => {
+    const directory = temporaryDirectory();
+    afterAll(() => directory.remove());
+
+    it('reads the first of several sheets only', async () => {
+      const workbook = new Workbook();
+      workbook.addWorksheet('Klienci').addRow(['Imię', 'Anna']);
+      workbook.addWorksheet('Inne').addRow(['nie czytać']);
+      const path = join(directory.path, 'two-sheets.xlsx');
+      await workbook.xlsx.writeFile(path);
+
+      expect(await readAll(path, 'xlsx')).toEqual([{ number: 1, cells: ['Imię', 'Anna'] }]);
+    });
+
+    it('reads dates of a workbook in the 1904 date system (old Excel for Mac) as the days they show', async () => {
+      const workbook = new Workbook();
+      workbook.properties.date1904 = true;
+      const sheet = workbook.addWorksheet('Klienci');
+      sheet.addRow([new Date(Date.UTC(1990, 4, 12)), new Date(Date.UTC(1904, 0, 2))]).eachCell((cell) => {
+        cell.numFmt = 'yyyy-mm-dd';
+      });
+      const path = join(directory.path, 'date1904.xlsx');
+      await workbook.xlsx.writeFile(path);
+
+      expect(await readAll(path, 'xlsx')).toEqual([{ number: 1, cells: [calendarDate(1990, 5, 12), calendarDate(1904, 1, 2)] }]);
+    });
   });
 
   it('refuses an ods given as xlsx as corrupt-file', async () => {
