@@ -16,6 +16,8 @@ export class AppModule {
           phoneReservationGraceMs: config.PHONE_RESERVATION_GRACE_SECONDS * 1000,
           phoneReservationKeys: parsePhoneReservationKeys(config.PHONE_RESERVATION_KEYS),
           readModelRetireAfterMs: config.READ_MODEL_RETIRE_AFTER_SECONDS * 1000,
+          // The retention job drops photos through the media service (docs/retention.md).
+          photoRemoval: { mediaServiceUrl: config.MEDIA_SERVICE_URL, serviceTokenSecret: config.SERVICE_TOKEN_SECRET },
           clientImport: {
             maxFileBytes: config.IMPORT_MAX_FILE_BYTES,
             fileRetentionMs: config.IMPORT_FILE_RETENTION_HOURS * 3600 * 1000,

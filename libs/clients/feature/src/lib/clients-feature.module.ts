@@ -43,9 +43,9 @@ import { RemoveClientPhoto } from './remove-client-photo/remove-client-photo.ser
 import { SetClientPhotoController } from './set-client-photo/set-client-photo.http.controller';
 import { SetClientPhoto } from './set-client-photo/set-client-photo.service';
 import { SettleClient } from './settle-client/settle-client';
-import { RETENTION_CONTROLLERS, RETENTION_PROVIDERS } from './retention/retention-providers';
+import { RETENTION_CONTROLLERS, RetentionSettings, retentionProviders } from './retention/retention-providers';
 
-export interface ClientsFeatureSettings extends ClientsSettings {
+export interface ClientsFeatureSettings extends ClientsSettings, RetentionSettings {
   /** KAFKA_TOPIC_PREFIX: namespaces topics and consumer groups of one environment. */
   readonly topicPrefix: string;
   /** PHONE_RESERVATION_GRACE_SECONDS, in ms: see PhoneReservationSweeper. */
@@ -200,7 +200,7 @@ export class ClientsFeatureModule {
           inject: [MONGO_CONNECTION, CursorCodec],
           useFactory: (mongo: Connection, cursors: CursorCodec) => new ClientProfileQueries(mongo, cursors),
         },
-        ...RETENTION_PROVIDERS,
+        ...retentionProviders(settings),
         ...clientImportProviders(settings.clientImport),
         ClientsWorkers,
       ],

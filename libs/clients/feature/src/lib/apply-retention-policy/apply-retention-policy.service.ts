@@ -18,6 +18,7 @@ import { deterministicUuid } from '@salon/shared/event-sourcing';
 import { CommandContext, MONGO_CONNECTION, commandMetadata } from '@salon/shared/nest';
 import { ClientStream } from '../client-stream/client-stream';
 import { EraseClient } from '../erase-client/erase-client.service';
+import { CLIENT_PHOTO_REMOVAL, ClientPhotoRemoval } from '../retention/client-photo-removal';
 import { RETENTION_CLOCK, RetentionClock } from '../retention/retention-clock';
 import { RetentionCandidates } from '../retention/retention-candidates';
 import { RetentionPolicies } from '../retention/retention-policies';
@@ -63,6 +64,7 @@ export class ApplyRetentionPolicy {
     private readonly eraseClient: EraseClient,
     @Inject(MONGO_CONNECTION) mongo: Connection,
     @Inject(RETENTION_CLOCK) private readonly clock: RetentionClock,
+    @Inject(CLIENT_PHOTO_REMOVAL) private readonly photos: ClientPhotoRemoval | null,
   ) {
     this.candidates = new RetentionCandidates(mongo);
   }
@@ -143,11 +145,16 @@ export class ApplyRetentionPolicy {
           return result.revision !== undefined;
         }
         case 'photo':
-          return this.applyPhoto();
+          return this.applyPhoto(context, clientId);
       }
     } catch (error) {
       if (error instanceof DomainError) {
         this.logger.warn(`retention ${category} skipped for a client: ${error.code}`);
+        return false;
+      }
+      // The media service down or refusing: the photo stays due, and the next run tries again.
+      if (category === 'photo') {
+        this.logger.warn(`retention photo skipped for a client: ${error instanceof Error ? error.name : 'unknown error'}`);
         return false;
       }
       throw error;
@@ -155,11 +162,16 @@ export class ApplyRetentionPolicy {
   }
 
   /**
-   * Not wired yet: the objects live in the media context, which would take a service token of the
-   * clients service on DELETE /clients/{id}/photo. Until then a due photo is listed as skipped.
+   * Through the media service (ClientPhotoRemoval), which owns the objects. The hold is checked on
+   * the client's stream first: the media service's removal knows nothing of holds. Without a media
+   * service configured, a due photo is listed as skipped.
    */
-  private async applyPhoto(): Promise<boolean> {
-    return false;
+  private async applyPhoto(context: CommandContext, clientId: string): Promise<boolean> {
+    if (this.photos === null) return false;
+    const { state } = await this.clients.load(context.principal.tenantId, clientId);
+    if (state.status !== 'active' || state.legalHold !== undefined || state.photoRef === undefined) return false;
+    const { tenantId, userId } = context.principal;
+    return this.photos.remove({ tenantId, userId, correlationId: context.correlationId, clientId });
   }
 }
 

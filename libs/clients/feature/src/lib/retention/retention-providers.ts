@@ -1,4 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
+import { CLIENT_PHOTO_REMOVAL, HttpClientPhotoRemoval } from './client-photo-removal';
 import { ApplyRetentionPolicyController } from '../apply-retention-policy/apply-retention-policy.http.controller';
 import { ApplyRetentionPolicy } from '../apply-retention-policy/apply-retention-policy.service';
 import { RetentionDailyJob } from '../follow-up/retention-daily-job';
@@ -26,7 +27,16 @@ export const RETENTION_CONTROLLERS: Type[] = [
   LiftLegalHoldController,
 ];
 
-export const RETENTION_PROVIDERS: Provider[] = [
+/** Where the retention job removes photos: the media service. Absent, due photos are listed as skipped. */
+export interface RetentionSettings {
+  readonly photoRemoval?: { readonly mediaServiceUrl: string; readonly serviceTokenSecret: string };
+}
+
+export const retentionProviders = (settings: RetentionSettings): Provider[] => [
+  {
+    provide: CLIENT_PHOTO_REMOVAL,
+    useValue: settings.photoRemoval ? new HttpClientPhotoRemoval(settings.photoRemoval.mediaServiceUrl, settings.photoRemoval.serviceTokenSecret) : null,
+  },
   { provide: RETENTION_CLOCK, useValue: SYSTEM_CLOCK },
   { provide: RETENTION_JOB_SCHEDULE, useValue: DEFAULT_RETENTION_JOB_SCHEDULE },
   RetentionPolicies,

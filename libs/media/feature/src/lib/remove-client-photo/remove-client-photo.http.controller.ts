@@ -11,7 +11,8 @@ export class RemoveClientPhotoController {
 
   @Delete(':clientId/photo')
   @HttpCode(204)
-  @Roles('owner', 'manager', 'receptionist')
+  // service:clients: the clients service's retention job drops photos by the same path (docs/retention.md).
+  @Roles('owner', 'manager', 'receptionist', 'service:clients')
   @SalonScope('x-salon-id')
   @ApiOperation({ summary: "Remove the client's photo: the card shows none, and every stored version of it is deleted. Repeatable." })
   @ApiNoContentResponse({ description: 'The client has no photo (any more).' })
