@@ -94,6 +94,13 @@ export class RowLimiter {
     return { number, cells: trimmed };
   }
 
+  /** Refuses up front when `count` more non-empty rows would pass maxRows (an ods row repeated a million times). */
+  checkRoomFor(count: number): void {
+    if (this.rows + count > this.limits.maxRows) {
+      throw new SpreadsheetError('too-many-rows', `the sheet has more than ${this.limits.maxRows} non-empty rows`);
+    }
+  }
+
   checkColumns(columns: number): void {
     if (columns > this.limits.maxColumns) {
       throw new SpreadsheetError('too-many-columns', `a row has more than ${this.limits.maxColumns} columns`);

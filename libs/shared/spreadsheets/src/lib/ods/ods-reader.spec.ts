@@ -89,7 +89,19 @@ describe('reading ods', () => {
       '<table:table table:name="A"><table:table-row><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>',
     );
 
-    expect(await readingError(path, 'ods', { ...GENEROUS_LIMITS, maxRows: 1000 })).toMatchObject({ code: 'too-many-rows' });
+    const { readSheet } = await import('../read-sheet');
+    const yielded: number[] = [];
+    const refusal = await (async () => {
+      try {
+        for await (const row of readSheet(path, 'ods', { ...GENEROUS_LIMITS, maxRows: 1000 })) yielded.push(row.number);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+
+    expect(refusal).toMatchObject({ code: 'too-many-rows' });
+    expect(yielded).toEqual([]);
     expect(await readingError(wide, 'ods', { ...GENEROUS_LIMITS, maxColumns: 100 })).toMatchObject({ code: 'too-many-columns' });
   });
 

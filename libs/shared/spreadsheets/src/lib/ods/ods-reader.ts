@@ -5,7 +5,8 @@ import { OdsContentParser } from './ods-content-parser';
 /**
  * Streams the first table of an OpenDocument spreadsheet: content.xml is inflated and parsed
  * chunk by chunk, so memory stays flat whatever the sheet's size. A repeated non-empty row is
- * yielded once per repetition (each is a real row the user sees), counted against maxRows.
+ * yielded once per repetition (each is a real row the user sees) when they all fit in maxRows;
+ * a longer run (a value filled down to row 1,048,576) is refused before the first copy.
  */
 export async function* readOdsSheet(path: string, limits: ReadLimits): AsyncGenerator<SheetRow> {
   const zip = await GuardedZip.open(path, limits);
@@ -37,6 +38,8 @@ export async function* readOdsSheet(path: string, limits: ReadLimits): AsyncGene
 
 function* rowsOf(parser: OdsContentParser, limiter: RowLimiter): Generator<SheetRow> {
   for (const run of parser.take()) {
+    // A non-empty row repeated beyond the limit is refused before any copy is yielded.
+    if (run.repeat > 1) limiter.checkRoomFor(run.repeat);
     for (let i = 0; i < run.repeat; i++) {
       const row = limiter.accept(run.number + i, run.cells);
       if (row) yield row;
