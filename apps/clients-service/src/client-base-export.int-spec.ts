@@ -13,9 +13,10 @@ import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { RecordedEvent, SqliteEventStore } from '@salon/shared/event-store';
 import { ReadModelVersions, ensureTopics } from '@salon/shared/messaging';
 import { CommandContext } from '@salon/shared/nest';
-import { CellValue, SheetFormat, readSheet } from '@salon/shared/spreadsheets';
-import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import { CellValue, SHEET_CONTENT_TYPES, SheetFormat, readSheet } from '@salon/shared/spreadsheets';
+import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, minio, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { startConsentApp } from '../../consent-service/src/test/consent-test-kit';
+import { removeBucket } from '../../media-service/src/test/media-test-kit';
 import { startClientsApp } from './test/clients-test-kit';
 
 const CLIENT_COUNT = Number(process.env.EXPORT_TEST_CLIENTS ?? 1_000);
@@ -52,7 +53,17 @@ const asBytes = (response: request.Response, done: (error: Error | null, body: B
  */
 describe('clients service: export of the client base', () => {
   const prefix = `${uniqueName('t')}.`;
-  const env = serviceEnvironment(uniqueName('clients-export'), { KAFKA_TOPIC_PREFIX: prefix, DEFAULT_PHONE_COUNTRY: 'PL' });
+  const server = minio();
+  const importBucket = uniqueName('client-export-test');
+  const env = serviceEnvironment(uniqueName('clients-export'), {
+    KAFKA_TOPIC_PREFIX: prefix,
+    DEFAULT_PHONE_COUNTRY: 'PL',
+    // The import (round trip) keeps its uploads in a bucket of this test's own.
+    MINIO_ENDPOINT: `${server.useSSL ? 'https' : 'http'}://${server.endPoint}:${server.port}`,
+    MINIO_ACCESS_KEY: server.accessKey,
+    MINIO_SECRET_KEY: server.secretKey,
+    IMPORT_BUCKET: importBucket,
+  });
   const kafka = new Kafka({ clientId: 'clients-export-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
   const tenant = uniqueName('chain');
   const registered: Registered[] = [];
@@ -162,6 +173,7 @@ describe('clients service: export of the client base', () => {
     await consent?.close();
     await clients?.close();
     await cleanUpServiceEnvironment(kafka, prefix, env.MONGO_URL);
+    await removeBucket(importBucket);
     if (files) await rm(files, { recursive: true, force: true });
   });
 
@@ -220,6 +232,49 @@ describe('clients service: export of the client base', () => {
       const comments = rows.map((cells) => asRecord(cells).comment);
       expect(comments).toEqual(expect.arrayContaining(FORMULAS.map((formula) => `'${formula}`)));
       expect(comments.filter((comment) => typeof comment === 'string' && /^[=+\-@]/.test(comment))).toEqual([]);
+    });
+  });
+
+  describe.each(FORMATS)('round trip: the %s export imported again with policy overwrite', (format) => {
+    /** Every event of the store but the import job's and the export audit's own streams. */
+    const clientData = async () =>
+      (await store.readAll()).filter((event) => !event.streamName.startsWith('clientImport') && !event.streamName.startsWith('clientBaseExports-'));
+
+    it('matches every row to its client and changes nothing: no event appended', async () => {
+      const before = await clientData();
+      const exported = await download({ format, language: 'pl' });
+      expect(exported.status).toBe(200);
+
+      const manager = await as();
+      const uploaded = await http
+        .post('/clients/imports')
+        .query({ fileName: `klienci.${format}` })
+        .set('Authorization', manager)
+        .set('Content-Type', SHEET_CONTENT_TYPES[format])
+        .send(exported.body as Buffer);
+      expect(uploaded.status).toBe(201);
+      const { jobId } = uploaded.body;
+      // Every column of the export is mapped, none unknown.
+      expect(uploaded.body.unknownColumns).toEqual([]);
+      expect(uploaded.body.mapping.map((assignment: { field: string }) => assignment.field)).toEqual(CLIENT_COLUMNS.map((column) => column.key));
+      const untilStatus = (status: string) =>
+        eventually(
+          async () => {
+            const job = (await http.get(`/clients/imports/${jobId}`).set('Authorization', manager).expect(200)).body;
+            if (job.status === 'failed') throw new Error(`the import failed: ${JSON.stringify(job.failure)}`);
+            return job.status === status ? job : undefined;
+          },
+          `the import job ${status}`,
+          { timeoutMs: 120_000, intervalMs: 250 },
+        );
+
+      await http.post(`/clients/imports/${jobId}/dry-run`).set('Authorization', manager).send({ existingClients: 'overwrite' }).expect(202);
+      expect((await untilStatus('dry-run-completed')).dryRun).toEqual({ rowsDone: CLIENT_COUNT, created: 0, updated: 0, skipped: CLIENT_COUNT, refused: 0 });
+      await http.post(`/clients/imports/${jobId}/run`).set('Authorization', manager).send({ existingClients: 'overwrite' }).expect(202);
+      expect((await untilStatus('completed')).progress).toMatchObject({ rowsDone: CLIENT_COUNT, created: 0, updated: 0, skipped: CLIENT_COUNT, refused: 0 });
+
+      const after = await clientData();
+      expect(after.map((event) => `${event.streamName}@${event.revision}`)).toEqual(before.map((event) => `${event.streamName}@${event.revision}`));
     });
   });
 

@@ -140,4 +140,10 @@ describe('reading cells', () => {
     expect(readPhoneCell(true)).toEqual({ ok: false, reason: 'A phone number is text or digits' });
     expect(readTextCell('   ')).toEqual({ ok: true, value: undefined });
   });
+
+  it('reads text our export neutralised (a leading apostrophe before = + - @) as it was, and keeps any other apostrophe', () => {
+    expect(readPhoneCell("'+48601234567")).toEqual({ ok: true, value: '+48601234567' });
+    expect(readTextCell("'=HYPERLINK(\"http://example.com\")")).toEqual({ ok: true, value: '=HYPERLINK("http://example.com")' });
+    expect(readTextCell("'Ola")).toEqual({ ok: true, value: "'Ola" });
+  });
 });

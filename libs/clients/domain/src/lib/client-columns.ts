@@ -1,3 +1,4 @@
+import { restoreNeutralisedFormula } from '@salon/shared/spreadsheets';
 import { Gender } from './client-profile';
 import { searchableText } from './search';
 
@@ -294,7 +295,10 @@ export function readTextCell(cell: ImportCell): CellReading<string> {
     return ok(Number.isInteger(cell) ? BigInt(cell).toString() : String(cell));
   }
   if (typeof cell === 'boolean') return ok(cell ? 'true' : 'false');
-  const text = cell.trim();
+  // Our export writes text that could start a formula ("+48…", "=HYPERLINK(…)") behind an
+  // apostrophe (the spreadsheets library's neutraliseFormula): read back without it, export →
+  // import is a round trip.
+  const text = restoreNeutralisedFormula(cell.trim());
   return ok(text === '' ? undefined : text);
 }
 
