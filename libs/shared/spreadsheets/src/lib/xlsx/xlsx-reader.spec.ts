@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Workbook } from 'exceljs';
 import { calendarDate } from '../sheet';
 import { CLIENTS_PADDED_ROWS, CLIENTS_RICH_ROWS } from '../../test/libreoffice-fixture-rows';
-import { FIXTURES, GENEROUS_LIMITS, readAll, readingError, temporaryDirectory } from '../../test/sheet-test-support';
+import { FIXTURES, GENEROUS_LIMITS, readAll, readingError, temporaryDirectory, writeZip } from '../../test/sheet-test-support';
 import { xlsxCellValue } from './xlsx-cell-value';
 
 describe('reading xlsx', () => {
@@ -47,6 +47,21 @@ describe('reading xlsx', () => {
 
       expect(await readAll(path, 'xlsx')).toEqual([{ number: 1, cells: [calendarDate(1990, 5, 12), calendarDate(1904, 1, 2)] }]);
     });
+  });
+
+  it('refuses a worksheet of malformed XML as corrupt-file', async () => {
+    const directory = temporaryDirectory();
+    try {
+      const path = join(directory.path, 'malformed.xlsx');
+      await writeZip(path, [
+        { name: 'xl/workbook.xml', data: '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="A" sheetId="1"/></sheets></workbook>' },
+        { name: 'xl/worksheets/sheet1.xml', data: '<worksheet><sheetData><row r="1"><c r="A1" t="str"><v>x</v></row></sheetData></worksheet>' },
+      ]);
+
+      expect(await readingError(path, 'xlsx')).toMatchObject({ code: 'corrupt-file' });
+    } finally {
+      directory.remove();
+    }
   });
 
   it('refuses an ods given as xlsx as corrupt-file', async () => {
