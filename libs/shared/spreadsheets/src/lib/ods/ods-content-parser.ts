@@ -150,7 +150,8 @@ export class OdsContentParser {
     if (this.failure) throw new SpreadsheetError('corrupt-file', 'content.xml is not well-formed XML', { cause: this.failure });
   }
 
-  // The element stack is implicit: sax reports closes in order, so one stack of kinds is enough.
+  // What each open element was taken for when it opened: sax names a closing tag only, and the
+  // decision (is this the sheet's table, a cell of it…) was made at the opening.
   private readonly stack: ElementKind[] = [];
 
   private open(tag: PlainTag): void {
