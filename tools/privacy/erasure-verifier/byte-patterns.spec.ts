@@ -45,6 +45,21 @@ describe('the erasure verifier: byte patterns', () => {
       rmSync(directory, { recursive: true, force: true });
     }
   });
+
+  it('finds a UTF-16LE value whose last zero byte begins a chunk of zeros (a preallocated index)', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'byte-patterns-'));
+    try {
+      const file = join(directory, '00000000000000000000.index');
+      const chunk = 4 << 20;
+      const bytes = Buffer.alloc(chunk * 3);
+      const value = Buffer.from('Ada.Q@example.com', 'utf16le');
+      value.copy(bytes, chunk - value.length + 1);
+      writeFileSync(file, bytes);
+      expect(Object.fromEntries((await patterns.countInFile(file)).hits)).toEqual({ email: 1 });
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('the erasure verifier: personal values', () => {

@@ -56,10 +56,13 @@ export class BytePatterns {
     let total = 0;
     for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 }) as AsyncIterable<Buffer>) {
       total += chunk.length;
-      const window = foldAscii(Buffer.concat([tail, chunk]));
+      // Kafka preallocates its index files (10 MB of zeros each): a chunk of zeros can only end a
+      // value begun in the carried bytes (a UTF-16LE one ends in a zero byte), so only its start is read.
+      const zeros = isAllZeros(chunk);
+      const window = foldAscii(Buffer.concat([tail, zeros ? chunk.subarray(0, carry) : chunk]));
       // A match wholly inside the carried tail was counted with the previous chunk.
       this.countStartingAfter(window, tail.length, hits);
-      tail = window.subarray(Math.max(0, window.length - carry));
+      tail = zeros ? Buffer.alloc(Math.min(carry, chunk.length)) : window.subarray(Math.max(0, window.length - carry));
     }
     return { bytes: total, hits };
   }
@@ -82,6 +85,12 @@ export class BytePatterns {
     }
     for (const [kind, kindEnds] of ends) if (kindEnds.size > 0) hits.set(kind, (hits.get(kind) ?? 0) + kindEnds.size);
   }
+}
+
+const ZEROS = Buffer.alloc(4 << 20);
+
+function isAllZeros(chunk: Buffer): boolean {
+  return chunk.length <= ZEROS.length && chunk.equals(ZEROS.subarray(0, chunk.length));
 }
 
 /** ASCII A–Z to a–z, in place. */

@@ -9,6 +9,8 @@ export interface ErasureVerifierSettings {
   readonly eventStorePath: string;
   /** The Kafka broker's log dirs (every partition's .log, .index, .timeindex, snapshots). */
   readonly kafkaDataDir: string;
+  /** Only the partitions of topics with this prefix (a test's own); every partition when absent. */
+  readonly kafkaTopicPrefix?: string;
   /** The local Mongo-compatible server's H2 file (`mongo.mv.db`). */
   readonly mongoDataFile: string;
   readonly mongoUrl: string;
@@ -62,7 +64,10 @@ export async function verifyErasure(
   const scanners: Record<StoreName, () => Promise<StoreScan>> = {
     'event-store': () =>
       scanFiles('event store (SQLite file, -wal, -shm)', ['', '-wal', '-shm'].map((suffix) => settings.eventStorePath + suffix), patterns),
-    kafka: () => scanDirectory('Kafka log dirs (segments, indexes, snapshots)', settings.kafkaDataDir, patterns),
+    kafka: () =>
+      scanDirectory('Kafka log dirs (segments, indexes, snapshots)', settings.kafkaDataDir, patterns, (name) =>
+        settings.kafkaTopicPrefix === undefined ? true : name.startsWith(settings.kafkaTopicPrefix),
+      ),
     'mongo-file': () => scanFiles('Mongo-compatible server data file (H2)', [settings.mongoDataFile], patterns),
     mongo: () => scanMongo(settings.mongoUrl, patterns),
     minio: () => scanObjectStore(settings.objectStore, patterns, values.clientId),

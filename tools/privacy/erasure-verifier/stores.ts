@@ -26,10 +26,18 @@ export async function scanFiles(store: string, files: readonly string[], pattern
   return { store, scanned: `${present.length} files, ${formatBytes(bytes)}`, hits };
 }
 
-/** Every file under a directory, at any depth (Kafka's partitions, MinIO's data dir, the logs). */
-export async function scanDirectory(store: string, directory: string, patterns: BytePatterns): Promise<StoreScan> {
+/**
+ * Every file under a directory, at any depth (Kafka's partitions, MinIO's data dir, the logs);
+ * `includeTop` picks the entries of the directory itself (a test's own topics' partitions).
+ */
+export async function scanDirectory(
+  store: string,
+  directory: string,
+  patterns: BytePatterns,
+  includeTop: (name: string) => boolean = () => true,
+): Promise<StoreScan> {
   if (!existsSync(directory)) return { store, scanned: '0 files', hits: new Map(), missing: `${directory} does not exist` };
-  const files = filesUnder(directory);
+  const files = filesUnder(directory, includeTop);
   const hits: Hits = new Map();
   let bytes = 0;
   let scanned = 0;
@@ -47,7 +55,7 @@ export async function scanDirectory(store: string, directory: string, patterns: 
   return { store, scanned: `${scanned} files, ${formatBytes(bytes)}`, hits };
 }
 
-function filesUnder(directory: string): string[] {
+function filesUnder(directory: string, includeTop: (name: string) => boolean): string[] {
   const files: string[] = [];
   const walk = (dir: string) => {
     let entries;
@@ -57,6 +65,7 @@ function filesUnder(directory: string): string[] {
       return; // removed meanwhile
     }
     for (const entry of entries) {
+      if (dir === directory && !includeTop(entry.name)) continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.isFile()) files.push(path);
