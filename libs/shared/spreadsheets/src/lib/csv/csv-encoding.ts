@@ -14,8 +14,11 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  * 90,000, and guessing from the head would garble it.
  */
 export async function sniffCsvEncoding(path: string): Promise<CsvEncoding> {
-  const head = await readHead(path, 4);
-  if (isUtf16Bom(head)) throw new SpreadsheetError('unsupported-encoding', 'UTF-16 text is not supported: save the csv as UTF-8');
+  const head = await readHead(path, 4096);
+  // UTF-16 without a BOM (and binary files) are full of NUL bytes, which text in UTF-8 or windows-1250 never holds.
+  if (isUtf16Bom(head) || head.includes(0)) {
+    throw new SpreadsheetError('unsupported-encoding', 'UTF-16 text (or a binary file) is not supported: save the csv as UTF-8');
+  }
   if (head.subarray(0, 3).equals(UTF8_BOM)) return 'utf-8';
   const decoder = new TextDecoder('utf-8', { fatal: true });
   for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {

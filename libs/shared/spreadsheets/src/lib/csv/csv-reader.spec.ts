@@ -66,10 +66,12 @@ describe('reading csv', () => {
     ]);
   });
 
-  it('refuses UTF-16 with unsupported-encoding', async () => {
+  it('refuses UTF-16, with or without BOM, with unsupported-encoding', async () => {
     const path = csvFile('utf16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\r\n', 'utf16le')]));
 
     expect(await readingError(path, 'csv')).toMatchObject({ code: 'unsupported-encoding' });
+    const withoutBom = csvFile('utf16-no-bom.csv', Buffer.from('Imię,Nazwisko\r\n', 'utf16le'));
+    expect(await readingError(withoutBom, 'csv')).toMatchObject({ code: 'unsupported-encoding' });
   });
 
   it('refuses an unclosed quote as corrupt-file', async () => {
