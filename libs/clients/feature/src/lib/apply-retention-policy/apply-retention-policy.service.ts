@@ -120,12 +120,17 @@ export class ApplyRetentionPolicy {
     if (lastSeenBefore !== undefined) {
       for await (const page of this.candidates.scan(tenantId, lastSeenBefore)) {
         for (const candidate of page) {
-          // Only the erasure category needs nothing from the stream; photo and comment need their dates.
-          const mayErase = cutoffs.erase !== undefined;
-          if (!mayErase && !candidate.hasPhoto && !candidate.hasComment) continue;
+          // Erasure is decided from the card alone; the client's stream is read only for a photo or
+          // a comment that may be due (their dates are on the stream), so most clients cost no read.
+          if (retentionActions({ erase: cutoffs.erase }, candidate).length > 0) {
+            clientIds.erase.push(candidate.clientId);
+            continue;
+          }
+          const mayDrop = (candidate.hasPhoto && cutoffs.photo !== undefined) || (candidate.hasComment && cutoffs.comment !== undefined);
+          if (!mayDrop || candidate.onLegalHold || candidate.openVisits > 0) continue;
           const { state, history } = await this.clients.load(tenantId, candidate.clientId);
           if (state.status !== 'active') continue;
-          const actions = retentionActions(cutoffs, { ...candidate, ...retentionFactsOf(history) });
+          const actions = retentionActions({ photo: cutoffs.photo, comment: cutoffs.comment }, { ...candidate, ...retentionFactsOf(history) });
           for (const action of actions) clientIds[action].push(candidate.clientId);
         }
       }

@@ -8,6 +8,8 @@ export interface RetentionCandidate {
   readonly registeredAt: Date;
   readonly lastVisitAt: Date | null;
   readonly openVisits: number;
+  /** The card's legalHold: enough to leave the client out; applying checks the client's stream again. */
+  readonly onLegalHold: boolean;
   readonly hasPhoto: boolean;
   readonly hasComment: boolean;
 }
@@ -44,7 +46,7 @@ export class RetentionCandidates {
           {
             sort: { _id: 1 },
             limit: pageSize,
-            projection: { _id: 1, registeredAt: 1, 'visitStatistics.lastVisitAt': 1, 'visitStatistics.countsByStatus': 1, photoRef: 1, comment: 1 },
+            projection: { _id: 1, registeredAt: 1, 'visitStatistics.lastVisitAt': 1, 'visitStatistics.countsByStatus': 1, legalHold: 1, photoRef: 1, comment: 1 },
           },
         )
         .toArray();
@@ -63,6 +65,7 @@ function toCandidate(document: ClientProfileDocument): RetentionCandidate {
     registeredAt: new Date(document.registeredAt ?? 0),
     lastVisitAt: document.visitStatistics?.lastVisitAt ? new Date(document.visitStatistics.lastVisitAt) : null,
     openVisits: counts ? counts.booked + counts.confirmed + counts.arrived : 0,
+    onLegalHold: document.legalHold === true,
     hasPhoto: typeof document.photoRef === 'string',
     hasComment: typeof document.comment === 'string' && document.comment !== '',
   };

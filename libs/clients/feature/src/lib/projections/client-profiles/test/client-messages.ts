@@ -52,6 +52,14 @@ export class ClientMessages {
     return this.message('ClientErased', { archivedNumber, erasedAt });
   }
 
+  legalHoldPlaced(reason: string, reference?: string, placedAt = '2025-03-08T10:00:00.000Z'): Promise<IncomingMessage> {
+    return this.message('ClientLegalHoldPlaced', { reason, ...(reference === undefined ? {} : { reference }), placedAt });
+  }
+
+  legalHoldLifted(liftedAt = '2025-03-09T10:00:00.000Z'): Promise<IncomingMessage> {
+    return this.message('ClientLegalHoldLifted', { liftedAt });
+  }
+
   /** A type this version of the contract does not know, from a newer producer. */
   unknown(type: string, data: Record<string, unknown> = {}): IncomingMessage {
     return this.envelope(type, { clientId: this.clientId, ...data });
