@@ -1,5 +1,5 @@
 /**
- * `npm run bench:import [-- --rows 10000 --formats csv,xlsx,ods --port 3371]`: the import and
+ * `npm run bench:import [-- --rows 10000 --export-rows 100000 --formats csv,xlsx,ods --port 3371]`: the import and
  * export of the client base end to end, through the HTTP API of a clients service running as a
  * process of its own against the local servers (start them with `npm run infra start`), with its
  * own database, event store file, topic prefix and import bucket.
@@ -8,11 +8,13 @@
  * a file of `--rows` clients written with the spreadsheets library; upload + dry run; the import
  * (policy skip: every row is a new client, registered as the API registers one); the wait until
  * the read model shows them all (not a target, but where an export after an import waits); the
- * export of the whole chain. Each step: seconds, rows/s and the service's peak RSS (VmHWM of
+ * export of the whole chain; then the export of `--export-rows` clients (default `--rows`) of a
+ * chain whose cards are written straight into the read model, in each format. Each step: seconds, rows/s and the service's peak RSS (VmHWM of
  * /proc/<pid>/status, reset before the step with clear_refs), beside the issue's targets.
  * Markdown on stdout, progress on stderr. Everything it creates is removed after, also on failure
  * or Ctrl-C.
  */
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -83,6 +85,33 @@ function generatedRow(index: number, phonePrefix: string): CellValue[] {
   ];
 }
 
+/** A card as the client-profiles projection writes it for an active client (the fields the export reads). */
+function seededCard(tenantId: string, index: number): Record<string, unknown> {
+  const firstName = `Anna${index}`;
+  const lastName = `Nowak${index}`;
+  return {
+    _id: randomUUID(),
+    tenantId,
+    revision: 1,
+    status: 'active',
+    displayName: `${firstName} ${lastName}`,
+    sortName: `${firstName} ${lastName}`.toLowerCase(),
+    firstName,
+    lastName,
+    phone: `+48609${String(index).padStart(6, '0')}`,
+    phoneLineType: 'mobile',
+    smsCapable: true,
+    ...(index % 3 === 0 ? {} : { email: `seeded${index}@example.com` }),
+    ...(index % 4 === 0 ? {} : { birthDate: `19${50 + (index % 50)}-0${1 + (index % 9)}-1${index % 10}` }),
+    gender: ['female', 'male', 'unspecified'][index % 3],
+    ...(index % 5 === 0 ? { comment: `Prefers mornings, visit ${index}` } : {}),
+    discounts: { products: index % 20, services: index % 40 },
+    consent: { notifications: true, remindersBySms: index % 2 === 0, remindersByEmail: false, marketing: false },
+    registeredAt: new Date(),
+    updatedAt: new Date(),
+  };
+}
+
 async function writeFileOf(path: string, format: SheetFormat, rows: number, phonePrefix: string): Promise<void> {
   const out = createWriteStream(path);
   const writer = createSheetWriter(format, out, { sheetName: 'Klienci' });
@@ -104,7 +133,11 @@ async function main(): Promise<void> {
   const rows = Number(option('rows', '100000').replace(/_/g, ''));
   const formats = option('formats', 'xlsx,ods,csv').split(',') as SheetFormat[];
   const port = Number(option('port', '3371'));
+  // The import registers every client as the API does, far slower than the export reads them: the
+  // export is also measured over a chain whose cards are written straight into the read model.
+  const exportRows = Number(option('export-rows', String(rows)).replace(/_/g, ''));
   if (!Number.isInteger(rows) || rows < 1 || rows > 900_000) throw new Error('--rows must be a whole number from 1 to 900000');
+  if (!Number.isInteger(exportRows) || exportRows < 0 || exportRows > 900_000) throw new Error('--export-rows must be a whole number from 0 to 900000');
   for (const format of formats) if (!(format in SHEET_CONTENT_TYPES)) throw new Error(`--formats: unknown format "${format}"`);
 
   const prefix = `${uniqueName('bench')}.`;
@@ -219,6 +252,28 @@ async function main(): Promise<void> {
         for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
         return `${(bytes / MB).toFixed(1)} MB file`;
       });
+    }
+
+    if (exportRows > 0) {
+      const tenant = uniqueName('bench-seeded');
+      const authorization = `Bearer ${await signDevelopmentToken(TEST_JWT_SECRET, { userId: 'bench-owner', tenantId: tenant, roles: ['owner'] })}`;
+      progress(`writing ${exportRows} cards straight into the read model`);
+      const collection = mongo.collection(await new ReadModelVersions(mongo).activeCollection(CLIENT_PROFILES_COLLECTION));
+      for (let start = 0; start < exportRows; start += 5_000) {
+        const batch = Array.from({ length: Math.min(5_000, exportRows - start) }, (_, offset) => seededCard(tenant, start + offset));
+        await collection.insertMany(batch as never[], { ordered: false });
+      }
+      for (const format of formats) {
+        resetPeak(service.pid);
+        const begin = performance.now();
+        const response = await fetch(`${service.url}/clients/export?format=${format}&language=pl`, { headers: { authorization } });
+        if (response.status !== 200 || !response.body) throw new Error(`export: ${response.status} ${await response.text()}`);
+        let bytes = 0;
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
+        const seconds = (performance.now() - begin) / 1000;
+        measurements.push({ format, step: 'export', rows: exportRows, seconds, peakRssBytes: peakRss(service.pid), note: `${(bytes / MB).toFixed(1)} MB file; cards written straight into the read model` });
+        progress(`${format} export of ${exportRows} seeded cards: ${seconds.toFixed(1)} s`);
+      }
     }
   } finally {
     await cleanUp();
