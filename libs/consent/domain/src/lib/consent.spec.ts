@@ -277,6 +277,11 @@ describe('GrantMarketingConsent', () => {
     ['evidence.salonId', 'a blank salon id', { salonId: '  ' }],
     ['evidence.documentRef', 'a number', { documentRef: 42 as unknown as string }],
     ['evidence.documentRef', 'more than 500 characters', { documentRef: 'x'.repeat(501) }],
+    // It outlives an erasure in clear: an id, never the client's name or contact (issue 15).
+    ['evidence.documentRef', 'a spelled-out name', { documentRef: 'Consent form 7 Jan Kowalski' }],
+    ['evidence.documentRef', 'a bare surname', { documentRef: 'Kowalska' }],
+    ['evidence.documentRef', 'an e-mail address', { documentRef: 'jan.kowalski7@example.com' }],
+    ['evidence.documentRef', 'a phone number in E.164', { documentRef: '+48601234567' }],
     ['evidence.consentTextVersion', 'more than 100 characters', { consentTextVersion: 'v'.repeat(101) }],
   ] as const)('refuses invalid evidence: %s as %s', (field, _, data) => {
     const error = spec.given([applied()]).when(grantMarketing('newsletter', data)).thenThrows('invalid-evidence');

@@ -17,6 +17,15 @@ export interface MarketingConsentEvidence {
 }
 
 const MAX_DOCUMENT_REF_LENGTH = 500;
+/**
+ * A document reference is an archive or form id. Consent events keep it in clear for ever (the
+ * proof of what was agreed outlives an erasure), so it must hold nothing of the person: no
+ * spaces, "@" or "+" (no spelled-out name, e-mail or E.164 number), and a digit (a form number),
+ * which a bare surname lacks. Issue 15: an erasure must reach every copy of personal data.
+ */
+const DOCUMENT_REF = /^(?=.*\d)[A-Za-z0-9._:/#-]+$/;
+export const DOCUMENT_REF_RULE =
+  'is an archive or form id of letters, digits, ".", "_", ":", "/", "#" or "-" with at least one digit, never the client\'s name or contact';
 const MAX_TEXT_VERSION_LENGTH = 100;
 const MAX_ID_LENGTH = 200;
 
@@ -31,6 +40,7 @@ export function parseEvidence(value: unknown, now: Date): MarketingConsentEviden
   }
   const evidence = value as Record<string, unknown>;
   const documentRef = optionalText(evidence['documentRef'], 'documentRef', MAX_DOCUMENT_REF_LENGTH);
+  if (documentRef !== undefined && !DOCUMENT_REF.test(documentRef)) throw invalidEvidence('documentRef', `"documentRef" ${DOCUMENT_REF_RULE}`);
   const consentTextVersion = optionalText(evidence['consentTextVersion'], 'consentTextVersion', MAX_TEXT_VERSION_LENGTH);
   if (documentRef === undefined && consentTextVersion === undefined) {
     throw DomainError.invalid(
