@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { CLIENT_COLUMNS, ClientColumnKey, ExportLanguage, clientBaseExportsStream, exportHeaders } from '@salon/clients/domain';
-import { CLIENT_PROFILES_COLLECTION, RegisterClient, SetClientDiscounts } from '@salon/clients/feature';
+import { CLIENT_PROFILES_COLLECTION, ExportClients, RegisterClient, SetClientDiscounts } from '@salon/clients/feature';
 import { ALL_TOPICS } from '@salon/contracts';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { RecordedEvent, SqliteEventStore } from '@salon/shared/event-store';
@@ -334,6 +335,25 @@ describe('clients service: export of the client base', () => {
     const text = (response.body as Buffer).toString('utf8');
     for (const trace of ['Bożydar', 'Zapomniany', 'bozydar', '601999001', 'lavender', '1977-07-07', 'Archived client']) expect(text).not.toContain(trace);
     expect(text.split('\r\n').filter((line) => line !== '')).toHaveLength(CLIENT_COUNT + 1);
+  });
+
+  it('stops when the caller goes away mid-file: the cursor is closed and the export audited as failed with the rows written', async () => {
+    const before = (await auditEvents()).length;
+    // A destination nobody reads: the writer waits for it to drain after its first chunks.
+    const out = new PassThrough({ highWaterMark: 1024 });
+    let resolveClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+    const principal = { userId: 'manager-2', tenantId: tenant, roles: ['manager'] as Role[], salonIds: [] };
+    const started = await clients.get(ExportClients).start({ principal, correlationId: randomUUID() }, { format: 'csv', language: 'en' });
+    const writing = started.writeTo({ out, closed });
+    await eventually(async () => (out.writableNeedDrain ? true : undefined), 'the destination full');
+    resolveClosed();
+    await expect(writing).rejects.toThrow('closed by the caller');
+
+    const [start, end] = (await auditEvents()).slice(before);
+    expect(start.type).toBe('ClientBaseExportStarted');
+    expect(end).toMatchObject({ type: 'ClientBaseExportFailed', data: { exportId: started.exportId, by: 'manager-2', reason: 'client-disconnected' } });
+    expect((end.data as { rows: number }).rows).toBeLessThan(CLIENT_COUNT);
   });
 
   it('answers 403 to a receptionist and an analyst, and records nothing', async () => {

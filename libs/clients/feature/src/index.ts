@@ -21,3 +21,4 @@ export { ClientDataExportModule } from './lib/client-data-export/client-data-exp
 export { ClientImportRowProcessor } from './lib/import-clients/client-import-row-processor';
 export { ClientImportRunner } from './lib/import-clients/client-import-runner';
 export { CLIENT_IMPORT_ROWS_COLLECTION } from './lib/import-clients/client-import-rows';
+export { ExportClients, ExportDestinationClosedError } from './lib/export-clients/export-clients.service';
