@@ -333,7 +333,7 @@ describe('retention policy, dry run and runs', () => {
     const lifted = await http.delete(`/clients/${clients.held}/legal-hold`).set('Authorization', await as(['manager']));
     expect(lifted.status).toBe(200);
     await cardWhen(clients.held, 'the hold lifted on the card', (body) => body.legalHold === false);
-  }, 180_000);
+  }, 240_000);
 
   it('refuses a bad policy with the field and the reason, and lets only the owner in', async () => {
     const bad = await http.put('/retention-policy').set('Authorization', await as()).send({ eraseClientsAfterYearsWithoutVisit: 0, dropPhotosAfterMonthsWithoutVisit: 2.5 });

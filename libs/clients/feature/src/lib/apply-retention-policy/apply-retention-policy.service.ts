@@ -20,7 +20,7 @@ import { ClientStream } from '../client-stream/client-stream';
 import { EraseClient } from '../erase-client/erase-client.service';
 import { CLIENT_PHOTO_REMOVAL, ClientPhotoRemoval } from '../retention/client-photo-removal';
 import { RETENTION_CLOCK, RetentionClock } from '../retention/retention-clock';
-import { RetentionCandidates } from '../retention/retention-candidates';
+import { RetentionCandidate, RetentionCandidates } from '../retention/retention-candidates';
 import { RetentionPolicies } from '../retention/retention-policies';
 import { RetentionRuns } from '../retention/retention-runs';
 
@@ -40,6 +40,9 @@ export interface RetentionRunStartedResult {
   /** false: the run of the day had been started already (by another instance or before a restart). */
   readonly started: boolean;
 }
+
+/** Client streams read at once while planning. */
+const STREAM_READS_AT_ONCE = 8;
 
 const emptyIds = (): Record<RetentionCategory, string[]> => ({ erase: [], photo: [], comment: [] });
 const countsOf = (ids: RetentionClientIds) =>
@@ -119,19 +122,27 @@ export class ApplyRetentionPolicy {
     const lastSeenBefore = latestCutoff(cutoffs);
     if (lastSeenBefore !== undefined) {
       for await (const page of this.candidates.scan(tenantId, lastSeenBefore)) {
+        // Erasure is decided from the card alone; the client's stream is read only for a photo or
+        // a comment that may be due (their dates are on the stream), so most clients cost no read.
+        const toRead: RetentionCandidate[] = [];
         for (const candidate of page) {
-          // Erasure is decided from the card alone; the client's stream is read only for a photo or
-          // a comment that may be due (their dates are on the stream), so most clients cost no read.
           if (retentionActions({ erase: cutoffs.erase }, candidate).length > 0) {
             clientIds.erase.push(candidate.clientId);
             continue;
           }
           const mayDrop = (candidate.hasPhoto && cutoffs.photo !== undefined) || (candidate.hasComment && cutoffs.comment !== undefined);
-          if (!mayDrop || candidate.onLegalHold || candidate.openVisits > 0) continue;
-          const { state, history } = await this.clients.load(tenantId, candidate.clientId);
-          if (state.status !== 'active') continue;
-          const actions = retentionActions({ photo: cutoffs.photo, comment: cutoffs.comment }, { ...candidate, ...retentionFactsOf(history) });
-          for (const action of actions) clientIds[action].push(candidate.clientId);
+          if (mayDrop && !candidate.onLegalHold && candidate.openVisits === 0) toRead.push(candidate);
+        }
+        // A few streams at a time: each read is a short wait on the store, and the page is bounded.
+        for (let from = 0; from < toRead.length; from += STREAM_READS_AT_ONCE) {
+          const decided = await Promise.all(
+            toRead.slice(from, from + STREAM_READS_AT_ONCE).map(async (candidate) => {
+              const { state, history } = await this.clients.load(tenantId, candidate.clientId);
+              if (state.status !== 'active') return { clientId: candidate.clientId, actions: [] };
+              return { clientId: candidate.clientId, actions: retentionActions({ photo: cutoffs.photo, comment: cutoffs.comment }, { ...candidate, ...retentionFactsOf(history) }) };
+            }),
+          );
+          for (const { clientId, actions } of decided) for (const action of actions) clientIds[action].push(clientId);
         }
       }
     }

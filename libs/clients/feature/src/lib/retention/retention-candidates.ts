@@ -19,7 +19,7 @@ export const RETENTION_SCAN_PAGE_SIZE = 500;
 /**
  * The clients the policy may touch, from the card read model (`client_profiles`, whose
  * visitStatistics the visit ledger keeps): active clients last seen — registered and, if ever,
- * visited — before `lastSeenBefore`, in pages by id (a chain has 100 000 clients; one page is held at a
+ * visited — before `lastSeenBefore`, in pages (a chain has 100 000 clients; one page is held at a
  * time). The card may lag the streams by seconds; the periods are months and years, and the
  * decision on each client is taken again on its own stream.
  */
@@ -32,28 +32,33 @@ export class RetentionCandidates {
 
   async *scan(tenantId: string, lastSeenBefore: Date, pageSize = RETENTION_SCAN_PAGE_SIZE): AsyncGenerator<RetentionCandidate[]> {
     const collection = this.mongo.collection<ClientProfileDocument>(await this.versions.activeCollection(CLIENT_PROFILES_COLLECTION));
-    let after: string | undefined;
-    for (;;) {
-      const page = await collection
-        .find(
-          {
-            tenantId,
-            status: 'active',
-            registeredAt: { $lt: lastSeenBefore },
-            $or: [{ 'visitStatistics.lastVisitAt': null }, { 'visitStatistics.lastVisitAt': { $lt: lastSeenBefore } }],
-            ...(after === undefined ? {} : { _id: { $gt: after } }),
-          },
-          {
-            sort: { _id: 1 },
-            limit: pageSize,
-            projection: { _id: 1, registeredAt: 1, 'visitStatistics.lastVisitAt': 1, 'visitStatistics.countsByStatus': 1, legalHold: 1, photoRef: 1, comment: 1 },
-          },
-        )
-        .toArray();
-      if (page.length === 0) return;
-      yield page.map(toCandidate);
-      if (page.length < pageSize) return;
-      after = page[page.length - 1]._id;
+    // One query, read in batches of a page: a query per page (keyset on _id) made the local
+    // server scan the collection once per page (44 s for 100 000 cards against 0.7 s for 20 000).
+    // The whole plan is made before anything is applied, so no write moves a card under the cursor.
+    const cursor = collection.find(
+      {
+        tenantId,
+        status: 'active',
+        registeredAt: { $lt: lastSeenBefore },
+        $or: [{ 'visitStatistics.lastVisitAt': null }, { 'visitStatistics.lastVisitAt': { $lt: lastSeenBefore } }],
+      },
+      {
+        batchSize: pageSize,
+        projection: { _id: 1, registeredAt: 1, 'visitStatistics.lastVisitAt': 1, 'visitStatistics.countsByStatus': 1, legalHold: 1, photoRef: 1, comment: 1 },
+      },
+    );
+    try {
+      let page: RetentionCandidate[] = [];
+      for await (const document of cursor) {
+        page.push(toCandidate(document));
+        if (page.length === pageSize) {
+          yield page;
+          page = [];
+        }
+      }
+      if (page.length > 0) yield page;
+    } finally {
+      await cursor.close();
     }
   }
 }
