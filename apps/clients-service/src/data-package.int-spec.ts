@@ -155,8 +155,9 @@ describe('the client data package (GDPR Art. 15/20)', () => {
   }, 240_000);
 
   afterAll(async () => {
-    await Promise.all([others?.visits.stop(), others?.consent.stop(), others?.media.stop()]);
+    // The clients service first: its workers call the others.
     await clientsApp?.close();
+    await Promise.all([others?.visits.stop(), others?.consent.stop(), others?.media.stop()]);
     for (const store of [packages, photoBucket]) {
       await store.removeEverythingUnder('').catch(() => undefined);
     }

@@ -133,6 +133,20 @@ export class ObjectStore {
     );
   }
 
+  /**
+   * Removes what an interrupted streaming `put` left under `key`: the parts of its multipart
+   * upload, which are no object (no listing shows them) but hold the bytes sent so far.
+   */
+  async removeIncompleteUpload(key: string): Promise<void> {
+    try {
+      await this.client.removeIncompleteUpload(this.bucket, key);
+    } catch (error) {
+      // None there (it completed, or was never started): nothing to remove.
+      if ((error as { code?: string }).code === 'NoSuchUpload') return;
+      throw this.unavailable('remove an incomplete upload', error);
+    }
+  }
+
   /** The object's bytes as a stream (the current version). */
   get(key: string): Promise<Readable> {
     return this.reach('read an object', () => this.client.getObject(this.bucket, key));

@@ -16,11 +16,11 @@ import { ClientStream } from '../client-stream/client-stream';
 import { DATA_EXPORT_SETTINGS, DataExportSettings } from '../client-data-export/client-data-export-settings';
 import { DATA_EXPORT_STORE } from '../client-data-export/data-export-store';
 import { DataExportStream } from '../client-data-export/data-export-stream';
-import { ClientProfileQueries } from '../projections/client-profiles';
+import { ClientProfileQueries, ClientProfileView } from '../projections/client-profiles';
 import { clientEventCodec } from '../relay/client-integration-events';
 import { standingOf } from '../request-client-data-export/request-client-data-export.service';
 import { dataPackageReadme } from './data-package-readme';
-import { DataPackageZip } from './data-package-zip';
+import { DataPackageZip, WrittenZip } from './data-package-zip';
 import { HistoryEntry, PartRequest, PersonalDataParts } from './personal-data-parts';
 
 /** The manifest's schema: a reader checks it before reading the rest. */
@@ -100,6 +100,38 @@ export class BuildClientDataPackage {
     const generatedAt = new Date();
     const key = dataExportKey(tenantId, clientId, requestId);
     const zip = new DataPackageZip((stream) => this.objects.put(key, stream, { contentType: 'application/zip' }), generatedAt);
+    let stored: WrittenZip;
+    try {
+      stored = await this.writePackage(zip, { tenantId, clientId, requestId, generatedAt, request, view });
+    } catch (error) {
+      // A part that could not be read (a service down) ends this attempt; the follow-up retries it.
+      // The parts uploaded so far hold personal data: they go now, not when the store sweeps them.
+      await zip.abort();
+      await Promise.all([this.objects.removeEverythingUnder(key), this.objects.removeIncompleteUpload(key)]).catch(() =>
+        this.logger.warn(`could not remove what the interrupted package ${requestId} left in the store`),
+      );
+      throw error;
+    }
+
+    await this.exports.record(clientId, {
+      type: 'CompleteDataExport',
+      data: { clientId, requestId, byteLength: stored.byteLength, sha256: stored.sha256, retentionDays: this.settings.retentionDays },
+      metadata: commandMetadata(job),
+    });
+    // An erasure that came meanwhile may have cleared the prefix before this upload ended.
+    const now = standingOf(await this.clients.state(tenantId, clientId));
+    if (now !== 'active') {
+      await this.objects.removeEverythingUnder(dataExportPrefix(tenantId, clientId));
+      await this.exports.record(clientId, { type: 'DiscardDataExports', data: { clientId, because: now === 'deleted' ? 'deleted' : 'erased' }, metadata: commandMetadata(job) });
+    }
+    this.logger.log(`data package ${requestId} of client ${clientId} stored (${stored.byteLength} bytes)`);
+  }
+
+  /** Every file of the package, one after the other, then the zip's end: the stored zip's size and digest. */
+  private async writePackage(
+    zip: DataPackageZip,
+    { tenantId, clientId, requestId, generatedAt, request, view }: { tenantId: string; clientId: string; requestId: string; generatedAt: Date; request: PartRequest; view: ClientProfileView },
+  ): Promise<WrittenZip> {
     const json = (value: unknown) => [JSON.stringify(value, null, 2), '\n'];
 
     const { visitStatistics, ...profile } = view as typeof view & { visitStatistics?: unknown };
@@ -120,20 +152,7 @@ export class BuildClientDataPackage {
       'manifest.json',
       json({ schemaVersion: DATA_PACKAGE_SCHEMA_VERSION, generatedAt: generatedAt.toISOString(), tenantId, clientId, requestId, language: this.settings.language, files: zip.written }),
     );
-    const stored = await zip.finish();
-
-    await this.exports.record(clientId, {
-      type: 'CompleteDataExport',
-      data: { clientId, requestId, byteLength: stored.byteLength, sha256: stored.sha256, retentionDays: this.settings.retentionDays },
-      metadata: commandMetadata(job),
-    });
-    // An erasure that came meanwhile may have cleared the prefix before this upload ended.
-    const now = standingOf(await this.clients.state(tenantId, clientId));
-    if (now !== 'active') {
-      await this.objects.removeEverythingUnder(dataExportPrefix(tenantId, clientId));
-      await this.exports.record(clientId, { type: 'DiscardDataExports', data: { clientId, because: now === 'deleted' ? 'deleted' : 'erased' }, metadata: commandMetadata(job) });
-    }
-    this.logger.log(`data package ${requestId} of client ${clientId} stored (${stored.byteLength} bytes)`);
+    return zip.finish();
   }
 
   private async *visitsJson(request: PartRequest): AsyncGenerator<string> {

@@ -29,19 +29,20 @@ export class DataPackageZip {
   private readonly uploaded: Promise<void>;
   private readonly digest = createHash('sha256');
   private byteLength = 0;
+  private output!: Transform;
 
   constructor(
     upload: (zip: Readable) => Promise<void>,
     private readonly mtime: Date,
   ) {
     // Hashes what goes out as it goes, without a second reader of the stream.
-    const output = new Transform({
+    const output = (this.output = new Transform({
       transform: (chunk: Buffer, _encoding, callback) => {
         this.digest.update(chunk);
         this.byteLength += chunk.length;
         callback(null, chunk);
       },
-    });
+    }));
     (this.zip.outputStream as Readable).pipe(output);
     this.uploaded = upload(output);
     // Nobody awaits it until the end; a failure then ends every add at once (below).
@@ -73,6 +74,17 @@ export class DataPackageZip {
   /** The files added so far (the manifest's list). */
   get written(): readonly PackageFile[] {
     return this.files;
+  }
+
+  /**
+   * Gives up: the upload is ended where it stands, so the store holds a truncated object (or an
+   * incomplete upload) the caller removes. Ended rather than destroyed: the MinIO client waits for
+   * the end of the stream it reads and never hears of an error on it.
+   */
+  async abort(): Promise<void> {
+    (this.zip.outputStream as Readable).unpipe(this.output);
+    this.output.end();
+    await this.uploaded.catch(() => undefined);
   }
 
   /** Ends the zip and waits for the upload: the stored zip's size and digest. */

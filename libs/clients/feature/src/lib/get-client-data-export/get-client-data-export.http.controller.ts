@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, SalonScope } from '@salon/shared/nest';
 import { DataExportStatusView, GetClientDataExport } from './get-client-data-export.service';
 
 @ApiTags('clients')
@@ -11,6 +11,7 @@ export class GetClientDataExportController {
 
   @Get(':clientId/data-export/:requestId')
   @Roles('owner', 'manager')
+  @SalonScope('x-salon-id')
   @ApiOperation({
     summary:
       "Where the client's data package stands (pending, ready, refused, expired, discarded); when ready, a short-lived presigned " +

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles, SalonScope } from '@salon/shared/nest';
 import { DataExportRequestResult, RequestClientDataExport } from './request-client-data-export.service';
 
 @ApiTags('clients')
@@ -13,6 +13,7 @@ export class RequestClientDataExportController {
   @HttpCode(202)
   @Roles('owner', 'manager')
   @RateLimit('bulk')
+  @SalonScope('x-salon-id')
   @ApiOperation({
     summary:
       "Start the client's data package (GDPR Art. 15 access, Art. 20 portability): one zip with the profile, visits, statistics, " +
