@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * Started by deploy/local/mongo/mongo.sh; never used in production.
  *
  * Usage: LocalMongoServer [--host 127.0.0.1] [--port 27018] [--data-dir DIR | --in-memory] [--oplog]
- *                         [--scrub-interval-seconds 2]
+ *                         [--scrub-interval-seconds 1]
  *
  * With --data-dir the H2 MVStore backend keeps everything in DIR/mongo.mv.db
  * (the store auto-commits about once a second and is closed cleanly on SIGTERM).
@@ -45,10 +45,10 @@ import java.util.concurrent.TimeUnit;
  * The MVStore is append-only: an updated or deleted document stays in the file, in clear, in
  * stale pages of older chunks, and freed chunks keep their bytes until something overwrites them.
  * After a GDPR erasure the erased client's strings were still readable there. The
- * {@link StaleDataScrubber} therefore runs every --scrub-interval-seconds after writes (0 = never):
- * it rewrites every chunk holding a stale page, frees the chunks left without live pages, and
- * overwrites the freed blocks with zeros, so that only live documents remain readable in the file
- * (measured: a write burst's deleted and overwritten strings gone 1-6 s after it).
+ * {@link StaleDataScrubber} therefore checks every --scrub-interval-seconds (0 = never) and, after
+ * writes, in the first quiet moment (at most 30 s later under writes that never pause), rewrites
+ * every chunk, frees the chunks left without live pages, and overwrites the freed blocks with zeros,
+ * so that only live documents remain readable in the file.
  *
  * All backend calls are serialized through one lock: the backends (H2 in particular)
  * race when several connections create the same collection/index concurrently, which
@@ -68,7 +68,7 @@ public final class LocalMongoServer {
         String dataDir = null;
         boolean inMemory = false;
         boolean oplog = false;
-        int scrubIntervalSeconds = 2;
+        int scrubIntervalSeconds = 1;
 
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -253,13 +253,21 @@ public final class LocalMongoServer {
     }
 
     /**
-     * Leaves only live data in the MVStore file (see the class comment). After writes, and twice
-     * more after them (a rewrite's own commit leaves a few stale pages for the next one), it
-     * rewrites every chunk that holds a stale page (fill rate below 100 %), drops the chunks that
-     * no longer hold live pages at once (retention time 0: nothing reads old versions here, every
-     * backend call holds the same lock), moves up to 4 MB of chunks towards the start of the file
-     * (the file shrinks over time), and writes zeros over the blocks freed since the last scrub
-     * (H2 never clears freed space; new chunks overwrite only what they need).
+     * Leaves only live data in the MVStore file (see the class comment). It rewrites every chunk
+     * (`compact(100, ∞)`: H2 then rewrites all chunks but the last, which is the only way its public
+     * API reaches every stale page), drops the chunks left without live pages at once (retention
+     * time 0: nothing reads old versions here, every backend call holds the same lock), moves up to
+     * 1 MB of chunks towards the start of the file (it shrinks over time), and writes zeros over the
+     * blocks freed since the last scrub (H2 never clears freed space).
+     *
+     * A full rewrite costs about 0.05 s per MB of live data and holds the server's one lock, so it
+     * waits for a quiet moment: it runs once no write came for QUIET_NANOS after writes (three
+     * times: a rewrite's own commits leave a few stale pages for the next), or, under writes that
+     * never pause, once MAX_DEFERRAL_NANOS have passed since the first write not scrubbed.
+     * Measured with 20,000 documents of 1 KB: 8 connections updating without pause for 45 s made
+     * 47,645 updates (about 10 % fewer than without the scrubber; a scrub after every write burst,
+     * as first written, cut them to a seventh), p99 54 ms, the slowest 938 ms (the scrub forced
+     * after 30 s); once quiet, scrubs of 0.6–1.0 s.
      *
      * Retention time 0 gives up H2's protection against a file system that reorders writes across
      * a power failure, for no stale copies: acceptable for a local development server only.
@@ -267,7 +275,9 @@ public final class LocalMongoServer {
     static final class StaleDataScrubber {
         private static final int BLOCK_SIZE = 4096;
         private static final int SCRUBS_AFTER_WRITES = 3;
-        private static final long MOVE_BYTES_PER_SCRUB = 4L << 20;
+        private static final long MOVE_BYTES_PER_SCRUB = 1L << 20;
+        private static final long QUIET_NANOS = 2_000_000_000L;
+        private static final long MAX_DEFERRAL_NANOS = 30_000_000_000L;
         /** MVStore's default versionsToKeep. */
         private static final int VERSIONS_KEPT = 5;
         /** Outside the "databases." names, so the backend never sees it as a database. */
@@ -279,7 +289,10 @@ public final class LocalMongoServer {
         /** Free blocks already overwritten with zeros (a block in use again is cleared from it). */
         private final BitSet zeroedBlocks = new BitSet();
         private final MVMap<String, Long> ticks;
-        private long versionAfterScrub = -1;
+        private long versionSeen = -1;
+        private long lastWriteNanos;
+        /** When the oldest write not yet scrubbed was seen; meaningful while scrubsPending > 0. */
+        private long pendingSinceNanos;
         private int scrubsPending;
 
         StaleDataScrubber(MVStore store, Path file, Object backendLock) throws ReflectiveOperationException {
@@ -301,14 +314,22 @@ public final class LocalMongoServer {
                     if (store.isClosed()) {
                         return;
                     }
-                    if (store.hasUnsavedChanges() || store.getCurrentVersion() != versionAfterScrub) {
+                    long now = System.nanoTime();
+                    if (store.hasUnsavedChanges() || store.getCurrentVersion() != versionSeen) {
+                        if (scrubsPending == 0) {
+                            pendingSinceNanos = now;
+                        }
                         scrubsPending = SCRUBS_AFTER_WRITES;
+                        lastWriteNanos = now;
+                        versionSeen = store.getCurrentVersion();
                     }
-                    if (scrubsPending == 0) {
+                    boolean quiet = now - lastWriteNanos >= QUIET_NANOS;
+                    boolean deferredTooLong = now - pendingSinceNanos >= MAX_DEFERRAL_NANOS;
+                    if (scrubsPending == 0 || !quiet && !deferredTooLong) {
                         return;
                     }
                     scrubsPending--;
-                    long started = System.nanoTime();
+                    long started = now;
                     store.commit();
                     // Pages of maps that are not open cannot be rewritten (their chunks would stay).
                     for (String name : store.getMapNames()) {
@@ -326,7 +347,10 @@ public final class LocalMongoServer {
                     }
                     ((RandomAccessStore) store.getFileStore()).compactMoveChunks(100, MOVE_BYTES_PER_SCRUB, store);
                     long zeroed = zeroFreedBlocks();
-                    versionAfterScrub = store.getCurrentVersion();
+                    // Our own commits are no write to scrub after; under writes that never pause, the
+                    // next deferral is counted from here.
+                    versionSeen = store.getCurrentVersion();
+                    pendingSinceNanos = System.nanoTime();
                     long millis = (System.nanoTime() - started) / 1_000_000;
                     if (millis > 1000) {
                         System.err.println("LocalMongoServer: scrub took " + millis + " ms (" + zeroed / BLOCK_SIZE

@@ -11,9 +11,10 @@
 #   MONGO_BACKEND         h2 (durable, $LOCAL_DIR/data/mongo) | memory   (default h2)
 #   MONGO_OPLOG           1 = enable mongo-java-server's experimental oplog, so change
 #                         streams / watch() work                  (default 0)
-#   MONGO_SCRUB_INTERVAL_SECONDS  h2 backend: seconds between checks for writes, after which the
-#                         stale pages in the data file are rewritten and freed blocks zeroed, so
-#                         erased or deleted documents leave no copy in it (0 = never; default 2)
+#   MONGO_SCRUB_INTERVAL_SECONDS  h2 backend: seconds between checks for writes; after writes, in
+#                         the first quiet moment (2 s without a write, at most 30 s later), the data
+#                         file's stale pages are rewritten and freed blocks zeroed, so erased or
+#                         deleted documents leave no copy in it (0 = never; default 1)
 #   MONGO_JAVA_OPTS       extra JVM options                       (default -Xmx1g)
 #   MONGO_READY_TIMEOUT   seconds mongo_wait_ready waits          (default 60)
 #   MONGO_STOP_TIMEOUT    seconds mongo_stop waits after TERM     (default 20)
@@ -156,7 +157,7 @@ mongo_start() {
   local backend_args extra_args=()
   [[ "${MONGO_OPLOG:-0}" == 1 ]] && extra_args+=(--oplog)
   case "$_mongo_backend" in
-    h2) backend_args=(--data-dir "$_mongo_data" --scrub-interval-seconds "${MONGO_SCRUB_INTERVAL_SECONDS:-2}") ;;
+    h2) backend_args=(--data-dir "$_mongo_data" --scrub-interval-seconds "${MONGO_SCRUB_INTERVAL_SECONDS:-1}") ;;
     memory) backend_args=(--in-memory) ;;
     *)
       _mongo_err "MONGO_BACKEND must be 'h2' or 'memory', not '$_mongo_backend'"
