@@ -19,12 +19,14 @@ export interface Records {
   readonly salonId: string;
   /** A retention run of the home chain (GET /retention-policy/runs/{runId}). */
   readonly runId: string;
+  /** A client import job of the home chain (GET /clients/imports/{jobId}). */
+  readonly jobId: string;
 }
 
 /** Fresh every call: ids no chain has, a visit number above any allocated, a phone nobody registered (the home one is +48 601 900 001). */
 export function recordsNobodyHas(salonId: string): Records {
   const digits = randomInt(0, 10_000);
-  return { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 900_000_000 + digits, phone: `+4860199${String(digits).padStart(4, '0')}`, salonId, runId: randomUUID() };
+  return { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 900_000_000 + digits, phone: `+4860199${String(digits).padStart(4, '0')}`, salonId, runId: randomUUID(), jobId: randomUUID() };
 }
 
 const upcoming = { start: salonLocalTime(7, '10:00'), end: salonLocalTime(7, '11:00') };
@@ -61,6 +63,9 @@ const BODIES: Readonly<Record<string, (records: Records) => Record<string, unkno
   // Every category off: a policy the suite may save in the home chain without touching its client.
   'PUT /retention-policy': () => ({ eraseClientsAfterYearsWithoutVisit: null, dropPhotosAfterMonthsWithoutVisit: null, dropCommentsAfterYearsWithoutVisit: null }),
   'PUT /clients/{clientId}/legal-hold': () => ({ reason: 'litigation' }),
+  'PUT /clients/imports/{jobId}/mapping': () => ({ mapping: [{ column: 0, field: 'phone' }] }),
+  'POST /clients/imports/{jobId}/dry-run': () => ({ existingClients: 'skip' }),
+  'POST /clients/imports/{jobId}/run': () => ({ existingClients: 'skip' }),
 };
 
 /** A 16 × 16 JPEG: what a photo upload sends (its body is the image itself, not JSON). */
@@ -72,6 +77,8 @@ const SMALL_JPEG = Buffer.from(
 /** The routes whose body is not JSON: what they are sent, with its Content-Type. */
 export const RAW_BODIES: Readonly<Record<string, { readonly contentType: string; readonly bytes: Buffer }>> = {
   'PUT /clients/{clientId}/photo': { contentType: 'image/jpeg', bytes: SMALL_JPEG },
+  // A client spreadsheet of one row (the import's upload takes the file itself).
+  'POST /clients/imports': { contentType: 'text/csv', bytes: Buffer.from('Telefon,Imię\r\n+48601900004,Ada\r\n') },
 };
 
 /** Headers a route needs to get past its preconditions to the records (an explicit save's If-Match). */
@@ -90,6 +97,7 @@ const PARAMETERS: Readonly<Record<string, (records: Records) => string | number>
   runId: (records) => records.runId,
   // A data package request nobody made (GET /clients/{clientId}/data-export/{requestId}: 404 for every chain).
   requestId: () => '00000000-0000-4000-8000-000000000015',
+  jobId: (records) => records.jobId,
 };
 
 /** Optional query parameters a route is called with, so that a search looks for the records. */
@@ -131,8 +139,8 @@ export function requestFor(route: Route, records: Records, changes: { body?: Rec
 
 /** Whether the request refers to the records at all (else another chain's records cannot be asked for). */
 export function refersToRecords(route: Route): boolean {
-  const one: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 1, phone: '+48601000001', salonId: 's', runId: randomUUID() };
-  const other: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 2, phone: '+48601000002', salonId: 's', runId: randomUUID() };
+  const one: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 1, phone: '+48601000001', salonId: 's', runId: randomUUID(), jobId: randomUUID() };
+  const other: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 2, phone: '+48601000002', salonId: 's', runId: randomUUID(), jobId: randomUUID() };
   return JSON.stringify(requestFor(route, one)) !== JSON.stringify(requestFor(route, other));
 }
 

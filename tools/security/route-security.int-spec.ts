@@ -40,7 +40,15 @@ import { enumerateRoutes, OpenApiDocument, Route } from './routes';
 describe('every route of every service', () => {
   const prefix = `${uniqueName('t')}.`;
   const storage = mediaEnvironment();
-  const env = serviceEnvironment(uniqueName('route-security'), { KAFKA_TOPIC_PREFIX: prefix, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, ...storage });
+  // The client import's files in a bucket of their own (unversioned, unlike the photos').
+  const importBucket = `${storage.MEDIA_BUCKET}-imports`;
+  const env = serviceEnvironment(uniqueName('route-security'), {
+    KAFKA_TOPIC_PREFIX: prefix,
+    JWT_ISSUER: ISSUER,
+    JWT_AUDIENCE: AUDIENCE,
+    ...storage,
+    IMPORT_BUCKET: importBucket,
+  });
   const kafka = new Kafka({ clientId: 'route-security-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
   const apps: INestApplication[] = [];
   const services: { name: string; http: ReturnType<typeof request>; routes: Route[] }[] = [];
@@ -48,7 +56,7 @@ describe('every route of every service', () => {
   /** The chain whose records the other chain probes for. */
   const chain = uniqueName('chain-home');
   const otherChain = uniqueName('chain-other');
-  const fixture = { clientId: '', visitId: '', visitNumber: 0, phone: '+48601900001', salonId: 'salon-centre', runId: '' };
+  const fixture = { clientId: '', visitId: '', visitNumber: 0, phone: '+48601900001', salonId: 'salon-centre', runId: '', jobId: '' };
 
   async function start(name: string, module: unknown): Promise<INestApplication> {
     const moduleRef = await Test.createTestingModule({ imports: [module as never] }).compile();
@@ -79,6 +87,7 @@ describe('every route of every service', () => {
     await Promise.all(apps.map((app) => app.close()));
     await cleanUpServiceEnvironment(kafka, prefix, env.MONGO_URL);
     await removeBucket(storage.MEDIA_BUCKET);
+    await removeBucket(importBucket);
   });
 
   /** A client, its consent record, a visit and a photo in the home chain: what the other chain's ids point at. */
@@ -92,6 +101,9 @@ describe('every route of every service', () => {
     fixture.visitNumber = booked.body.number;
     // A retention run of the home chain (its policy is all off: the run touches nobody).
     fixture.runId = (await clients.post('/retention-policy/runs').set('Authorization', owner).expect(201)).body.runId;
+    // An import job of the home chain (uploaded only: nothing is imported).
+    const spreadsheet = RAW_BODIES['POST /clients/imports'];
+    fixture.jobId = (await clients.post('/clients/imports').set('Authorization', owner).set('Content-Type', spreadsheet.contentType).send(spreadsheet.bytes).expect(201)).body.jobId;
     // The media service creates its bucket on its first readiness check.
     await eventually(async () => ((await media.get('/health/ready')).status === 200 ? true : undefined), 'the media service to be ready');
     const photo = RAW_BODIES['PUT /clients/{clientId}/photo'];
@@ -270,7 +282,7 @@ describe('every route of every service', () => {
 function normalised(body: unknown, records: Records): string {
   const { correlationId: _correlationId, ...rest } = (body && typeof body === 'object' ? body : { body }) as Record<string, unknown>;
   let text = JSON.stringify(rest);
-  for (const name of ['clientId', 'visitId', 'phone'] as const) text = text.split(records[name]).join(`<${name}>`);
+  for (const name of ['clientId', 'visitId', 'phone', 'runId', 'jobId'] as const) text = text.split(records[name]).join(`<${name}>`);
   // A number only where it stands alone (the home chain's visit number may be 1).
   return text.replace(new RegExp(`(?<![0-9])${records.visitNumber}(?![0-9])`, 'g'), '<visitNumber>');
 }

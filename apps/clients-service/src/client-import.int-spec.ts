@@ -155,7 +155,8 @@ describe('client import', () => {
     await http.post(`/clients/imports/${jobId}/run`).set('Authorization', manager).send({ existingClients: 'skip' }).expect(202);
     const done = await untilStatus(jobId, 'completed');
     expect(done.progress).toEqual({ rowsDone: 7, rowsTotal: 7, created: 3, updated: 0, skipped: 2, refused: 2 });
-    expect(done.fileRemoved).toBe(true);
+    // The file (personal data) goes right after the job ends.
+    await eventually(async () => ((await job(jobId)).fileRemoved === true ? true : undefined), 'the uploaded file to be removed');
 
     const imported = (await report(jobId)).filter((line) => line.outcome === 'create');
     expect(imported.map((line) => line.row)).toEqual([2, 4, 8]);
@@ -204,7 +205,7 @@ describe('client import', () => {
   });
 
   it('completes an import exactly once when the service is stopped mid-run and started again', async () => {
-    const rows = 600;
+    const rows = 400;
     const lines = ['Telefon;Imię'];
     for (let index = 0; index < rows; index++) lines.push(`602 ${String(400_000 + index).padStart(6, '0')};Klient ${index}`);
     const uploaded = await upload(Buffer.from(lines.join('\n')), 'many.csv').expect(201);
@@ -248,7 +249,8 @@ describe('client import', () => {
     // A new service against the same store resumes the job from its checkpoint.
     app = await startClientsApp(env);
     http = request(app.getHttpServer());
-    const done = await untilStatus(jobId, 'completed', 120_000);
+    // On a busy machine a row can take 100 ms (each is several appends): a generous bound, never a fixed wait.
+    const done = await untilStatus(jobId, 'completed', 240_000);
     expect(done.progress).toMatchObject({ rowsDone: rows, created: rows, refused: 0, skipped: 0 });
 
     const registrations = (await registrationsOfTenant()).slice(registeredBefore);
@@ -257,7 +259,7 @@ describe('client import', () => {
     const reported = await report(jobId);
     expect(reported).toHaveLength(rows);
     expect(new Set(reported.map((line) => line.clientId)).size).toBe(rows);
-  }, 300_000);
+  }, 420_000);
 });
 
 /** Removes the test's bucket with everything in it. */

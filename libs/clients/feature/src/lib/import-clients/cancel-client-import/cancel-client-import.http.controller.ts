@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, SalonScope } from '@salon/shared/nest';
 import { ClientImportView } from '../http/client-import.response.dto';
 import { NO_PROGRESS } from '../http/no-progress';
 import { CancelClientImport } from './cancel-client-import.service';
@@ -14,6 +14,7 @@ export class CancelClientImportController {
   @Post(':jobId/cancel')
   @HttpCode(200)
   @Roles('owner', 'manager')
+  @SalonScope('x-salon-id')
   @ApiOperation({ summary: 'Cancel an import job: it stops before its next row; rows already imported stay; the uploaded file is removed.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOkResponse({ type: ClientImportView })

@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, SalonScope } from '@salon/shared/nest';
 import { ClientImportView } from '../http/client-import.response.dto';
 import { NO_PROGRESS } from '../http/no-progress';
 import { ChangeImportMappingRequest } from './change-import-mapping.request.dto';
@@ -14,6 +14,7 @@ export class ChangeImportMappingController {
 
   @Put(':jobId/mapping')
   @Roles('owner', 'manager')
+  @SalonScope('x-salon-id')
   @ApiOperation({ summary: "Replace the import's column mapping (before the import starts). A dry run must follow." })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOkResponse({ type: ClientImportView })

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles, SalonScope } from '@salon/shared/nest';
 import { ExistingClientsRequest } from '../http/existing-clients.request.dto';
 import { ClientImportView } from '../http/client-import.response.dto';
 import { NO_PROGRESS } from '../http/no-progress';
@@ -15,6 +15,7 @@ export class DryRunClientImportController {
   @Post(':jobId/dry-run')
   @HttpCode(202)
   @Roles('owner', 'manager')
+  @SalonScope('x-salon-id')
   @RateLimit('bulk')
   @ApiOperation({
     summary:

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles, SalonScope } from '@salon/shared/nest';
 import { ClientImportView } from '../http/client-import.response.dto';
 import { NO_PROGRESS } from '../http/no-progress';
 import { RunClientImportRequest } from './run-client-import.request.dto';
@@ -15,6 +15,7 @@ export class RunClientImportController {
   @Post(':jobId/run')
   @HttpCode(202)
   @Roles('owner', 'manager')
+  @SalonScope('x-salon-id')
   @RateLimit('bulk')
   @ApiOperation({
     summary:
