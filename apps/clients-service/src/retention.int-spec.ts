@@ -309,8 +309,11 @@ describe('retention policy, dry run and runs', () => {
     // The held client cannot be erased by a request either (Art. 17(3)(e)); lifted, it can.
     const refused = await http.post(`/clients/${clients.held}/erasure`).set('Authorization', await as(['manager']));
     expect(refused.status).toBe(409);
-    expect(refused.body).toMatchObject({ error: 'client-on-legal-hold' });
+    expect(refused.body).toMatchObject({ error: 'client-on-legal-hold', legalHoldReason: 'litigation' });
     expect(JSON.stringify(refused.body)).not.toContain('CASE-0173');
+    const refusedDeletion = await http.delete(`/clients/${clients.held}`).set('Authorization', await as(['manager']));
+    expect(refusedDeletion.status).toBe(409);
+    expect(refusedDeletion.body).toMatchObject({ error: 'client-on-legal-hold' });
 
     // A second run the same day finds nothing left; the day's run is started once, however often the job looks.
     const again = await http.post('/retention-policy/runs').set('Authorization', await as());
