@@ -21,12 +21,14 @@ export interface Records {
   readonly runId: string;
   /** A client import job of the home chain (GET /clients/imports/{jobId}). */
   readonly jobId: string;
+  /** A data package request of the home chain's client (GET /clients/{clientId}/data-export/{requestId}). */
+  readonly requestId: string;
 }
 
 /** Fresh every call: ids no chain has, a visit number above any allocated, a phone nobody registered (the home one is +48 601 900 001). */
 export function recordsNobodyHas(salonId: string): Records {
   const digits = randomInt(0, 10_000);
-  return { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 900_000_000 + digits, phone: `+4860199${String(digits).padStart(4, '0')}`, salonId, runId: randomUUID(), jobId: randomUUID() };
+  return { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 900_000_000 + digits, phone: `+4860199${String(digits).padStart(4, '0')}`, salonId, runId: randomUUID(), jobId: randomUUID(), requestId: randomUUID() };
 }
 
 const upcoming = { start: salonLocalTime(7, '10:00'), end: salonLocalTime(7, '11:00') };
@@ -95,8 +97,7 @@ const PARAMETERS: Readonly<Record<string, (records: Records) => string | number>
   purpose: () => 'reminders',
   channel: () => 'sms',
   runId: (records) => records.runId,
-  // A data package request nobody made (GET /clients/{clientId}/data-export/{requestId}: 404 for every chain).
-  requestId: () => '00000000-0000-4000-8000-000000000015',
+  requestId: (records) => records.requestId,
   jobId: (records) => records.jobId,
 };
 
@@ -139,8 +140,8 @@ export function requestFor(route: Route, records: Records, changes: { body?: Rec
 
 /** Whether the request refers to the records at all (else another chain's records cannot be asked for). */
 export function refersToRecords(route: Route): boolean {
-  const one: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 1, phone: '+48601000001', salonId: 's', runId: randomUUID(), jobId: randomUUID() };
-  const other: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 2, phone: '+48601000002', salonId: 's', runId: randomUUID(), jobId: randomUUID() };
+  const one: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 1, phone: '+48601000001', salonId: 's', runId: randomUUID(), jobId: randomUUID(), requestId: randomUUID() };
+  const other: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 2, phone: '+48601000002', salonId: 's', runId: randomUUID(), jobId: randomUUID(), requestId: randomUUID() };
   return JSON.stringify(requestFor(route, one)) !== JSON.stringify(requestFor(route, other));
 }
 

@@ -42,12 +42,18 @@ describe('every route of every service', () => {
   const storage = mediaEnvironment();
   // The client import's files in a bucket of their own (unversioned, unlike the photos').
   const importBucket = `${storage.MEDIA_BUCKET}-imports`;
+  // The data packages too; the suite's package request stays pending (its job reaches no other service).
+  const packageBucket = `${storage.MEDIA_BUCKET}-packages`;
   const env = serviceEnvironment(uniqueName('route-security'), {
     KAFKA_TOPIC_PREFIX: prefix,
     JWT_ISSUER: ISSUER,
     JWT_AUDIENCE: AUDIENCE,
     ...storage,
     IMPORT_BUCKET: importBucket,
+    DATA_EXPORT_BUCKET: packageBucket,
+    VISITS_SERVICE_URL: 'http://127.0.0.1:1',
+    CONSENT_SERVICE_URL: 'http://127.0.0.1:1',
+    MEDIA_SERVICE_URL: 'http://127.0.0.1:1',
   });
   const kafka = new Kafka({ clientId: 'route-security-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
   const apps: INestApplication[] = [];
@@ -56,7 +62,7 @@ describe('every route of every service', () => {
   /** The chain whose records the other chain probes for. */
   const chain = uniqueName('chain-home');
   const otherChain = uniqueName('chain-other');
-  const fixture = { clientId: '', visitId: '', visitNumber: 0, phone: '+48601900001', salonId: 'salon-centre', runId: '', jobId: '' };
+  const fixture = { clientId: '', visitId: '', visitNumber: 0, phone: '+48601900001', salonId: 'salon-centre', runId: '', jobId: '', requestId: '' };
 
   async function start(name: string, module: unknown): Promise<INestApplication> {
     const moduleRef = await Test.createTestingModule({ imports: [module as never] }).compile();
@@ -88,6 +94,7 @@ describe('every route of every service', () => {
     await cleanUpServiceEnvironment(kafka, prefix, env.MONGO_URL);
     await removeBucket(storage.MEDIA_BUCKET);
     await removeBucket(importBucket);
+    await removeBucket(packageBucket);
   });
 
   /** A client, its consent record, a visit and a photo in the home chain: what the other chain's ids point at. */
@@ -104,6 +111,8 @@ describe('every route of every service', () => {
     // An import job of the home chain (uploaded only: nothing is imported).
     const spreadsheet = RAW_BODIES['POST /clients/imports'];
     fixture.jobId = (await clients.post('/clients/imports').set('Authorization', owner).set('Content-Type', spreadsheet.contentType).send(spreadsheet.bytes).expect(201)).body.jobId;
+    // A data package request of the home client.
+    fixture.requestId = (await clients.post(`/clients/${fixture.clientId}/data-export`).set('Authorization', owner).expect(202)).body.requestId;
     // The media service creates its bucket on its first readiness check.
     await eventually(async () => ((await media.get('/health/ready')).status === 200 ? true : undefined), 'the media service to be ready');
     const photo = RAW_BODIES['PUT /clients/{clientId}/photo'];
@@ -282,7 +291,7 @@ describe('every route of every service', () => {
 function normalised(body: unknown, records: Records): string {
   const { correlationId: _correlationId, ...rest } = (body && typeof body === 'object' ? body : { body }) as Record<string, unknown>;
   let text = JSON.stringify(rest);
-  for (const name of ['clientId', 'visitId', 'phone', 'runId', 'jobId'] as const) text = text.split(records[name]).join(`<${name}>`);
+  for (const name of ['clientId', 'visitId', 'phone', 'runId', 'jobId', 'requestId'] as const) text = text.split(records[name]).join(`<${name}>`);
   // A number only where it stands alone (the home chain's visit number may be 1).
   return text.replace(new RegExp(`(?<![0-9])${records.visitNumber}(?![0-9])`, 'g'), '<visitNumber>');
 }
