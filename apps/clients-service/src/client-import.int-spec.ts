@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import iconv from 'iconv-lite';
 import { Kafka, logLevel } from 'kafkajs';
@@ -187,6 +189,41 @@ describe('client import', () => {
     expect((await job(jobId)).status).toBe('completed');
     expect((await store.readAll()).length).toBe(before);
     expect(await registrationsOfTenant()).toHaveLength(4);
+  });
+
+  // Made by LibreOffice from a csv (libs/shared/spreadsheets/src/test/fixtures/make-fixtures.sh): dates as date cells,
+  // booleans, percentages, a line break in a cell, empty rows; "padded" adds a merged cell, a repeated row and
+  // formatting down to row 1,048,576, which the reader does not turn into rows.
+  const FIXTURES = join(__dirname, '../../../libs/shared/spreadsheets/src/test/fixtures');
+  const RICH_OUTCOMES = [
+    [2, 'create', ''],
+    [3, 'create', ''],
+    [6, 'create', ''],
+    [7, 'skip-duplicate-in-file', 'phone'],
+    [8, 'skip-duplicate-in-file', 'phone'],
+    [9, 'refused', 'phone'],
+  ];
+  it.each([
+    ['clients-rich.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', RICH_OUTCOMES],
+    ['clients-rich.ods', 'application/vnd.oasis.opendocument.spreadsheet', RICH_OUTCOMES],
+    [
+      'clients-padded.ods',
+      'application/vnd.oasis.opendocument.spreadsheet',
+      [...RICH_OUTCOMES, [10, 'refused', 'phone'], [11, 'refused', 'phone'], [12, 'refused', 'phone'], [13, 'refused', 'phone']],
+    ],
+    [
+      'clients-padded.xlsx',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      [...RICH_OUTCOMES, [10, 'refused', 'phone'], [11, 'refused', 'phone'], [12, 'refused', 'phone'], [13, 'refused', 'phone']],
+    ],
+  ])('dry-runs the LibreOffice file %s row by row', async (fileName, contentType, outcomes) => {
+    const uploaded = await upload(readFileSync(join(FIXTURES, fileName)), fileName, contentType).expect(201);
+    expect(uploaded.body).toMatchObject({ format: fileName.split('.').pop(), rowsTotal: outcomes.length });
+    expect(uploaded.body.unknownColumns.map((column: { header: string }) => column.header)).toEqual(['Data (tekst)', 'Zgoda SMS', 'Rabat']);
+    const jobId = uploaded.body.jobId as string;
+    await http.post(`/clients/imports/${jobId}/dry-run`).set('Authorization', manager).send({}).expect(202);
+    await untilStatus(jobId, 'dry-run-completed');
+    expect((await report(jobId)).map(({ row, outcome, field }) => [row, outcome, field])).toEqual(outcomes);
   });
 
   it('refuses a file over IMPORT_MAX_FILE_BYTES with 413 naming the limit, and a mapping without the phone', async () => {
