@@ -183,7 +183,7 @@ describe('retention policy, dry run and runs', () => {
     eventually(async () => {
       const body = await card(clientId);
       return ready(body) ? body : undefined;
-    }, description, { timeoutMs: 60_000 });
+    }, description, { timeoutMs: 120_000 });
 
   /** Uploaded at the media service as the front desk does: stored in MinIO, the reference set on the card. */
   async function setPhoto(clientId: string): Promise<void> {
@@ -339,7 +339,7 @@ describe('retention policy, dry run and runs', () => {
     const lifted = await http.delete(`/clients/${clients.held}/legal-hold`).set('Authorization', await as(['manager']));
     expect(lifted.status).toBe(200);
     await cardWhen(clients.held, 'the hold lifted on the card', (body) => body.legalHold === false);
-  }, 240_000);
+  }, 420_000);
 
   it('refuses a bad policy with the field and the reason, and lets only the owner in', async () => {
     const bad = await http.put('/retention-policy').set('Authorization', await as()).send({ eraseClientsAfterYearsWithoutVisit: 0, dropPhotosAfterMonthsWithoutVisit: 2.5 });

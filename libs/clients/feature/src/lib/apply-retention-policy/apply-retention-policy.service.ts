@@ -5,6 +5,7 @@ import {
   RETENTION_CATEGORIES,
   RetentionCategory,
   RetentionClientIds,
+  RetentionCutoffs,
   RetentionPolicy,
   RetentionRunTrigger,
   latestCutoff,
@@ -15,6 +16,7 @@ import {
 } from '@salon/clients/domain';
 import { DomainError } from '@salon/shared/ddd';
 import { deterministicUuid } from '@salon/shared/event-sourcing';
+import { WrongExpectedRevisionError } from '@salon/shared/event-store';
 import { CommandContext, MONGO_CONNECTION, commandMetadata } from '@salon/shared/nest';
 import { ClientStream } from '../client-stream/client-stream';
 import { EraseClient } from '../erase-client/erase-client.service';
@@ -106,7 +108,7 @@ export class ApplyRetentionPolicy {
     const skipped = emptyIds();
     for (const category of RETENTION_CATEGORIES) {
       for (const clientId of plan.clientIds[category]) {
-        const done = await this.apply(context, category, clientId);
+        const done = await this.apply(context, category, clientId, retentionCutoffs(state.policy, now));
         (done ? applied : skipped)[category].push(clientId);
       }
     }
@@ -150,22 +152,27 @@ export class ApplyRetentionPolicy {
   }
 
   /** true when done; false when the client's stream refused it (a hold or a change since the scan). */
-  private async apply(context: CommandContext, category: RetentionCategory, clientId: string): Promise<boolean> {
+  private async apply(context: CommandContext, category: RetentionCategory, clientId: string, cutoffs: RetentionCutoffs): Promise<boolean> {
     try {
       switch (category) {
         case 'erase':
           await this.eraseClient.execute(context, clientId);
           return true;
         case 'comment': {
-          const result = await this.clients.record(clientId, { type: 'DropClientComment', data: { clientId }, metadata: commandMetadata(context) });
-          return result.revision !== undefined;
+          // A comment written since the scan is not the one that was due: checked on the stream,
+          // and recorded on the revision checked (a save meanwhile makes it a conflict, skipped).
+          const { history, revision } = await this.clients.load(context.principal.tenantId, clientId);
+          const { commentWrittenAt } = retentionFactsOf(history);
+          if (revision === undefined || !isBefore(commentWrittenAt, cutoffs.comment)) return false;
+          const result = await this.clients.record(clientId, { type: 'DropClientComment', data: { clientId }, metadata: commandMetadata(context) }, { expectedRevision: revision });
+          return result.revision !== revision;
         }
         case 'photo':
-          return this.applyPhoto(context, clientId);
+          return this.applyPhoto(context, clientId, cutoffs);
       }
     } catch (error) {
-      if (error instanceof DomainError) {
-        this.logger.warn(`retention ${category} skipped for a client: ${error.code}`);
+      if (error instanceof DomainError || error instanceof WrongExpectedRevisionError) {
+        this.logger.warn(`retention ${category} skipped for a client: ${error instanceof DomainError ? error.code : 'changed meanwhile'}`);
         return false;
       }
       // The media service down or refusing: the photo stays due, and the next run tries again.
@@ -182,13 +189,19 @@ export class ApplyRetentionPolicy {
    * the client's stream first: the media service's removal knows nothing of holds. Without a media
    * service configured, a due photo is listed as skipped.
    */
-  private async applyPhoto(context: CommandContext, clientId: string): Promise<boolean> {
+  private async applyPhoto(context: CommandContext, clientId: string, cutoffs: RetentionCutoffs): Promise<boolean> {
     if (this.photos === null) return false;
-    const { state } = await this.clients.load(context.principal.tenantId, clientId);
+    const { state, history } = await this.clients.load(context.principal.tenantId, clientId);
     if (state.status !== 'active' || state.legalHold !== undefined || state.photoRef === undefined) return false;
+    // A photo uploaded since the scan is not the one that was due.
+    if (!isBefore(retentionFactsOf(history).photoSetAt, cutoffs.photo)) return false;
     const { tenantId, userId } = context.principal;
     return this.photos.remove({ tenantId, userId, correlationId: context.correlationId, clientId });
   }
+}
+
+function isBefore(instant: Date | undefined, cutoff: Date | undefined): boolean {
+  return instant !== undefined && cutoff !== undefined && instant.getTime() < cutoff.getTime();
 }
 
 /** The retention job's context: its own actor, the run id as correlation, no idempotency key (runs are idempotent by state). */
