@@ -241,6 +241,16 @@ describe('client import', () => {
     expect(cancelled.body).toMatchObject({ status: 'cancelled', fileRemoved: true });
   });
 
+  it('answers a retried upload (same Idempotency-Key) with the job it opened, keeping its file', async () => {
+    const first = await upload(Buffer.from('Telefon\r\n601 300 600\r\n'), 'a.csv').set('Idempotency-Key', 'import-retry-0001').expect(201);
+    const retried = await upload(Buffer.from('Telefon\r\n601 300 601\r\n601 300 602\r\n'), 'a.csv').set('Idempotency-Key', 'import-retry-0001');
+    // The key's binding takes the raw upload for the same request (its body is not JSON): the retry is answered like the first.
+    expect(retried.status).toBe(201);
+    expect(retried.body).toMatchObject({ jobId: first.body.jobId, rowsTotal: 1 });
+    await http.post(`/clients/imports/${first.body.jobId}/dry-run`).set('Authorization', manager).send({}).expect(202);
+    expect((await untilStatus(first.body.jobId, 'dry-run-completed')).dryRun).toMatchObject({ rowsDone: 1, created: 1 });
+  });
+
   it('completes an import exactly once when the service is stopped mid-run and started again', async () => {
     const rows = 400;
     const lines = ['Telefon;Imię'];

@@ -33,6 +33,12 @@ export class UploadClientImport {
     const tenantId = context.principal.tenantId;
     // A retried upload (same Idempotency-Key) lands on the same job.
     const jobId = context.idempotencyKey ? deterministicUuid(tenantId, 'client-import', context.idempotencyKey) : randomUUID();
+    const { state: before } = await this.jobs.load(tenantId, jobId);
+    if (before.status !== 'none') {
+      // A retry answers with the job it opened; its file is never replaced by the retry's body.
+      request.resume();
+      return before;
+    }
     const directory = await mkdtemp(join(tmpdir(), 'client-import-upload-'));
     try {
       const path = join(directory, 'file');
