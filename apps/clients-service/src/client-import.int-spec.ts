@@ -149,6 +149,8 @@ describe('client import', () => {
     ]);
     expect(dryRunReport[1].reason).toBe('A phone number is required');
     expect(dryRunReport[2].reason).toContain('landline');
+    // The registration's own reason quotes the address; the stored report does not.
+    expect(dryRunReport[3].reason).toBe('This is not a valid e-mail address');
     expect(dryRunReport[4].reason).toBe('The same phone number as row 2');
     expect(dryRunReport[5].clientId).toBe(existingClientId);
     // No value of the file in the report: only ids, outcomes, fields and reasons.

@@ -261,12 +261,24 @@ function problemOf(error: unknown): ImportFieldProblem {
   if (error instanceof DomainError && (error.kind === 'invalid' || error.kind === 'conflict')) {
     const field = typeof error.details['field'] === 'string' ? error.details['field'] : error.code === 'phone-taken' ? 'phone' : 'row';
     const column = COLUMN_OF_DOMAIN_FIELD[field] ?? (isClientColumnKey(field) ? field : 'row');
-    return { field: column, reason: error.reason };
+    return { field: column, reason: reasonWithoutValue(error) };
   }
   if (error instanceof WrongExpectedRevisionError) {
     return { field: 'row', reason: 'The client was changed by someone else meanwhile; import the row again' };
   }
   throw error;
+}
+
+/** Said instead of a registration's reason that quotes what was typed (the front desk sees its own input; a stored report must not keep it). */
+const REASONS_WITHOUT_VALUE: Readonly<Record<string, string>> = {
+  'invalid-email': 'This is not a valid e-mail address',
+  'invalid-birth-date': 'This is not a date of the calendar',
+};
+
+function reasonWithoutValue(error: DomainError): string {
+  const quotesInput = /"[^"]*"/.test(error.reason) || (error.code === 'invalid-birth-date' && error.reason.endsWith('is not a date of the calendar'));
+  if (!quotesInput) return error.reason;
+  return REASONS_WITHOUT_VALUE[error.code] ?? error.reason.replace(/"[^"]*"/g, 'the value');
 }
 
 function discountsOf(values: ImportRowValues): { productDiscountPercent: number; serviceDiscountPercent: number } | undefined {

@@ -15,8 +15,10 @@ import { ImportFileStore } from './import-file-store';
 
 /** Events after which a job has work left: what a restarted runner resumes. */
 const WORK_LEFT_AFTER = new Set(['ImportDryRunStarted', 'ClientImportStarted', 'ClientImportProgressed']);
-const MAX_ATTEMPTS = 5;
+/** An outage of the store or the database is waited out (about a quarter of an hour) before the job is failed. */
+const MAX_ATTEMPTS = 30;
 const RETRY_DELAY_MS = 2_000;
+const MAX_RETRY_DELAY_MS = 30_000;
 const RETENTION_SWEEP_EVERY_MS = 10 * 60 * 1000;
 
 type PassEnd = 'finished' | 'cancelled' | 'stopped';
@@ -37,6 +39,9 @@ export class ClientImportRunner implements BackgroundWorker {
   private readonly running = new Map<string, Promise<void>>();
   private readonly cancelled = new Set<string>();
   private stopping = false;
+  /** Resolved by stop(): a job waiting out an outage stops waiting. */
+  private stopped: Promise<void> = new Promise(() => undefined);
+  private wakeOnStop: () => void = () => undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -49,6 +54,7 @@ export class ClientImportRunner implements BackgroundWorker {
 
   async start(): Promise<void> {
     this.stopping = false;
+    this.stopped = new Promise((resolve) => (this.wakeOnStop = resolve));
     for (const { tenantId, jobId, lastEventType } of await this.jobs.everyJob()) {
       if (WORK_LEFT_AFTER.has(lastEventType)) this.launch(tenantId, jobId);
     }
@@ -60,6 +66,7 @@ export class ClientImportRunner implements BackgroundWorker {
   /** Stops between two rows: the rows done are saved; the next start goes on from the last checkpoint. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wakeOnStop();
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await Promise.allSettled([...this.running.values()]);
   }
@@ -95,10 +102,12 @@ export class ClientImportRunner implements BackgroundWorker {
         this.logger.warn(`Import ${jobId} interrupted (attempt ${attempt}): ${(error as Error)?.name ?? 'error'}`);
         if (this.stopping) return;
         if (attempt >= MAX_ATTEMPTS) {
-          await this.record(tenantId, jobId, { type: 'FailClientImport', data: { jobId, code: 'import-interrupted', reason: 'The import was interrupted by an error of the service; start it again' } }).catch(() => undefined);
+          await this.record(tenantId, jobId, { type: 'FailClientImport', data: { jobId, code: 'import-interrupted', reason: 'The import kept failing on an error of the service for about a quarter of an hour; the rows done are kept. Upload the file again: its imported rows are then skipped as existing' } }).catch(() => undefined);
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt).unref());
+        const delay = new Promise((resolve) => setTimeout(resolve, Math.min(MAX_RETRY_DELAY_MS, RETRY_DELAY_MS * attempt)).unref());
+        await Promise.race([delay, this.stopped]);
+        if (this.stopping) return;
       }
     }
   }
