@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'minio';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { CLIENT_COLUMNS, ClientColumnKey, ExportLanguage, clientBaseExportsStream, exportHeaders } from '@salon/clients/domain';
@@ -15,9 +16,17 @@ import { RecordedEvent, SqliteEventStore } from '@salon/shared/event-store';
 import { ReadModelVersions, ensureTopics } from '@salon/shared/messaging';
 import { CommandContext } from '@salon/shared/nest';
 import { CellValue, SHEET_CONTENT_TYPES, SheetFormat, readSheet } from '@salon/shared/spreadsheets';
-import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, minio, serviceEnvironment, uniqueName } from '@salon/shared/testing';
-import { startConsentApp } from '../../consent-service/src/test/consent-test-kit';
-import { removeBucket } from '../../media-service/src/test/media-test-kit';
+import {
+  RunningService,
+  TEST_JWT_SECRET,
+  cleanUpServiceEnvironment,
+  eventually,
+  kafkaBrokers,
+  minio,
+  serviceEnvironment,
+  startServiceProcess,
+  uniqueName,
+} from '@salon/shared/testing';
 import { startClientsApp } from './test/clients-test-kit';
 
 const CLIENT_COUNT = Number(process.env.EXPORT_TEST_CLIENTS ?? 1_000);
@@ -48,9 +57,10 @@ const asBytes = (response: request.Response, done: (error: Error | null, body: B
 
 /**
  * GET /clients/export end to end: 1,000 clients registered in the service's process (the use
- * cases called directly, without HTTP), their consent choices applied by the consent service
- * and projected onto the cards; then each format downloaded through the HTTP API and read back
- * with the spreadsheets library, row by row against what was registered.
+ * cases called directly, without HTTP), their consent choices applied by the consent service (a
+ * process of its own) and projected onto the cards; then each format downloaded through the HTTP
+ * API and read back with the spreadsheets library, row by row against what was registered, and
+ * imported again through the import job API.
  */
 describe('clients service: export of the client base', () => {
   const prefix = `${uniqueName('t')}.`;
@@ -69,7 +79,7 @@ describe('clients service: export of the client base', () => {
   const tenant = uniqueName('chain');
   const registered: Registered[] = [];
   let clients: INestApplication;
-  let consent: INestApplication;
+  let consent: RunningService;
   let http: ReturnType<typeof request>;
   let mongo: mongoose.Connection;
   let store: SqliteEventStore;
@@ -112,7 +122,7 @@ describe('clients service: export of the client base', () => {
     files = await mkdtemp(join(tmpdir(), 'client-export-'));
     clients = await startClientsApp(env);
     // The consent context turns the registration's consent choices into the consent state the cards show.
-    consent = await startConsentApp(env);
+    consent = await startServiceProcess('consent-service', env);
     http = request(clients.getHttpServer());
     mongo = await mongoose.createConnection(env.MONGO_URL).asPromise();
     store = new SqliteEventStore({ path: env.EVENTSTORE_PATH });
@@ -171,7 +181,7 @@ describe('clients service: export of the client base', () => {
   afterAll(async () => {
     await store?.close();
     await mongo?.close();
-    await consent?.close();
+    await consent?.stop();
     await clients?.close();
     await cleanUpServiceEnvironment(kafka, prefix, env.MONGO_URL);
     await removeBucket(importBucket);
@@ -379,3 +389,13 @@ describe('clients service: export of the client base', () => {
     expect(await auditEvents()).toHaveLength(before);
   });
 });
+
+/** Removes the test's import bucket with everything in it. */
+async function removeBucket(bucket: string): Promise<void> {
+  const client = new Client(minio());
+  if (!(await client.bucketExists(bucket))) return;
+  const names: string[] = [];
+  for await (const item of client.listObjects(bucket, '', true) as AsyncIterable<{ name?: string }>) if (item.name) names.push(item.name);
+  if (names.length > 0) await client.removeObjects(bucket, names);
+  await client.removeBucket(bucket);
+}
