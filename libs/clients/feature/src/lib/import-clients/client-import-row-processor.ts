@@ -40,6 +40,8 @@ export interface ImportPass {
   /** E.164 → the first row that had it; lower-cased e-mail → the first row that had it. */
   readonly phones: Map<string, number>;
   readonly emails: Map<string, number>;
+  /** Lower-cased e-mail → client id of the chain's active clients when the pass began (see `baseEmails`). */
+  readonly baseEmails: ReadonlyMap<string, string>;
 }
 
 /** The profile fields a row may fill (the phone, by which it was matched, is never changed by an update). */
@@ -129,8 +131,8 @@ export class ClientImportRowProcessor {
 
   /**
    * The client the row's number (or else its e-mail) already belongs to: the phone from its
-   * reservation streams (exact, from the event store), the e-mail from the client search (the
-   * read model, which may lag a moment behind). The row's own client, registered by an earlier
+   * reservation streams (exact, from the event store), the e-mail from the e-mails of the base read
+   * when the pass began (the read model, which may lag a moment behind). The row's own client, registered by an earlier
    * attempt of this job, is no existing client: the row goes on as a creation.
    */
   private async existingClient(pass: ImportPass, profile: ClientProfile, ownClientId: string): Promise<string | undefined> {
@@ -141,9 +143,13 @@ export class ClientImportRowProcessor {
       if (holders.length > 0) return holders[0];
     }
     if (profile.email === undefined) return undefined;
-    const { items } = await this.profiles.search(tenantId, { email: profile.email, limit: 1 });
-    const holder = items[0]?.clientId;
+    const holder = pass.baseEmails.get(profile.email.toLowerCase());
     return holder === ownClientId ? undefined : holder;
+  }
+
+  /** The e-mails of the base, read once for a pass: rows are matched against it without a query each. */
+  async baseEmails(tenantId: string): Promise<ReadonlyMap<string, string>> {
+    return this.profiles.activeClientsByEmail(tenantId);
   }
 
   private async create(

@@ -143,6 +143,7 @@ export class ClientImportRunner implements BackgroundWorker {
       existingClients: job.existingClients ?? 'skip',
       phones: new Map(),
       emails: new Map(),
+      baseEmails: await this.processor.baseEmails(tenantId),
     };
     const resumeAfter = phase === 'import' ? (job.checkpoint?.lastRow ?? 0) : 0;
     let counts: ImportCounts = phase === 'import' ? (job.checkpoint?.counts ?? NO_IMPORT_COUNTS) : NO_IMPORT_COUNTS;
