@@ -11,7 +11,7 @@
 # failure or Ctrl-C) and exits non-zero on any 5xx.
 #
 # Knobs (environment): FUZZ_MAX_EXAMPLES (per operation and phase, default 100),
-# FUZZ_SERVICE_TIMEOUT (seconds per service, default 80), FUZZ_SEED (default random),
+# FUZZ_SERVICE_TIMEOUT (seconds per service, default 300: the clients service has 27 operations), FUZZ_SEED (default random),
 # FUZZ_CLIENTS_PORT / FUZZ_VISITS_PORT / FUZZ_MEDIA_PORT / FUZZ_CONSENT_PORT (3101 / 3102 / 3103 / 3104), PYTHON.
 set -euo pipefail
 
@@ -28,7 +28,7 @@ SCHEMATHESIS_VERSION=4.32.5
 # Every package pinned (tools/fuzz/requirements.txt); a new list gets a new venv.
 REQUIREMENTS="$REPO_ROOT/tools/fuzz/requirements.txt"
 MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-100}"
-SERVICE_TIMEOUT="${FUZZ_SERVICE_TIMEOUT:-80}"
+SERVICE_TIMEOUT="${FUZZ_SERVICE_TIMEOUT:-300}"
 SEED="${FUZZ_SEED:-$RANDOM$RANDOM}"
 PYTHON="${PYTHON:-python3}"
 VENV="$LOCAL_DIR/fuzz/venv-$(sha256sum "$REQUIREMENTS" | cut -c1-12)"

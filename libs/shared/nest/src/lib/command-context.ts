@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Principal } from '@salon/shared/auth';
 import { CommandMetadata } from '@salon/shared/ddd';
+import { deterministicUuid } from '@salon/shared/event-sourcing';
 import type { IncomingMessage } from '@salon/shared/messaging';
 
 /** Who asks, where, and under which request: everything a command's metadata is made from. */
@@ -20,9 +21,19 @@ export function commandMetadata(context: CommandContext, now = new Date()): Comm
     correlationId: context.correlationId,
     causationId: context.correlationId,
     salonId: context.salonId,
-    commandId: context.idempotencyKey,
+    commandId: commandIdOf(context),
     now,
   };
+}
+
+/**
+ * The command id of a request with an `Idempotency-Key`: a one-way hash of the chain and the key,
+ * not the key itself, since the id is kept in every event's metadata (and derives the events' ids)
+ * and a caller's key may hold something personal. The same key always gives the same id, so a
+ * retried request still finds the events it recorded.
+ */
+export function commandIdOf(context: Pick<CommandContext, 'principal' | 'idempotencyKey'>): string | undefined {
+  return context.idempotencyKey === undefined ? undefined : deterministicUuid(context.principal.tenantId, 'idempotency-key', context.idempotencyKey);
 }
 
 /**

@@ -123,7 +123,7 @@ export class IdempotencyKeys {
 
   /** Binds `key` to the request, or confirms it is a retry of the request it is bound to; 422 otherwise. */
   async claim(tenantId: string, key: string, identity: RequestIdentity): Promise<Claim> {
-    const _id = bindingId(tenantId, key);
+    const _id = bindingId(this.secret, tenantId, key);
     const fingerprint = requestFingerprint(this.secret, identity);
     // Twice: the binding read after a duplicate may have just been released by a refused request.
     for (let attempt = 1; ; attempt++) {
@@ -162,9 +162,13 @@ export class IdempotencyKeys {
   }
 }
 
-/** Keys are opaque (idempotencyKeyOf: no "|"), so tenant and key never run into each other. */
-function bindingId(tenantId: string, key: string): string {
-  return `${tenantId}|${key}`;
+/**
+ * The binding's id: the tenant and an HMAC of the key, never the key itself — a caller may have
+ * made its keys of something personal ("kowalska-2026-05-01"), which must not outlive an erasure
+ * in clear (the keys are opaque to us, so we cannot tell).
+ */
+function bindingId(secret: Buffer, tenantId: string, key: string): string {
+  return `${tenantId}|${createHmac('sha256', secret).update(key).digest('base64url')}`;
 }
 
 function isDuplicateKey(error: unknown): boolean {

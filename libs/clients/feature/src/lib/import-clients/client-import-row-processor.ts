@@ -20,7 +20,7 @@ import {
 import { DomainError } from '@salon/shared/ddd';
 import { deterministicUuid, eventIdsFor } from '@salon/shared/event-sourcing';
 import { EVENT_STORE, EventStore, WrongExpectedRevisionError } from '@salon/shared/event-store';
-import { CommandContext, commandMetadata } from '@salon/shared/nest';
+import { CommandContext, commandIdOf, commandMetadata } from '@salon/shared/nest';
 import { ClientStream } from '../client-stream/client-stream';
 import { CLIENTS_SETTINGS, ClientsSettings } from '../clients-settings';
 import { EditClientProfile } from '../edit-client-profile/edit-client-profile.service';
@@ -242,7 +242,7 @@ export class ClientImportRowProcessor {
   private async recordedByRow(clientId: string, context: CommandContext): Promise<boolean> {
     const streamName = toClientStreamName(clientId);
     const ids = new Set(
-      [context, this.secondCommand(context, 'discounts')].map((step) => eventIdsFor(streamName, step.idempotencyKey, 1)[0]),
+      [context, this.secondCommand(context, 'discounts')].map((step) => eventIdsFor(streamName, commandIdOf(step), 1)[0]),
     );
     const recorded = await this.store.readStream(streamName, { direction: 'backwards', maxCount: 50 });
     return recorded.some((event) => ids.has(event.id));
