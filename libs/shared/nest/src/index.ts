@@ -17,6 +17,7 @@ export * from './lib/command-context.decorator';
 export * from './lib/platform.module';
 export * from './lib/numbers';
 export * from './lib/request-body';
+export * from './lib/raw-upload';
 export * from './lib/idempotency';
 export * from './lib/rate-limit';
 export * from './lib/page-request';
