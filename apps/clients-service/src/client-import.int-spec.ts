@@ -243,6 +243,15 @@ describe('client import', () => {
     expect(cancelled.body).toMatchObject({ status: 'cancelled', fileRemoved: true });
   });
 
+  it('records no text of a first row that is not a header row (a file without headers): its cells are a client\'s data', async () => {
+    const uploaded = await upload(Buffer.from('Zapisana,601 300 700,zapisana@example.pl\r\nDruga,601 300 701,druga@example.pl\r\n'), 'no-headers.csv').expect(201);
+    expect(uploaded.body).toMatchObject({ headers: ['', '', ''], mapping: [], rowsTotal: 1 });
+    expect(uploaded.body.unknownColumns).toEqual([0, 1, 2].map((column) => ({ column, header: '' })));
+    const recorded = JSON.stringify((await store.readStream(`clientImport-${uploaded.body.jobId}`)).map(({ data, metadata }) => ({ data, metadata })));
+    for (const value of ['Zapisana', '601 300 700', 'zapisana@example.pl']) expect(recorded).not.toContain(value);
+    await http.post(`/clients/imports/${uploaded.body.jobId}/cancel`).set('Authorization', manager).expect(200);
+  });
+
   it('answers a retried upload (same Idempotency-Key) with the job it opened, keeping its file', async () => {
     const first = await upload(Buffer.from('Telefon\r\n601 300 600\r\n'), 'a.csv').set('Idempotency-Key', 'import-retry-0001').expect(201);
     const retried = await upload(Buffer.from('Telefon\r\n601 300 601\r\n601 300 602\r\n'), 'a.csv').set('Idempotency-Key', 'import-retry-0001');

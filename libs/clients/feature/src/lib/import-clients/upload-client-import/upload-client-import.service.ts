@@ -55,6 +55,10 @@ export class UploadClientImport {
       }
       const { headers, rowsTotal } = await this.readOnce(path, format);
       const { mapping, unknown } = mapHeaders(headers);
+      // Job events are kept for ever and no erasure reaches them: a first row that names no phone
+      // column is most likely a client's data rather than headers (a file without a header row),
+      // so none of its texts is recorded; the mapping is then given by column numbers.
+      const isHeaderRow = mapping.some(({ field }) => field === 'phone');
       const fileKey = this.files.keyOf(tenantId, jobId);
       await this.files.save(fileKey, path, size);
       const state = await this.jobs.record(jobId, {
@@ -63,9 +67,9 @@ export class UploadClientImport {
           jobId,
           format,
           fileKey,
-          headers: headers.map(headerText),
+          headers: headers.map((cell) => (isHeaderRow ? headerText(cell) : '')),
           mapping,
-          unknownColumns: unknown,
+          unknownColumns: isHeaderRow ? unknown : unknown.map(({ column }) => ({ column, header: '' })),
           rowsTotal,
           fileExpiresAt: new Date(Date.now() + this.settings.fileRetentionMs),
         },
