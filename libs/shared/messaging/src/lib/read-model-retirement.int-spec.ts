@@ -80,6 +80,8 @@ describe('superseded read-model versions (rebuild, grace period, drop)', () => {
     await retirement.start();
     try {
       await eventually(async () => ((await collectionNames()).includes(`${logical}_v2`) ? undefined : true), 'version 2 to be dropped', { timeoutMs: 15_000 });
+      // The sweep counts what it dropped once its pass is over, a moment after the drop itself.
+      await eventually(async () => (retirement.health().retired >= 1 ? true : undefined), 'the sweep to count the drop', { timeoutMs: 15_000 });
       expect(retirement.health()).toMatchObject({ ok: true, retired: 1 });
     } finally {
       await retirement.stop();
