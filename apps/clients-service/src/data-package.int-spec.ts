@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -216,6 +216,33 @@ describe('the client data package (GDPR Art. 15/20)', () => {
     ]);
   });
 
+  it('also serves the zip itself, recording each download (who, when) before its first byte; a receptionist is refused', async () => {
+    const served = await clients
+      .get(`/clients/${adaId}/data-export/${requestId}/package`)
+      .set('Authorization', await as(['manager'], 'manager-7'))
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(served.headers['content-type']).toBe('application/zip');
+    expect(served.headers['content-disposition']).toBe(`attachment; filename="data-package-${requestId}.zip"`);
+    expect(served.headers['repr-digest']).toBe(`sha-256=:${Buffer.from(sha256(zipBytes), 'hex').toString('base64')}:`);
+    expect(Buffer.compare(served.body as Buffer, zipBytes)).toBe(0);
+
+    const desk = await as(['receptionist'], 'desk-1');
+    expect((await clients.get(`/clients/${adaId}/data-export/${requestId}/package`).set('Authorization', desk)).status).toBe(403);
+    const unknown = await clients.get(`/clients/${adaId}/data-export/${randomUUID()}/package`).set('Authorization', await as());
+    expect([unknown.status, unknown.body.error]).toEqual([404, 'data-export-not-found']);
+
+    const stream = await readStream(toDataExportStreamName(adaId));
+    expect(stream.slice(-1).map((event) => [event.type, event.metadata.actorId, (event.data as { requestId: string }).requestId])).toEqual([
+      ['ClientDataExportDelivered', 'manager-7', requestId],
+    ]);
+  });
+
   it('holds every file the manifest lists, each with its SHA-256 and size, and nothing else', () => {
     const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8'));
     expect(manifest).toMatchObject({ schemaVersion: 1, tenantId: tenant, clientId: adaId, requestId, generatedAt: expect.any(String) });
@@ -298,6 +325,8 @@ describe('the client data package (GDPR Art. 15/20)', () => {
     await eventually(async () => ((await packages.versionsUnder(dataExportPrefix(tenant, adaId))).length === 0 ? true : undefined), 'every package version to be gone', { timeoutMs: 30_000 });
     const status = await clients.get(`/clients/${adaId}/data-export/${requestId}`).set('Authorization', await as()).expect(200);
     expect(status.body).toMatchObject({ status: 'discarded', download: null });
+    const gone = await clients.get(`/clients/${adaId}/data-export/${requestId}/package`).set('Authorization', await as());
+    expect([gone.status, gone.body.error]).toEqual([409, 'data-export-not-ready']);
 
     const refused = await clients.post(`/clients/${adaId}/data-export`).set('Authorization', await as());
     expect(refused.status).toBe(409);

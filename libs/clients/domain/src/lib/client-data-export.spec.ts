@@ -56,6 +56,17 @@ describe('the data package decider', () => {
     spec.given([]).when(command('IssueDataExportLink', { clientId, requestId, linkExpiresAt })).thenThrows('data-export-not-found');
   });
 
+  it('records each download the service hands out itself, and refuses one of a package not ready or gone', () => {
+    const delivered = { type: 'ClientDataExportDelivered' as const, data: { clientId, requestId, deliveredAt: at } };
+    spec.given([requested, completed]).when(command('DeliverDataExport', { clientId, requestId })).then([delivered]);
+    // Every download is recorded, the second as the first.
+    spec.given([requested, completed, delivered]).when(command('DeliverDataExport', { clientId, requestId })).then([delivered]);
+    expect(spec.given([requested]).when(command('DeliverDataExport', { clientId, requestId })).thenThrows('data-export-not-ready').kind).toBe('conflict');
+    const expired = { type: 'ClientDataExportExpired' as const, data: { clientId, requestId, expiredAt: at } };
+    spec.given([requested, completed, expired]).when(command('DeliverDataExport', { clientId, requestId })).thenThrows('data-export-not-ready');
+    spec.given([]).when(command('DeliverDataExport', { clientId, requestId })).thenThrows('data-export-not-found');
+  });
+
   it('expires a ready package, refuses a pending one whose client went, and discards every package on erasure', () => {
     spec.given([requested, completed]).when(command('ExpireDataExport', { clientId, requestId })).then([{ type: 'ClientDataExportExpired', data: { clientId, requestId, expiredAt: at } }]);
     spec.given([requested]).when(command('ExpireDataExport', { clientId, requestId })).thenNothingHappened();

@@ -48,11 +48,20 @@ export type CompleteDataExport = Command<
 /** The job found the client gone (erased or deleted after the request): there is nothing to export. */
 export type RefuseDataExport = Command<'RefuseDataExport', { clientId: string; requestId: string; because: 'client-erased' | 'client-deleted' }>;
 export type IssueDataExportLink = Command<'IssueDataExportLink', { clientId: string; requestId: string; linkExpiresAt: string }>;
+/** The service itself hands the zip out (GET …/package): recorded before the first byte goes. */
+export type DeliverDataExport = Command<'DeliverDataExport', { clientId: string; requestId: string }>;
 export type ExpireDataExport = Command<'ExpireDataExport', { clientId: string; requestId: string }>;
 /** The client was erased or deleted: every package was removed from the store. */
 export type DiscardDataExports = Command<'DiscardDataExports', { clientId: string; because: 'erased' | 'deleted' }>;
 
-export type DataExportCommand = RequestDataExport | CompleteDataExport | RefuseDataExport | IssueDataExportLink | ExpireDataExport | DiscardDataExports;
+export type DataExportCommand =
+  | RequestDataExport
+  | CompleteDataExport
+  | RefuseDataExport
+  | IssueDataExportLink
+  | DeliverDataExport
+  | ExpireDataExport
+  | DiscardDataExports;
 
 // ---------------------------------------------------------------------------------------------
 // Events (who: the event metadata's actorId; when: the times below)
@@ -66,10 +75,16 @@ export type ClientDataExportRefused = Event<
   'ClientDataExportRefused',
   { clientId: string; requestId: string; because: 'client-erased' | 'client-deleted'; refusedAt: string }
 >;
+/**
+ * A presigned link was issued (the name is older than the distinction): what the store then
+ * serves through it is not seen by this service, so its uses are not recorded one by one.
+ */
 export type ClientDataExportDownloaded = Event<
   'ClientDataExportDownloaded',
   { clientId: string; requestId: string; linkIssuedAt: string; linkExpiresAt: string }
 >;
+/** One download through the service itself: who (metadata actorId) and when. */
+export type ClientDataExportDelivered = Event<'ClientDataExportDelivered', { clientId: string; requestId: string; deliveredAt: string }>;
 export type ClientDataExportExpired = Event<'ClientDataExportExpired', { clientId: string; requestId: string; expiredAt: string }>;
 export type ClientDataExportsDiscarded = Event<'ClientDataExportsDiscarded', { clientId: string; because: 'erased' | 'deleted'; discardedAt: string }>;
 
@@ -78,6 +93,7 @@ export type DataExportEvent =
   | ClientDataExportCompleted
   | ClientDataExportRefused
   | ClientDataExportDownloaded
+  | ClientDataExportDelivered
   | ClientDataExportExpired
   | ClientDataExportsDiscarded;
 
@@ -87,6 +103,7 @@ export const dataExportEventCatalog: EventCatalog<DataExportEvent> = {
   ClientDataExportCompleted: { schemaVersion: 1 },
   ClientDataExportRefused: { schemaVersion: 1 },
   ClientDataExportDownloaded: { schemaVersion: 1 },
+  ClientDataExportDelivered: { schemaVersion: 1 },
   ClientDataExportExpired: { schemaVersion: 1 },
   ClientDataExportsDiscarded: { schemaVersion: 1 },
 };
@@ -107,6 +124,8 @@ export interface DataExportRequest {
   readonly sha256?: string;
   readonly refusedBecause?: 'client-erased' | 'client-deleted';
   readonly downloadLinksIssued: number;
+  /** Downloads the service handed out itself. */
+  readonly deliveries: number;
 }
 
 export interface DataExportState {
@@ -152,19 +171,28 @@ function refuse({ data, metadata }: RefuseDataExport, state: DataExportState): D
 }
 
 function issueLink({ data, metadata }: IssueDataExportLink, state: DataExportState): DataExportEvent[] {
-  const found = requireRequest(state, data.requestId);
-  if (found.status !== 'ready') {
-    throw DomainError.conflict('data-export-not-ready', `The data package is ${found.status}: there is nothing to download.`, {
-      requestId: data.requestId,
-      status: found.status,
-    });
-  }
+  requireReady(state, data.requestId);
   return [
     {
       type: 'ClientDataExportDownloaded',
       data: { clientId: data.clientId, requestId: data.requestId, linkIssuedAt: metadata.now.toISOString(), linkExpiresAt: data.linkExpiresAt },
     },
   ];
+}
+
+function deliver({ data, metadata }: DeliverDataExport, state: DataExportState): DataExportEvent[] {
+  requireReady(state, data.requestId);
+  return [{ type: 'ClientDataExportDelivered', data: { clientId: data.clientId, requestId: data.requestId, deliveredAt: metadata.now.toISOString() } }];
+}
+
+function requireReady(state: DataExportState, requestId: string): void {
+  const found = requireRequest(state, requestId);
+  if (found.status !== 'ready') {
+    throw DomainError.conflict('data-export-not-ready', `The data package is ${found.status}: there is nothing to download.`, {
+      requestId,
+      status: found.status,
+    });
+  }
 }
 
 function expire({ data, metadata }: ExpireDataExport, state: DataExportState): DataExportEvent[] {
@@ -213,7 +241,7 @@ function evolve(state: DataExportState, event: DataExportEvent): DataExportState
         ...state,
         requests: {
           ...state.requests,
-          [event.data.requestId]: { requestId: event.data.requestId, status: 'pending', requestedAt: event.data.requestedAt, downloadLinksIssued: 0 },
+          [event.data.requestId]: { requestId: event.data.requestId, status: 'pending', requestedAt: event.data.requestedAt, downloadLinksIssued: 0, deliveries: 0 },
         },
       };
     case 'ClientDataExportCompleted': {
@@ -224,6 +252,8 @@ function evolve(state: DataExportState, event: DataExportEvent): DataExportState
       return withRequest(state, event.data.requestId, (found) => ({ ...found, status: 'refused', refusedBecause: event.data.because }));
     case 'ClientDataExportDownloaded':
       return withRequest(state, event.data.requestId, (found) => ({ ...found, downloadLinksIssued: found.downloadLinksIssued + 1 }));
+    case 'ClientDataExportDelivered':
+      return withRequest(state, event.data.requestId, (found) => ({ ...found, deliveries: found.deliveries + 1 }));
     case 'ClientDataExportExpired':
       return withRequest(state, event.data.requestId, (found) => ({ ...found, status: 'expired' }));
     case 'ClientDataExportsDiscarded':
@@ -248,6 +278,8 @@ function decide(command: DataExportCommand, state: DataExportState): DataExportE
       return refuse(command, state);
     case 'IssueDataExportLink':
       return issueLink(command, state);
+    case 'DeliverDataExport':
+      return deliver(command, state);
     case 'ExpireDataExport':
       return expire(command, state);
     case 'DiscardDataExports':

@@ -14,6 +14,8 @@ import {
   dataPackageJobs,
   dataPackagesOfRemovedClients,
 } from '../follow-up/data-export-follow-ups';
+import { DownloadClientDataExportController } from '../download-client-data-export/download-client-data-export.http.controller';
+import { DownloadClientDataExport } from '../download-client-data-export/download-client-data-export.service';
 import { GetClientDataExportController } from '../get-client-data-export/get-client-data-export.http.controller';
 import { GetClientDataExport } from '../get-client-data-export/get-client-data-export.service';
 import { ClientProfileQueries } from '../projections/client-profiles';
@@ -50,7 +52,7 @@ class DataExportWorkers implements OnModuleInit {
 
 /**
  * The client's data package (GDPR Art. 15/20): `POST /clients/{id}/data-export`, `GET
- * /clients/{id}/data-export/{requestId}`, and the workers above. Its own module beside the
+ * /clients/{id}/data-export/{requestId}` (status and link), `GET …/package` (the zip), and the workers above. Its own module beside the
  * clients feature, with its own configuration (the bucket, the other services' addresses).
  */
 @Module({})
@@ -59,7 +61,7 @@ export class ClientDataExportModule {
     return {
       module: ClientDataExportModule,
       imports: [WorkersModule],
-      controllers: [RequestClientDataExportController, GetClientDataExportController],
+      controllers: [RequestClientDataExportController, GetClientDataExportController, DownloadClientDataExportController],
       providers: [
         { provide: DATA_EXPORT_SETTINGS, useValue: settings },
         { provide: DATA_EXPORT_STORE, useFactory: () => new ObjectStore({ ...settings.store, storeName: 'the data package store' }) },
@@ -72,6 +74,7 @@ export class ClientDataExportModule {
         },
         RequestClientDataExport,
         GetClientDataExport,
+        DownloadClientDataExport,
         BuildClientDataPackage,
         DataExportWorkers,
       ],
