@@ -178,6 +178,7 @@ describe('the client data package (GDPR Art. 15/20)', () => {
   }
 
   let requestId: string;
+  let secondRequestId: string;
   let files: Map<string, Buffer>;
   let zipBytes: Buffer;
 
@@ -315,10 +316,21 @@ describe('the client data package (GDPR Art. 15/20)', () => {
     expect(readme).not.toContain(ada.comment);
   });
 
+  it("writes README.html in the language the request names, and refuses one it does not speak (400, the field and the reason)", async () => {
+    const refused = await clients.post(`/clients/${adaId}/data-export`).set('Authorization', await as()).send({ language: 'de' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'language', reason: expect.stringContaining('pl, ru, en') })]);
+
+    const second = await clients.post(`/clients/${adaId}/data-export`).set('Authorization', await as()).send({ language: 'ru' }).expect(202);
+    secondRequestId = second.body.requestId;
+    const ready = await readyPackage(secondRequestId);
+    const inRussian = await unzip(Buffer.from(await (await fetch(ready.download.url)).arrayBuffer()));
+    expect(inRussian.get('README.html')!.toString('utf8')).toContain('<html lang="ru">');
+    expect(JSON.parse(inRussian.get('manifest.json')!.toString('utf8'))).toMatchObject({ language: 'ru', requestId: secondRequestId });
+  });
+
   it('deletes every version of the package on erasure and refuses a new one with 409, naming nothing personal', async () => {
-    // A second package first: there are then two objects (and their versions) to remove.
-    const second = await clients.post(`/clients/${adaId}/data-export`).set('Authorization', await as()).expect(202);
-    await readyPackage(second.body.requestId);
+    // The second package is there too: two objects (and their versions) to remove.
     expect((await packages.versionsUnder(dataExportPrefix(tenant, adaId))).length).toBe(2);
 
     await clients.post(`/clients/${adaId}/erasure`).set('Authorization', await as()).expect(200);

@@ -34,13 +34,18 @@ export function dataExportKey(tenantId: string, clientId: string, requestId: str
 /** The most a download link may live (GDPR practice and S3's presign limit both allow more; we do not). */
 export const MAX_DATA_EXPORT_LINK_SECONDS = 24 * 60 * 60;
 
+/** The languages README.html is written in. */
+export const DATA_PACKAGE_LANGUAGES = ['pl', 'ru', 'en'] as const;
+export type DataPackageLanguage = (typeof DATA_PACKAGE_LANGUAGES)[number];
+
 /** What the client stream says of the client when a package is asked for. */
 export type ClientStanding = 'active' | 'erased' | 'deleted' | 'unregistered';
 
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-export type RequestDataExport = Command<'RequestDataExport', { clientId: string; requestId: string; client: ClientStanding }>;
+/** `language`: README.html's, when the requester chose one (else the deployment's default). */
+export type RequestDataExport = Command<'RequestDataExport', { clientId: string; requestId: string; client: ClientStanding; language?: DataPackageLanguage }>;
 export type CompleteDataExport = Command<
   'CompleteDataExport',
   { clientId: string; requestId: string; byteLength: number; sha256: string; retentionDays: number }
@@ -66,7 +71,10 @@ export type DataExportCommand =
 // ---------------------------------------------------------------------------------------------
 // Events (who: the event metadata's actorId; when: the times below)
 
-export type ClientDataExportRequested = Event<'ClientDataExportRequested', { clientId: string; requestId: string; requestedAt: string }>;
+export type ClientDataExportRequested = Event<
+  'ClientDataExportRequested',
+  { clientId: string; requestId: string; requestedAt: string; language?: DataPackageLanguage }
+>;
 export type ClientDataExportCompleted = Event<
   'ClientDataExportCompleted',
   { clientId: string; requestId: string; byteLength: number; sha256: string; completedAt: string; expiresAt: string }
@@ -141,7 +149,12 @@ function request({ data, metadata }: RequestDataExport, state: DataExportState):
   refuseGone(data.client, state, data.clientId);
   // A retried request (same Idempotency-Key, so the same request id) records nothing twice.
   if (state.requests[data.requestId]) return [];
-  return [{ type: 'ClientDataExportRequested', data: { clientId: data.clientId, requestId: data.requestId, requestedAt: metadata.now.toISOString() } }];
+  return [
+    {
+      type: 'ClientDataExportRequested',
+      data: { clientId: data.clientId, requestId: data.requestId, requestedAt: metadata.now.toISOString(), ...(data.language ? { language: data.language } : {}) },
+    },
+  ];
 }
 
 function complete({ data, metadata }: CompleteDataExport, state: DataExportState): DataExportEvent[] {

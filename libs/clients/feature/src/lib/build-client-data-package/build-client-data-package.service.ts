@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
 import {
   ClientDataExportRequested,
+  DataPackageLanguage,
   dataExportKey,
   dataExportPrefix,
   toClientStreamName,
@@ -79,7 +80,7 @@ export class BuildClientDataPackage {
   }
 
   async execute(requested: RecordedEvent): Promise<void> {
-    const { clientId, requestId } = requested.data as ClientDataExportRequested['data'];
+    const { clientId, requestId, language = this.settings.language } = requested.data as ClientDataExportRequested['data'];
     const { tenantId, correlationId } = requested.metadata;
     const job: CommandContext = { ...systemContext(tenantId, correlationId) };
     const found = (await this.exports.state(tenantId, clientId)).requests[requestId];
@@ -102,7 +103,7 @@ export class BuildClientDataPackage {
     const zip = new DataPackageZip((stream) => this.objects.put(key, stream, { contentType: 'application/zip' }), generatedAt);
     let stored: WrittenZip;
     try {
-      stored = await this.writePackage(zip, { tenantId, clientId, requestId, generatedAt, request, view });
+      stored = await this.writePackage(zip, { tenantId, clientId, requestId, generatedAt, request, view, language });
     } catch (error) {
       // A part that could not be read (a service down) ends this attempt; the follow-up retries it.
       // The parts uploaded so far hold personal data: they go now, not when the store sweeps them.
@@ -130,7 +131,15 @@ export class BuildClientDataPackage {
   /** Every file of the package, one after the other, then the zip's end: the stored zip's size and digest. */
   private async writePackage(
     zip: DataPackageZip,
-    { tenantId, clientId, requestId, generatedAt, request, view }: { tenantId: string; clientId: string; requestId: string; generatedAt: Date; request: PartRequest; view: ClientProfileView },
+    {
+      tenantId,
+      clientId,
+      requestId,
+      generatedAt,
+      request,
+      view,
+      language,
+    }: { tenantId: string; clientId: string; requestId: string; generatedAt: Date; request: PartRequest; view: ClientProfileView; language: DataPackageLanguage },
   ): Promise<WrittenZip> {
     const json = (value: unknown) => [JSON.stringify(value, null, 2), '\n'];
 
@@ -147,10 +156,10 @@ export class BuildClientDataPackage {
       // Images are compressed already.
       await zip.add(`photos/${file.name}`, await download(file.url), { compress: false });
     }
-    await zip.add('README.html', [dataPackageReadme(this.settings.language, { tenantId, clientId, requestId, generatedAt: generatedAt.toISOString(), retentionDays: this.settings.retentionDays, files: zip.written })]);
+    await zip.add('README.html', [dataPackageReadme(language, { tenantId, clientId, requestId, generatedAt: generatedAt.toISOString(), retentionDays: this.settings.retentionDays, files: zip.written })]);
     await zip.add(
       'manifest.json',
-      json({ schemaVersion: DATA_PACKAGE_SCHEMA_VERSION, generatedAt: generatedAt.toISOString(), tenantId, clientId, requestId, language: this.settings.language, files: zip.written }),
+      json({ schemaVersion: DATA_PACKAGE_SCHEMA_VERSION, generatedAt: generatedAt.toISOString(), tenantId, clientId, requestId, language, files: zip.written }),
     );
     return zip.finish();
   }

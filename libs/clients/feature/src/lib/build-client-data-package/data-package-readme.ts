@@ -1,4 +1,4 @@
-import type { DataPackageLanguage } from '../client-data-export/client-data-export-settings';
+import type { DataPackageLanguage } from '@salon/clients/domain';
 import type { PackageFile } from './data-package-zip';
 
 /** What the README names beside its fixed text: ids, dates and the files. */

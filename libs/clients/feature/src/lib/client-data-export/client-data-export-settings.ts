@@ -1,8 +1,7 @@
+import type { DataPackageLanguage } from '@salon/clients/domain';
 import type { ObjectStoreSettings } from '@salon/shared/object-store';
 
 export const DATA_EXPORT_SETTINGS = Symbol('DATA_EXPORT_SETTINGS');
-
-export type DataPackageLanguage = 'pl' | 'ru' | 'en';
 
 /** What the client's data package reads from the clients service's configuration. */
 export interface DataExportSettings {
@@ -14,7 +13,7 @@ export interface DataExportSettings {
   readonly retentionDays: number;
   /** DATA_EXPORT_LINK_LIFETIME_SECONDS: how long a download link works (at most 24 h). */
   readonly linkLifetimeSeconds: number;
-  /** The chain's language for README.html (DATA_EXPORT_LANGUAGE, else from DEFAULT_PHONE_COUNTRY). */
+  /** README.html's language when the request names none (DATA_EXPORT_LANGUAGE, else from DEFAULT_PHONE_COUNTRY). */
   readonly language: DataPackageLanguage;
   /** SERVICE_TOKEN_SECRET: signs the reads of the other contexts' parts. */
   readonly serviceTokenSecret: string;

@@ -1,6 +1,7 @@
-import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles, SalonScope } from '@salon/shared/nest';
+import { RequestClientDataExportRequest } from './request-client-data-export.request.dto';
 import { DataExportRequestResult, RequestClientDataExport } from './request-client-data-export.service';
 
 @ApiTags('clients')
@@ -25,7 +26,8 @@ export class RequestClientDataExportController {
   request(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,
+    @Body() request: RequestClientDataExportRequest = {},
   ): Promise<DataExportRequestResult> {
-    return this.requestClientDataExport.execute(context, clientId);
+    return this.requestClientDataExport.execute(context, clientId, request.language);
   }
 }

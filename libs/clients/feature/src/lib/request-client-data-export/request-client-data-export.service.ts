@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ClientStanding, ClientState } from '@salon/clients/domain';
+import { ClientStanding, ClientState, DataPackageLanguage } from '@salon/clients/domain';
 import { deterministicUuid } from '@salon/shared/event-sourcing';
 import { CommandContext, commandMetadata } from '@salon/shared/nest';
 import { ClientStream } from '../client-stream/client-stream';
@@ -24,12 +24,12 @@ export class RequestClientDataExport {
     private readonly exports: DataExportStream,
   ) {}
 
-  async execute(context: CommandContext, clientId: string): Promise<DataExportRequestResult> {
+  async execute(context: CommandContext, clientId: string, language?: DataPackageLanguage): Promise<DataExportRequestResult> {
     const tenantId = context.principal.tenantId;
     const client = standingOf(await this.clients.state(tenantId, clientId));
     // With an Idempotency-Key the request id is derived from it: a retry names the same request.
     const requestId = context.idempotencyKey ? deterministicUuid(tenantId, 'client-data-export', clientId, context.idempotencyKey) : randomUUID();
-    const state = await this.exports.record(clientId, { type: 'RequestDataExport', data: { clientId, requestId, client }, metadata: commandMetadata(context) });
+    const state = await this.exports.record(clientId, { type: 'RequestDataExport', data: { clientId, requestId, client, ...(language ? { language } : {}) }, metadata: commandMetadata(context) });
     return { requestId, status: state.requests[requestId].status };
   }
 }
