@@ -10,12 +10,18 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/** A service the test may also crash: SIGKILL, so no shutdown hook, flush or checkpoint runs. */
+export interface KillableService extends RunningService {
+  readonly pid: number;
+  kill(): Promise<void>;
+}
+
 /**
  * A service of `apps/<app>` as its own process, on a free loopback port, with `env` (the test's
  * event store file, database and topic prefix): another service's tests talk to it over HTTP
  * exactly as in production, without importing its context's code. Resolves once it is ready.
  */
-export async function startServiceProcess(app: string, env: Record<string, string>, options: { readonly port?: number } = {}): Promise<RunningService & { readonly pid: number }> {
+export async function startServiceProcess(app: string, env: Record<string, string>, options: { readonly port?: number } = {}): Promise<KillableService> {
   const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', join(REPO_ROOT, `apps/${app}/src/main.ts`)], {
     cwd: REPO_ROOT,
@@ -39,16 +45,13 @@ export async function startServiceProcess(app: string, env: Record<string, strin
     child.kill('SIGKILL');
     throw error;
   }
-  return {
-    url,
-    pid: child.pid ?? 0,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  const exitWith = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+  return { url, pid: child.pid ?? 0, stop: () => exitWith('SIGTERM'), kill: () => exitWith('SIGKILL') };
 }
 
 function freePort(): Promise<number> {
