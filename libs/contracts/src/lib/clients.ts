@@ -1,4 +1,4 @@
-import type { InitialConsentChoicesV1 } from './consent';
+import type { InitialConsentChoicesV1, RegistrationMarketingConsentV1 } from './consent';
 import type { IntegrationEventOf } from './topics';
 
 /**
@@ -58,10 +58,14 @@ export interface ClientEventsV1 {
   /**
    * `initialConsent`: the consent boxes of the registration form, as the front desk ticked them
    * (see InitialConsentChoicesV1); a box left out takes the consent context's default.
+   * `marketingConsent` (added in 1.2.0, optional): written marketing consent an imported row
+   * brought, with its evidence (RegistrationMarketingConsentV1: references and staff ids, nothing
+   * of the person); absent on every registration without it, and on every message before 1.2.0.
    */
   ClientRegistered: ClientProfileV1 & {
     readonly registeredAt: string;
     readonly initialConsent: InitialConsentChoicesV1;
+    readonly marketingConsent?: RegistrationMarketingConsentV1;
   };
   /** The whole profile after an explicit save; a personal field absent from `pii` was cleared. */
   ClientProfileEdited: ClientProfileV1 & { readonly editedAt: string };

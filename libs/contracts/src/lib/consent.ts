@@ -94,6 +94,40 @@ export function readInitialConsentChoicesV1(value: unknown): InitialConsentReadi
 }
 
 /**
+ * The rules of written marketing consent's references, defined here once for both contexts: the
+ * consent context refuses evidence that breaks them, and the clients context checks an imported
+ * row against them before it records the registration (so a dry run says what the consent context
+ * would refuse). A document reference is an archive or form id kept in clear for ever (the proof
+ * of what was agreed outlives an erasure), so it must hold nothing of the person: no spaces, "@"
+ * or "+" (no spelled-out name, e-mail or E.164 number), and a digit (a form number), which a bare
+ * surname lacks.
+ */
+export const MARKETING_DOCUMENT_REF_PATTERN_V1 = /^(?=.*\d)[A-Za-z0-9._:/#-]+$/;
+export const MARKETING_DOCUMENT_REF_RULE_V1 =
+  'is an archive or form id of letters, digits, ".", "_", ":", "/", "#" or "-" with at least one digit, never the client\'s name or contact';
+export const MAX_MARKETING_DOCUMENT_REF_LENGTH_V1 = 500;
+export const MAX_CONSENT_TEXT_VERSION_LENGTH_V1 = 100;
+
+/**
+ * Written marketing consent a registration brings with it, with its evidence. Only an import
+ * records one (`source` 'import'): a row of the salon's spreadsheet that says the client agreed to
+ * the newsletter or marketing SMS and names what they signed (a document reference, the version of
+ * the consent text, or both). The front-desk form carries none: marketing is granted afterwards on
+ * the client's consent page. `signedAt` is when the import recorded it (a spreadsheet gives no
+ * signing moment; the consent existed by then, and marketing may be sent from then on);
+ * `collectedBy` and `salonId` are the staff member who imported the file and their salon.
+ */
+export interface RegistrationMarketingConsentV1 {
+  readonly source: 'import';
+  readonly permissions: readonly MarketingPermissionV1[];
+  readonly documentRef?: string;
+  readonly consentTextVersion?: string;
+  readonly signedAt: string;
+  readonly collectedBy: string;
+  readonly salonId: string;
+}
+
+/**
  * The answer to "may I send <purpose> by <channel> to this client?", with the first reason that
  * forbids it, checked in this order:
  * - `no-consent-record`             the consent context never heard of the client;

@@ -1,9 +1,11 @@
 import { specificationFor } from '@salon/shared/ddd';
 import { ClientImportCommand, ClientImportEvent, clientImportDecider, countOutcome, NO_IMPORT_COUNTS, toClientImportStreamName } from './client-import';
-import { importableConsent, readImportRow } from './client-import-row';
+import { ColumnMapping, ImportCell } from './client-columns';
+import { ImportEvidenceOrigin, consentNotesForExistingClient, importableConsent, readImportRow } from './client-import-row';
 import { parseClientProfile } from './client-profile';
 
 const now = new Date();
+const origin: ImportEvidenceOrigin = { at: now, importedBy: 'manager-1', salonId: 'salon-1' };
 const at = now.toISOString();
 const metadata = { tenantId: 'chain-1', correlationId: 'c-1', causationId: 'c-1', actorId: 'u-1', now };
 const jobId = 'job-1';
@@ -138,9 +140,69 @@ describe('reading an import row', () => {
     const reading = readImportRow(['22 123 45 67', 'Anna', null, 'tak', null, 'tak'], mapping);
     if (!reading.ok) throw new Error('expected a reading');
     const profile = parseClientProfile(reading.values.form, { defaultCountry: 'PL', now });
-    const { consent, notes } = importableConsent(reading.values, profile);
-    expect(consent).toEqual({});
-    expect(notes.map((note) => note.field)).toEqual(['remindersBySms', 'newsletter']);
-    expect(notes[1].reason).toContain('written consent');
+    const importable = importableConsent(reading.values, profile, origin);
+    expect(importable).toEqual({ ok: true, consent: {}, notes: [expect.objectContaining({ field: 'remindersBySms' }), expect.objectContaining({ field: 'newsletter' })] });
+    if (importable.ok) expect(importable.notes[1].reason).toContain('written consent');
+  });
+
+  describe('written marketing consent', () => {
+    const marketingMapping: ColumnMapping = [
+      { column: 0, field: 'phone' },
+      { column: 1, field: 'newsletter' },
+      { column: 2, field: 'marketingSms' },
+      { column: 3, field: 'marketingConsentDocumentRef' },
+      { column: 4, field: 'marketingConsentTextVersion' },
+    ];
+    const consentOf = (cells: ImportCell[], from = origin) => {
+      const reading = readImportRow(cells, marketingMapping);
+      if (!reading.ok) throw new Error('expected a reading');
+      return importableConsent(reading.values, parseClientProfile(reading.values.form, { defaultCountry: 'PL', now }), from);
+    };
+
+    it('records a yes with a document reference as written consent from the import, collected by the uploader at their salon', () => {
+      expect(consentOf(['601 234 567', 'tak', 'tak', 'ZG-2024/0017', null])).toEqual({
+        ok: true,
+        consent: {},
+        marketingConsent: {
+          source: 'import',
+          permissions: ['newsletter', 'marketingSms'],
+          documentRef: 'ZG-2024/0017',
+          signedAt: now.toISOString(),
+          collectedBy: 'manager-1',
+          salonId: 'salon-1',
+        },
+        notes: [],
+      });
+    });
+
+    it('takes the consent text version as evidence too, and a no as nothing', () => {
+      const importable = consentOf(['601 234 567', 'nie', 'tak', null, 'v3']);
+      expect(importable).toMatchObject({ ok: true, marketingConsent: { permissions: ['marketingSms'], consentTextVersion: 'v3' } });
+      expect(consentOf(['601 234 567', 'nie', 'nie', 'ZG-1', null])).toEqual({ ok: true, consent: {}, notes: [] });
+    });
+
+    it('never infers consent without evidence: the cell is refused, the client imported without marketing', () => {
+      const importable = consentOf(['601 234 567', 'tak', null, null, null]);
+      expect(importable).toEqual({ ok: true, consent: {}, notes: [{ field: 'newsletter', reason: expect.stringContaining('document reference or consent-text version') }] });
+    });
+
+    it('leaves marketing SMS out for a landline, and refuses the row of a file uploaded without a salon', () => {
+      expect(consentOf(['22 123 45 67', 'tak', 'tak', 'ZG-1', null])).toMatchObject({
+        ok: true,
+        marketingConsent: { permissions: ['newsletter'] },
+        notes: [{ field: 'marketingSms', reason: expect.stringContaining('landline') }],
+      });
+      expect(consentOf(['601 234 567', 'tak', null, 'ZG-1', null], { ...origin, salonId: undefined })).toEqual({
+        ok: false,
+        field: 'newsletter',
+        reason: expect.stringContaining('X-Salon-Id'),
+      });
+    });
+
+    it('says for a client already in the base that an import changes none of their consent', () => {
+      const reading = readImportRow(['601 234 567', 'tak', 'nie', 'ZG-1', null], marketingMapping);
+      if (!reading.ok) throw new Error('expected a reading');
+      expect(consentNotesForExistingClient(reading.values).map((note) => note.field)).toEqual(['newsletter', 'marketingSms']);
+    });
   });
 });

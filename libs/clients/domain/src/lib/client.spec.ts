@@ -145,6 +145,50 @@ describe('RegisterClient', () => {
     expect(error.details).toEqual({ field: 'initialConsent.notifications' });
   });
 
+  describe('with written marketing consent (an import)', () => {
+    const marketing = {
+      source: 'import' as const,
+      permissions: ['newsletter'] as const,
+      documentRef: ' ZG-2024/0017 ',
+      signedAt: at,
+      collectedBy: 'manager-1',
+      salonId: 'salon-1',
+    };
+
+    it('records it with the registration, for the consent context', () => {
+      const [event] = spec.given([]).when(register({ marketingConsent: marketing })).thenReturns();
+      expect(event.data).toMatchObject({ marketingConsent: { ...marketing, documentRef: 'ZG-2024/0017', permissions: ['newsletter'] } });
+      const [without] = spec.given([]).when(register()).thenReturns();
+      expect(without.data).not.toHaveProperty('marketingConsent');
+    });
+
+    it.each([
+      ['marketingConsent.documentRef', { documentRef: 'Anna Nowak' }],
+      ['marketingConsent.documentRef', { documentRef: 'anna@example.com' }],
+      ['marketingConsent.consentTextVersion', { consentTextVersion: 'v'.repeat(101) }],
+      ['marketingConsent', { documentRef: undefined }],
+      ['marketingConsent.signedAt', { signedAt: new Date(now.getTime() + 60_000).toISOString() }],
+      ['marketingConsent.salonId', { salonId: '' }],
+      ['marketingConsent.permissions', { permissions: [] }],
+      ['marketingConsent.source', { source: 'front-desk' }],
+    ] as const)('refuses what the consent context would refuse: %s', (field, change) => {
+      const error = spec
+        .given([])
+        .when(register({ marketingConsent: { ...marketing, ...change } as unknown as RegisterClient['data']['marketingConsent'] }))
+        .thenThrows('invalid-marketing-consent');
+      expect(error.details).toEqual({ field });
+      expect(error.reason).not.toContain('Anna');
+    });
+
+    it('refuses marketing SMS to a landline', () => {
+      const error = spec
+        .given([])
+        .when(register({ phone: '8 (495) 123-45-67', marketingConsent: { ...marketing, permissions: ['marketingSms'] } }))
+        .thenThrows('invalid-marketing-consent');
+      expect(error.details).toEqual({ field: 'marketingConsent.marketingSms' });
+    });
+  });
+
   it('requires a phone', () => {
     const error = spec.given([]).when(register({ phone: ' ' })).thenThrows('phone-required');
     expect(error.kind).toBe('invalid');

@@ -1,4 +1,13 @@
-import { InitialConsentChoicesV1, readInitialConsentChoicesV1 } from '@salon/contracts';
+import {
+  InitialConsentChoicesV1,
+  MARKETING_DOCUMENT_REF_PATTERN_V1,
+  MARKETING_DOCUMENT_REF_RULE_V1,
+  MAX_CONSENT_TEXT_VERSION_LENGTH_V1,
+  MAX_MARKETING_DOCUMENT_REF_LENGTH_V1,
+  MarketingPermissionV1,
+  RegistrationMarketingConsentV1,
+  readInitialConsentChoicesV1,
+} from '@salon/contracts';
 import { Command, Decider, DomainError, Event, assertNever } from '@salon/shared/ddd';
 import { CLIENT_PROFILE_FIELDS, ClientProfile, ClientProfileForm, parseClientProfile, sameProfile } from './client-profile';
 import { CountryCode } from './phone';
@@ -35,6 +44,12 @@ export type RegisterClient = Command<
      * on to the consent context, which owns consent and its defaults.
      */
     readonly initialConsent?: InitialConsentChoicesV1;
+    /**
+     * Written marketing consent with its evidence, which only an import brings (the contract's
+     * RegistrationMarketingConsentV1); passed on to the consent context like the boxes, after the
+     * same checks the consent context makes of evidence, so a dry run can tell what it would refuse.
+     */
+    readonly marketingConsent?: RegistrationMarketingConsentV1;
   }
 >;
 
@@ -99,7 +114,13 @@ export type ClientCommand =
 
 export type ClientRegistered = Event<
   'ClientRegistered',
-  ClientProfile & { clientId: string; initialConsent: InitialConsentChoicesV1; registeredAt: string }
+  ClientProfile & {
+    clientId: string;
+    initialConsent: InitialConsentChoicesV1;
+    /** Absent unless an imported row brought written marketing consent. Holds no personal data (references and staff ids). */
+    marketingConsent?: RegistrationMarketingConsentV1;
+    registeredAt: string;
+  }
 >;
 /** Carries the whole profile after the save; a field absent here was cleared. */
 export type ClientProfileEdited = Event<'ClientProfileEdited', ClientProfile & { clientId: string; editedAt: string }>;
@@ -183,10 +204,17 @@ function register({ data, metadata }: RegisterClient, state: ClientState): Clien
   requireText(data.clientId, 'clientId', 'invalid-client-id');
   const profile = parseClientProfile(data, { defaultCountry: data.defaultCountry, now: metadata.now });
   const initialConsent = parseInitialConsent(data.initialConsent, profile);
+  const marketingConsent = parseMarketingConsent(data.marketingConsent, profile, metadata.now);
   return [
     {
       type: 'ClientRegistered',
-      data: { clientId: data.clientId, ...profile, initialConsent, registeredAt: metadata.now.toISOString() },
+      data: {
+        clientId: data.clientId,
+        ...profile,
+        initialConsent,
+        ...(marketingConsent === undefined ? {} : { marketingConsent }),
+        registeredAt: metadata.now.toISOString(),
+      },
     },
   ];
 }
@@ -382,6 +410,65 @@ function parseInitialConsent(value: InitialConsentChoicesV1 | undefined, profile
     });
   }
   return choices;
+}
+
+const MARKETING_PERMISSIONS: readonly MarketingPermissionV1[] = ['newsletter', 'marketingSms'];
+
+/**
+ * The consent context's rules for written marketing consent (parseEvidence there), checked before
+ * the registration is recorded: the consent context would refuse the whole registration message
+ * otherwise, and the client would stay without a consent record. The document reference is kept
+ * in clear (it is the proof, and outlives an erasure), hence its rule: an id, nothing of the person.
+ */
+function parseMarketingConsent(
+  value: RegistrationMarketingConsentV1 | undefined,
+  profile: ClientProfile,
+  now: Date,
+): RegistrationMarketingConsentV1 | undefined {
+  if (value === undefined) return undefined;
+  const refuse = (field: string, reason: string) =>
+    DomainError.invalid('invalid-marketing-consent', reason, { field: field === '' ? 'marketingConsent' : `marketingConsent.${field}` });
+  if (value.source !== 'import') throw refuse('source', 'Written marketing consent comes with a registration only from an import');
+  const permissions = MARKETING_PERMISSIONS.filter((permission) => value.permissions.includes(permission));
+  if (permissions.length === 0 || permissions.length !== value.permissions.length) {
+    throw refuse('permissions', `Written marketing consent names ${MARKETING_PERMISSIONS.join(' and/or ')}`);
+  }
+  if (permissions.includes('marketingSms') && !profile.smsCapable) {
+    throw refuse('marketingSms', 'Marketing SMS cannot be sent to a landline number');
+  }
+  const documentRef = value.documentRef?.trim() || undefined;
+  if (documentRef !== undefined) {
+    if (documentRef.length > MAX_MARKETING_DOCUMENT_REF_LENGTH_V1) {
+      throw refuse('documentRef', `A consent document reference is at most ${MAX_MARKETING_DOCUMENT_REF_LENGTH_V1} characters`);
+    }
+    if (!MARKETING_DOCUMENT_REF_PATTERN_V1.test(documentRef)) throw refuse('documentRef', `A consent document reference ${MARKETING_DOCUMENT_REF_RULE_V1}`);
+  }
+  const consentTextVersion = value.consentTextVersion?.trim() || undefined;
+  if (consentTextVersion !== undefined && consentTextVersion.length > MAX_CONSENT_TEXT_VERSION_LENGTH_V1) {
+    throw refuse('consentTextVersion', `A consent text version is at most ${MAX_CONSENT_TEXT_VERSION_LENGTH_V1} characters`);
+  }
+  if (documentRef === undefined && consentTextVersion === undefined) {
+    throw refuse('', 'Marketing consent needs the written consent on record: a document reference or the version of the consent text');
+  }
+  const signedAt = new Date(value.signedAt);
+  if (Number.isNaN(signedAt.getTime()) || signedAt.getTime() > now.getTime()) {
+    throw refuse('signedAt', 'The consent is recorded as signed at a moment that is not past');
+  }
+  if (typeof value.collectedBy !== 'string' || value.collectedBy.trim() === '') {
+    throw refuse('collectedBy', 'Written marketing consent names the staff member who collected it');
+  }
+  if (typeof value.salonId !== 'string' || value.salonId.trim() === '') {
+    throw refuse('salonId', 'Written marketing consent names the salon where it was signed: upload the file with X-Salon-Id');
+  }
+  return {
+    source: 'import',
+    permissions,
+    ...(documentRef === undefined ? {} : { documentRef }),
+    ...(consentTextVersion === undefined ? {} : { consentTextVersion }),
+    signedAt: signedAt.toISOString(),
+    collectedBy: value.collectedBy,
+    salonId: value.salonId,
+  };
 }
 
 function parseDiscount(value: unknown, field: 'productDiscountPercent' | 'serviceDiscountPercent'): number {

@@ -1,4 +1,4 @@
-import { InitialConsentChoicesV1 } from '@salon/contracts';
+import { InitialConsentChoicesV1, RegistrationMarketingConsentV1 } from '@salon/contracts';
 import { Command } from '@salon/shared/ddd';
 import { ConsentPermission, ConsentSource, MarketingPermission } from './consent-permissions';
 import { MarketingConsentEvidence } from './marketing-consent-evidence';
@@ -8,7 +8,9 @@ import { MarketingConsentEvidence } from './marketing-consent-evidence';
  * the consent context applies the choices of the form (the contract's InitialConsentChoicesV1: a
  * box left out takes the default). `hasEmail` says whether the profile has an e-mail (the e-mail
  * itself stays in the clients context). `source` defaults to 'front-desk', where the
- * registration form is filled in.
+ * registration form is filled in. `marketingConsent`: written marketing consent an imported row
+ * brought with its evidence (the contract's RegistrationMarketingConsentV1), granted as the record
+ * opens, under the source it names.
  */
 export type ApplyRegistrationChoices = Command<
   'ApplyRegistrationChoices',
@@ -17,6 +19,7 @@ export type ApplyRegistrationChoices = Command<
     readonly smsCapable: boolean;
     readonly hasEmail: boolean;
     readonly initialConsent?: InitialConsentChoicesV1;
+    readonly marketingConsent?: RegistrationMarketingConsentV1;
     readonly source?: ConsentSource;
   }
 >;

@@ -127,6 +127,57 @@ describe('ApplyRegistrationChoices', () => {
       .then([applied({ source: 'import', actorId: null, salonId: null })]);
   });
 
+  describe('with written marketing consent from an import', () => {
+    const fromImport = {
+      source: 'import' as const,
+      permissions: ['newsletter', 'marketingSms'] as const,
+      documentRef: 'ZG-2024/0017',
+      signedAt: '2025-06-15T09:00:00.000Z',
+      collectedBy: 'manager-1',
+      salonId: 'salon-9',
+    };
+    const importEvidence = { documentRef: 'ZG-2024/0017', signedAt: '2025-06-15T09:00:00.000Z', collectedBy: 'manager-1', salonId: 'salon-9' };
+    const importGrant = (permission: MarketingPermission): ConsentEvent => ({
+      type: 'MarketingConsentGranted',
+      data: { clientId, permission, evidence: importEvidence, source: 'import', actorId: 'manager-1', salonId: 'salon-9', grantedAt: at },
+    });
+
+    it('opens the record and grants each marketing permission with the evidence, as done by the importer at their salon', () => {
+      spec
+        .given([])
+        .when(applyRegistration({ marketingConsent: fromImport }))
+        .then([applied(), importGrant('newsletter'), importGrant('marketingSms')]);
+      const state = stateAfter([applied(), importGrant('newsletter'), importGrant('marketingSms')]);
+      expect(state).toMatchObject({ permissions: { newsletter: true, marketingSms: true }, marketingEvidence: { newsletter: importEvidence } });
+    });
+
+    it('does not take marketing SMS for a landline, and says why', () => {
+      spec
+        .given([])
+        .when(applyRegistration({ smsCapable: false, marketingConsent: fromImport }))
+        .then([
+          applied({
+            smsCapable: false,
+            permissions: { ...DEFAULTS, remindersBySms: false },
+            notApplied: [{ permission: 'marketingSms', reason: 'sms-to-landline' }],
+          }),
+          importGrant('newsletter'),
+        ]);
+    });
+
+    it('refuses evidence the rules of any grant refuse (a reference that is not an id), naming the field', () => {
+      const error = spec
+        .given([])
+        .when(applyRegistration({ marketingConsent: { ...fromImport, documentRef: 'Anna Nowak' } }))
+        .thenThrows('invalid-evidence');
+      expect(error.details).toMatchObject({ field: 'evidence.documentRef' });
+    });
+
+    it('records nothing when the registration is delivered again', () => {
+      spec.given([applied(), importGrant('newsletter')]).when(applyRegistration({ marketingConsent: fromImport })).then([]);
+    });
+  });
+
   it('records nothing when the registration is delivered again', () => {
     spec.given([applied()]).when(applyRegistration()).then([]);
     spec.given([applied(), withdrawn('notifications')]).when(applyRegistration()).then([]);

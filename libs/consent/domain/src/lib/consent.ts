@@ -105,6 +105,8 @@ function applyRegistrationChoices(
     newsletter: false,
     marketingSms: false,
   };
+  const marketing = registrationMarketing(data.marketingConsent, smsCapable, data.clientId, metadata.now);
+  notApplied.push(...marketing.notApplied);
   return [
     {
       type: 'RegistrationConsentApplied',
@@ -119,7 +121,44 @@ function applyRegistrationChoices(
         appliedAt: metadata.now.toISOString(),
       },
     },
+    ...marketing.granted,
   ];
+}
+
+/**
+ * The written marketing consent a registration brought (an imported row): one MarketingConsentGranted
+ * per permission, right after the record opens, with the evidence and the origin the import names
+ * (its source, the staff member who imported, their salon). The evidence obeys the rules of any
+ * other grant (parseEvidence): the clients context checked them before it recorded the
+ * registration, so a refusal here is a message to look at (the dead letters), not a silent drop.
+ * Marketing SMS to a landline is not applied, as SMS reminders are not.
+ */
+function registrationMarketing(
+  value: ApplyRegistrationChoices['data']['marketingConsent'],
+  smsCapable: boolean,
+  clientId: string,
+  now: Date,
+): { granted: ConsentEvent[]; notApplied: ChoiceNotApplied[] } {
+  if (value === undefined || value === null) return { granted: [], notApplied: [] };
+  const source = parseConsentSource(value.source);
+  const evidence = parseEvidence(
+    { documentRef: value.documentRef, consentTextVersion: value.consentTextVersion, signedAt: value.signedAt, collectedBy: value.collectedBy, salonId: value.salonId },
+    now,
+  );
+  const permissions = Array.isArray(value.permissions) ? value.permissions : [];
+  const granted: ConsentEvent[] = [];
+  const notApplied: ChoiceNotApplied[] = [];
+  for (const permission of MARKETING_PERMISSIONS.filter((candidate) => permissions.includes(candidate))) {
+    if (isSmsPermission(permission) && !smsCapable) {
+      notApplied.push({ permission, reason: 'sms-to-landline' });
+      continue;
+    }
+    granted.push({
+      type: 'MarketingConsentGranted',
+      data: { clientId, permission, evidence, source, actorId: evidence.collectedBy, salonId: evidence.salonId, grantedAt: now.toISOString() },
+    });
+  }
+  return { granted, notApplied };
 }
 
 function grant({ data, metadata }: GrantConsent, state: ConsentState): ConsentEvent[] {

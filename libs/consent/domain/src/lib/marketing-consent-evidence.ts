@@ -1,3 +1,9 @@
+import {
+  MARKETING_DOCUMENT_REF_PATTERN_V1,
+  MARKETING_DOCUMENT_REF_RULE_V1,
+  MAX_CONSENT_TEXT_VERSION_LENGTH_V1,
+  MAX_MARKETING_DOCUMENT_REF_LENGTH_V1,
+} from '@salon/contracts';
 import { DomainError, parseZonedDateTime } from '@salon/shared/ddd';
 
 /**
@@ -16,17 +22,11 @@ export interface MarketingConsentEvidence {
   readonly salonId: string;
 }
 
-const MAX_DOCUMENT_REF_LENGTH = 500;
-/**
- * A document reference is an archive or form id. Consent events keep it in clear for ever (the
- * proof of what was agreed outlives an erasure), so it must hold nothing of the person: no
- * spaces, "@" or "+" (no spelled-out name, e-mail or E.164 number), and a digit (a form number),
- * which a bare surname lacks. Issue 15: an erasure must reach every copy of personal data.
- */
-const DOCUMENT_REF = /^(?=.*\d)[A-Za-z0-9._:/#-]+$/;
-export const DOCUMENT_REF_RULE =
-  'is an archive or form id of letters, digits, ".", "_", ":", "/", "#" or "-" with at least one digit, never the client\'s name or contact';
-const MAX_TEXT_VERSION_LENGTH = 100;
+// The document reference's rule is the contract's, shared with the clients context (an import checks its rows against it).
+const MAX_DOCUMENT_REF_LENGTH = MAX_MARKETING_DOCUMENT_REF_LENGTH_V1;
+const DOCUMENT_REF = MARKETING_DOCUMENT_REF_PATTERN_V1;
+export const DOCUMENT_REF_RULE = MARKETING_DOCUMENT_REF_RULE_V1;
+const MAX_TEXT_VERSION_LENGTH = MAX_CONSENT_TEXT_VERSION_LENGTH_V1;
 const MAX_ID_LENGTH = 200;
 
 export function parseEvidence(value: unknown, now: Date): MarketingConsentEvidence {

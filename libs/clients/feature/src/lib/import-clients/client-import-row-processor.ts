@@ -11,6 +11,7 @@ import {
   ImportRowValues,
   RegisterClient as RegisterClientCommand,
   clientDecider,
+  consentNotesForExistingClient,
   importableConsent,
   isClientColumnKey,
   parseClientProfile,
@@ -54,6 +55,9 @@ const COLUMN_OF_DOMAIN_FIELD: Readonly<Record<string, ClientColumnKey>> = {
   'initialConsent.notifications': 'notifications',
   'initialConsent.remindersBySms': 'remindersBySms',
   'initialConsent.remindersByEmail': 'remindersByEmail',
+  'marketingConsent.documentRef': 'marketingConsentDocumentRef',
+  'marketingConsent.consentTextVersion': 'marketingConsentTextVersion',
+  'marketingConsent.marketingSms': 'marketingSms',
 };
 
 /**
@@ -99,7 +103,7 @@ export class ClientImportRowProcessor {
     const result =
       existingClientId === undefined
         ? await this.create(rowContext, row, ownClientId, values, profile, apply, now)
-        : await this.update(pass, rowContext, row, existingClientId, values, profile, apply, now);
+        : await this.update(pass, rowContext, row, existingClientId, values, apply, now);
     if (result.outcome !== 'refused') {
       if (!pass.phones.has(profile.phone)) pass.phones.set(profile.phone, row);
       if (profile.email !== undefined && !pass.emails.has(profile.email.toLowerCase())) pass.emails.set(profile.email.toLowerCase(), row);
@@ -161,14 +165,13 @@ export class ClientImportRowProcessor {
     apply: boolean,
     now: Date,
   ): Promise<ImportRowResult> {
-    const { consent, notes } = importableConsent(values, profile);
+    const importable = importableConsent(values, profile, { at: now, importedBy: context.principal.userId, salonId: context.salonId });
+    if (!importable.ok) return refused(row, importable);
+    const { consent, marketingConsent, notes } = importable;
     const defaultCountry = this.settings.defaultPhoneCountry;
     const metadata = commandMetadata(context, now);
-    const registration: RegisterClientCommand = {
-      type: 'RegisterClient',
-      data: { ...values.form, clientId, defaultCountry, initialConsent: consent },
-      metadata,
-    };
+    const form = { ...values.form, initialConsent: consent, ...(marketingConsent === undefined ? {} : { marketingConsent }) };
+    const registration: RegisterClientCommand = { type: 'RegisterClient', data: { ...form, clientId, defaultCountry }, metadata };
     const discounts = discountsOf(values);
     try {
       // The decider's own rules, also in the dry run: the registration and the discounts as they would be recorded.
@@ -178,7 +181,7 @@ export class ClientImportRowProcessor {
         clientDecider.decide({ type: 'SetClientDiscounts', data: { clientId, ...discounts }, metadata }, state);
       }
       if (apply) {
-        await this.registerClient.execute(context, { ...values.form, initialConsent: consent });
+        await this.registerClient.execute(context, form);
         if (discounts) await this.setClientDiscounts.execute(this.secondCommand(context, 'discounts'), clientId, discounts);
       }
     } catch (error) {
@@ -193,7 +196,6 @@ export class ClientImportRowProcessor {
     row: number,
     clientId: string,
     values: ImportRowValues,
-    profile: ClientProfile,
     apply: boolean,
     now: Date,
   ): Promise<ImportRowResult> {
@@ -207,11 +209,8 @@ export class ClientImportRowProcessor {
     const form = mergedForm(state, values.form, pass.existingClients);
     const discounts = mergedDiscounts(state, values, pass.existingClients);
     const metadata = commandMetadata(context, now);
-    const problems: ImportFieldProblem[] = [];
-    if (Object.values(values.consent).some((choice) => choice !== undefined)) {
-      problems.push({ field: 'notifications', reason: 'Consent of a client already in the base is not changed by an import' });
-    }
-    problems.push(...importableConsent({ ...values, consent: {} }, profile).notes);
+    // Whatever the policy, an existing client's consent stays as the consent context has it.
+    const problems: ImportFieldProblem[] = consentNotesForExistingClient(values);
     try {
       const defaultCountry = this.settings.defaultPhoneCountry;
       const edits = clientDecider.decide({ type: 'EditClientProfile', data: { ...form, clientId, defaultCountry }, metadata }, state);
@@ -282,6 +281,8 @@ const REASONS_WITHOUT_VALUE: Readonly<Record<string, string>> = {
 };
 
 function reasonWithoutValue(error: DomainError): string {
+  // Written marketing consent's reasons quote the characters a reference may hold, never the cell.
+  if (error.code === 'invalid-marketing-consent') return error.reason;
   const quotesInput = /"[^"]*"/.test(error.reason) || (error.code === 'invalid-birth-date' && error.reason.endsWith('is not a date of the calendar'));
   if (!quotesInput) return error.reason;
   return REASONS_WITHOUT_VALUE[error.code] ?? error.reason.replace(/"[^"]*"/g, 'the value');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InitialConsentChoicesV1 } from '@salon/contracts';
+import { InitialConsentChoicesV1, RegistrationMarketingConsentV1 } from '@salon/contracts';
 import { ClientProfileForm } from '@salon/clients/domain';
 import { deterministicUuid } from '@salon/shared/event-sourcing';
 import { CommandContext, commandMetadata } from '@salon/shared/nest';
@@ -8,7 +8,12 @@ import { CLIENTS_SETTINGS, ClientsSettings } from '../clients-settings';
 import { ClientStream, WriteResult } from '../client-stream/client-stream';
 import { PhoneReservations, phoneToReserve } from '../phone-reservations/phone-reservations';
 
-export type RegistrationForm = ClientProfileForm & { allowSharedPhone?: boolean; initialConsent?: InitialConsentChoicesV1 };
+/** `marketingConsent` is an import's (written consent with its evidence); the front-desk form carries none. */
+export type RegistrationForm = ClientProfileForm & {
+  allowSharedPhone?: boolean;
+  initialConsent?: InitialConsentChoicesV1;
+  marketingConsent?: RegistrationMarketingConsentV1;
+};
 
 /** Registers a client: reserves the phone number on its own stream first, then appends the client. */
 @Injectable()
@@ -21,14 +26,14 @@ export class RegisterClient {
 
   async execute(context: CommandContext, form: RegistrationForm): Promise<WriteResult> {
     const clientId = clientIdFor(context);
-    const { allowSharedPhone = false, initialConsent, ...profile } = form;
+    const { allowSharedPhone = false, initialConsent, marketingConsent, ...profile } = form;
     const defaultCountry = this.settings.defaultPhoneCountry;
     const phone = phoneToReserve(profile, defaultCountry);
     await this.phones.reserve(commandMetadata(context), phone, clientId, allowSharedPhone);
     try {
       return await this.clients.record(clientId, {
         type: 'RegisterClient',
-        data: { ...profile, clientId, defaultCountry, initialConsent },
+        data: { ...profile, clientId, defaultCountry, initialConsent, ...(marketingConsent === undefined ? {} : { marketingConsent }) },
         metadata: commandMetadata(context),
       });
     } catch (error) {

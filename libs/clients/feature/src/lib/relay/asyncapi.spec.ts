@@ -55,6 +55,14 @@ describe('clients asyncapi.yaml', () => {
     }
   });
 
+  it('describes written marketing consent of an import field by field, optional and added later', () => {
+    const schema = document.components.schemas['RegistrationMarketingConsent'];
+    const published = toClientIntegrationEvent(everyClientEvent().ClientRegistered, sealed).data as { marketingConsent?: object };
+    expect(Object.keys(published.marketingConsent ?? {}).sort()).toEqual(Object.keys(schema.properties ?? {}).sort());
+    expect(schema.description).toMatch(/^Added in 1\.2\.0, optional/);
+    expect(schema.properties?.['permissions']).toMatchObject({ items: { enum: ['newsletter', 'marketingSms'] } });
+  });
+
   it('names the line types and the consent boxes of the contract', () => {
     expect(document.components.schemas['PhoneLineType'].enum).toEqual([...PHONE_LINE_TYPES_V1]);
     expect(Object.keys(document.components.schemas['InitialConsentChoices'].properties ?? {})).toEqual([...INITIAL_CONSENT_CHOICES_V1]);

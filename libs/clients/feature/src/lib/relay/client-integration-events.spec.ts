@@ -8,7 +8,7 @@ import { CommandMetadata } from '@salon/shared/ddd';
 import { CommandHandler, EventCodec } from '@salon/shared/event-sourcing';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { clientEventCodec, clientMessages, toClientIntegrationEvent } from './client-integration-events';
-import { AT, CLIENT_ID, FULL_PROFILE, everyClientEvent } from './test/every-client-event';
+import { AT, CLIENT_ID, FULL_PROFILE, IMPORTED_MARKETING_CONSENT, everyClientEvent } from './test/every-client-event';
 
 const clientId = CLIENT_ID;
 const at = AT;
@@ -26,6 +26,7 @@ const PUBLISHED: { readonly [Type in keyof ClientEventsV1]: ClientEventsV1[Type]
     secondPhoneLineType: 'fixed-line',
     hasEmail: true,
     initialConsent: { remindersByEmail: false },
+    marketingConsent: IMPORTED_MARKETING_CONSENT,
     registeredAt: at,
     pii: sealed,
   },

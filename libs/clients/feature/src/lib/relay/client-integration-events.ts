@@ -1,4 +1,4 @@
-import { ClientContactFactsV1, ClientIntegrationEventV1, PiiEnvelopeV1, TOPICS } from '@salon/contracts';
+import { ClientContactFactsV1, ClientIntegrationEventV1, PiiEnvelopeV1, RegistrationMarketingConsentV1, TOPICS } from '@salon/contracts';
 import { ClientEvent, ClientProfile, clientEventCatalog, clientIdOfStream } from '@salon/clients/domain';
 import { PersonalDataCipher } from '@salon/shared/crypto';
 import { assertNever } from '@salon/shared/ddd';
@@ -30,8 +30,18 @@ export interface SealedPersonalData {
 export function toClientIntegrationEvent(event: ClientEvent, sealed: SealedPersonalData): ClientIntegrationEventV1 {
   switch (event.type) {
     case 'ClientRegistered': {
-      const { clientId, initialConsent, registeredAt } = event.data;
-      return { type: event.type, data: { clientId, ...contactFactsOf(event.data), initialConsent, registeredAt, ...envelope(sealed) } };
+      const { clientId, initialConsent, marketingConsent, registeredAt } = event.data;
+      return {
+        type: event.type,
+        data: {
+          clientId,
+          ...contactFactsOf(event.data),
+          initialConsent,
+          ...(marketingConsent === undefined ? {} : { marketingConsent: marketingConsentOf(marketingConsent) }),
+          registeredAt,
+          ...envelope(sealed),
+        },
+      };
     }
     case 'ClientProfileEdited': {
       const { clientId, editedAt } = event.data;
@@ -106,5 +116,19 @@ export function clientMessages(
     const event = await codec.decode(recorded);
     const published = toClientIntegrationEvent(event, { pii: (recorded.data as SealedPersonalData).pii });
     return [integrationMessage(topic, clientIdOfStream(recorded.streamName), published, recorded)];
+  };
+}
+
+/** Written marketing consent as the contract has it, field by field (references and staff ids only). */
+function marketingConsentOf(consent: RegistrationMarketingConsentV1): RegistrationMarketingConsentV1 {
+  const { source, permissions, documentRef, consentTextVersion, signedAt, collectedBy, salonId } = consent;
+  return {
+    source,
+    permissions: [...permissions],
+    ...(documentRef === undefined ? {} : { documentRef }),
+    ...(consentTextVersion === undefined ? {} : { consentTextVersion }),
+    signedAt,
+    collectedBy,
+    salonId,
   };
 }

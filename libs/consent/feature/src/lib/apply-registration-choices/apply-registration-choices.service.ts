@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InitialConsentChoicesV1 } from '@salon/contracts';
+import { InitialConsentChoicesV1, RegistrationMarketingConsentV1 } from '@salon/contracts';
 import { MessageContext, messageMetadata } from '@salon/shared/nest';
 import { ConsentLedger, ConsentWriteResult } from '../consent-ledger/consent-ledger';
 
@@ -7,9 +7,11 @@ export interface RegistrationFacts {
   readonly smsCapable: boolean;
   readonly hasEmail: boolean;
   readonly initialConsent?: InitialConsentChoicesV1;
+  /** Written marketing consent an imported row brought, with its evidence. */
+  readonly marketingConsent?: RegistrationMarketingConsentV1;
 }
 
-/** Opens the client's consent record with the choices of the registration form (from the clients' ClientRegistered). */
+/** Opens the client's consent record with the choices of the registration form, and an import's written marketing consent (from the clients' ClientRegistered). */
 @Injectable()
 export class ApplyRegistrationChoices {
   constructor(private readonly ledger: ConsentLedger) {}

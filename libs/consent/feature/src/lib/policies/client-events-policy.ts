@@ -16,12 +16,14 @@ export interface ClientEventsUseCases {
 /**
  * What a registration opens the consent record with, all read in clear from the message: whether
  * the phone takes SMS, whether there is an e-mail, the boxes of the form. Nothing personal is
- * read (the envelope `pii` stays closed: it is the clients context's). A message published before
+ * read (the envelope `pii` stays closed: it is the clients context's); an imported row's written
+ * marketing consent (`marketingConsent`, references and staff ids only) too. A message published before
  * `hasEmail` was added to the contract says nothing of the e-mail and reads as none: e-mail
  * reminders then start OFF unless the form ticked them (see CLIENT_FIELDS_ADDED_TO_V1).
  */
 export function registrationFactsOf(data: ClientEventsAsReadV1['ClientRegistered']): RegistrationFacts {
-  return { smsCapable: data.smsCapable, hasEmail: data.hasEmail ?? false, initialConsent: data.initialConsent };
+  const facts = { smsCapable: data.smsCapable, hasEmail: data.hasEmail ?? false, initialConsent: data.initialConsent };
+  return data.marketingConsent === undefined ? facts : { ...facts, marketingConsent: data.marketingConsent };
 }
 
 /**

@@ -97,6 +97,37 @@ describe('asyncapi.yaml', () => {
     expect(document.components.schemas['ChangeOrigin'].properties?.['source'].enum).toEqual([...CONSENT_SOURCES]);
   });
 
+  it('describes the grant of an imported registration\'s written marketing consent as any other grant', () => {
+    const metadata = { tenantId: 't', correlationId: 'c', causationId: 'c', now: new Date('2025-06-15T10:00:00Z') };
+    const marketingConsent = {
+      source: 'import' as const,
+      permissions: ['newsletter', 'marketingSms'] as const,
+      documentRef: 'ZG-1',
+      signedAt: '2025-06-15T09:00:00Z',
+      collectedBy: 'staff-1',
+      salonId: 'salon-1',
+    };
+    const events = consentDecider.decide(
+      { type: 'ApplyRegistrationChoices', data: { clientId: 'c-1', smsCapable: false, hasEmail: true, marketingConsent }, metadata },
+      consentDecider.initialState(),
+    );
+    expect(events.map((event) => event.type)).toEqual(['RegistrationConsentApplied', 'MarketingConsentGranted']);
+    const [registration, grant] = events;
+    const granted = fieldsOf(document.components.messages['MarketingConsentGranted'].payload);
+    expect(Object.keys(grant.data).sort()).toEqual(granted.properties);
+    const evidence = document.components.messages['MarketingConsentGranted'].payload.allOf?.map(resolve).find((part) => part.properties?.['evidence'])
+      ?.properties?.['evidence'];
+    expect(Object.keys((grant.data as { evidence: object }).evidence).sort()).toEqual(
+      Object.keys(evidence?.properties ?? {}).filter((field) => field !== 'consentTextVersion').sort(),
+    );
+    expect(document.components.schemas['ChangeOrigin'].properties?.['source'].enum).toContain((grant.data as { source: string }).source);
+    const notApplied = document.components.messages['RegistrationConsentApplied'].payload.allOf?.map(resolve).find((part) => part.properties?.['notApplied'])
+      ?.properties?.['notApplied'] as Schema & { items?: Schema };
+    expect(resolve(notApplied.items?.properties?.['permission'] ?? {}).enum).toContain(
+      (registration.data as unknown as { notApplied: { permission: string }[] }).notApplied[0].permission,
+    );
+  });
+
   it('names the boxes of the registration form as the contract defines them', () => {
     expect(Object.keys(document.components.schemas['InitialConsentChoices'].properties ?? {})).toEqual([...INITIAL_CONSENT_CHOICES_V1]);
     const registration = document.components.messages['RegistrationConsentApplied'].payload.allOf ?? [];

@@ -22,13 +22,34 @@ export const FULL_PROFILE = {
 /** The smallest profile: the phone alone. */
 export const MINIMAL_PROFILE = { phone: '+48601234567', phoneLineType: 'mobile', smsCapable: true, gender: 'unspecified' } as const;
 
+/** Written marketing consent as an imported row brings it with the registration. */
+export const IMPORTED_MARKETING_CONSENT = {
+  source: 'import',
+  permissions: ['newsletter', 'marketingSms'],
+  documentRef: 'ZG-2025/0042',
+  consentTextVersion: 'marketing-v3',
+  signedAt: AT,
+  collectedBy: 'manager-1',
+  salonId: 'salon-1',
+} as const;
+
 /** One domain event of every type, each field the domain records filled in (`profile` for the two profile events). */
 export function everyClientEvent(profile: typeof FULL_PROFILE | typeof MINIMAL_PROFILE = FULL_PROFILE): {
   readonly [Type in ClientEvent['type']]: Extract<ClientEvent, { type: Type }>;
 } {
   const clientId = CLIENT_ID;
   return {
-    ClientRegistered: { type: 'ClientRegistered', data: { clientId, ...profile, initialConsent: { remindersByEmail: false }, registeredAt: AT } },
+    ClientRegistered: {
+      type: 'ClientRegistered',
+      data: {
+        clientId,
+        ...profile,
+        initialConsent: { remindersByEmail: false },
+        // Only an import brings written marketing consent: the full registration has it, the minimal one not.
+        ...(profile === FULL_PROFILE ? { marketingConsent: IMPORTED_MARKETING_CONSENT } : {}),
+        registeredAt: AT,
+      },
+    },
     ClientProfileEdited: { type: 'ClientProfileEdited', data: { clientId, ...profile, editedAt: AT } },
     ClientDiscountsSet: { type: 'ClientDiscountsSet', data: { clientId, productDiscountPercent: 5, serviceDiscountPercent: 12.5, setAt: AT } },
     ClientVisitNoted: { type: 'ClientVisitNoted', data: { clientId, visitId: 'visit-1', visitCount: 3, notedAt: AT } },
