@@ -8,6 +8,10 @@ const directory = mkdtempSync(join(tmpdir(), 'event-store-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 eventStoreContract('embedded SQLite', async () => new SqliteEventStore({ path: join(directory, 'events.db'), pollIntervalMs: 20 }));
+// The benchmark's baseline (one transaction per write) must keep the same behaviour.
+eventStoreContract('embedded SQLite, group commit off', async () =>
+  new SqliteEventStore({ path: join(directory, 'events-one-by-one.db'), pollIntervalMs: 20, groupCommit: false }),
+);
 
 describe('a file written while event ids were unique per stream', () => {
   it('is opened with repeatable ids, keeping every event, position and the position counter', async () => {
