@@ -24,6 +24,7 @@ export class AppModule {
             // 100,000 rows as the issue asks, with room; an ods padded by LibreOffice is read without its padding.
             readLimits: { maxUncompressedBytes: 20 * config.IMPORT_MAX_FILE_BYTES, maxRows: 200_001, maxColumns: 200 },
             checkpointEveryRows: 100,
+            rowsAtOnce: config.IMPORT_ROWS_AT_ONCE,
             objectStore: {
               endpoint: config.MINIO_ENDPOINT,
               accessKey: config.MINIO_ACCESS_KEY,

@@ -46,6 +46,15 @@ export class ClientsServiceConfig extends ServiceTokenConfig {
   @Max(24 * 30)
   IMPORT_FILE_RETENTION_HOURS: number = 24;
 
+  /**
+   * Rows of an import done at the same time (only rows that cannot affect each other: no phone
+   * or e-mail in common, no common client). 1 does them one after the other.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  IMPORT_ROWS_AT_ONCE: number = 16;
+
   /** The bucket of uploaded import files (S3 bucket naming rules), unversioned; created when missing. */
   @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name: 3–63 of a-z, 0-9, "." and "-"' })
   IMPORT_BUCKET: string = 'salon-client-imports';

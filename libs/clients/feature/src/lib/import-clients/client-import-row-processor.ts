@@ -113,15 +113,43 @@ export class ClientImportRowProcessor {
 
   /** A row done before the checkpoint of a resumed job: its number and e-mail still count for duplicates. */
   remember(pass: ImportPass, row: number, cells: readonly ImportCell[]): void {
+    const profile = this.profileOf(pass, cells);
+    // A row the profile rules refused was refused then too; a duplicate counted for an earlier row.
+    if (!profile || this.duplicateInFile(pass, profile)) return;
+    pass.phones.set(profile.phone, row);
+    if (profile.email !== undefined) pass.emails.set(profile.email.toLowerCase(), row);
+  }
+
+  /**
+   * What a row shares with other rows of its file: its phone numbers and its e-mail. Two rows with
+   * none in common cannot change how the other is decided (duplicates in the file, phone
+   * reservations, the base's client matched by e-mail), so the runner may do them at the same time.
+   * A row whose profile cannot be read has none: it is refused whatever the other rows are.
+   */
+  keysOf(pass: ImportPass, cells: readonly ImportCell[]): readonly string[] {
+    const profile = this.profileOf(pass, cells);
+    if (!profile) return [];
+    return [`phone:${profile.phone}`, ...(profile.secondPhone ? [`phone:${profile.secondPhone}`] : []), ...(profile.email ? [`email:${profile.email.toLowerCase()}`] : [])];
+  }
+
+  /**
+   * The client of the base the row would change, read only: two rows that reach one client through
+   * different numbers must be done in the order of the file, so the runner keeps them apart.
+   */
+  async existingClientOf(pass: ImportPass, row: number, cells: readonly ImportCell[]): Promise<string | undefined> {
+    const profile = this.profileOf(pass, cells);
+    if (!profile || this.duplicateInFile(pass, profile)) return undefined;
+    const ownClientId = deterministicUuid(pass.context.principal.tenantId, 'register-client', this.rowContext(pass, row).idempotencyKey as string);
+    return this.existingClient(pass, profile, ownClientId);
+  }
+
+  private profileOf(pass: ImportPass, cells: readonly ImportCell[]): ClientProfile | undefined {
     const reading = readImportRow(cells, pass.mapping);
-    if (!reading.ok) return;
+    if (!reading.ok) return undefined;
     try {
-      const profile = parseClientProfile(reading.values.form, { defaultCountry: this.settings.defaultPhoneCountry, now: new Date() });
-      if (this.duplicateInFile(pass, profile)) return;
-      pass.phones.set(profile.phone, row);
-      if (profile.email !== undefined) pass.emails.set(profile.email.toLowerCase(), row);
+      return parseClientProfile(reading.values.form, { defaultCountry: this.settings.defaultPhoneCountry, now: new Date() });
     } catch {
-      // A row the profile rules refused was refused then too.
+      return undefined;
     }
   }
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ClientImportCommand, ClientImportJob, ImportCounts, NO_IMPORT_COUNTS, countOutcome, isFinished } from '@salon/clients/domain';
+import { ClientImportCommand, ClientImportJob, ImportCell, ImportCounts, NO_IMPORT_COUNTS, countOutcome, isFinished } from '@salon/clients/domain';
 import { CommandContext, commandMetadata } from '@salon/shared/nest';
 import type { BackgroundWorker, WorkerHealth } from '@salon/shared/nest';
 import { SpreadsheetError, readSheet } from '@salon/shared/spreadsheets';
@@ -162,6 +162,27 @@ export class ClientImportRunner implements BackgroundWorker {
       return (await this.stillWanted(tenantId, job, phase)) ? undefined : 'cancelled';
     };
 
+    // Rows are done a batch at a time, at once: rows that share no phone or e-mail (keysOf) and
+    // change no common client cannot change each other's outcome, so a batch decides exactly
+    // what one row after the other would. Their appends then arrive together at the event store,
+    // which commits them in one transaction (group commit). Results are kept in the file's order.
+    let batch: { number: number; cells: readonly ImportCell[] }[] = [];
+    const batchKeys = new Set<string>();
+    const runBatch = async (): Promise<PassEnd | undefined> => {
+      const rows = batch;
+      batch = [];
+      batchKeys.clear();
+      for (const group of await this.apartByClient(pass, rows)) {
+        const results = await Promise.all(group.map(({ number, cells }) => this.processor.process(pass, number, cells, phase === 'import')));
+        for (const result of results) {
+          buffer.add(result);
+          counts = countOutcome(counts, result.outcome);
+          lastRow = result.row;
+        }
+      }
+      return buffer.size >= this.settings.checkpointEveryRows ? checkpoint() : undefined;
+    };
+
     for await (const { number, cells } of readSheet(path, job.format, readLimitsOf(this.settings))) {
       if (header) {
         header = false;
@@ -170,6 +191,10 @@ export class ClientImportRunner implements BackgroundWorker {
       if (number <= resumeAfter) {
         if (!refusedBefore.has(number)) this.processor.remember(pass, number, cells);
         continue;
+      }
+      const keys = this.processor.keysOf(pass, cells);
+      if (batch.length >= this.settings.rowsAtOnce || keys.some((key) => batchKeys.has(key))) {
+        if ((await runBatch()) === 'cancelled') return 'cancelled';
       }
       if (this.stopping) {
         // No checkpoint here on purpose: the next start repeats the rows since the last one, as after a crash.
@@ -180,12 +205,10 @@ export class ClientImportRunner implements BackgroundWorker {
         await buffer.flush();
         return 'cancelled';
       }
-      const result = await this.processor.process(pass, number, cells, phase === 'import');
-      buffer.add(result);
-      counts = countOutcome(counts, result.outcome);
-      lastRow = number;
-      if (buffer.size >= this.settings.checkpointEveryRows && (await checkpoint()) === 'cancelled') return 'cancelled';
+      batch.push({ number, cells });
+      keys.forEach((key) => batchKeys.add(key));
     }
+    if (batch.length > 0 && (await runBatch()) === 'cancelled') return 'cancelled';
     await buffer.flush();
     if (!(await this.stillWanted(tenantId, job, phase))) return 'cancelled';
     await this.record(
@@ -196,6 +219,27 @@ export class ClientImportRunner implements BackgroundWorker {
         : { type: 'CompleteImportDryRun', data: { jobId, counts } },
     );
     return 'finished';
+  }
+
+  /**
+   * The batch split where a row would change a client of the base an earlier row of the batch
+   * changes too (one client reached through two of its numbers): those go one after the other,
+   * in the file's order. Looking the clients up reads only.
+   */
+  private async apartByClient<Row extends { number: number; cells: readonly ImportCell[] }>(pass: ImportPass, rows: readonly Row[]): Promise<Row[][]> {
+    const clients = await Promise.all(rows.map(({ number, cells }) => this.processor.existingClientOf(pass, number, cells)));
+    const groups: Row[][] = [[]];
+    let seen = new Set<string>();
+    rows.forEach((row, index) => {
+      const clientId = clients[index];
+      if (clientId !== undefined && seen.has(clientId)) {
+        groups.push([]);
+        seen = new Set();
+      }
+      if (clientId !== undefined) seen.add(clientId);
+      groups[groups.length - 1].push(row);
+    });
+    return groups.filter((group) => group.length > 0);
   }
 
   /** Whether the job still wants this pass (not cancelled, on any instance, nor restarted with another mapping). */

@@ -12,6 +12,8 @@ export interface ClientImportSettings {
   readonly readLimits: Omit<ReadLimits, 'maxFileBytes'>;
   /** A checkpoint of the import every so many rows: what a resumed job repeats at most. */
   readonly checkpointEveryRows: number;
+  /** IMPORT_ROWS_AT_ONCE: rows of a job done at the same time (rows that cannot affect each other). */
+  readonly rowsAtOnce: number;
   /** The bucket of uploaded files (IMPORT_BUCKET) on the object store (MINIO_*). */
   readonly objectStore: Omit<ObjectStoreSettings, 'versioning' | 'storeName'>;
 }
