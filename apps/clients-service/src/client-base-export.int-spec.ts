@@ -15,7 +15,7 @@ import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { RecordedEvent, SqliteEventStore } from '@salon/shared/event-store';
 import { ReadModelVersions, ensureTopics } from '@salon/shared/messaging';
 import { CommandContext } from '@salon/shared/nest';
-import { CellValue, SHEET_CONTENT_TYPES, SheetFormat, readSheet } from '@salon/shared/spreadsheets';
+import { CellValue, SHEET_CONTENT_TYPES, SheetCellValue, SheetFormat, readSheet } from '@salon/shared/spreadsheets';
 import {
   RunningService,
   TEST_JWT_SECRET,
@@ -98,10 +98,10 @@ describe('clients service: export of the client base', () => {
   }
 
   /** The rows of a downloaded file, read with the spreadsheets library from disk (as the import reads it). */
-  async function rowsOf(bytes: Buffer, format: SheetFormat): Promise<CellValue[][]> {
+  async function rowsOf(bytes: Buffer, format: SheetFormat): Promise<SheetCellValue[][]> {
     const path = join(files, `${randomUUID()}.${format}`);
     await writeFile(path, bytes);
-    const rows: CellValue[][] = [];
+    const rows: SheetCellValue[][] = [];
     for await (const row of readSheet(path, format, LIMITS)) rows.push([...row.cells]);
     return rows;
   }
@@ -221,8 +221,8 @@ describe('clients service: export of the client base', () => {
     };
   }
 
-  const asRecord = (cells: readonly CellValue[]) =>
-    Object.fromEntries(CLIENT_COLUMNS.map((column, index) => [column.key, cells[index] ?? null])) as Record<ClientColumnKey, CellValue>;
+  const asRecord = (cells: readonly SheetCellValue[]) =>
+    Object.fromEntries(CLIENT_COLUMNS.map((column, index) => [column.key, cells[index] ?? null])) as Record<ClientColumnKey, SheetCellValue>;
 
   describe.each(FORMATS)('%s', (format) => {
     it.each(['pl', 'ru', 'en'] as const)('holds every active client, cell by cell, with the %s headers', async (language) => {

@@ -1,5 +1,5 @@
-export { SHEET_CONTENT_TYPES, SHEET_FORMATS, SpreadsheetError } from './lib/sheet';
-export type { CellValue, ReadLimits, SheetFormat, SheetRow, SpreadsheetErrorCode } from './lib/sheet';
+export { Percentage, SHEET_CONTENT_TYPES, SHEET_FORMATS, SpreadsheetError } from './lib/sheet';
+export type { CellValue, ReadLimits, SheetCellValue, SheetFormat, SheetRow, SpreadsheetErrorCode } from './lib/sheet';
 export type { SheetWriter, SheetWriterOptions } from './lib/sheet-writer';
 export { readSheet } from './lib/read-sheet';
 export { detectSheetFormat } from './lib/detect-sheet-format';

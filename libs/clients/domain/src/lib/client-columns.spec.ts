@@ -1,3 +1,4 @@
+import { Percentage } from '@salon/shared/spreadsheets';
 import {
   CLIENT_COLUMNS,
   EXPORT_LANGUAGES,
@@ -132,6 +133,15 @@ describe('reading cells', () => {
     expect(readPercentCell(10)).toEqual({ ok: true, value: 10 });
     expect(readPercentCell('12,5 %')).toEqual({ ok: true, value: 12.5 });
     expect(readPercentCell('ten')).toEqual({ ok: false, reason: 'A discount is a number of percent' });
+    // A cell formatted as a percentage stores 10 % as 0.1: the user means 10. A plain number is percent as written.
+    expect(readPercentCell(new Percentage(0.1))).toEqual({ ok: true, value: 10 });
+    expect(readPercentCell(new Percentage(0.075))).toEqual({ ok: true, value: 7.5 });
+    expect(readPercentCell(0.1)).toEqual({ ok: true, value: 0.1 });
+    expect(readPercentCell('10%')).toEqual({ ok: true, value: 10 });
+    expect(readTextCell(new Percentage(0.15))).toEqual({ ok: true, value: '15%' });
+    expect(readPhoneCell(new Percentage(0.15))).toMatchObject({ ok: false });
+    expect(readYesNoCell(new Percentage(1))).toMatchObject({ ok: false });
+    expect(readDateCell(new Percentage(0.5))).toMatchObject({ ok: false });
   });
 
   it('gives a phone the spreadsheet took for a number back as its digits', () => {

@@ -1,4 +1,4 @@
-import { restoreNeutralisedFormula } from '@salon/shared/spreadsheets';
+import { Percentage, restoreNeutralisedFormula } from '@salon/shared/spreadsheets';
 import { Gender } from './client-profile';
 import { searchableText } from './search';
 
@@ -9,8 +9,11 @@ import { searchableText } from './search';
  * catalog, so export → import is a round trip.
  */
 
-/** A cell as a spreadsheet holds it (the same shape as `CellValue` of @salon/shared/spreadsheets). */
-export type ImportCell = string | number | boolean | Date | null;
+/**
+ * A cell as a spreadsheet holds it (the `SheetCellValue` of @salon/shared/spreadsheets): a cell
+ * formatted as a percentage comes as a Percentage (10 % stored as 0.1), told apart from a plain number.
+ */
+export type ImportCell = string | number | boolean | Date | Percentage | null;
 
 export type ClientColumnKey =
   | 'firstName'
@@ -295,6 +298,7 @@ export function readTextCell(cell: ImportCell): CellReading<string> {
     return ok(Number.isInteger(cell) ? BigInt(cell).toString() : String(cell));
   }
   if (typeof cell === 'boolean') return ok(cell ? 'true' : 'false');
+  if (cell instanceof Percentage) return ok(cell.toString());
   // Our export writes text that could start a formula ("+48…", "=HYPERLINK(…)") behind an
   // apostrophe (the spreadsheets library's neutraliseFormula): read back without it, export →
   // import is a round trip.
@@ -304,7 +308,7 @@ export function readTextCell(cell: ImportCell): CellReading<string> {
 
 /** A phone as text: a spreadsheet that took "601234567" for a number gives it back as digits. */
 export function readPhoneCell(cell: ImportCell): CellReading<string> {
-  if (typeof cell === 'boolean' || cell instanceof Date) return refused('A phone number is text or digits');
+  if (typeof cell === 'boolean' || cell instanceof Date || cell instanceof Percentage) return refused('A phone number is text or digits');
   return readTextCell(cell);
 }
 
@@ -359,11 +363,14 @@ export function readGenderCell(cell: ImportCell): CellReading<Gender> {
 }
 
 /**
- * A discount in percent: a number, or text such as "10", "10,5", "10 %". Whether it lies in
- * 0–100 with at most two decimals is the discount rule of the client decider.
+ * A discount in percent: a number, or text such as "10", "10,5", "10 %", or a cell the spreadsheet
+ * formats as a percentage, which stores 10 % as 0.1 and reads as 10 (what the user sees). A plain
+ * number is percent as written: 10 is 10 %, 0.1 is 0.1 %. Whether it lies in 0–100 with at most two
+ * decimals is the discount rule of the client decider.
  */
 export function readPercentCell(cell: ImportCell): CellReading<number> {
   if (cell === null) return ok(undefined);
+  if (cell instanceof Percentage) return Number.isFinite(cell.percent) ? ok(cell.percent) : refused('A discount is a number of percent');
   if (typeof cell === 'number') return Number.isFinite(cell) ? ok(cell) : refused('A discount is a number of percent');
   if (typeof cell !== 'string') return refused('A discount is a number of percent');
   const text = cell.trim().replace(/\s*%$/, '').replace(',', '.');
@@ -384,7 +391,7 @@ export function readYesNoCell(cell: ImportCell): CellReading<boolean> {
     if (cell === 0) return ok(false);
     return refused('A yes/no column holds yes/no, tak/nie, да/нет, 1/0 or true/false');
   }
-  if (cell instanceof Date) return refused('A yes/no column holds yes/no, tak/nie, да/нет, 1/0 or true/false');
+  if (cell instanceof Date || cell instanceof Percentage) return refused('A yes/no column holds yes/no, tak/nie, да/нет, 1/0 or true/false');
   const text = cell.trim().toLowerCase();
   if (text === '') return ok(undefined);
   if (YES.has(text)) return ok(true);

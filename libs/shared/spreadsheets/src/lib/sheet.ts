@@ -7,13 +7,37 @@ export const SHEET_FORMATS: readonly SheetFormat[] = ['csv', 'xlsx', 'ods'];
 export type CellValue = string | number | boolean | Date | null;
 
 /**
+ * A number the spreadsheet formats as a percentage: an ods cell of value-type "percentage", an
+ * xlsx number whose number format shows a % sign. The file stores the fraction (10 % is 0.1) and the
+ * user sees and means the percent; a plain number of the same value would read 0.1, so the readers
+ * give these cells apart and each caller decides what a percentage means for its column (a discount
+ * of 10 %, say). Only read: the writers write plain numbers.
+ */
+export class Percentage {
+  constructor(readonly fraction: number) {}
+
+  /** The number shown before the % sign: 0.075 → 7.5 (the binary noise of × 100 rounded away). */
+  get percent(): number {
+    return Number((this.fraction * 100).toPrecision(15));
+  }
+
+  /** As the spreadsheet shows it, without its decimal places: "7.5%". */
+  toString(): string {
+    return `${this.percent}%`;
+  }
+}
+
+/** A cell as a reader yields it: a CellValue, or a Percentage. */
+export type SheetCellValue = CellValue | Percentage;
+
+/**
  * One row of the first sheet; `number` is the 1-based row number the spreadsheet program shows
  * (so a per-row report points at the line the user sees). Empty rows are not yielded, and
  * trailing empty cells are trimmed: `cells[i] ?? null` reads any column.
  */
 export interface SheetRow {
   readonly number: number;
-  readonly cells: readonly CellValue[];
+  readonly cells: readonly SheetCellValue[];
 }
 
 /** What a reader accepts before it refuses the file; the caller configures them (an upload is untrusted input). */
@@ -60,15 +84,15 @@ export const SHEET_CONTENT_TYPES: Record<SheetFormat, string> = {
 };
 
 /** A cell is empty when it holds nothing or only an empty text. */
-export function isEmptyCell(value: CellValue | undefined): boolean {
+export function isEmptyCell(value: SheetCellValue | undefined): boolean {
   return value === null || value === undefined || value === '';
 }
 
 /** The cells up to the last non-empty one, with empty text as null; [] for an empty row. */
-export function trimRow(cells: readonly (CellValue | undefined)[]): CellValue[] {
+export function trimRow(cells: readonly (SheetCellValue | undefined)[]): SheetCellValue[] {
   let end = cells.length;
   while (end > 0 && isEmptyCell(cells[end - 1])) end--;
-  const trimmed: CellValue[] = new Array(end);
+  const trimmed: SheetCellValue[] = new Array(end);
   for (let i = 0; i < end; i++) {
     const value = cells[i];
     trimmed[i] = value === undefined || value === '' ? null : value;
@@ -83,7 +107,7 @@ export class RowLimiter {
   constructor(private readonly limits: ReadLimits) {}
 
   /** The row to yield, or undefined for an empty row (not counted). */
-  accept(number: number, cells: readonly (CellValue | undefined)[]): SheetRow | undefined {
+  accept(number: number, cells: readonly (SheetCellValue | undefined)[]): SheetRow | undefined {
     const trimmed = trimRow(cells);
     if (trimmed.length === 0) return undefined;
     this.checkColumns(trimmed.length);

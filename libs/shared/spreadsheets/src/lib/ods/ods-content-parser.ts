@@ -1,5 +1,5 @@
 import * as sax from 'sax';
-import { calendarDate, isEmptyCell, SpreadsheetError, type CellValue, type ReadLimits } from '../sheet';
+import { calendarDate, isEmptyCell, Percentage, SpreadsheetError, type ReadLimits, type SheetCellValue } from '../sheet';
 
 const TABLE = 'urn:oasis:names:tc:opendocument:xmlns:table:1.0';
 const TEXT = 'urn:oasis:names:tc:opendocument:xmlns:text:1.0';
@@ -91,7 +91,7 @@ function qualified(prefix: string, local: string): string {
 export interface OdsRowRun {
   readonly number: number;
   readonly repeat: number;
-  readonly cells: readonly CellValue[];
+  readonly cells: readonly SheetCellValue[];
 }
 
 /**
@@ -288,7 +288,7 @@ type ElementKind = 'table' | 'row' | 'cell' | 'covered-cell' | 'annotation' | 'p
 
 interface RowInProgress {
   readonly repeat: number;
-  readonly cells: CellValue[];
+  readonly cells: SheetCellValue[];
   pendingEmpty: number;
 }
 
@@ -306,13 +306,15 @@ interface CellInProgress {
 const ISO_DATE = /^(-?\d{4,})-(\d{2})-(\d{2})/;
 
 /** The typed value of a cell by office:value-type; the shown text where the type says nothing more (string, time, none). */
-function valueOf(cell: CellInProgress): CellValue {
+function valueOf(cell: CellInProgress): SheetCellValue {
   switch (cell.valueType) {
     case 'float':
     case 'percentage':
     case 'currency': {
       const number = cell.value === undefined ? Number.NaN : Number(cell.value);
-      return Number.isFinite(number) ? number : textOf(cell);
+      if (!Number.isFinite(number)) return textOf(cell);
+      // office:value holds the fraction (0.1 for the 10 % shown).
+      return cell.valueType === 'percentage' ? new Percentage(number) : number;
     }
     case 'date': {
       const match = cell.dateValue === undefined ? null : ISO_DATE.exec(cell.dateValue);

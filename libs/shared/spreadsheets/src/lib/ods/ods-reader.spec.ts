@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { calendarDate } from '../sheet';
+import { calendarDate, Percentage } from '../sheet';
 import { CLIENTS_PADDED_ROWS, CLIENTS_RICH_ROWS } from '../../test/libreoffice-fixture-rows';
 import { FIXTURES, GENEROUS_LIMITS, readAll, readingError, temporaryDirectory, writeOds, writeZip } from '../../test/sheet-test-support';
 
@@ -48,7 +48,7 @@ describe('reading ods', () => {
         '<table:table table:name="B"><table:table-row><table:table-cell office:value-type="string"><text:p>second sheet</text:p></table:table-cell></table:table-row></table:table>',
     );
 
-    expect(await readAll(path, 'ods')).toEqual([{ number: 1, cells: [12.5, 0.15, 99.99, calendarDate(1990, 5, 12), false, '10:30'] }]);
+    expect(await readAll(path, 'ods')).toEqual([{ number: 1, cells: [12.5, new Percentage(0.15), 99.99, calendarDate(1990, 5, 12), false, '10:30'] }]);
   });
 
   it('expands repeated non-empty rows and columns, keeps covered cells as empty, numbers rows across repeated empty ones', async () => {

@@ -44,3 +44,17 @@ function calendarDay(date: Date, date1904: boolean): CellValue {
 function nonEmpty(text: string): string | null {
   return text === '' ? null : text;
 }
+
+/**
+ * Whether an xlsx number format shows its number as a percentage: a % sign outside quoted text
+ * ("0%", "0.00%", "#,##0.0 %"; not "0\"%\"" or "0\\%", which show a literal % after the plain number).
+ */
+export function isPercentFormat(numFmt: string | undefined): boolean {
+  if (numFmt === undefined || numFmt === null) return false;
+  const shown = numFmt
+    .replace(/"[^"]*"/g, '')
+    .replace(/\\./g, '')
+    .replace(/\[[^\]]*\]/g, '');
+  // Only the section for positive numbers decides (a format may add others for negatives, zero, text).
+  return (shown.split(';')[0] ?? '').includes('%');
+}

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { Workbook } from 'exceljs';
-import { calendarDate } from '../sheet';
+import { calendarDate, Percentage } from '../sheet';
 import { CLIENTS_PADDED_ROWS, CLIENTS_RICH_ROWS } from '../../test/libreoffice-fixture-rows';
 import { FIXTURES, GENEROUS_LIMITS, readAll, readingError, temporaryDirectory, writeZip } from '../../test/sheet-test-support';
-import { xlsxCellValue } from './xlsx-cell-value';
+import { isPercentFormat, xlsxCellValue } from './xlsx-cell-value';
 
 describe('reading xlsx', () => {
   it('reads an xlsx LibreOffice converted from csv: Polish headers, date cells and dates as text, booleans, percentages, a cell of two lines with runs of spaces, empty rows skipped', async () => {
@@ -47,6 +47,24 @@ describe('reading xlsx', () => {
 
       expect(await readAll(path, 'xlsx')).toEqual([{ number: 1, cells: [calendarDate(1990, 5, 12), calendarDate(1904, 1, 2)] }]);
     });
+
+    it('tells a number formatted as a percentage (stored as its fraction) from a plain number, a formula\'s result too', async () => {
+      const workbook = new Workbook();
+      const sheet = workbook.addWorksheet('Klienci');
+      const row = sheet.addRow([0.1, 0.125, 10, 0.1, 0.1, { formula: 'A1*2', result: 0.2 }, 0.1]);
+      row.getCell(1).numFmt = '0%'; // Excel's built-in percent format (id 9)
+      row.getCell(2).numFmt = '0.00%'; // and id 10
+      row.getCell(4).numFmt = '0"%"'; // a literal % after the plain number: not a percentage
+      row.getCell(5).numFmt = '#,##0.00'; // a plain number format
+      row.getCell(6).numFmt = '0%';
+      row.getCell(7).numFmt = '[Red]0.0 %;-0.0 %';
+      const path = join(directory.path, 'percentages.xlsx');
+      await workbook.xlsx.writeFile(path);
+
+      const [read] = await readAll(path, 'xlsx');
+      expect(read.cells).toEqual([new Percentage(0.1), new Percentage(0.125), 10, 0.1, 0.1, new Percentage(0.2), new Percentage(0.1)]);
+      expect((read.cells as Percentage[]).filter((cell) => cell instanceof Percentage).map((cell) => cell.percent)).toEqual([10, 12.5, 20, 10]);
+    });
   });
 
   it('refuses a worksheet of malformed XML as corrupt-file', async () => {
@@ -70,6 +88,16 @@ describe('reading xlsx', () => {
 });
 
 describe('xlsx cell values', () => {
+  it('takes a number format with a % sign outside quotes and escapes for a percentage', () => {
+    for (const format of ['0%', '0.00%', '#,##0.0 %', '[Red]0%;-0%', '0.0%;[Red]-0.0%']) expect({ format, percent: isPercentFormat(format) }).toEqual({ format, percent: true });
+    for (const format of [undefined, 'General', '0.00', '0"%"', '0\\%', '"%"@', '0;"-"%']) expect({ format, percent: isPercentFormat(format) }).toEqual({ format, percent: false });
+  });
+
+  it('shows a percentage as the percent the spreadsheet shows, without binary noise', () => {
+    expect([new Percentage(0.075).percent, new Percentage(0.1).percent, new Percentage(0.29).percent, new Percentage(1).percent]).toEqual([7.5, 10, 29, 100]);
+    expect(String(new Percentage(0.125))).toBe('12.5%');
+  });
+
   it('takes the text of rich text and hyperlinks, the result of formulas and the code of errors', () => {
     expect(xlsxCellValue({ richText: [{ text: 'Ża' }, { text: 'neta' }] }, false)).toBe('Żaneta');
     expect(xlsxCellValue({ text: 'x@example.com', hyperlink: 'mailto:x@example.com' }, false)).toBe('x@example.com');

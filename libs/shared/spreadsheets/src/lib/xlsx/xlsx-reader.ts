@@ -2,8 +2,8 @@ import { stream as excelStream, type CellValue as ExcelCellValue } from 'exceljs
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GuardedZip, asCorrupt } from '../zip/guarded-zip';
-import { RowLimiter, SpreadsheetError, type ReadLimits, type SheetRow } from '../sheet';
-import { xlsxCellValue } from './xlsx-cell-value';
+import { Percentage, RowLimiter, SpreadsheetError, type ReadLimits, type SheetCellValue, type SheetRow } from '../sheet';
+import { isPercentFormat, xlsxCellValue } from './xlsx-cell-value';
 
 /**
  * Streams the first worksheet of an xlsx with exceljs' streaming reader. exceljs inflates the
@@ -28,7 +28,11 @@ export async function* readXlsxSheet(path: string, limits: ReadLimits): AsyncGen
       for await (const row of worksheet) {
         const values = row.values as readonly (ExcelCellValue | undefined)[];
         // exceljs' values are 1-based (index 0 is always empty).
-        const cells = values.slice(1, Math.max(1, values.length)).map((value) => xlsxCellValue(value, date1904));
+        const cells = values.slice(1, Math.max(1, values.length)).map((value, index): SheetCellValue => {
+          const cell = xlsxCellValue(value, date1904);
+          // A number shown with a % sign is stored as its fraction (10 % as 0.1): the style tells it apart.
+          return typeof cell === 'number' && isPercentFormat(row.getCell(index + 1).numFmt) ? new Percentage(cell) : cell;
+        });
         const sheetRow = limiter.accept(row.number, cells);
         if (sheetRow) yield sheetRow;
       }

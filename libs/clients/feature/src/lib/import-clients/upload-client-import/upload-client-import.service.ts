@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { ClientImportJob, headerText, mapHeaders } from '@salon/clients/domain';
+import { ClientImportJob, ImportCell, headerText, mapHeaders } from '@salon/clients/domain';
 import { deterministicUuid } from '@salon/shared/event-sourcing';
 import { CommandContext, commandMetadata } from '@salon/shared/nest';
 import { SheetFormat, SpreadsheetError, detectSheetFormat, readSheet } from '@salon/shared/spreadsheets';
@@ -82,8 +82,8 @@ export class UploadClientImport {
     }
   }
 
-  private async readOnce(path: string, format: SheetFormat): Promise<{ headers: readonly (string | number | boolean | Date | null)[]; rowsTotal: number }> {
-    let headers: readonly (string | number | boolean | Date | null)[] | undefined;
+  private async readOnce(path: string, format: SheetFormat): Promise<{ headers: readonly ImportCell[]; rowsTotal: number }> {
+    let headers: readonly ImportCell[] | undefined;
     let rowsTotal = 0;
     try {
       for await (const row of readSheet(path, format, readLimitsOf(this.settings))) {
