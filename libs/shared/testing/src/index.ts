@@ -6,3 +6,4 @@ export * from './lib/environment-cleanup';
 export * from './lib/clock';
 export * from './lib/http-refusals';
 export * from './lib/service-process';
+export * from './lib/asyncapi-messages';
