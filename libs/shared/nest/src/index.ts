@@ -24,3 +24,4 @@ export * from './lib/page-request';
 export * from './lib/openapi-access';
 export * from './lib/salon-scope';
 export * from './lib/service-client';
+export * from './lib/read-model-unavailable';

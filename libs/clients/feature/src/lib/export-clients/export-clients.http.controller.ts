@@ -2,7 +2,15 @@ import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, RateLimit, Roles, currentRequestContext } from '@salon/shared/nest';
+import {
+  CurrentPrincipal,
+  READ_MODEL_RETRY_AFTER_SECONDS,
+  RateLimit,
+  ReadModelUnavailableError,
+  Roles,
+  currentRequestContext,
+  isReadModelUnreachable,
+} from '@salon/shared/nest';
 import { SHEET_CONTENT_TYPES } from '@salon/shared/spreadsheets';
 import { randomUUID } from 'node:crypto';
 import { ExportClients, ExportDestinationClosedError } from './export-clients.service';
@@ -26,10 +34,29 @@ export class ExportClientsController {
       'Erased and deleted clients are not in it. Each export is audited (who, format, kinds of filter, rows).',
   })
   @ApiProduces(...Object.values(SHEET_CONTENT_TYPES))
-  @ApiResponse({ status: 200, description: 'The file, as an attachment (Content-Disposition names it clients-<UTC time>.<format>).' })
+  @ApiResponse({
+    status: 200,
+    description:
+      'The file, as an attachment (Content-Disposition names it clients-<UTC time>.<format>), chunked. Should the read model ' +
+      'fail once the file has begun, the connection is cut before the last chunk: the client sees an incomplete transfer, ' +
+      'never a shorter file that looks complete.',
+  })
+  @ApiResponse({
+    status: 503,
+    description: 'read-model-unavailable: the client base (MongoDB) cannot be read just now; nothing was exported or audited. Retry-After says when to ask again.',
+  })
   async export(@CurrentPrincipal() principal: Principal, @Query() request: ExportClientsRequest, @Res() response: Response): Promise<void> {
     const correlationId = currentRequestContext()?.correlationId ?? randomUUID();
-    const started = await this.exportClients.start({ principal, correlationId }, request);
+    let started;
+    try {
+      started = await this.exportClients.start({ principal, correlationId }, request);
+    } catch (error) {
+      // Before the first byte: an unreachable read model is the server's outage, not the caller's fault (503, not 500).
+      if (!isReadModelUnreachable(error)) throw error;
+      this.logger.warn(`Export refused: the read model cannot be reached (${(error as Error).name})`);
+      response.setHeader('Retry-After', String(READ_MODEL_RETRY_AFTER_SECONDS));
+      throw new ReadModelUnavailableError('The client base');
+    }
     response.status(200);
     response.setHeader('Content-Type', started.contentType);
     response.setHeader('Content-Disposition', `attachment; filename="${started.fileName}"`);
@@ -42,6 +69,9 @@ export class ExportClientsController {
       if (!response.writableEnded) response.end();
     } catch (error) {
       // The status line is sent: a failure now can only cut the download short, never become an error body.
+      // Destroying the socket ends the chunked body without its last (zero-length) chunk, which
+      // every HTTP client reports as an incomplete transfer (curl exit 18, a browser's "network
+      // error"); ending it normally would leave a shorter file that looks complete.
       if (!(error instanceof ExportDestinationClosedError)) {
         this.logger.error(`Export ${started.exportId} failed: ${error instanceof Error ? error.name : 'unknown error'}`);
       }
