@@ -12,24 +12,28 @@ export function toTestMessages(topic: string) {
 
 /**
  * Appends `streams × perStream` events, interleaved across streams (round-robin) so that
- * every relay batch mixes many keys, like real traffic.
+ * every relay batch mixes many keys, like real traffic. A round's appends are issued at once, in
+ * stream order: the embedded store commits them in groups in that order (one fsync per group, not
+ * per event), so $all holds the same order as appending one after the other.
  */
 export async function appendInterleaved(store: EventStore, prefix: string, streams: number, perStream: number): Promise<void> {
   for (let n = 0; n < perStream; n++) {
-    for (let s = 0; s < streams; s++) {
-      await store.appendToStream(
-        `${prefix}${s}`,
-        [
-          {
-            id: randomUUID(),
-            type: 'CounterIncremented',
-            data: { stream: s, n, amount: (s % 7) + n },
-            metadata: { tenantId: `tenant-${s % 3}`, correlationId: randomUUID(), causationId: randomUUID(), schemaVersion: 1 },
-          },
-        ],
-        { expectedRevision: n === 0 ? 'no_stream' : BigInt(n - 1) },
-      );
-    }
+    await Promise.all(
+      Array.from({ length: streams }, (_, s) =>
+        store.appendToStream(
+          `${prefix}${s}`,
+          [
+            {
+              id: randomUUID(),
+              type: 'CounterIncremented',
+              data: { stream: s, n, amount: (s % 7) + n },
+              metadata: { tenantId: `tenant-${s % 3}`, correlationId: randomUUID(), causationId: randomUUID(), schemaVersion: 1 },
+            },
+          ],
+          { expectedRevision: n === 0 ? 'no_stream' : BigInt(n - 1) },
+        ),
+      ),
+    );
   }
 }
 
