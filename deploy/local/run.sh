@@ -130,7 +130,7 @@ run_tests() {
   local summary="$LOCAL_DIR/test-summary.txt"
   rm -f "$summary"
   TEST_SUMMARY_FILE="$summary" jest --ci
-  step "fuzz (schemathesis against the four running services: no 5xx)"
+  step "contract tests (schemathesis --checks all against the four running services)"
   bash "$REPO_ROOT/tools/fuzz/run.sh"
   if ((started_here)); then
     step "stop the servers this run started"

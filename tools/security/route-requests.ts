@@ -23,12 +23,14 @@ export interface Records {
   readonly jobId: string;
   /** A data package request of the home chain's client (GET /clients/{clientId}/data-export/{requestId}). */
   readonly requestId: string;
+  /** An erased client of the home chain (GET /clients/{clientId}/erasure: an active one has no certificate). */
+  readonly erasedClientId: string;
 }
 
 /** Fresh every call: ids no chain has, a visit number above any allocated, a phone nobody registered (the home one is +48 601 900 001). */
 export function recordsNobodyHas(salonId: string): Records {
   const digits = randomInt(0, 10_000);
-  return { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 900_000_000 + digits, phone: `+4860199${String(digits).padStart(4, '0')}`, salonId, runId: randomUUID(), jobId: randomUUID(), requestId: randomUUID() };
+  return { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 900_000_000 + digits, phone: `+4860199${String(digits).padStart(4, '0')}`, salonId, runId: randomUUID(), jobId: randomUUID(), requestId: randomUUID(), erasedClientId: randomUUID() };
 }
 
 const upcoming = { start: salonLocalTime(7, '10:00'), end: salonLocalTime(7, '11:00') };
@@ -65,6 +67,8 @@ const BODIES: Readonly<Record<string, (records: Records) => Record<string, unkno
   // Every category off: a policy the suite may save in the home chain without touching its client.
   'PUT /retention-policy': () => ({ eraseClientsAfterYearsWithoutVisit: null, dropPhotosAfterMonthsWithoutVisit: null, dropCommentsAfterYearsWithoutVisit: null }),
   'PUT /clients/{clientId}/legal-hold': () => ({ reason: 'litigation' }),
+  // The package's language is optional (the deployment's default): the request may have no field at all.
+  'POST /clients/{clientId}/data-export': () => ({ language: 'en' }),
   'PUT /clients/imports/{jobId}/mapping': () => ({ mapping: [{ column: 0, field: 'phone' }] }),
   'POST /clients/imports/{jobId}/dry-run': () => ({ existingClients: 'skip' }),
   'POST /clients/imports/{jobId}/run': () => ({ existingClients: 'skip' }),
@@ -101,6 +105,11 @@ const PARAMETERS: Readonly<Record<string, (records: Records) => string | number>
   jobId: (records) => records.jobId,
 };
 
+/** Path parameters a route takes from other records than the one of its name (a route that needs the client erased). */
+const ROUTE_PARAMETERS: Readonly<Record<string, Readonly<Record<string, (records: Records) => string>>>> = {
+  'GET /clients/{clientId}/erasure': { clientId: (records) => records.erasedClientId },
+};
+
 /** Optional query parameters a route is called with, so that a search looks for the records. */
 const QUERIES: Readonly<Record<string, (records: Records) => Record<string, string | number>>> = {
   'GET /clients': (records) => ({ phone: records.phone }),
@@ -126,7 +135,8 @@ export function missingFixtures(route: Route): string[] {
 }
 
 export function requestFor(route: Route, records: Records, changes: { body?: Record<string, unknown>; headers?: Record<string, string> } = {}): RouteRequest {
-  const path = route.pathParameters.reduce((filled, name) => filled.replace(`{${name}}`, encodeURIComponent(String(PARAMETERS[name](records)))), route.path);
+  const valueOf = (name: string) => (ROUTE_PARAMETERS[route.label]?.[name] ?? PARAMETERS[name])(records);
+  const path = route.pathParameters.reduce((filled, name) => filled.replace(`{${name}}`, encodeURIComponent(String(valueOf(name)))), route.path);
   // Every query parameter the suite knows by name, required or not (GET /visits takes `number`).
   const known = route.queryParameters.filter((parameter) => PARAMETERS[parameter.name]);
   const query = {
@@ -140,8 +150,8 @@ export function requestFor(route: Route, records: Records, changes: { body?: Rec
 
 /** Whether the request refers to the records at all (else another chain's records cannot be asked for). */
 export function refersToRecords(route: Route): boolean {
-  const one: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 1, phone: '+48601000001', salonId: 's', runId: randomUUID(), jobId: randomUUID(), requestId: randomUUID() };
-  const other: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 2, phone: '+48601000002', salonId: 's', runId: randomUUID(), jobId: randomUUID(), requestId: randomUUID() };
+  const one: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 1, phone: '+48601000001', salonId: 's', runId: randomUUID(), jobId: randomUUID(), requestId: randomUUID(), erasedClientId: randomUUID() };
+  const other: Records = { clientId: randomUUID(), visitId: randomUUID(), visitNumber: 2, phone: '+48601000002', salonId: 's', runId: randomUUID(), jobId: randomUUID(), requestId: randomUUID(), erasedClientId: randomUUID() };
   return JSON.stringify(requestFor(route, one)) !== JSON.stringify(requestFor(route, other));
 }
 

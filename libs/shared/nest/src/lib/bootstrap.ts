@@ -1,12 +1,14 @@
 import { DynamicModule, INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ConfigurationError } from './config';
 import { HttpErrorFilter } from './error-filter';
 import { JsonLogger } from './json-logger';
 import { exitOnUnhandledFailure } from './process-failures';
 import { describeAccessRules } from './openapi-access';
 import { describeCallerIdHeaders } from './openapi-headers';
+import { describeErrorAnswers, describeValidationRules, routeFactsOf } from './openapi-contract';
+import { useMethodNotAllowed } from './method-not-allowed';
 import { correlationIdMiddleware } from './request-context';
 import { useBodyParsers } from './request-body';
 import { useSecurityHeaders } from './security-headers';
@@ -33,19 +35,36 @@ export function configureHttpApp(app: INestApplication, service: ServiceDescript
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
+  useMethodNotAllowed(app);
+  SwaggerModule.setup('docs', app, () => openApiDocumentOf(app, service), { jsonDocumentUrl: 'docs/json' });
+  return app;
+}
+
+/**
+ * The service's OpenAPI document, generated from its code: the routes' decorators, then what the
+ * shared machinery adds from the same metadata the guards, pipes and filter read (access rules,
+ * caller-id headers, validation constraints, error answers). /docs/json serves it; `npm run
+ * openapi:write` commits it (docs/api/), and a test compares the two.
+ */
+export function openApiDocumentOf(app: INestApplication, service: Pick<ServiceDescription, 'name' | 'description'>): OpenAPIObject {
   const openApi = new DocumentBuilder()
     .setTitle(service.name)
     .setDescription(service.description)
-    .setVersion('1')
+    .setVersion(OPENAPI_VERSION)
     .addBearerAuth()
     .build();
-  const document = () => {
-    describeAccessRules(app);
-    return describeCallerIdHeaders(SwaggerModule.createDocument(app, openApi));
-  };
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
-  return app;
+  describeAccessRules(app);
+  const facts = routeFactsOf(app);
+  const document = describeCallerIdHeaders(SwaggerModule.createDocument(app, openApi));
+  return describeErrorAnswers(describeValidationRules(document, facts), facts);
 }
+
+/**
+ * The version of the services' HTTP API (info.version of each document); docs/api-versioning.md
+ * says when it changes. A breaking change of a route without a new major version fails the
+ * compatibility test (tools/openapi/).
+ */
+export const OPENAPI_VERSION = '1.0.0';
 
 /**
  * Starts a service; a bad configuration ends the process with the list of what is wrong. A

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
 import { DomainError, DomainErrorKind } from '@salon/shared/ddd';
 import { EventStoreUnavailableError, StreamDeletedError, WrongExpectedRevisionError } from '@salon/shared/event-store';
 import { CORRELATION_ID_HEADER, currentRequestContext } from './request-context';
@@ -74,7 +75,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const payload = exception.getResponse();
       const body = (typeof payload === 'string' ? { statusCode: exception.getStatus(), message: payload } : payload) as Record<string, unknown>;
-      return { status: exception.getStatus(), body: withFieldErrors(exception.getStatus(), body) };
+      // Every answer names an `error` (the OpenAPI error body requires it): a bare HttpException gets its status's name.
+      const error = typeof body.error === 'string' ? body.error : (STATUS_CODES[exception.getStatus()] ?? 'Error');
+      return { status: exception.getStatus(), body: withFieldErrors(exception.getStatus(), { ...body, error }) };
     }
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,

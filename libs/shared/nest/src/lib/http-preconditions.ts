@@ -27,8 +27,12 @@ export function optionalRevision(ifMatch: string | undefined): bigint | undefine
   return ifMatch === undefined || ifMatch.trim() === '' ? undefined : parseRevision(ifMatch);
 }
 
+/** An `If-Match` this API reads: a revision as etagOf writes it (`"3"`), weak (`W/"3"`) or bare (`3`). */
+export const IF_MATCH_PATTERN = /^(?:W\/)?"?(\d{1,18})"?$/;
+export const IF_MATCH_RULE = 'must be an ETag returned by this API, e.g. "3"';
+
 function parseRevision(ifMatch: string): bigint {
-  const match = /^(?:W\/)?"?(\d{1,18})"?$/.exec(ifMatch.trim());
+  const match = IF_MATCH_PATTERN.exec(ifMatch.trim());
   if (!match) {
     throw new BadRequestException({
       statusCode: 400,

@@ -1,4 +1,5 @@
 import { ArgumentMetadata, BadRequestException, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage, ValidatorOptions } from 'class-validator';
 
 export interface FieldError {
   /** Dotted path of the offending field, e.g. `discounts.products` or `services.0.price`. */
@@ -23,7 +24,7 @@ export class InvalidRequestException extends BadRequestException {
  * into DTO instances, and failures become InvalidRequestException.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new NoNullForOptionalValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
@@ -31,6 +32,43 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => new InvalidRequestException(flattenValidationErrors(errors)),
   });
+}
+
+/**
+ * class-validator's @IsOptional lets `null` through as well as a missing field, and the use cases
+ * (like the OpenAPI documents) take an optional field as absent or of its type, never null. So a
+ * `null` for an optional field is a 400 naming it, unless the field says what null means with a
+ * @ValidateIf of its own (a retention period of "never", say), which then documents it as nullable.
+ */
+class NoNullForOptionalValidationPipe extends ValidationPipe {
+  protected override async validate(object: object, validatorOptions?: ValidatorOptions): Promise<ValidationError[]> {
+    const errors = await super.validate(object, validatorOptions);
+    return [...errors, ...nullsForOptionalFields(object, '')];
+  }
+}
+
+interface RuleMetadata {
+  readonly type: string;
+  readonly name?: string;
+  readonly propertyName: string;
+}
+
+function nullsForOptionalFields(object: unknown, parent: string, depth = 0): ValidationError[] {
+  if (typeof object !== 'object' || object === null || depth > 10) return [];
+  if (Array.isArray(object)) return object.flatMap((item, index) => nullsForOptionalFields(item, `${parent}${index}.`, depth + 1));
+  const rules = getMetadataStorage().getTargetValidationMetadatas(object.constructor, '', true, false) as unknown as RuleMetadata[];
+  if (rules.length === 0) return [];
+  const errors: ValidationError[] = [];
+  for (const [property, value] of Object.entries(object)) {
+    const own = rules.filter((rule) => rule.propertyName === property);
+    const conditions = own.filter((rule) => rule.type === 'conditionalValidation');
+    if (value === null && conditions.length > 0 && conditions.every((rule) => rule.name === 'isOptional')) {
+      errors.push({ property: `${parent}${property}`, constraints: { isNotNull: 'must not be null: leave the field out instead' }, children: [] });
+    } else if (value !== null && typeof value === 'object' && own.some((rule) => rule.type === 'nestedValidation')) {
+      errors.push(...nullsForOptionalFields(value, `${parent}${property}.`, depth + 1));
+    }
+  }
+  return errors;
 }
 
 export function flattenValidationErrors(errors: readonly ValidationError[], parent = ''): FieldError[] {

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe, SalonScope } from '@salon/shared/nest';
 import { EraseClient } from './erase-client.service';
 
@@ -18,6 +18,7 @@ export class EraseClientController {
       'GDPR erasure: removes every piece of personal data everywhere; visits and amounts stay for statistics under "Archived client N". Safe to repeat.',
   })
   @ApiOkResponse({ schema: { example: { clientId: 'uuid', archivedNumber: 3 } } })
+  @ApiConflictResponse({ description: 'client-on-legal-hold: the client is on legal hold (its data must be kept); lift the hold first.' })
   erase(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

@@ -14,7 +14,7 @@ export class SearchClientsRequest extends PageRequest {
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'A phone number in any format typed (spaces, dashes, national prefix).' })
+  @ApiPropertyOptional({ description: 'A phone number in any format typed (spaces, dashes, national prefix), with at least one digit (only spaces: no filter).', pattern: '^(?:\\s*|[^0-9]*[0-9][\\s\\S]*)$' })
   @IsOptional()
   @IsString()
   @MinLength(3)

@@ -12,10 +12,10 @@ export class ConsentHistoryEntryResponse {
   @ApiProperty({ format: 'date-time', description: 'When.' })
   at!: string;
 
-  @ApiProperty({ nullable: true, description: 'Who: the staff member; null for changes taken from the clients context.' })
+  @ApiProperty({ type: String, nullable: true, description: 'Who: the staff member; null for changes taken from the clients context.' })
   actorId!: string | null;
 
-  @ApiProperty({ nullable: true, description: 'Where: the salon.' })
+  @ApiProperty({ type: String, nullable: true, description: 'Where: the salon.' })
   salonId!: string | null;
 
   @ApiProperty({ enum: CONSENT_SOURCES, description: 'Through what.' })

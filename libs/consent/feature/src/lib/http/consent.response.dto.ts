@@ -66,7 +66,7 @@ export class ConsentResponse {
   @ApiProperty({ nullable: true, enum: ['deleted', 'erased'] })
   closedBecause!: 'deleted' | 'erased' | null;
 
-  @ApiProperty({ nullable: true, description: 'Whether the phone can receive SMS; null without an open record.' })
+  @ApiProperty({ type: Boolean, nullable: true, description: 'Whether the phone can receive SMS; null without an open record.' })
   smsCapable!: boolean | null;
 
   @ApiProperty({ type: ConsentSwitchesResponse, description: 'The switches as recorded (all OFF without an open record).' })
@@ -78,7 +78,7 @@ export class ConsentResponse {
   @ApiProperty({ description: 'The written consent behind each marketing switch that is ON (null while OFF).' })
   marketingEvidence!: Record<MarketingPermission, MarketingEvidenceResponse | null>;
 
-  @ApiProperty({ example: '3', nullable: true, description: 'The consent stream revision this reflects.' })
+  @ApiProperty({ type: String, example: '3', nullable: true, description: 'The consent stream revision this reflects.' })
   revision!: string | null;
 
   static of(clientId: string, state: ConsentState, revision: bigint | undefined): ConsentResponse {

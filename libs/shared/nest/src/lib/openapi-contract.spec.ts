@@ -1,0 +1,164 @@
+import { Body, Controller, Get, Headers, INestApplication, Param, Put, Query } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { ApiConflictResponse, ApiHeader, ApiOkResponse, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import request from 'supertest';
+import { Public, Roles } from './auth';
+import { configureHttpApp, openApiDocumentOf } from './bootstrap';
+import { CommandContext } from './command-context';
+import { CurrentCommandContext } from './command-context.decorator';
+import { MaxDecimalPlaces } from './numbers';
+import { ParseIdPipe } from './validation';
+
+class LineRequest {
+  @ApiProperty()
+  @IsNumber()
+  @MaxDecimalPlaces(2)
+  @Min(0)
+  @Max(100_000)
+  price!: number;
+}
+
+class ThingRequest {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(20)
+  @Matches(/^[a-z]+$/)
+  name!: string;
+
+  @ApiPropertyOptional({ enum: ['a', 'b'] })
+  @IsOptional()
+  @IsIn(['a', 'b'])
+  kind?: string;
+
+  @ApiProperty({ type: [LineRequest] })
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(3)
+  @Type(() => LineRequest)
+  lines!: LineRequest[];
+}
+
+class ThingQuery {
+  @ApiProperty()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  number!: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(5)
+  label?: string;
+}
+
+@Controller('things')
+class ThingsController {
+  @Get('literal')
+  @Roles('owner')
+  literal(@Query() query: ThingQuery): ThingQuery {
+    return query;
+  }
+
+  @Get(':thingId')
+  @Roles('owner')
+  read(@Param('thingId', new ParseIdPipe()) thingId: string): { thingId: string } {
+    return { thingId };
+  }
+
+  @Put(':thingId')
+  @Roles('owner')
+  @ApiHeader({ name: 'If-Match', required: true })
+  @ApiOkResponse({ description: 'saved' })
+  @ApiConflictResponse({ description: 'name-taken.' })
+  save(
+    @CurrentCommandContext() _context: CommandContext,
+    @Param('thingId', new ParseIdPipe()) thingId: string,
+    @Headers('if-match') _ifMatch: string,
+    @Body() _body: ThingRequest,
+  ): { thingId: string } {
+    return { thingId };
+  }
+
+  @Get()
+  @Public()
+  list(): string[] {
+    return [];
+  }
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('the OpenAPI document the shared machinery completes', () => {
+  let app: INestApplication;
+  let document: Json;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({ controllers: [ThingsController] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    configureHttpApp(app, { name: 'things', description: 'test' });
+    await app.init();
+    document = openApiDocumentOf(app, { name: 'things', description: 'test' }) as unknown as Json;
+  });
+
+  afterAll(() => app.close());
+
+  const schema = (name: string): Json => document.components.schemas[name];
+
+  it('writes the DTO rules into the body schema: lengths, patterns, enums, ranges, array sizes, required, no unknown fields', () => {
+    const thing = schema('ThingRequest');
+    expect(thing.additionalProperties).toBe(false);
+    expect(thing.required).toEqual(['name', 'lines']);
+    expect(thing.properties.name).toMatchObject({ type: 'string', maxLength: 20, pattern: '^[a-z]+$' });
+    expect(thing.properties.kind).toMatchObject({ enum: ['a', 'b'] });
+    expect(thing.properties.lines).toMatchObject({ type: 'array', maxItems: 3 });
+    const line = schema('LineRequest');
+    expect(line.additionalProperties).toBe(false);
+    expect(line.properties.price).toMatchObject({ type: 'number', minimum: 0, maximum: 100_000, description: 'At most 2 decimal places.' });
+  });
+
+  it('writes the rules of an @Query() DTO into its query parameters, and which are required', () => {
+    const parameters: Json[] = document.paths['/things/literal'].get.parameters;
+    expect(parameters.find((parameter) => parameter.name === 'number')).toMatchObject({ required: true, schema: { type: 'integer', minimum: 1 } });
+    expect(parameters.find((parameter) => parameter.name === 'label')).toMatchObject({ required: false, schema: { maxLength: 5 } });
+  });
+
+  it('says a ParseIdPipe path id is a UUID, and that the route answers 400 and 404 for it', () => {
+    const read = document.paths['/things/{thingId}'].get;
+    expect(read.parameters[0]).toMatchObject({ name: 'thingId', in: 'path', schema: { type: 'string', format: 'uuid' } });
+    expect(Object.keys(read.responses)).toEqual(expect.arrayContaining(['400', '401', '403', '404', '429']));
+  });
+
+  it('derives the error answers from the route: roles, body, Idempotency-Key, If-Match; keeps what the route says', () => {
+    const save = document.paths['/things/{thingId}'].put;
+    expect(Object.keys(save.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409', '413', '415', '422', '428', '429', '503']);
+    expect(save.responses['409'].description).toMatch(/^name-taken\. The record changed since the ETag/);
+    expect(save.responses['200'].headers.ETag).toBeDefined();
+    expect(save.responses['428'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error428' });
+    expect(schema('Error428').allOf[1].properties.error.enum).toEqual(['if-match-required']);
+    expect(schema('ErrorResponse').required).toEqual(['statusCode', 'error', 'message']);
+    const ifMatch = save.parameters.find((parameter: Json) => parameter.name === 'If-Match');
+    expect(new RegExp(ifMatch.schema.pattern).test('"3"')).toBe(true);
+    expect(new RegExp(ifMatch.schema.pattern).test('')).toBe(false);
+  });
+
+  it('gives a public route no 401/403/429', () => {
+    expect(Object.keys(document.paths['/things'].get.responses)).toEqual(['200']);
+  });
+
+  it('answers a method the resource lacks with 405 and Allow, OPTIONS with 204 and Allow; an unknown path stays 404', async () => {
+    const server = app.getHttpServer();
+    const trace = await request(server).trace('/things/literal');
+    expect(trace.status).toBe(405);
+    expect(trace.headers.allow).toBe('GET, HEAD, OPTIONS');
+    // /things/literal is no thing id: PUT /things/:thingId does not make it a resource with PUT.
+    const put = await request(server).put('/things/literal').send({});
+    expect(put.status).toBe(405);
+    expect(put.body).toMatchObject({ statusCode: 405, error: 'method-not-allowed' });
+    const options = await request(server).options('/things/6a2f41a3-c54c-4e6b-a8a4-37c6b0e5b3a1');
+    expect(options.status).toBe(204);
+    expect(options.headers.allow).toBe('GET, PUT, HEAD, OPTIONS');
+    expect((await request(server).get('/nothing-here')).status).toBe(404);
+  });
+});
