@@ -322,11 +322,20 @@ function deadLetterHeaders(): Schema {
     replayOf: { type: 'string', description: 'Only on a dead letter of a replayed message: the id (partition:offset) of the dead letter it was replayed from.' },
   };
   const names = Object.keys(DEAD_LETTER_HEADERS) as (keyof typeof DEAD_LETTER_HEADERS)[];
+  // The source's own headers are kept as they were: those of an integration event, none of them
+  // required and none checked (an undecodable message may lack any, or carry a malformed one).
+  const source = integrationHeaders('', 'source') as { properties: Record<string, Schema> };
+  const { [HEADERS.eventType]: _fixedPerMessage, ...sourceHeaders } = source.properties;
+  const asSent = (schema: Schema): Schema => ({ type: 'string', description: `The source message's own, as it was. ${String(schema['description'] ?? '')}`.trim() });
   return {
     type: 'object',
-    description: 'The source message\'s own headers (usually those of an integration event), and these.',
+    description: 'The source message\'s own headers, unchanged (those of an integration event, when it was one), and the dead-letter headers.',
     required: names.filter((name) => name !== 'replayOf').map((name) => DEAD_LETTER_HEADERS[name]),
-    properties: Object.fromEntries(names.map((name) => [DEAD_LETTER_HEADERS[name], described[name]])),
+    properties: {
+      ...Object.fromEntries(Object.entries(sourceHeaders).map(([name, schema]) => [name, asSent(schema)])),
+      [HEADERS.eventType]: asSent({ description: 'The event it was.' }),
+      ...Object.fromEntries(names.map((name) => [DEAD_LETTER_HEADERS[name], described[name]])),
+    },
   };
 }
 
