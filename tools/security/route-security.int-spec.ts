@@ -62,7 +62,7 @@ describe('every route of every service', () => {
   /** The chain whose records the other chain probes for. */
   const chain = uniqueName('chain-home');
   const otherChain = uniqueName('chain-other');
-  const fixture = { clientId: '', visitId: '', visitNumber: 0, phone: '+48601900001', salonId: 'salon-centre', runId: '', jobId: '', requestId: '' };
+  const fixture = { clientId: '', visitId: '', visitNumber: 0, phone: '+48601900001', salonId: 'salon-centre', runId: '', jobId: '', requestId: '', erasedClientId: '' };
 
   async function start(name: string, module: unknown): Promise<INestApplication> {
     const moduleRef = await Test.createTestingModule({ imports: [module as never] }).compile();
@@ -113,6 +113,10 @@ describe('every route of every service', () => {
     fixture.jobId = (await clients.post('/clients/imports').set('Authorization', owner).set('Content-Type', spreadsheet.contentType).send(spreadsheet.bytes).expect(201)).body.jobId;
     // A data package request of the home client.
     fixture.requestId = (await clients.post(`/clients/${fixture.clientId}/data-export`).set('Authorization', owner).expect(202)).body.requestId;
+    // An erased client of the home chain: the erasure certificate's route reads one.
+    const toErase = await clients.post('/clients').set('Authorization', owner).send({ phone: '+48601900005', firstName: 'Bea' }).expect(201);
+    fixture.erasedClientId = toErase.body.clientId;
+    await clients.post(`/clients/${fixture.erasedClientId}/erasure`).set('Authorization', owner).expect(200);
     // The media service creates its bucket on its first readiness check.
     await eventually(async () => ((await media.get('/health/ready')).status === 200 ? true : undefined), 'the media service to be ready');
     const photo = RAW_BODIES['PUT /clients/{clientId}/photo'];
@@ -291,7 +295,7 @@ describe('every route of every service', () => {
 function normalised(body: unknown, records: Records): string {
   const { correlationId: _correlationId, ...rest } = (body && typeof body === 'object' ? body : { body }) as Record<string, unknown>;
   let text = JSON.stringify(rest);
-  for (const name of ['clientId', 'visitId', 'phone', 'runId', 'jobId', 'requestId'] as const) text = text.split(records[name]).join(`<${name}>`);
+  for (const name of ['clientId', 'visitId', 'phone', 'runId', 'jobId', 'requestId', 'erasedClientId'] as const) text = text.split(records[name]).join(`<${name}>`);
   // A number only where it stands alone (the home chain's visit number may be 1).
   return text.replace(new RegExp(`(?<![0-9])${records.visitNumber}(?![0-9])`, 'g'), '<visitNumber>');
 }

@@ -12,3 +12,4 @@ export * from './lib/client-import';
 export * from './lib/client-import-row';
 export * from './lib/client-data-export';
 export * from './lib/retention-run';
+export * from './lib/erasure-certificate';

@@ -8,3 +8,5 @@ export { DATA_KEYS_COLLECTION, MongoKeyStore } from './lib/mongo-key-store';
 export type { DataKeyDocument, MongoKeyStoreOptions } from './lib/mongo-key-store';
 export { CursorCodec, MAX_CURSOR_LENGTH } from './lib/cursor-codec';
 export type { CursorValue, CursorValuesReader } from './lib/cursor-codec';
+export { AUDIT_SIGNATURE_KEY_PURPOSE, AuditSigner, auditKeyIdOf, auditSigningKey, canonicalJson, verifyAuditSeal } from './lib/audit-signature';
+export type { AuditSeal, CanonicalJsonValue } from './lib/audit-signature';

@@ -73,9 +73,10 @@ export type DeleteClient = Command<'DeleteClient', { clientId: string }>;
 
 /**
  * GDPR erasure: the client's personal data goes everywhere, visits and amounts stay for
- * statistics under "Archived client N". N is allocated per chain by the caller.
+ * statistics under "Archived client N". N is allocated per chain by the caller. `actorRole`: the
+ * role that allowed it (owner or manager), for the erasure certificate; none for the retention job.
  */
-export type EraseClient = Command<'EraseClient', { clientId: string; archivedNumber: number }>;
+export type EraseClient = Command<'EraseClient', { clientId: string; archivedNumber: number; actorRole?: string }>;
 
 /** Sent on behalf of the media context once a photo is stored (it checks size and format). */
 export type SetClientPhoto = Command<'SetClientPhoto', { clientId: string; photoRef: string }>;
@@ -139,7 +140,8 @@ export type ClientDeleted = Event<'ClientDeleted', { clientId: string; deletedAt
  */
 export type ClientErased = Event<
   'ClientErased',
-  { clientId: string; archivedNumber: number; visitCount: number; erasedAt: string }
+  // actorRole: see EraseClient; absent on erasures recorded before it was (their certificate says role null).
+  { clientId: string; archivedNumber: number; visitCount: number; erasedAt: string; actorRole?: string }
 >;
 export type ClientPhotoSet = Event<'ClientPhotoSet', { clientId: string; photoRef: string; setAt: string }>;
 export type ClientPhotoRemoved = Event<'ClientPhotoRemoved', { clientId: string; removedAt: string }>;
@@ -294,6 +296,7 @@ function erase({ data, metadata }: EraseClient, state: ClientState): ClientEvent
         archivedNumber: data.archivedNumber,
         visitCount: client.visitIds.length,
         erasedAt: metadata.now.toISOString(),
+        ...(data.actorRole === undefined ? {} : { actorRole: data.actorRole }),
       },
     },
   ];

@@ -22,12 +22,16 @@ import { CLIENT_REMOVAL_STREAM_PREFIXES, clientRemovalFollowUp } from './follow-
 import { PHONE_RESERVATION_STREAM_PREFIXES, phoneReservationSweeper } from './follow-up/phone-reservation-sweeper';
 import { SUPERSEDED_PROFILES_STREAM_PREFIXES, supersededProfilesPurge } from './follow-up/superseded-profiles-purge';
 import { GetClientProfileController } from './get-client-profile/get-client-profile.http.controller';
+import { ErasureConfirmations } from './get-erasure-certificate/erasure-confirmations';
+import { GetErasureCertificateController } from './get-erasure-certificate/get-erasure-certificate.http.controller';
+import { GetErasureCertificate } from './get-erasure-certificate/get-erasure-certificate.query';
 import { GetClientProfile } from './get-client-profile/get-client-profile.query';
 import { CLIENT_IMPORT_CONTROLLERS, clientImportProviders } from './import-clients/client-import-providers';
 import { ClientImportSettings } from './import-clients/client-import-settings';
 import { RetentionDailyJob } from './follow-up/retention-daily-job';
 import { PhoneReservationKeyring } from './phone-reservations/phone-reservation-keys';
 import { PhoneReservations } from './phone-reservations/phone-reservations';
+import { ErasureConfirmationsPolicy } from './policies/erasure-confirmations-policy';
 import { VisitsPolicy } from './policies/visits-policy';
 import { ClientProfileQueries, createClientProfilesProjection } from './projections/client-profiles';
 import { CLIENT_STREAM_PREFIXES, clientEventCodec, clientMessages } from './relay/client-integration-events';
@@ -107,6 +111,8 @@ class ClientsWorkers implements OnModuleInit {
     const visitLedger = withTopicPrefix(createClientVisitLedgerProjection(), prefix);
     this.host.register(projectionWorker(new ProjectionRunner(visitLedger, this.kafka, this.mongo)));
     this.host.register(new VisitsPolicy(this.kafka, this.admitVisit, prefix));
+    // The media and consent contexts' confirmations of an erasure, for the erasure certificate.
+    this.host.register(new ErasureConfirmationsPolicy(this.kafka, new ErasureConfirmations(this.mongo), prefix));
 
     // What use cases do after their append, finished from the event store whatever crashed.
     const checkpoints = new MongoCheckpointStore(this.mongo);
@@ -163,6 +169,7 @@ export class ClientsFeatureModule {
         SetClientDiscountsController,
         DeleteClientController,
         EraseClientController,
+        GetErasureCertificateController,
         AdmitVisitController,
         SetClientPhotoController,
         RemoveClientPhotoController,
@@ -189,6 +196,7 @@ export class ClientsFeatureModule {
         SetClientDiscounts,
         DeleteClient,
         EraseClient,
+        GetErasureCertificate,
         AdmitVisit,
         SetClientPhoto,
         RemoveClientPhoto,

@@ -22,6 +22,8 @@ describe('InMemoryKeyStore', () => {
     expect(await store.findKey('tenant-a', 'client-1')).toBeUndefined();
     expect(await store.wasErased('tenant-a', 'client-1')).toBe(true);
     expect(await store.wasErased('tenant-a', 'client-2')).toBe(false);
+    expect(await store.keyDeletedAt('tenant-a', 'client-1')).toBeInstanceOf(Date);
+    expect(await store.keyDeletedAt('tenant-a', 'client-2')).toBeUndefined();
     await expect(store.getOrCreateKey('tenant-a', 'client-1')).rejects.toBeInstanceOf(DataKeyErasedError);
     await expect(store.getOrCreateKey('tenant-a', 'never-had-one')).rejects.toBeInstanceOf(DataKeyErasedError);
   });

@@ -34,6 +34,11 @@ export class InMemoryKeyStore implements KeyStore {
     return entry !== undefined && 'deletedAt' in entry;
   }
 
+  async keyDeletedAt(tenantId: string, subjectId: string): Promise<Date | undefined> {
+    const entry = this.entries.get(entryId(tenantId, subjectId));
+    return entry && 'deletedAt' in entry ? entry.deletedAt : undefined;
+  }
+
   async deleteKey(tenantId: string, subjectId: string): Promise<void> {
     if (await this.wasErased(tenantId, subjectId)) return;
     this.entries.set(entryId(tenantId, subjectId), { deletedAt: new Date() });

@@ -9,9 +9,12 @@ export interface KeyStore {
   findKey(tenantId: string, subjectId: string): Promise<Buffer | undefined>;
   /** True when the subject's key was deleted (as opposed to never created). */
   wasErased(tenantId: string, subjectId: string): Promise<boolean>;
+  /** When the subject's key was first deleted (the erasure certificate's proof); undefined while it lives or never existed. */
+  keyDeletedAt(tenantId: string, subjectId: string): Promise<Date | undefined>;
   /**
    * Deletes the key for good: a tombstone stays so that a late writer cannot create a new key and
-   * undo the erasure. Also for a subject that never had a key. Idempotent.
+   * undo the erasure. Also for a subject that never had a key. Idempotent: a repeat keeps the
+   * first deletion's time.
    */
   deleteKey(tenantId: string, subjectId: string): Promise<void>;
 }

@@ -60,8 +60,13 @@ describe('MongoKeyStore', () => {
 
   it('deletes a key for good, leaving a tombstone that forbids a new key', async () => {
     await store.getOrCreateKey(TENANT, 'client-erased');
+    expect(await store.keyDeletedAt(TENANT, 'client-erased')).toBeUndefined();
     await store.deleteKey(TENANT, 'client-erased');
-    await store.deleteKey(TENANT, 'client-erased'); // idempotent
+    const firstDeletion = await store.keyDeletedAt(TENANT, 'client-erased');
+    // Idempotent, and a repeat a moment later keeps the first deletion's time (the erasure certificate shows it).
+    await clockPast(firstDeletion as Date);
+    await store.deleteKey(TENANT, 'client-erased');
+    expect(await store.keyDeletedAt(TENANT, 'client-erased')).toEqual(firstDeletion);
 
     const documents = await rawDocuments('client-erased');
     expect(documents).toHaveLength(1);
@@ -78,6 +83,8 @@ describe('MongoKeyStore', () => {
     await expect(store.getOrCreateKey(TENANT, 'client-never-keyed')).rejects.toThrow(/was deleted/);
     expect(await store.wasErased(TENANT, 'client-never-keyed')).toBe(true);
     expect(await store.wasErased(TENANT, 'client-unknown')).toBe(false);
+    expect(await store.keyDeletedAt(TENANT, 'client-never-keyed')).toBeInstanceOf(Date);
+    expect(await store.keyDeletedAt(TENANT, 'client-unknown')).toBeUndefined();
   });
 
   it('fails clearly when the master key is not the one that wrapped the keys', async () => {
@@ -87,3 +94,8 @@ describe('MongoKeyStore', () => {
     await expect(misconfigured.getOrCreateKey(TENANT, 'client-master')).rejects.toThrow(/MASTER_KEY/);
   });
 });
+
+/** Returns once the clock has passed `instant` by a millisecond, so a second deletion has a later time of its own. */
+async function clockPast(instant: Date): Promise<void> {
+  while (Date.now() <= instant.getTime()) await new Promise((resolve) => setImmediate(resolve));
+}

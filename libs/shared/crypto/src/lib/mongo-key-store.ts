@@ -70,11 +70,17 @@ export class MongoKeyStore implements KeyStore {
     return document?.deletedAt !== undefined;
   }
 
+  async keyDeletedAt(tenantId: string, subjectId: string): Promise<Date | undefined> {
+    const document = await this.findDocument(tenantId, subjectId);
+    return document?.deletedAt ?? undefined;
+  }
+
   async deleteKey(tenantId: string, subjectId: string): Promise<void> {
     await this.ensureIndexes();
     // Upserted, so that erasing a subject who has no key yet still forbids creating one later.
+    // $min: a repeated deletion (a retried erasure, the follow-up) keeps the first one's time.
     await this.collection
-      .updateOne({ tenantId, subjectId }, { $set: { deletedAt: new Date() }, $unset: { wrappedKey: '' } }, { upsert: true })
+      .updateOne({ tenantId, subjectId }, { $min: { deletedAt: new Date() }, $unset: { wrappedKey: '' } }, { upsert: true })
       .catch(unlessDuplicateKey);
   }
 

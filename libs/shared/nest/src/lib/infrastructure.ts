@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import mongoose, { Connection } from 'mongoose';
-import { CursorCodec, KEY_STORE, KeyStore, MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';
+import { AuditSigner, CursorCodec, KEY_STORE, KeyStore, MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore, EventStoreDbEventStore, SqliteEventStore } from '@salon/shared/event-store';
 import { ReadinessRegistry } from './health';
 
@@ -105,9 +105,11 @@ export class InfrastructureModule {
         // One page-cursor codec for every list of the service, keyed by the master key: cursors
         // outlive a restart and pass between instances that share MASTER_KEY.
         { provide: CursorCodec, useFactory: () => CursorCodec.fromMasterKey(parseMasterKey(settings.masterKey)) },
+        // Audit documents (the erasure certificate) are signed under a key derived from it likewise.
+        { provide: AuditSigner, useFactory: () => AuditSigner.fromMasterKey(parseMasterKey(settings.masterKey)) },
         ConnectionLifecycle,
       ],
-      exports: [EVENT_STORE, MONGO_CONNECTION, KAFKA, ...(personalData ? [KEY_STORE, PersonalDataCipher] : []), CursorCodec],
+      exports: [EVENT_STORE, MONGO_CONNECTION, KAFKA, ...(personalData ? [KEY_STORE, PersonalDataCipher] : []), CursorCodec, AuditSigner],
     };
   }
 }

@@ -77,6 +77,12 @@ describe('ObjectStore', () => {
     expect(await store.versionsUnder('tenant/t/d/')).toHaveLength(1);
   });
 
+  it('finds nothing under any prefix of a bucket that was never made, so removing from it is done at once', async () => {
+    const missing = new ObjectStore({ endpoint: `${server.useSSL ? 'https' : 'http'}://${server.endPoint}:${server.port}`, accessKey: server.accessKey, secretKey: server.secretKey, bucket: uniqueName('never-made'), versioning: true });
+    expect(await missing.versionsUnder('tenant/t/')).toEqual([]);
+    expect(await missing.removeEverythingUnder('tenant/t/')).toBe(0);
+  });
+
   it('answers an unreachable store with ObjectStoreUnavailableError (503 object-store-unavailable), never a 500', async () => {
     // Port 1 on loopback: nothing listens there.
     const unreachable = new ObjectStore({ endpoint: 'http://127.0.0.1:1', accessKey: 'a', secretKey: 'not-a-real-secret', bucket, versioning: true });

@@ -176,7 +176,11 @@ export class ObjectStore {
     return { url, expiresAt: new Date(requestedAt.getTime() + options.lifetimeSeconds * 1000) };
   }
 
-  /** Every version and delete marker under `prefix` (a versioned bucket keeps them all). */
+  /**
+   * Every version and delete marker under `prefix` (a versioned bucket keeps them all). A bucket
+   * that does not exist holds nothing: buckets made on first use (the data packages') are missing
+   * until then, and an erasure's removal must not wait for ever on a bucket nobody wrote to.
+   */
   versionsUnder(prefix: string): Promise<ObjectVersion[]> {
     return this.reach('list objects', () => this.listVersions(prefix));
   }
@@ -184,9 +188,14 @@ export class ObjectStore {
   private async listVersions(prefix: string): Promise<ObjectVersion[]> {
     const versions: ObjectVersion[] = [];
     const stream = this.client.listObjects(this.bucket, prefix, true, { IncludeVersion: true });
-    for await (const item of stream as AsyncIterable<{ name?: string; versionId?: string | null; isDeleteMarker?: boolean }>) {
-      if (!item.name) continue;
-      versions.push({ key: item.name, versionId: item.versionId ?? undefined, isDeleteMarker: item.isDeleteMarker === true });
+    try {
+      for await (const item of stream as AsyncIterable<{ name?: string; versionId?: string | null; isDeleteMarker?: boolean }>) {
+        if (!item.name) continue;
+        versions.push({ key: item.name, versionId: item.versionId ?? undefined, isDeleteMarker: item.isDeleteMarker === true });
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code === 'NoSuchBucket') return [];
+      throw error;
     }
     return versions;
   }

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import {
   RETENTION_CATEGORIES,
+  RETENTION_JOB_ACTOR,
   RetentionCategory,
   RetentionClientIds,
   RetentionCutoffs,
@@ -26,8 +27,8 @@ import { RetentionCandidate, RetentionCandidates } from '../retention/retention-
 import { RetentionPolicies } from '../retention/retention-policies';
 import { RetentionRuns } from '../retention/retention-runs';
 
-/** The actor recorded on every event a retention run causes (events' actorId, the erasure's "by whom"). */
-export const RETENTION_JOB_ACTOR = 'retention-job';
+// The actor recorded on every event a retention run causes: the erasure certificate's "by" reads it (domain).
+export { RETENTION_JOB_ACTOR };
 
 /** What the policy does to the chain now: per category, the ids of the clients it touches. */
 export interface RetentionPlan {

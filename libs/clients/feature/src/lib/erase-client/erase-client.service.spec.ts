@@ -55,6 +55,10 @@ describe('EraseClient (on the embedded event store)', () => {
     expect(await phones.holders(phones.streamNamesOf(tenant, '+48601234567')[0], tenant)).toEqual([]);
     expect(await keys.wasErased(tenant, first)).toBe(true);
     expect(await clients.state(tenant, first)).toMatchObject({ status: 'erased', archivedNumber: 1 });
+    // Who erased, for the erasure certificate: the token's subject in the metadata, the role that allowed it in the event.
+    const erased = (await store.readStream(`client-${first}`)).find((event) => event.type === 'ClientErased');
+    expect(erased?.metadata.actorId).toBe('staff-1');
+    expect(erased?.data).toMatchObject({ clientId: first, archivedNumber: 1, actorRole: 'manager' });
   });
 
   it('leaves no stream whose name comes from the erased client’s number, keyed or not', async () => {

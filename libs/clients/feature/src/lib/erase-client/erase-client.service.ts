@@ -37,8 +37,21 @@ export class EraseClient {
       state.status === 'erased'
         ? state.archivedNumber
         : await this.archiveNumbers.allocate(context.principal.tenantId, clientId, context.correlationId);
-    await this.clients.record(clientId, { type: 'EraseClient', data: { clientId, archivedNumber }, metadata: commandMetadata(context) });
+    const actorRole = erasingRoleOf(context);
+    await this.clients.record(clientId, {
+      type: 'EraseClient',
+      data: { clientId, archivedNumber, ...(actorRole === undefined ? {} : { actorRole }) },
+      metadata: commandMetadata(context),
+    });
     await this.settleClient.execute(commandMetadata(context), clientId);
     return { clientId, archivedNumber };
   }
+}
+
+/**
+ * The role that allowed the erasure (the route admits owner and manager), for the certificate's
+ * "by whom". The retention job has no role: its actor says who it was.
+ */
+function erasingRoleOf(context: CommandContext): string | undefined {
+  return context.principal.roles.find((role) => role === 'owner' || role === 'manager');
 }
