@@ -38,6 +38,8 @@ export async function buildApiClientTypes(): Promise<Record<string, string>> {
     const ast = await openapiTS(document, {
       alphabetize: false,
       exportType: false,
+      // A field with a default is still optional to send (`allowSharedPhone` defaults to false).
+      defaultNonNullable: false,
       // An upload's body is bytes (a photo, a spreadsheet): a Blob, sent with `bodySerializer: (body) => body`.
       transform: (schema) => (schema.format === 'binary' ? ts.factory.createTypeReferenceNode('Blob') : undefined),
     });

@@ -425,7 +425,7 @@ export interface components {
              * @description Agrees to receive automatic notifications (ON by default).
              * @default true
              */
-            notifications: boolean;
+            notifications?: boolean;
             /** @description Visit reminders by SMS (impossible for a landline). */
             remindersBySms?: boolean;
             /** @description Visit reminders by e-mail. */
@@ -463,7 +463,7 @@ export interface components {
              * @description The phone is shared with another client of the chain (e.g. a family) and that is intended.
              * @default false
              */
-            allowSharedPhone: boolean;
+            allowSharedPhone?: boolean;
             consent?: components["schemas"]["InitialConsentRequest"];
         };
         WriteResponse: {
@@ -507,7 +507,7 @@ export interface components {
              * @description The phone is shared with another client of the chain (e.g. a family) and that is intended.
              * @default false
              */
-            allowSharedPhone: boolean;
+            allowSharedPhone?: boolean;
         };
         SetClientDiscountsRequest: {
             /**
@@ -616,7 +616,7 @@ export interface components {
              * @default skip
              * @enum {string}
              */
-            existingClients: "skip" | "fill-empty" | "overwrite";
+            existingClients?: "skip" | "fill-empty" | "overwrite";
         };
         RunClientImportRequest: {
             /**

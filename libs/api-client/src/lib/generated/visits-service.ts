@@ -301,7 +301,7 @@ export interface components {
              * @description Money off the sum of the service prices, up to 2 decimals. At most 2 decimal places.
              * @default 0
              */
-            discount: number;
+            discount?: number;
         };
         VisitWriteResponse: {
             /** Format: uuid */
@@ -348,7 +348,7 @@ export interface components {
              * @description At most 2 decimal places.
              * @default 0
              */
-            discount: number;
+            discount?: number;
         };
         RecordVisitPaymentRequest: {
             /**
