@@ -1,6 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import type { VisitStatusV1 } from '@salon/contracts';
 import { PageRequest } from '@salon/shared/nest';
 import { VISIT_STATUSES } from '../projections/client-visits/client-visit.queries';
@@ -65,9 +65,11 @@ export class ListClientVisitsRequest extends PageRequest {
 
 /** Query parameters of GET /visits. */
 export class FindVisitByNumberRequest {
-  @ApiPropertyOptional({ description: 'The visit number (unique within the chain).', minimum: 1 })
+  @ApiProperty({ description: 'The visit number (unique within the chain).' })
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  // Numbers are allocated one by one: any beyond the exact integers is no visit's, and is refused as such.
+  @Max(Number.MAX_SAFE_INTEGER)
   number!: number;
 }
