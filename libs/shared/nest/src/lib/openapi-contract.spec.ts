@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, INestApplication, Param, Put, Query } f
 import { Test } from '@nestjs/testing';
 import { ApiConflictResponse, ApiHeader, ApiOkResponse, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import request from 'supertest';
 import { Public, Roles } from './auth';
 import { configureHttpApp, openApiDocumentOf } from './bootstrap';
@@ -51,6 +51,11 @@ class ThingQuery {
   @IsString()
   @MaxLength(5)
   label?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  since?: string;
 }
 
 @Controller('things')
@@ -122,6 +127,10 @@ describe('the OpenAPI document the shared machinery completes', () => {
     const parameters: Json[] = document.paths['/things/literal'].get.parameters;
     expect(parameters.find((parameter) => parameter.name === 'number')).toMatchObject({ required: true, schema: { type: 'integer', minimum: 1 } });
     expect(parameters.find((parameter) => parameter.name === 'label')).toMatchObject({ required: false, schema: { maxLength: 5 } });
+    // A strict ISO 8601 date-time: JavaScript's Date cannot hold years 0–99 as written, so they are refused.
+    const since = parameters.find((parameter) => parameter.name === 'since').schema;
+    expect(since.format).toBe('date-time');
+    expect(['2026-03-01T10:00:00Z', '0100-01-01T00:00:00Z', '0070-12-25T01:54:47Z'].map((value) => new RegExp(since.pattern).test(value))).toEqual([true, true, false]);
   });
 
   it('says a ParseIdPipe path id is a UUID, and that the route answers 400 and 404 for it', () => {

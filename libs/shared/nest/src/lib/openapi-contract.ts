@@ -139,6 +139,9 @@ function rulesOf(dto: Type): Map<string, ValidationMetadata[]> {
   return byProperty;
 }
 
+/** Years a strict @IsISO8601 takes (0100–9999). */
+const STRICT_ISO_8601_YEAR = '^(?:0[1-9][0-9]{2}|[1-9][0-9]{3})-';
+
 /** One class-validator rule into the (property or item) schema it constrains. */
 function applyRule(schema: Schema, rule: ValidationMetadata): void {
   const [first, second] = rule.constraints ?? [];
@@ -199,6 +202,8 @@ function applyRule(schema: Schema, rule: ValidationMetadata): void {
     case 'isIso8601':
     case 'isDateString':
       schema.format = 'date-time';
+      // In strict mode the date must exist as written, and JavaScript's Date reads years 0–99 as 1900–1999: 0100 and later.
+      if ((first as { strict?: boolean } | undefined)?.strict) schema.pattern = STRICT_ISO_8601_YEAR;
       break;
     case 'arrayMaxSize':
       schema.maxItems = first;
