@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel } from 'kafkajs';
@@ -64,11 +65,11 @@ describe('every route of every service', () => {
   const otherChain = uniqueName('chain-other');
   const fixture = { clientId: '', visitId: '', visitNumber: 0, phone: '+48601900001', salonId: 'salon-centre', runId: '', jobId: '', requestId: '', erasedClientId: '' };
 
-  async function start(name: string, module: unknown): Promise<INestApplication> {
+  async function start(name: string, module: unknown, port = 0): Promise<INestApplication> {
     const moduleRef = await Test.createTestingModule({ imports: [module as never] }).compile();
     const app = moduleRef.createNestApplication({ logger: ['error'] });
     configureHttpApp(app, { name, description: 'route security suite' });
-    await app.listen(0, '127.0.0.1');
+    await app.listen(port, '127.0.0.1');
     await app.get(WorkerHost).whenStarted();
     apps.push(app);
     return app;
@@ -76,11 +77,16 @@ describe('every route of every service', () => {
 
   beforeAll(async () => {
     await ensureTopics(kafka, ALL_TOPICS, { prefix });
-    const clients = await start('clients-service', ClientsAppModule.forConfig(loadConfig(ClientsServiceConfig, env)));
-    const clientsUrl = (await clients.getUrl()).replace('[::1]', '127.0.0.1');
+    // The clients service's port is chosen first: the visits and media services call it, and it calls
+    // the three others for the parts of a data package (the suite reads a ready one).
+    const clientsPort = await freePort();
+    const clientsUrl = `http://127.0.0.1:${clientsPort}`;
     const visits = await start('visits-service', VisitsAppModule.forConfig(loadConfig(VisitsServiceConfig, { ...env, CLIENTS_SERVICE_URL: clientsUrl })));
     const consent = await start('consent-service', ConsentAppModule.forConfig(loadConfig(ConsentServiceConfig, env)));
     const media = await start('media-service', MediaAppModule.forConfig(loadConfig(MediaServiceConfig, { ...env, CLIENTS_SERVICE_URL: clientsUrl })));
+    const urlOf = async (app: INestApplication) => (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const others = { VISITS_SERVICE_URL: await urlOf(visits), CONSENT_SERVICE_URL: await urlOf(consent), MEDIA_SERVICE_URL: await urlOf(media) };
+    const clients = await start('clients-service', ClientsAppModule.forConfig(loadConfig(ClientsServiceConfig, { ...env, ...others })), clientsPort);
     for (const [name, app] of [['clients-service', clients], ['visits-service', visits], ['consent-service', consent], ['media-service', media]] as const) {
       const http = request(app.getHttpServer());
       const document = await http.get('/docs/json').expect(200);
@@ -135,6 +141,8 @@ describe('every route of every service', () => {
       shows(clients, '/clients', { phone: fixture.phone }, (body) => Array.isArray(body.items) && body.items.length === 1),
       shows(visits, `/clients/${fixture.clientId}/visits`, {}, (body) => Array.isArray(body.items) && body.items.length === 1),
       shows(visits, '/visits', { number: fixture.visitNumber }, (body) => body.visitId === fixture.visitId),
+      // A ready package: its download route then reads the zip.
+      shows(clients, `/clients/${fixture.clientId}/data-export/${fixture.requestId}`, {}, (body) => body.status === 'ready'),
     ]);
   }
 
@@ -298,4 +306,17 @@ function normalised(body: unknown, records: Records): string {
   for (const name of ['clientId', 'visitId', 'phone', 'runId', 'jobId', 'requestId', 'erasedClientId'] as const) text = text.split(records[name]).join(`<${name}>`);
   // A number only where it stands alone (the home chain's visit number may be 1).
   return text.replace(new RegExp(`(?<![0-9])${records.visitNumber}(?![0-9])`, 'g'), '<visitNumber>');
+}
+
+/** A free loopback port, for a service others must know the address of before it starts. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -128,7 +128,7 @@ describe('the OpenAPI document the shared machinery completes', () => {
     expect(parameters.find((parameter) => parameter.name === 'number')).toMatchObject({ required: true, schema: { type: 'integer', minimum: 1 } });
     expect(parameters.find((parameter) => parameter.name === 'label')).toMatchObject({ required: false, schema: { maxLength: 5 } });
     // A strict ISO 8601 date-time: JavaScript's Date cannot hold years 0–99 as written, so they are refused.
-    const since = parameters.find((parameter) => parameter.name === 'since').schema;
+    const since = (parameters.find((parameter) => parameter.name === 'since') as Json).schema;
     expect(since.format).toBe('date-time');
     expect(['2026-03-01T10:00:00Z', '0100-01-01T00:00:00Z', '0070-12-25T01:54:47Z'].map((value) => new RegExp(since.pattern).test(value))).toEqual([true, true, false]);
   });

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles, SalonScope } from '@salon/shared/nest';
 import { DownloadClientDataExport } from './download-client-data-export.service';
 
 @ApiTags('clients')
@@ -25,6 +25,7 @@ export class DownloadClientDataExportController {
   @Get(':clientId/data-export/:requestId/package')
   @Roles('owner', 'manager')
   @RateLimit('bulk')
+  @SalonScope('x-salon-id')
   @ApiOperation({
     summary:
       "The client's data package (zip) served by the service itself: every download is recorded (who, when) on the client's " +
