@@ -528,6 +528,157 @@ export interface components {
              */
             photoRef: string;
         };
+        ClientNamesView: {
+            firstName: string | null;
+            lastName: string | null;
+            patronymic: string | null;
+        };
+        ClientContactsView: {
+            /**
+             * @description E.164; null once erased.
+             * @example +79123456789
+             */
+            phone: string | null;
+            /** @enum {string|null} */
+            phoneLineType: "mobile" | "fixed-line" | "fixed-line-or-mobile" | "voip" | "other" | "unknown" | null;
+            /** @description False for a landline: no SMS can reach it. */
+            smsCapable: boolean | null;
+            secondPhone: string | null;
+            /** @enum {string|null} */
+            secondPhoneLineType: "mobile" | "fixed-line" | "fixed-line-or-mobile" | "voip" | "other" | "unknown" | null;
+            email: string | null;
+        };
+        ClientDiscountsView: {
+            /** @description Percent off products. */
+            products: number;
+            /** @description Percent off services. */
+            services: number;
+        };
+        ConsentSummaryView: {
+            notifications: boolean;
+            remindersBySms: boolean;
+            remindersByEmail: boolean;
+            /** @description Newsletter or marketing SMS allowed, with written consent on record. */
+            marketing: boolean;
+        };
+        VisitCountsByStatusView: {
+            booked: number;
+            confirmed: number;
+            arrived: number;
+            completed: number;
+            cancelled: number;
+            noShow: number;
+        };
+        VisitSummaryView: {
+            /**
+             * Format: uuid
+             * @description Open it with GET /visits/{visitId} on the visits service.
+             */
+            visitId: string;
+            /**
+             * @description The visit number, unique within the chain.
+             * @example 1042
+             */
+            number: number;
+            /**
+             * Format: date-time
+             * @description When the visit starts (UTC).
+             */
+            at: string;
+            /**
+             * @description The salon's own date of the visit.
+             * @example 2026-11-20
+             */
+            salonDate: string;
+            salonId: string;
+            /** @enum {string} */
+            status: "booked" | "confirmed" | "arrived" | "completed" | "cancelled" | "no-show";
+            /**
+             * @example [
+             *       "Haircut",
+             *       "Colouring"
+             *     ]
+             */
+            services: string[];
+            /**
+             * @example [
+             *       "Anna Nowak"
+             *     ]
+             */
+            specialists: string[];
+            /**
+             * @description What the client owes for it (price − discount).
+             * @example 110
+             */
+            amount: number;
+        };
+        VisitStatisticsView: {
+            /**
+             * Format: date-time
+             * @description Start of the earliest completed visit.
+             */
+            firstVisitAt: string | null;
+            /**
+             * Format: date-time
+             * @description Start of the latest completed visit.
+             */
+            lastVisitAt: string | null;
+            /** @description Completed visits. */
+            visitCount: number;
+            /** @description Every visit by its current status. */
+            countsByStatus: components["schemas"]["VisitCountsByStatusView"];
+            /** @description The earliest completed visit. */
+            firstVisit: components["schemas"]["VisitSummaryView"] | null;
+            /** @description The latest completed visit. */
+            lastVisit: components["schemas"]["VisitSummaryView"] | null;
+        };
+        ClientProfileView: {
+            /** Format: uuid */
+            clientId: string;
+            /**
+             * @description The client stream revision the view reflects: the If-Match of the next save.
+             * @example 3
+             */
+            revision: string;
+            /** @enum {string} */
+            status: "active" | "erased";
+            /**
+             * @description "Client" without a name; "Archived client N" once erased.
+             * @example Anna Kowalska
+             */
+            displayName: string;
+            names: components["schemas"]["ClientNamesView"];
+            contacts: components["schemas"]["ClientContactsView"];
+            /** Format: date */
+            birthDate: string | null;
+            /** @enum {string|null} */
+            gender: "female" | "male" | "other" | "unspecified" | null;
+            comment: string | null;
+            discounts: components["schemas"]["ClientDiscountsView"];
+            /** @description The id of the client's current photo in the media context (null: none). */
+            photoRef: string | null;
+            /**
+             * @description Where the media service (port 3003) answers a short-lived link to the photo: GET with ?size=256 or ?size=1024 for a rendition, or '/original' appended for the download. Null without a photo.
+             * @example /clients/0b7e…/photo
+             */
+            photoRoute: string | null;
+            /** @description On legal hold (PUT /clients/{id}/legal-hold): retention skips the client and erasure is refused (409 client-on-legal-hold). */
+            legalHold: boolean;
+            /** @description Null until the consent context reports. */
+            consent: components["schemas"]["ConsentSummaryView"] | null;
+            visitStatistics: components["schemas"]["VisitStatisticsView"];
+            /** Format: date-time */
+            registeredAt: string | null;
+            /** Format: date-time */
+            updatedAt: string | null;
+            /** @description N of "Archived client N"; null unless erased. */
+            archivedNumber: number | null;
+        };
+        ClientProfilePage: {
+            items: components["schemas"]["ClientProfileView"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page. */
+            nextCursor?: string;
+        };
         ColumnAssignmentView: {
             /**
              * @description The column of the file, 0-based.
@@ -809,12 +960,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { items: ClientProfileView[], nextCursor?: string } */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ClientProfilePage"];
+                };
             };
             /** @description Invalid request: a path or query parameter out of its schema. `errors` names each field. */
             400: {
@@ -987,7 +1139,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ClientProfileView"];
+                };
             };
             /** @description Invalid request: a path or query parameter out of its schema. `errors` names each field. */
             400: {
@@ -1894,7 +2048,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv; charset=utf-8": Blob;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                    "application/vnd.oasis.opendocument.spreadsheet": Blob;
+                };
             };
             /** @description Invalid request: a path or query parameter out of its schema. `errors` names each field. */
             400: {
@@ -2545,7 +2703,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv; charset=utf-8": Blob;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                };
             };
             /** @description Invalid request: a path or query parameter out of its schema. `errors` names each field. */
             400: {
@@ -3508,7 +3669,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/zip": Blob;
+                };
             };
             /** @description Invalid request: a path or query parameter out of its schema; a header out of its schema. `errors` names each field. */
             400: {
@@ -3597,7 +3760,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok";
+                    };
+                };
             };
         };
     };
@@ -3610,11 +3778,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every check is up. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok" | "unavailable";
+                        checks: {
+                            [key: string]: {
+                                ok: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description A check is down: `status` is `unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok" | "unavailable";
+                        checks: {
+                            [key: string]: {
+                                ok: boolean;
+                            };
+                        };
+                    };
+                };
             };
         };
     };

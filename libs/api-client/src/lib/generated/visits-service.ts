@@ -1886,7 +1886,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok";
+                    };
+                };
             };
         };
     };
@@ -1899,11 +1904,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every check is up. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok" | "unavailable";
+                        checks: {
+                            [key: string]: {
+                                ok: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description A check is down: `status` is `unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok" | "unavailable";
+                        checks: {
+                            [key: string]: {
+                                ok: boolean;
+                            };
+                        };
+                    };
+                };
             };
         };
     };

@@ -1,7 +1,8 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Controller, Get, Global, HttpStatus, INestApplication, Injectable, Module, OnApplicationShutdown, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { Public } from './auth';
 import type { Response } from 'express';
 
@@ -63,6 +64,16 @@ export class ReadinessRegistry {
   }
 }
 
+/** The public readiness answer: each check only as up or down. */
+const READINESS_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['status', 'checks'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'unavailable'] },
+    checks: { type: 'object', additionalProperties: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } } } },
+  },
+};
+
 const statusCodeOf = (answer: ReadinessAnswer) => (answer.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
 
 @ApiTags('health')
@@ -73,6 +84,7 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'The process is up (no dependency is checked).' })
+  @ApiOkResponse({ schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -83,6 +95,8 @@ export class HealthController {
       'Every server and worker this service uses is fine: 200, else 503. Each check only as up or down ({ ok }); ' +
       'the errors, lag and dead-letter counts are on the ops port (OPS_PORT).',
   })
+  @ApiOkResponse({ schema: READINESS_SCHEMA, description: 'Every check is up.' })
+  @ApiServiceUnavailableResponse({ schema: READINESS_SCHEMA, description: 'A check is down: `status` is `unavailable`.' })
   async ready(@Res() response: Response): Promise<void> {
     const answer = await this.registry.summary();
     response.status(statusCodeOf(answer)).json(answer);

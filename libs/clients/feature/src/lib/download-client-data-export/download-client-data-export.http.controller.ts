@@ -32,7 +32,7 @@ export class DownloadClientDataExportController {
       'data-export stream, which the presigned link cannot do. `Repr-Digest` carries the SHA-256 of the zip.',
   })
   @ApiProduces('application/zip')
-  @ApiResponse({ status: 200, description: 'The zip, as an attachment.' })
+  @ApiResponse({ status: 200, schema: { type: 'string', format: 'binary' }, description: 'The zip, as an attachment.' })
   @ApiNotFoundResponse({ description: 'data-export-not-found' })
   @ApiConflictResponse({ description: 'data-export-not-ready: the package is pending, refused, expired or discarded.' })
   @ApiServiceUnavailableResponse({ description: 'object-store-unavailable' })

@@ -36,6 +36,7 @@ export class ExportClientsController {
   @ApiProduces(...Object.values(SHEET_CONTENT_TYPES))
   @ApiResponse({
     status: 200,
+    schema: { type: 'string', format: 'binary' },
     description:
       'The file, as an attachment (Content-Disposition names it clients-<UTC time>.<format>), chunked. Should the read model ' +
       'fail once the file has begun, the connection is cut before the last chunk: the client sees an incomplete transfer, ' +

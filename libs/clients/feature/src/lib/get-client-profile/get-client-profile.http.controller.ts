@@ -18,7 +18,7 @@ export class GetClientProfileController {
     summary:
       'The client card: profile, contacts, discounts, consent summary and visit statistics. Eventually consistent: a change shows once the projection applied it (compare the ETag).',
   })
-  @ApiOkResponse({ description: 'ETag header: the revision the view reflects, for If-Match on the next save.' })
+  @ApiOkResponse({ type: ClientProfileView, description: 'ETag header: the revision the view reflects, for If-Match on the next save.' })
   @ApiNotFoundResponse({ description: 'No such client in your chain (or deleted).' })
   async get(
     @CurrentPrincipal() principal: Principal,

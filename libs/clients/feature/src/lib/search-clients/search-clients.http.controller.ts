@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@salon/shared/auth';
 import { CurrentPrincipal, RateLimit, Roles } from '@salon/shared/nest';
-import { ClientProfileView } from '../projections/client-profiles';
+import { ClientProfilePage } from '../projections/client-profiles';
 import { SearchClients } from './search-clients.query';
 import { SearchClientsRequest } from './search-clients.request.dto';
 
@@ -17,11 +17,11 @@ export class SearchClientsController {
   // Pages of up to 100 full profiles: paging through the whole chain must take a while.
   @RateLimit('expensive')
   @ApiOperation({ summary: 'List and search the clients of your chain, with cursor pagination.' })
-  @ApiOkResponse({ description: '{ items: ClientProfileView[], nextCursor?: string }' })
+  @ApiOkResponse({ type: ClientProfilePage })
   search(
     @CurrentPrincipal() principal: Principal,
     @Query() request: SearchClientsRequest,
-  ): Promise<{ items: ClientProfileView[]; nextCursor?: string }> {
+  ): Promise<ClientProfilePage> {
     return this.searchClients.execute(principal.tenantId, request);
   }
 }

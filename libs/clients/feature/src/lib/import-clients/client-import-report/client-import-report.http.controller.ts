@@ -20,7 +20,7 @@ export class ClientImportReportController {
   @RateLimit('bulk')
   @ApiOperation({ summary: 'The per-row report of the dry run or the import, as csv or xlsx: row number, outcome, client id, field, reason.' })
   @ApiProduces(SHEET_CONTENT_TYPES.csv, SHEET_CONTENT_TYPES.xlsx)
-  @ApiResponse({ status: 200, description: 'The report, as an attachment.' })
+  @ApiResponse({ status: 200, schema: { type: 'string', format: 'binary' }, description: 'The report, as an attachment.' })
   @ApiNotFoundResponse({ description: 'import-not-found.' })
   async download(
     @CurrentPrincipal() principal: Principal,
