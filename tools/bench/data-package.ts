@@ -14,7 +14,6 @@
  * client's one stream): 1000 in about 85 s on an idle two-core machine, several times that when it
  * is shared.
  */
-import { createServer } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Kafka, logLevel } from 'kafkajs';
@@ -24,7 +23,7 @@ import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { ensureTopics } from '@salon/shared/messaging';
 import { ObjectStore } from '@salon/shared/object-store';
-import { RunningService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, minio, salonLocalTime, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
+import { RunningService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, freePort, kafkaBrokers, minio, salonLocalTime, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
 
 const MB = 1024 * 1024;
 
@@ -50,16 +49,6 @@ function resetPeak(pid: number): boolean {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function entriesOf(bytes: Buffer): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) =>

@@ -1,5 +1,4 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel } from 'kafkajs';
@@ -10,7 +9,7 @@ import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { ReadModelVersions, ensureTopics } from '@salon/shared/messaging';
 import { WorkerHost, configureHttpApp, loadConfig } from '@salon/shared/nest';
-import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, minio, salonLocalTime, serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, freePort, kafkaBrokers, minio, salonLocalTime, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { AppModule as ClientsAppModule } from '../../apps/clients-service/src/app.module';
 import { ClientsServiceConfig } from '../../apps/clients-service/src/config';
 import { AppModule as ConsentAppModule } from '../../apps/consent-service/src/app.module';
@@ -257,16 +256,6 @@ describe('erasure verifier: a client erased from every store', () => {
   }, 240_000);
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function lettersOf(value: number): string {
   let letters = '';

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel } from 'kafkajs';
@@ -6,7 +5,7 @@ import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
 import { ensureTopics } from '@salon/shared/messaging';
 import { configureHttpApp, loadConfig, RATE_LIMIT_CLASSES, WorkerHost } from '@salon/shared/nest';
-import { cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import { cleanUpServiceEnvironment, eventually, freePort, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { AppModule as ClientsAppModule } from '../../apps/clients-service/src/app.module';
 import { ClientsServiceConfig } from '../../apps/clients-service/src/config';
 import { AppModule as ConsentAppModule } from '../../apps/consent-service/src/app.module';
@@ -308,15 +307,3 @@ function normalised(body: unknown, records: Records): string {
   return text.replace(new RegExp(`(?<![0-9])${records.visitNumber}(?![0-9])`, 'g'), '<visitNumber>');
 }
 
-/** A free loopback port, for a service others must know the address of before it starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'minio';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { CLIENT_COLUMNS, ClientColumnKey, ExportLanguage, clientBaseExportsStream, exportHeaders } from '@salon/clients/domain';
@@ -16,17 +15,7 @@ import { RecordedEvent, SqliteEventStore } from '@salon/shared/event-store';
 import { ReadModelVersions, ensureTopics } from '@salon/shared/messaging';
 import { CommandContext } from '@salon/shared/nest';
 import { CellValue, SHEET_CONTENT_TYPES, SheetCellValue, SheetFormat, readSheet } from '@salon/shared/spreadsheets';
-import {
-  RunningService,
-  TEST_JWT_SECRET,
-  cleanUpServiceEnvironment,
-  eventually,
-  kafkaBrokers,
-  minio,
-  serviceEnvironment,
-  startServiceProcess,
-  uniqueName,
-} from '@salon/shared/testing';
+import { RunningService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, minio, removeBucket, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
 import { startClientsApp } from './test/clients-test-kit';
 
 const CLIENT_COUNT = Number(process.env.EXPORT_TEST_CLIENTS ?? 1_000);
@@ -390,12 +379,3 @@ describe('clients service: export of the client base', () => {
   });
 });
 
-/** Removes the test's import bucket with everything in it. */
-async function removeBucket(bucket: string): Promise<void> {
-  const client = new Client(minio());
-  if (!(await client.bucketExists(bucket))) return;
-  const names: string[] = [];
-  for await (const item of client.listObjects(bucket, '', true) as AsyncIterable<{ name?: string }>) if (item.name) names.push(item.name);
-  if (names.length > 0) await client.removeObjects(bucket, names);
-  await client.removeBucket(bucket);
-}

@@ -1,21 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'minio';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { ensureTopics } from '@salon/shared/messaging';
-import {
-  RunningService,
-  TEST_JWT_SECRET,
-  cleanUpServiceEnvironment,
-  eventually,
-  kafkaBrokers,
-  minio,
-  serviceEnvironment,
-  startServiceProcess,
-  uniqueName,
-} from '@salon/shared/testing';
+import { RunningService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, minio, removeBucket, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
 import { startClientsApp } from './test/clients-test-kit';
 
 /**
@@ -177,12 +166,3 @@ describe('client import: written marketing consent reaches the consent context',
   }, 180_000);
 });
 
-/** Removes the test's bucket with everything in it. */
-async function removeBucket(bucket: string): Promise<void> {
-  const client = new Client(minio());
-  if (!(await client.bucketExists(bucket))) return;
-  const names: string[] = [];
-  for await (const item of client.listObjects(bucket, '', true) as AsyncIterable<{ name?: string }>) if (item.name) names.push(item.name);
-  if (names.length > 0) await client.removeObjects(bucket, names);
-  await client.removeBucket(bucket);
-}

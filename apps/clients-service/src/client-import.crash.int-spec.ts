@@ -1,20 +1,9 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'minio';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { ensureTopics } from '@salon/shared/messaging';
-import {
-  KillableService,
-  TEST_JWT_SECRET,
-  cleanUpServiceEnvironment,
-  eventually,
-  kafkaBrokers,
-  minio,
-  serviceEnvironment,
-  startServiceProcess,
-  uniqueName,
-} from '@salon/shared/testing';
+import { KillableService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, minio, removeBucket, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
 
 /**
  * An import survives a crash of the service: the clients service runs as its own process, is
@@ -122,12 +111,3 @@ describe('client import after a crash of the service (kill -9)', () => {
   }, 600_000);
 });
 
-/** Removes the test's bucket with everything in it. */
-async function removeBucket(bucket: string): Promise<void> {
-  const client = new Client(minio());
-  if (!(await client.bucketExists(bucket))) return;
-  const names: string[] = [];
-  for await (const item of client.listObjects(bucket, '', true) as AsyncIterable<{ name?: string }>) if (item.name) names.push(item.name);
-  if (names.length > 0) await client.removeObjects(bucket, names);
-  await client.removeBucket(bucket);
-}

@@ -3,14 +3,13 @@ import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import iconv from 'iconv-lite';
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'minio';
 import request from 'supertest';
 import { ClientImportRowProcessor, ClientImportRunner } from '@salon/clients/feature';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { ensureTopics } from '@salon/shared/messaging';
-import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, minio, serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, minio, removeBucket, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { startClientsApp } from './test/clients-test-kit';
 
 /**
@@ -323,12 +322,3 @@ describe('client import', () => {
   }, 420_000);
 });
 
-/** Removes the test's bucket with everything in it. */
-async function removeBucket(bucket: string): Promise<void> {
-  const client = new Client(minio());
-  if (!(await client.bucketExists(bucket))) return;
-  const names: string[] = [];
-  for await (const item of client.listObjects(bucket, '', true) as AsyncIterable<{ name?: string }>) if (item.name) names.push(item.name);
-  if (names.length > 0) await client.removeObjects(bucket, names);
-  await client.removeBucket(bucket);
-}

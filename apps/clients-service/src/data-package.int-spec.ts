@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel } from 'kafkajs';
@@ -13,18 +12,7 @@ import { SqliteEventStore } from '@salon/shared/event-store';
 import { ensureTopics } from '@salon/shared/messaging';
 import { WorkerHost, configureHttpApp, loadConfig } from '@salon/shared/nest';
 import { ObjectStore } from '@salon/shared/object-store';
-import {
-  RunningService,
-  TEST_JWT_SECRET,
-  cleanUpServiceEnvironment,
-  eventually,
-  kafkaBrokers,
-  minio,
-  salonLocalTime,
-  serviceEnvironment,
-  startServiceProcess,
-  uniqueName,
-} from '@salon/shared/testing';
+import { RunningService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, freePort, kafkaBrokers, minio, salonLocalTime, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
 import { AppModule } from './app.module';
 import { ClientsServiceConfig } from './config';
 
@@ -393,16 +381,6 @@ function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function removeBuckets(buckets: readonly string[]): Promise<void> {
   const { Client } = await import('minio');

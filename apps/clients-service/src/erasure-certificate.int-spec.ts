@@ -1,5 +1,4 @@
 import { createHash, randomInt } from 'node:crypto';
-import { AddressInfo, createServer } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel } from 'kafkajs';
@@ -13,7 +12,7 @@ import { AuditSeal, CanonicalJsonValue, auditSigningKey, canonicalJson, parseMas
 import { ensureTopics } from '@salon/shared/messaging';
 import { WorkerHost, configureHttpApp, loadConfig } from '@salon/shared/nest';
 import { ObjectStore } from '@salon/shared/object-store';
-import { RunningService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, minio, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
+import { RunningService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, freePort, kafkaBrokers, minio, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
 import { AppModule } from './app.module';
 import { ClientsServiceConfig } from './config';
 
@@ -228,13 +227,3 @@ describe('GET /clients/{id}/erasure: the erasure certificate', () => {
   }
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { AddressInfo, createServer } from 'node:net';
 import { Client as MinioClient } from 'minio';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -12,17 +11,7 @@ import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { ensureTopics } from '@salon/shared/messaging';
 import { WorkerHost, configureHttpApp, loadConfig } from '@salon/shared/nest';
-import {
-  RunningService,
-  TEST_JWT_SECRET,
-  cleanUpServiceEnvironment,
-  eventually,
-  kafkaBrokers,
-  minio,
-  serviceEnvironment,
-  startServiceProcess,
-  uniqueName,
-} from '@salon/shared/testing';
+import { RunningService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, freePort, kafkaBrokers, minio, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
 import { AppModule } from './app.module';
 import { ClientsServiceConfig } from './config';
 
@@ -34,16 +23,6 @@ const SMALL_JPEG = Buffer.from(
   'base64',
 );
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** What the test reads of the card. */
 interface RetentionCard {

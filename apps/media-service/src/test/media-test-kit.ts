@@ -1,6 +1,5 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Client } from 'minio';
 import { configureHttpApp, loadConfig, WorkerHost } from '@salon/shared/nest';
 import { RunningService, minio, startServiceProcess, uniqueName } from '@salon/shared/testing';
 import { AppModule } from '../app.module';
@@ -39,15 +38,5 @@ export function startClientsService(env: Record<string, string>): Promise<Runnin
   return startServiceProcess('clients-service', { ...env, DEFAULT_PHONE_COUNTRY: 'PL' });
 }
 
-/** Removes the test's bucket with every object version in it. */
-export async function removeBucket(bucket: string): Promise<void> {
-  const server = minio();
-  const client = new Client(server);
-  if (!(await client.bucketExists(bucket))) return;
-  const entries: { name: string; versionId?: string }[] = [];
-  for await (const item of client.listObjects(bucket, '', true, { IncludeVersion: true }) as AsyncIterable<{ name?: string; versionId?: string }>) {
-    if (item.name) entries.push({ name: item.name, ...(item.versionId ? { versionId: item.versionId } : {}) });
-  }
-  for (let start = 0; start < entries.length; start += 1000) await client.removeObjects(bucket, entries.slice(start, start + 1000));
-  await client.removeBucket(bucket);
-}
+/** The shared helper, kept under this name for the media tests that import it from here. */
+export { removeBucket } from '@salon/shared/testing';

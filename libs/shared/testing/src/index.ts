@@ -7,3 +7,4 @@ export * from './lib/clock';
 export * from './lib/http-refusals';
 export * from './lib/service-process';
 export * from './lib/asyncapi-messages';
+export * from './lib/buckets';

@@ -54,7 +54,8 @@ export async function startServiceProcess(app: string, env: Record<string, strin
   return { url, pid: child.pid ?? 0, stop: () => exitWith('SIGTERM'), kill: () => exitWith('SIGKILL') };
 }
 
-function freePort(): Promise<number> {
+/** A free loopback port, for a server others must know the address of before it starts. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
