@@ -5,7 +5,7 @@ import { ClientsServiceApi, clientsServiceApi } from '@salon/api-client';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { ensureTopics } from '@salon/shared/messaging';
-import { TEST_JWT_SECRET, cleanUpServiceEnvironment, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { startClientsApp } from './test/clients-test-kit';
 
 /**
@@ -68,8 +68,13 @@ describe('the clients service through its typed client', () => {
     expect(stale.response.status).toBe(409);
     expect(stale.error).toMatchObject({ statusCode: 409, error: 'stale-revision' });
 
-    const profile = await api.GET('/clients/{clientId}', { params: { path: { clientId } } });
-    expect(profile.response.status).toBe(200);
+    // The card is a read model: it shows the saves once the projection applied them (revision 2).
+    const card = await eventually(async () => {
+      const profile = await api.GET('/clients/{clientId}', { params: { path: { clientId } } });
+      return profile.response.status === 200 && profile.data?.revision === '2' ? profile.data : undefined;
+    }, 'the card to show both saves');
+    expect(card.names.lastName).toBe('Nowak');
+    expect(card.discounts).toEqual({ products: 5, services: 12.5 });
   });
 
   it('answers a body out of its schema with the documented 400 error naming the field', async () => {
