@@ -2,7 +2,7 @@ import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.ServerVersion;
+import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -62,6 +62,27 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalMongoServer {
 
+    /**
+     * MongoDB 5.0 as drivers know it: buildInfo "5.0.0" and maxWireVersion 13. mongo-java-server's
+     * own ServerVersion.MONGO_5_0 (1.47.0, its newest) says 5.0.0 but maxWireVersion 8 (MongoDB
+     * 4.2), which pymongo 4.20 refuses ("requires at least 9 (MongoDB 4.4)"), so a BI analyst's
+     * tools could not connect. Checked at 13: the jest suites of libs/ and apps/ (Node driver 6,
+     * mongoose 8) and the README's BI queries by pymongo (tools/bench/read-model-server-pymongo.py).
+     * hello still carries no logicalSessionTimeoutMinutes, so no driver starts sessions or
+     * transactions, which this server lacks.
+     */
+    static final MongoVersion WIRE_VERSION_OF_5_0 = new MongoVersion() {
+        @Override
+        public List<Integer> getVersionArray() {
+            return List.of(5, 0, 0);
+        }
+
+        @Override
+        public int getWireVersion() {
+            return 13;
+        }
+    };
+
     public static void main(String[] args) throws Exception {
         String host = "127.0.0.1";
         int port = 27018;
@@ -107,8 +128,7 @@ public final class LocalMongoServer {
                 scrubbing.scheduleWithFixedDelay(scrubber::scrubIfWritten, scrubIntervalSeconds, scrubIntervalSeconds, TimeUnit.SECONDS);
             }
         }
-        // Reports itself as MongoDB 5.0 (maxWireVersion 8), which the Node driver 6.x accepts.
-        backend.version(ServerVersion.MONGO_5_0);
+        backend.version(WIRE_VERSION_OF_5_0);
 
         final MongoServer server = new MongoServer(serialized(backend, backendLock));
         if (oplog) {

@@ -21,6 +21,9 @@
 #
 # Connection string: mongodb://127.0.0.1:${MONGO_PORT}/<db>?directConnection=true
 #
+# Reports MongoDB 5.0 with maxWireVersion 13 (LocalMongoServer.WIRE_VERSION_OF_5_0), so pymongo
+# 4.20 connects (it refuses the library's own 8); tools/bench/read-model-server-pymongo.py checks it.
+#
 # Known gaps vs MongoDB (mongo-java-server 1.47.0, checked with mongoose 8 / driver 6):
 # no sessions/transactions (driver: "Current topology does not support sessions"), no change
 # streams unless MONGO_OPLOG=1, non-unique secondary indexes are accepted but not built, TTL
