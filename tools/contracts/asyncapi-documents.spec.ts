@@ -1,14 +1,18 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import { parse } from 'yaml';
 import { ALL_TOPICS } from '@salon/contracts';
+import { AsyncApiDocument, compatibilityVerdict } from './asyncapi-compatibility';
 import { ASYNCAPI_DIRECTORY, buildAsyncApiDocuments } from './asyncapi-documents';
 
 type Parsed = Awaited<ReturnType<Parser['parse']>>;
 
 /**
  * The committed AsyncAPI documents are what the contract types generate, and valid AsyncAPI 3.0:
- * a contract type changed without `npm run asyncapi:generate` fails here.
+ * a contract type changed without `npm run asyncapi:generate` fails here, and one that breaks a
+ * consumer of a committed topic (asyncapi-compatibility.ts) fails with each break named, as
+ * `npm run asyncapi:generate` refuses to write it.
  */
 describe('the AsyncAPI documents of libs/contracts/asyncapi', () => {
   const built = buildAsyncApiDocuments();
@@ -22,6 +26,19 @@ describe('the AsyncAPI documents of libs/contracts/asyncapi', () => {
     const parser = new Parser();
     for (const [file, text] of Object.entries(built)) parsed[file] = await parser.parse(text);
   }, 120_000);
+
+  it.each(Object.keys(built))('%s: the contract types break no consumer of the committed topics', (file) => {
+    const committedDocument = parse(committed[file] ?? 'channels: {}') as AsyncApiDocument;
+    const verdict = compatibilityVerdict(committedDocument, parse(built[file]) as AsyncApiDocument);
+    if (!verdict.ok) {
+      throw new Error(
+        `${file}: the contract types break consumers of the committed document (version ${committedDocument.info?.version}):\n` +
+          verdict.breaks.map((line) => `  - ${line}`).join('\n') +
+          '\nPublish the new shape on a new topic (`….v2`) and keep the old one as it was (docs/api-versioning.md, Events).',
+      );
+    }
+    expect(verdict.ok).toBe(true);
+  });
 
   it('are the documents the contract types generate (run `npm run asyncapi:generate` after a contract change)', () => {
     expect(Object.keys(committed).sort()).toEqual(Object.keys(built).sort());
