@@ -8,9 +8,9 @@
  * event store file, logs) is removed afterwards.
  *
  * `--profile 1` runs the clients service with `--cpu-prof` and prints where its CPU time went
- * (self time by function, the busiest first) while it served the registrations.
+ * (by self time, and the repository's own functions by total time) while it served the load.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -20,6 +20,7 @@ import { ensureTopics } from '@salon/shared/messaging';
 import { GENEROUS_RATE_LIMITS, cleanUpServiceEnvironment, eventually, kafkaBrokers, mongoUrl, salonLocalTime, uniqueName } from '@salon/shared/testing';
 import { ServiceName, ServiceProcess, portAnswers } from '../fault/processes';
 import { HttpCall, HttpTarget, LoadResult, fixedRateLoad, inParallel } from './fixed-rate-load';
+import { summariseProfile } from './cpu-profile';
 import { Cleanup, bulletList, machineFacts, markdownTable, progress, resolveOptions, setProgressLabel } from './support';
 
 const OPTIONS = {
@@ -212,7 +213,7 @@ async function run(
   let profile: string | undefined;
   if (options.profile) {
     await services[0].stop();
-    profile = summariseProfile(profileDir);
+    profile = summariseProfile(profileDir, 'the clients service over the whole run');
   }
   return { table, profile };
 }
@@ -221,34 +222,6 @@ function rowOf(name: string, rate: number, result: LoadResult): string[] {
   const ms = (value: number) => value.toFixed(value < 10 ? 1 : 0);
   const errors = Object.entries(result.errors).map(([status, count]) => `${count}× ${status}`).join(', ') || '0';
   return [name, String(rate), result.servedPerSecond.toFixed(0), ms(result.latencyMs.p50), ms(result.latencyMs.p90), ms(result.latencyMs.p99), ms(result.latencyMs.max), String(result.dropped), errors];
-}
-
-interface ProfileNode {
-  readonly id: number;
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
-  readonly hitCount?: number;
-}
-
-/** Self time by function of the clients service's CPU profile, the busiest 20, with their share. */
-function summariseProfile(directory: string): string {
-  const files = readdirSync(directory).filter((name) => name.endsWith('.cpuprofile'));
-  if (files.length === 0) return '(no CPU profile was written)';
-  const profile = JSON.parse(readFileSync(join(directory, files[0]), 'utf8')) as { nodes: ProfileNode[] };
-  const byFunction = new Map<string, number>();
-  let total = 0;
-  for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
-    total += hits;
-    const url = node.callFrame.url.replace(/^.*\/node_modules\//, 'node_modules/').replace(/^.*\/work\/[^/]+\//, '');
-    const key = `${node.callFrame.functionName || '(anonymous)'} ${url ? `${url}:${node.callFrame.lineNumber + 1}` : ''}`.trim();
-    byFunction.set(key, (byFunction.get(key) ?? 0) + hits);
-  }
-  const top = [...byFunction.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20);
-  return [
-    'CPU profile of the clients service over the whole run (self time):',
-    '',
-    markdownTable(['function', 'share of samples'], top.map(([name, hits]) => [name, `${((hits / Math.max(1, total)) * 100).toFixed(1)} %`])),
-  ].join('\n');
 }
 
 main().then(

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:import [-- --rows 10000 --export-rows 100000 --formats csv,xlsx,ods --service-heap-mb 256 --port 3371]`: the import and
+ * `npm run bench:import [-- --rows 10000 --export-rows 100000 --formats csv,xlsx,ods --service-heap-mb 256 --port 3371 --profile 1]`: the import and
  * export of the client base end to end, through the HTTP API of a clients service running as a
  * process of its own against the local servers (start them with `npm run infra start`), with its
  * own database, event store file, topic prefix and import bucket.
@@ -11,6 +11,8 @@
  * export of the whole chain; then the export of `--export-rows` clients (default `--rows`) of a
  * chain whose cards are written straight into the read model, in each format. Each step: seconds, rows/s and the service's peak RSS (VmHWM of
  * /proc/<pid>/status, reset before the step with clear_refs), beside the issue's targets.
+ * `--profile 1` runs the service with `--cpu-prof` and prints where its CPU time went over the run;
+ * the .cpuprofile is kept (its folder is printed) for a flame graph.
  * Markdown on stdout, progress on stderr. Everything it creates is removed after, also on failure
  * or Ctrl-C.
  */
@@ -31,6 +33,7 @@ import { ReadModelVersions, ensureTopics } from '@salon/shared/messaging';
 import { CellValue, SHEET_CONTENT_TYPES, SheetFormat, createSheetWriter } from '@salon/shared/spreadsheets';
 import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
 import { mediaEnvironment, removeBucket } from '../../apps/media-service/src/test/media-test-kit';
+import { summariseProfile } from './cpu-profile';
 
 const MB = 1024 * 1024;
 const TARGETS = { 'upload + dry run': 60, import: 60, export: 30 } as const;
@@ -139,6 +142,8 @@ async function main(): Promise<void> {
   // A V8 heap cap for the service (--max-old-space-size): with none, V8 lets garbage pile up far
   // beyond what is live before it collects, and the peak RSS shows that slack, not what is held.
   const serviceHeapMb = Number(option('service-heap-mb', '0'));
+  const profileDir = option('profile', '0') === '1' ? await mkdtemp(join(tmpdir(), 'bench-import-profile-')) : undefined;
+  const nodeOptions = [...(serviceHeapMb > 0 ? [`--max-old-space-size=${serviceHeapMb}`] : []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
   if (!Number.isInteger(rows) || rows < 1 || rows > 900_000) throw new Error('--rows must be a whole number from 1 to 900000');
   if (!Number.isInteger(exportRows) || exportRows < 0 || exportRows > 900_000) throw new Error('--export-rows must be a whole number from 0 to 900000');
   for (const format of formats) if (!(format in SHEET_CONTENT_TYPES)) throw new Error(`--formats: unknown format "${format}"`);
@@ -148,7 +153,7 @@ async function main(): Promise<void> {
   const env = serviceEnvironment(uniqueName('bench-import'), {
     KAFKA_TOPIC_PREFIX: prefix,
     DEFAULT_PHONE_COUNTRY: 'PL',
-    ...(serviceHeapMb > 0 ? { NODE_OPTIONS: `--max-old-space-size=${serviceHeapMb}` } : {}),
+    ...(nodeOptions.length > 0 ? { NODE_OPTIONS: nodeOptions.join(' ') } : {}),
     ...mediaEnvironment(),
     IMPORT_BUCKET: importBucket,
     IMPORT_MAX_FILE_BYTES: String(1024 * MB),
@@ -301,6 +306,11 @@ async function main(): Promise<void> {
     ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  if (profileDir) {
+    // The service wrote its profile when it stopped, in the clean-up.
+    process.stdout.write(`\n${summariseProfile(profileDir, 'the clients service over the run')}\n`);
+    progress(`the profile is kept in ${profileDir} (open it in Chrome DevTools or speedscope for a flame graph)`);
+  }
 }
 
 main().then(

@@ -279,12 +279,12 @@ describe('client import', () => {
     const row251Reached = new Promise<void>((resolve) => (reachRow251 = resolve));
     let releaseRow251!: () => void;
     const row251Released = new Promise<void>((resolve) => (releaseRow251 = resolve));
-    jest.spyOn(processor, 'process').mockImplementation(async (pass, row, cells, apply) => {
-      if (row === 251 && apply) {
+    jest.spyOn(processor, 'process').mockImplementation(async (pass, row, apply) => {
+      if (row.number === 251 && apply) {
         reachRow251();
         await row251Released;
       }
-      return original(pass, row, cells, apply);
+      return original(pass, row, apply);
     });
 
     await http.post(`/clients/imports/${jobId}/run`).set('Authorization', manager).send({ existingClients: 'skip' }).expect(202);

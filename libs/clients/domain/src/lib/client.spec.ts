@@ -104,6 +104,25 @@ describe('RegisterClient', () => {
       ]);
   });
 
+  it('records discounts given with the registration in the same decision, after the registration', () => {
+    spec
+      .given([])
+      .when(register({ discounts: { productDiscountPercent: 5, serviceDiscountPercent: 12.5 } }))
+      .then([
+        registered,
+        { type: 'ClientDiscountsSet', data: { clientId, productDiscountPercent: 5, serviceDiscountPercent: 12.5, setAt: at } },
+      ]);
+  });
+
+  it('records no discount event for discounts of zero, the default', () => {
+    spec.given([]).when(register({ discounts: { productDiscountPercent: 0, serviceDiscountPercent: 0 } })).then([registered]);
+  });
+
+  it('refuses the whole registration when a discount given with it is out of range', () => {
+    const error = spec.given([]).when(register({ discounts: { productDiscountPercent: 101, serviceDiscountPercent: 0 } })).thenThrows('invalid-discount');
+    expect(error.details).toMatchObject({ field: 'productDiscountPercent' });
+  });
+
   it('treats blank and null optional fields as empty', () => {
     spec
       .given([])

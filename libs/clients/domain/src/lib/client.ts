@@ -50,8 +50,18 @@ export type RegisterClient = Command<
      * same checks the consent context makes of evidence, so a dry run can tell what it would refuse.
      */
     readonly marketingConsent?: RegistrationMarketingConsentV1;
+    /**
+     * Discounts the client has from the start (an import's columns): recorded with the
+     * registration, in the same append, as the SetClientDiscounts that would follow it.
+     */
+    readonly discounts?: ClientDiscountsForm;
   }
 >;
+
+export interface ClientDiscountsForm {
+  readonly productDiscountPercent: number;
+  readonly serviceDiscountPercent: number;
+}
 
 /** One explicit save of the profile form: it replaces the whole editable profile. */
 export type EditClientProfile = Command<
@@ -207,18 +217,19 @@ function register({ data, metadata }: RegisterClient, state: ClientState): Clien
   const profile = parseClientProfile(data, { defaultCountry: data.defaultCountry, now: metadata.now });
   const initialConsent = parseInitialConsent(data.initialConsent, profile);
   const marketingConsent = parseMarketingConsent(data.marketingConsent, profile, metadata.now);
-  return [
-    {
-      type: 'ClientRegistered',
-      data: {
-        clientId: data.clientId,
-        ...profile,
-        initialConsent,
-        ...(marketingConsent === undefined ? {} : { marketingConsent }),
-        registeredAt: metadata.now.toISOString(),
-      },
+  const registered: ClientEvent = {
+    type: 'ClientRegistered',
+    data: {
+      clientId: data.clientId,
+      ...profile,
+      initialConsent,
+      ...(marketingConsent === undefined ? {} : { marketingConsent }),
+      registeredAt: metadata.now.toISOString(),
     },
-  ];
+  };
+  if (data.discounts === undefined) return [registered];
+  const discounts = { type: 'SetClientDiscounts', data: { clientId: data.clientId, ...data.discounts }, metadata } as const;
+  return [registered, ...setDiscounts(discounts, evolve({ status: 'unregistered' }, registered))];
 }
 
 function editProfile({ data, metadata }: EditClientProfile, state: ClientState): ClientEvent[] {

@@ -2,6 +2,7 @@ import { Connection, mongo } from 'mongoose';
 import { generateKey } from './aes-gcm';
 import { DataKeyWrapper, WrappedDataKey } from './data-key-wrapper';
 import { DataKeyErasedError, KeyStore } from './key-store.port';
+import { DUPLICATE_KEY, InsertBatcher } from './insert-batcher';
 
 /** One document per subject: the wrapped key while it lives, a tombstone once it is deleted. */
 export interface DataKeyDocument {
@@ -24,7 +25,6 @@ export interface MongoKeyStoreOptions {
 }
 
 export const DATA_KEYS_COLLECTION = 'data_keys';
-const DUPLICATE_KEY = 11000;
 
 /**
  * The KeyStore on MongoDB (the native collection under a mongoose connection). Keys are stored
@@ -34,11 +34,13 @@ const DUPLICATE_KEY = 11000;
 export class MongoKeyStore implements KeyStore {
   private readonly collection: mongo.Collection<DataKeyDocument>;
   private readonly wrapper: DataKeyWrapper;
+  private readonly inserts: InsertBatcher<DataKeyDocument>;
   private indexes: Promise<unknown> | undefined;
 
   constructor(connection: Connection, masterKey: Buffer, options: MongoKeyStoreOptions = {}) {
     this.collection = connection.collection<DataKeyDocument>(options.collectionName ?? DATA_KEYS_COLLECTION);
     this.wrapper = new DataKeyWrapper(masterKey);
+    this.inserts = new InsertBatcher(this.collection);
   }
 
   /** The unique index makes one document per subject, which the race-safe creation relies on. */
@@ -85,20 +87,15 @@ export class MongoKeyStore implements KeyStore {
   }
 
   /**
-   * Two processes may create the first key of a subject at once. The upsert inserts only if no
-   * document exists ($setOnInsert), the unique index rejects the slower insert, and both read back
-   * the one document that won, so both use the same key. A tombstone is left as it is.
+   * Two processes may create the first key of a subject at once. Each inserts its own candidate;
+   * the unique index rejects the slower one, which reads back the document that won, so both use
+   * the same key. A tombstone rejects the insert too and is read back as it is. Inserts that arrive
+   * together (an import registers many clients at once) go to the database as one insertMany.
    */
   private async createDocument(tenantId: string, subjectId: string): Promise<DataKeyDocument> {
     await this.ensureIndexes();
-    const candidate = this.wrapper.wrap(tenantId, subjectId, generateKey());
-    await this.collection
-      .updateOne(
-        { tenantId, subjectId },
-        { $setOnInsert: { wrappedKey: toStored(candidate), createdAt: new Date() } },
-        { upsert: true },
-      )
-      .catch(unlessDuplicateKey);
+    const candidate: DataKeyDocument = { tenantId, subjectId, wrappedKey: toStored(this.wrapper.wrap(tenantId, subjectId, generateKey())), createdAt: new Date() };
+    if (await this.inserts.insert(candidate)) return candidate;
     const document = await this.findDocument(tenantId, subjectId);
     if (!document) throw new Error(`The data key of subject "${subjectId}" (tenant "${tenantId}") vanished right after its creation`);
     return document;

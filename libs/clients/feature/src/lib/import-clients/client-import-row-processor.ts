@@ -45,6 +45,16 @@ export interface ImportPass {
   readonly baseEmails: ReadonlyMap<string, string>;
 }
 
+/** A row of the file as read once: its values and profile, or the problem that refuses it. */
+export interface ImportRow {
+  readonly number: number;
+  /** The moment the row was read: the profile rules' "today" (birth dates), also for its commands. */
+  readonly now: Date;
+  readonly values?: ImportRowValues;
+  readonly profile?: ClientProfile;
+  readonly problem?: ImportFieldProblem;
+}
+
 /** The profile fields a row may fill (the phone, by which it was matched, is never changed by an update). */
 const UPDATABLE_FIELDS = ['secondPhone', 'email', 'firstName', 'lastName', 'patronymic', 'birthDate', 'gender', 'comment'] as const;
 
@@ -81,18 +91,24 @@ export class ClientImportRowProcessor {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  async process(pass: ImportPass, row: number, cells: readonly ImportCell[], apply: boolean): Promise<ImportRowResult> {
-    const reading = readImportRow(cells, pass.mapping);
-    if (!reading.ok) return refused(row, reading);
-    const { values } = reading;
+  /**
+   * A row's cells read by the mapping and checked by the profile rules, once: the runner asks what
+   * it shares with other rows, whom it would change, and then processes it, all from this.
+   */
+  read(pass: ImportPass, number: number, cells: readonly ImportCell[]): ImportRow {
     const now = new Date();
-    const defaultCountry = this.settings.defaultPhoneCountry;
-    let profile: ClientProfile;
+    const reading = readImportRow(cells, pass.mapping);
+    if (!reading.ok) return { number, now, problem: reading };
     try {
-      profile = parseClientProfile(values.form, { defaultCountry, now });
+      return { number, now, values: reading.values, profile: parseClientProfile(reading.values.form, { defaultCountry: this.settings.defaultPhoneCountry, now }) };
     } catch (error) {
-      return refused(row, problemOf(error));
+      return { number, now, problem: problemOf(error) };
     }
+  }
+
+  async process(pass: ImportPass, importRow: ImportRow, apply: boolean): Promise<ImportRowResult> {
+    const { number: row, values, profile, now } = importRow;
+    if (!values || !profile) return refused(row, importRow.problem ?? { field: 'row', reason: 'The row cannot be read' });
 
     const duplicate = this.duplicateInFile(pass, profile);
     if (duplicate) return { row, outcome: 'skip-duplicate-in-file', problems: [duplicate] };
@@ -112,12 +128,11 @@ export class ClientImportRowProcessor {
   }
 
   /** A row done before the checkpoint of a resumed job: its number and e-mail still count for duplicates. */
-  remember(pass: ImportPass, row: number, cells: readonly ImportCell[]): void {
-    const profile = this.profileOf(pass, cells);
+  remember(pass: ImportPass, { number, profile }: ImportRow): void {
     // A row the profile rules refused was refused then too; a duplicate counted for an earlier row.
     if (!profile || this.duplicateInFile(pass, profile)) return;
-    pass.phones.set(profile.phone, row);
-    if (profile.email !== undefined) pass.emails.set(profile.email.toLowerCase(), row);
+    pass.phones.set(profile.phone, number);
+    if (profile.email !== undefined) pass.emails.set(profile.email.toLowerCase(), number);
   }
 
   /**
@@ -126,8 +141,7 @@ export class ClientImportRowProcessor {
    * reservations, the base's client matched by e-mail), so the runner may do them at the same time.
    * A row whose profile cannot be read has none: it is refused whatever the other rows are.
    */
-  keysOf(pass: ImportPass, cells: readonly ImportCell[]): readonly string[] {
-    const profile = this.profileOf(pass, cells);
+  keysOf({ profile }: ImportRow): readonly string[] {
     if (!profile) return [];
     return [`phone:${profile.phone}`, ...(profile.secondPhone ? [`phone:${profile.secondPhone}`] : []), ...(profile.email ? [`email:${profile.email.toLowerCase()}`] : [])];
   }
@@ -136,21 +150,10 @@ export class ClientImportRowProcessor {
    * The client of the base the row would change, read only: two rows that reach one client through
    * different numbers must be done in the order of the file, so the runner keeps them apart.
    */
-  async existingClientOf(pass: ImportPass, row: number, cells: readonly ImportCell[]): Promise<string | undefined> {
-    const profile = this.profileOf(pass, cells);
+  async existingClientOf(pass: ImportPass, { number, profile }: ImportRow): Promise<string | undefined> {
     if (!profile || this.duplicateInFile(pass, profile)) return undefined;
-    const ownClientId = deterministicUuid(pass.context.principal.tenantId, 'register-client', this.rowContext(pass, row).idempotencyKey as string);
+    const ownClientId = deterministicUuid(pass.context.principal.tenantId, 'register-client', this.rowContext(pass, number).idempotencyKey as string);
     return this.existingClient(pass, profile, ownClientId);
-  }
-
-  private profileOf(pass: ImportPass, cells: readonly ImportCell[]): ClientProfile | undefined {
-    const reading = readImportRow(cells, pass.mapping);
-    if (!reading.ok) return undefined;
-    try {
-      return parseClientProfile(reading.values.form, { defaultCountry: this.settings.defaultPhoneCountry, now: new Date() });
-    } catch {
-      return undefined;
-    }
   }
 
   private duplicateInFile(pass: ImportPass, profile: ClientProfile): ImportFieldProblem | undefined {
@@ -197,21 +200,19 @@ export class ClientImportRowProcessor {
     if (!importable.ok) return refused(row, importable);
     const { consent, marketingConsent, notes } = importable;
     const defaultCountry = this.settings.defaultPhoneCountry;
-    const metadata = commandMetadata(context, now);
-    const form = { ...values.form, initialConsent: consent, ...(marketingConsent === undefined ? {} : { marketingConsent }) };
-    const registration: RegisterClientCommand = { type: 'RegisterClient', data: { ...form, clientId, defaultCountry }, metadata };
     const discounts = discountsOf(values);
+    // The discounts are recorded with the registration, in one append (RegisterClient's `discounts`).
+    const form = {
+      ...values.form,
+      initialConsent: consent,
+      ...(marketingConsent === undefined ? {} : { marketingConsent }),
+      ...(discounts === undefined ? {} : { discounts }),
+    };
+    const registration: RegisterClientCommand = { type: 'RegisterClient', data: { ...form, clientId, defaultCountry }, metadata: commandMetadata(context, now) };
     try {
-      // The decider's own rules, also in the dry run: the registration and the discounts as they would be recorded.
-      const [registered] = clientDecider.decide(registration, clientDecider.initialState());
-      if (discounts) {
-        const state = clientDecider.evolve(clientDecider.initialState(), registered);
-        clientDecider.decide({ type: 'SetClientDiscounts', data: { clientId, ...discounts }, metadata }, state);
-      }
-      if (apply) {
-        await this.registerClient.execute(context, form);
-        if (discounts) await this.setClientDiscounts.execute(this.secondCommand(context, 'discounts'), clientId, discounts);
-      }
+      // The decider's own rules, also in the dry run: the registration as it would be recorded.
+      clientDecider.decide(registration, clientDecider.initialState());
+      if (apply) await this.registerClient.execute(context, form);
     } catch (error) {
       return refused(row, problemOf(error));
     }

@@ -3,12 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ClientImportCommand, ClientImportJob, ImportCell, ImportCounts, NO_IMPORT_COUNTS, countOutcome, isFinished } from '@salon/clients/domain';
+import { ClientImportCommand, ClientImportJob, ImportCounts, NO_IMPORT_COUNTS, countOutcome, isFinished } from '@salon/clients/domain';
 import { CommandContext, commandMetadata } from '@salon/shared/nest';
 import type { BackgroundWorker, WorkerHealth } from '@salon/shared/nest';
 import { SpreadsheetError, readSheet } from '@salon/shared/spreadsheets';
 import { ClientImportJobs } from './client-import-jobs';
-import { ClientImportRowProcessor, ImportPass } from './client-import-row-processor';
+import { ClientImportRowProcessor, ImportPass, ImportRow } from './client-import-row-processor';
 import { ClientImportRowResultsBuffer, ClientImportRows, ImportPhase } from './client-import-rows';
 import { CLIENT_IMPORT_SETTINGS, ClientImportSettings, readLimitsOf } from './client-import-settings';
 import { ImportFileStore } from './import-file-store';
@@ -166,14 +166,14 @@ export class ClientImportRunner implements BackgroundWorker {
     // change no common client cannot change each other's outcome, so a batch decides exactly
     // what one row after the other would. Their appends then arrive together at the event store,
     // which commits them in one transaction (group commit). Results are kept in the file's order.
-    let batch: { number: number; cells: readonly ImportCell[] }[] = [];
+    let batch: ImportRow[] = [];
     const batchKeys = new Set<string>();
     const runBatch = async (): Promise<PassEnd | undefined> => {
       const rows = batch;
       batch = [];
       batchKeys.clear();
       for (const group of await this.apartByClient(pass, rows)) {
-        const results = await Promise.all(group.map(({ number, cells }) => this.processor.process(pass, number, cells, phase === 'import')));
+        const results = await Promise.all(group.map((row) => this.processor.process(pass, row, phase === 'import')));
         for (const result of results) {
           buffer.add(result);
           counts = countOutcome(counts, result.outcome);
@@ -189,10 +189,11 @@ export class ClientImportRunner implements BackgroundWorker {
         continue;
       }
       if (number <= resumeAfter) {
-        if (!refusedBefore.has(number)) this.processor.remember(pass, number, cells);
+        if (!refusedBefore.has(number)) this.processor.remember(pass, this.processor.read(pass, number, cells));
         continue;
       }
-      const keys = this.processor.keysOf(pass, cells);
+      const row = this.processor.read(pass, number, cells);
+      const keys = this.processor.keysOf(row);
       if (batch.length >= this.settings.rowsAtOnce || keys.some((key) => batchKeys.has(key))) {
         if ((await runBatch()) === 'cancelled') return 'cancelled';
       }
@@ -205,7 +206,7 @@ export class ClientImportRunner implements BackgroundWorker {
         await buffer.flush();
         return 'cancelled';
       }
-      batch.push({ number, cells });
+      batch.push(row);
       keys.forEach((key) => batchKeys.add(key));
     }
     if (batch.length > 0 && (await runBatch()) === 'cancelled') return 'cancelled';
@@ -226,9 +227,9 @@ export class ClientImportRunner implements BackgroundWorker {
    * changes too (one client reached through two of its numbers): those go one after the other,
    * in the file's order. Looking the clients up reads only.
    */
-  private async apartByClient<Row extends { number: number; cells: readonly ImportCell[] }>(pass: ImportPass, rows: readonly Row[]): Promise<Row[][]> {
-    const clients = await Promise.all(rows.map(({ number, cells }) => this.processor.existingClientOf(pass, number, cells)));
-    const groups: Row[][] = [[]];
+  private async apartByClient(pass: ImportPass, rows: readonly ImportRow[]): Promise<ImportRow[][]> {
+    const clients = await Promise.all(rows.map((row) => this.processor.existingClientOf(pass, row)));
+    const groups: ImportRow[][] = [[]];
     let seen = new Set<string>();
     rows.forEach((row, index) => {
       const clientId = clients[index];

@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InitialConsentChoicesV1, RegistrationMarketingConsentV1 } from '@salon/contracts';
-import { ClientProfileForm } from '@salon/clients/domain';
+import { ClientDiscountsForm, ClientProfileForm } from '@salon/clients/domain';
 import { deterministicUuid } from '@salon/shared/event-sourcing';
 import { CommandContext, commandMetadata } from '@salon/shared/nest';
 import { CLIENTS_SETTINGS, ClientsSettings } from '../clients-settings';
 import { ClientStream, WriteResult } from '../client-stream/client-stream';
 import { PhoneReservations, phoneToReserve } from '../phone-reservations/phone-reservations';
 
-/** `marketingConsent` is an import's (written consent with its evidence); the front-desk form carries none. */
+/** `marketingConsent` and `discounts` are an import's (written consent with its evidence; the discount columns); the front-desk form carries neither. */
 export type RegistrationForm = ClientProfileForm & {
   allowSharedPhone?: boolean;
   initialConsent?: InitialConsentChoicesV1;
   marketingConsent?: RegistrationMarketingConsentV1;
+  discounts?: ClientDiscountsForm;
 };
 
 /** Registers a client: reserves the phone number on its own stream first, then appends the client. */
@@ -26,14 +27,21 @@ export class RegisterClient {
 
   async execute(context: CommandContext, form: RegistrationForm): Promise<WriteResult> {
     const clientId = clientIdFor(context);
-    const { allowSharedPhone = false, initialConsent, marketingConsent, ...profile } = form;
+    const { allowSharedPhone = false, initialConsent, marketingConsent, discounts, ...profile } = form;
     const defaultCountry = this.settings.defaultPhoneCountry;
     const phone = phoneToReserve(profile, defaultCountry);
     await this.phones.reserve(commandMetadata(context), phone, clientId, allowSharedPhone);
     try {
       return await this.clients.record(clientId, {
         type: 'RegisterClient',
-        data: { ...profile, clientId, defaultCountry, initialConsent, ...(marketingConsent === undefined ? {} : { marketingConsent }) },
+        data: {
+          ...profile,
+          clientId,
+          defaultCountry,
+          initialConsent,
+          ...(marketingConsent === undefined ? {} : { marketingConsent }),
+          ...(discounts === undefined ? {} : { discounts }),
+        },
         metadata: commandMetadata(context),
       });
     } catch (error) {

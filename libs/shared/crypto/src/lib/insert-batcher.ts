@@ -1,0 +1,54 @@
+import { mongo } from 'mongoose';
+
+/** MongoDB's error code for a write a unique index refused. */
+export const DUPLICATE_KEY = 11000;
+
+interface Pending<T> {
+  readonly document: T;
+  readonly resolve: (inserted: boolean) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Inserts asked for in the same turn of the event loop go to the database as one unordered
+ * insertMany: one round trip instead of one each. Each caller learns whether its own document
+ * was inserted (true) or refused by a unique index (false); any other error fails the callers
+ * whose documents it concerns. Nothing is cached or delayed beyond the current turn.
+ */
+export class InsertBatcher<T extends mongo.Document> {
+  private pending: Pending<T>[] = [];
+
+  constructor(private readonly collection: mongo.Collection<T>) {}
+
+  insert(document: T): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ document, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    // A copy each: the driver adds an _id to what it inserts, and the callers keep theirs as they gave it.
+    const documents = batch.map(({ document }) => ({ ...document }) as mongo.OptionalUnlessRequiredId<T>);
+    try {
+      await this.collection.insertMany(documents, { ordered: false });
+      for (const { resolve } of batch) resolve(true);
+    } catch (error) {
+      // Without the write concern's acknowledgement no insert can be counted on.
+      if (!(error instanceof mongo.MongoBulkWriteError) || error.result?.getWriteConcernError?.()) {
+        for (const { reject } of batch) reject(error);
+        return;
+      }
+      const failures = new Map<number, unknown>();
+      for (const writeError of [error.writeErrors].flat()) failures.set(writeError.index, writeError);
+      batch.forEach(({ resolve, reject }, index) => {
+        const failure = failures.get(index) as { code?: number } | undefined;
+        if (failure === undefined) resolve(true);
+        else if (failure.code === DUPLICATE_KEY) resolve(false);
+        else reject(error);
+      });
+    }
+  }
+}
