@@ -1,5 +1,5 @@
 import mongoose, { Connection } from 'mongoose';
-import { searchableText } from '@salon/clients/domain';
+import { nameSearchKeys, searchableText } from '@salon/clients/domain';
 import { InMemoryKeyStore, PersonalDataCipher } from '@salon/shared/crypto';
 import { DomainError } from '@salon/shared/ddd';
 import type { Kafka } from 'kafkajs';
@@ -319,6 +319,60 @@ describe('ClientProfileQueries', () => {
       expect(idsOf(await search({ phone: '605 111 222', defaultCountry: 'PL' }))).toEqual([]);
       expect(idsOf(await search({}))).not.toContain(iza.clientId);
       expect(idsOf(await search({ includeArchived: true, limit: 100 }))).toContain(iza.clientId);
+    });
+
+    it('keys the card by its name on registration, re-keys it on an edit and keeps no key after an erasure', async () => {
+      const zuza = client();
+      const stored = async () => connection.collection(await versions.activeCollection(CLIENT_PROFILES_COLLECTION)).findOne({ _id: zuza.clientId } as never);
+      await feed(await zuza.registered({ phone: '607 111 222', firstName: 'Zuzanna', lastName: 'Wróbel-Konstantynopolitańska' }));
+      expect((await stored())?.['search']?.nameKeys).toEqual(nameSearchKeys(['Zuzanna', 'Wróbel-Konstantynopolitańska']));
+      for (const text of ['zuza', 'ZANNA', 'wrob', 'Wróbel-Konstantynopolitańska', 'konstantynopolitanska zuz', 'Zuzanna Wróbel-Konst']) {
+        expect([text, idsOf(await search({ text }))]).toEqual([text, [zuza.clientId]]);
+      }
+      // A word longer than a key is looked up by its first 12 characters, then compared whole;
+      // several words must stand in an order of the name, as typed.
+      for (const text of ['konstantynopolitanskx', 'wrobel zuzanna', 'zuzanna x']) {
+        expect([text, idsOf(await search({ text }))]).toEqual([text, []]);
+      }
+
+      // The keys decide, not the names: a card whose names say "Ghost" but whose keys do not is not found.
+      const active = connection.collection(await versions.activeCollection(CLIENT_PROFILES_COLLECTION));
+      await active.insertOne({ _id: 'ghost-card' as never, tenantId: TENANT, revision: 0, status: 'active', displayName: 'Ghost', sortName: 'ghost', search: { name: ['ghost'], nameKeys: [], phones: [] } });
+      expect(idsOf(await search({ text: 'ghost' }))).toEqual([]);
+      await active.deleteOne({ _id: 'ghost-card' as never });
+
+      await feed(await zuza.edited({ phone: '607 111 222', firstName: 'Zuzanna', lastName: 'Sikora' }));
+      expect((await stored())?.['search']?.nameKeys).toEqual(nameSearchKeys(['Zuzanna', 'Sikora']));
+      expect(idsOf(await search({ text: 'wrob' }))).toEqual([]);
+      expect(idsOf(await search({ text: 'sikor' }))).toEqual([zuza.clientId]);
+
+      await feed(await zuza.erased(4));
+      const erased = await stored();
+      expect(erased).toMatchObject({ status: 'erased' });
+      expect(erased).not.toHaveProperty('search');
+      expect(JSON.stringify(erased)).not.toMatch(/zuz|sikor|wrob/i);
+      expect(idsOf(await search({ text: 'zuza', includeArchived: true }))).toEqual([]);
+    });
+
+    it('matches names by the regular expression over a version written before the name keys, until a rebuild', async () => {
+      // The cards of an older version as it stored them: no name keys.
+      const legacy = await mongoose.createConnection(mongoUrl(uniqueName('client_profiles_legacy')), { serverSelectionTimeoutMS: 5_000 }).asPromise();
+      try {
+        const card = { tenantId: TENANT, revision: 0, status: 'active', displayName: 'Marta Lis', sortName: 'marta lis', search: { name: ['marta lis', 'lis marta'], phones: [] } };
+        await legacy.collection(`${CLIENT_PROFILES_COLLECTION}_v1`).insertMany([{ _id: 'legacy-marta' as never, ...card }]);
+        const legacyQueries = new ClientProfileQueries(legacy);
+        expect(idsOf(await legacyQueries.search(TENANT, { text: 'arta' }))).toEqual(['legacy-marta']);
+        expect(idsOf(await legacyQueries.search(TENANT, { text: 'marta lis' }))).toEqual(['legacy-marta']);
+        expect(idsOf(await legacyQueries.search(TENANT, { text: 'lis marta x' }))).toEqual([]);
+
+        // A rebuild's version, keyed throughout, is looked up by the keys.
+        await legacy.collection(`${CLIENT_PROFILES_COLLECTION}_v2`).insertMany([{ _id: 'keyed-marta' as never, ...card, search: { ...card.search, nameKeys: nameSearchKeys(['Marta', 'Lis']) } }]);
+        await new ReadModelVersions(legacy).switchTo(CLIENT_PROFILES_COLLECTION, 2);
+        expect(idsOf(await legacyQueries.search(TENANT, { text: 'arta' }))).toEqual(['keyed-marta']);
+      } finally {
+        await legacy.dropDatabase();
+        await legacy.close();
+      }
     });
 
     it('does not find a deleted client', async () => {

@@ -1,6 +1,7 @@
+import { Logger } from '@nestjs/common';
 import type { Collection, Document, Filter, Sort } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { CountryCode, normalisePhone, searchableText } from '@salon/clients/domain';
+import { CountryCode, nameQueryKeys, normalisePhone } from '@salon/clients/domain';
 import { CursorCodec } from '@salon/shared/crypto';
 import { DomainError, pageSizeOf } from '@salon/shared/ddd';
 import { ReadModelVersions } from '@salon/shared/messaging';
@@ -51,7 +52,10 @@ const SORT_ORDERS: Record<ClientSort, Sort> = {
  * simply not there.
  */
 export class ClientProfileQueries {
+  private readonly logger = new Logger(ClientProfileQueries.name);
   private readonly versions: ReadModelVersions;
+  /** Per physical collection: whether every active card has its name keys (see nameMatchingOf). */
+  private readonly nameMatching = new Map<string, Promise<NameMatching>>();
 
   /**
    * `cursors` is the service's codec (keyed by MASTER_KEY) in the Nest container; code that builds
@@ -79,9 +83,10 @@ export class ClientProfileQueries {
     if (!Object.hasOwn(SORT_ORDERS, sort)) throw DomainError.invalid('invalid-sort', `Clients are sorted by name or lastVisit, not "${sort}"`, { field: 'sort' });
     const limit = pageSizeOf(criteria.limit, 'clients');
     const after = criteria.cursor ? decodeSearchCursor(this.cursors, criteria.cursor, sort) : undefined;
-    const clauses = [...criteriaClauses(tenantId, criteria), ...(after ? [afterClause(after)] : [])];
+    const collection = await this.collection();
+    const clauses = [...criteriaClauses(tenantId, criteria, await this.nameMatchingOf(collection, criteria)), ...(after ? [afterClause(after)] : [])];
 
-    const documents = await (await this.collection())
+    const documents = await collection
       .find({ $and: clauses } as Filter<ClientProfileDocument>, { projection: { search: 0 } })
       .sort(SORT_ORDERS[sort])
       // One more than asked, to know whether another page follows without counting.
@@ -104,8 +109,9 @@ export class ClientProfileQueries {
    * server scans the collection for each compound filter.
    */
   async *activeClientsMatching(tenantId: string, criteria: ClientExportCriteria, batchSize = 500): AsyncGenerator<ClientProfileDocument> {
-    const cursor = (await this.collection())
-      .find({ $and: criteriaClauses(tenantId, { ...criteria, includeArchived: false }) } as Filter<ClientProfileDocument>, {
+    const collection = await this.collection();
+    const cursor = collection
+      .find({ $and: criteriaClauses(tenantId, { ...criteria, includeArchived: false }, await this.nameMatchingOf(collection, criteria)) } as Filter<ClientProfileDocument>, {
         projection: { search: 0, visits: 0, visitRevisions: 0, visitStatistics: 0 },
       })
       .sort(SORT_ORDERS.name)
@@ -145,13 +151,44 @@ export class ClientProfileQueries {
   private async collection(): Promise<Collection<ClientProfileDocument>> {
     return this.mongo.collection<ClientProfileDocument>(await this.versions.activeCollection(CLIENT_PROFILES_COLLECTION));
   }
+
+  /**
+   * 'keys' once no active card of the collection lacks its name keys; 'scan' for a version written
+   * (in part) before they existed, where a name is matched by the regular expression alone, as
+   * before, until `npm run rebuild -- client-profiles` switches readers to a version the
+   * projection keyed throughout. Asked once per physical collection and process: cards written
+   * from then on carry the keys, and a rebuild's version is a new collection.
+   */
+  private nameMatchingOf(collection: Collection<ClientProfileDocument>, criteria: { readonly text?: string }): Promise<NameMatching> {
+    if (nameQueryKeys(criteria.text ?? '').keys.length === 0) return Promise.resolve('keys'); // no name to match
+    const name = collection.collectionName;
+    let known = this.nameMatching.get(name);
+    if (!known) {
+      known = collection.findOne({ status: 'active', search: { $exists: true }, 'search.nameKeys': { $exists: false } } as Filter<ClientProfileDocument>, { projection: { _id: 1 } }).then(
+        (unkeyed) => {
+          if (!unkeyed) return 'keys';
+          this.logger.warn(`${name} has cards without name keys: name search scans the chain's cards until "npm run rebuild -- client-profiles"`);
+          return 'scan';
+        },
+        (error: unknown) => {
+          this.nameMatching.delete(name);
+          throw error;
+        },
+      );
+      this.nameMatching.set(name, known);
+    }
+    return known;
+  }
 }
 
-function criteriaClauses(tenantId: string, criteria: ClientSearchCriteria): Document[] {
+/** How a name fragment is matched: by its name keys (an index), or by a regular expression over the names (a scan). */
+type NameMatching = 'keys' | 'scan';
+
+function criteriaClauses(tenantId: string, criteria: ClientSearchCriteria, nameMatching: NameMatching): Document[] {
   const clauses: (Document | undefined)[] = [
     { tenantId },
     { status: criteria.includeArchived ? { $in: ['active', 'erased'] } : 'active' },
-    nameClause(criteria.text),
+    ...nameClauses(criteria.text, nameMatching),
     phoneClause(criteria.phone, criteria.defaultCountry),
     emailClause(criteria.email),
     criteria.hasEmail === undefined ? undefined : { 'search.email': { $exists: criteria.hasEmail } },
@@ -161,11 +198,20 @@ function criteriaClauses(tenantId: string, criteria: ClientSearchCriteria): Docu
   return clauses.filter((clause): clause is Document => clause !== undefined);
 }
 
-/** A fragment anywhere in a name key, compared in the same normalised form the keys are stored in. */
-function nameClause(text: string | undefined): Document | undefined {
-  const fragment = text === undefined ? '' : searchableText(text);
-  if (fragment === '') return undefined;
-  return { 'search.name': { $regex: escapeRegex(fragment) } };
+/**
+ * A fragment anywhere in a name, compared in the normalised form the names are stored in: an
+ * equality on one name key per word (all of them), which the index `tenant_nameKeys_sortName_id`
+ * serves; when the keys alone do not decide (several words, which must also stand in the order
+ * typed, or a word longer than a key), the fragment is then found whole in the names, among the
+ * candidates the keys left.
+ */
+function nameClauses(text: string | undefined, matching: NameMatching): Document[] {
+  const query = nameQueryKeys(text ?? '');
+  if (query.keys.length === 0) return [];
+  const whole = { 'search.name': { $regex: escapeRegex(query.fragment) } };
+  if (matching === 'scan') return [whole];
+  const byKeys = { 'search.nameKeys': query.keys.length === 1 ? query.keys[0] : { $all: query.keys } };
+  return query.decisive ? [byKeys] : [byKeys, whole];
 }
 
 function phoneClause(phone: string | undefined, defaultCountry: CountryCode | undefined): Document | undefined {

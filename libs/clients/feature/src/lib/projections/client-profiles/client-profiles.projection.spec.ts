@@ -1,5 +1,6 @@
 import { TOPICS } from '@salon/contracts';
 import { InMemoryKeyStore, PersonalDataCipher, PersonalDataTamperedError } from '@salon/shared/crypto';
+import { nameSearchKeys } from '@salon/clients/domain';
 import { IncomingMessage, projectInMemory } from '@salon/shared/messaging';
 import { VisitEvents } from '../client-visit-ledger/test/visit-event-messages';
 import { CLIENT_PROFILES_COLLECTION, ClientProfileDocument, EMPTY_CARD_VISIT_TOTALS } from './client-profile.document';
@@ -76,6 +77,7 @@ describe('client profiles projection', () => {
       documentVersion: 1,
       search: {
         name: ['anna kowalska-zolc', 'kowalska-zolc anna'],
+        nameKeys: nameSearchKeys(['Anna', 'Kowalska-Żółć']),
         phones: ['48601234567', '601234567', '48221234567', '221234567'],
         email: 'anna.kowalska@example.com',
       },
@@ -84,7 +86,7 @@ describe('client profiles projection', () => {
 
   it('shows a client without a name as "Client", derived here only', async () => {
     const document = await run(await anna.registered({ phone: '+7 912 345-67-89' }));
-    expect(document).toMatchObject({ displayName: 'Client', sortName: 'client', search: { name: [] } });
+    expect(document).toMatchObject({ displayName: 'Client', sortName: 'client', search: { name: [], nameKeys: [] } });
     expect(document).not.toHaveProperty('firstName');
   });
 
@@ -92,6 +94,8 @@ describe('client profiles projection', () => {
     const document = await run(await anna.registered({ phone: '+79123456789', firstName: 'Семён', patronymic: 'Ильич', lastName: 'Ёлкин' }));
     expect(document?.['displayName']).toBe('Семён Ильич Ёлкин');
     expect(document?.search?.name).toEqual(['семен елкин ильич', 'елкин семен ильич', 'семен ильич елкин']);
+    expect(document?.search?.nameKeys).toEqual(nameSearchKeys(['Семён', 'Ёлкин', 'Ильич']));
+    expect(document?.search?.nameKeys).toEqual(expect.arrayContaining(['семен', 'елкин', 'ильич', 'лки', 'ич']));
     expect(document?.search?.phones).toEqual(['79123456789', '9123456789', '89123456789']);
   });
 
@@ -101,7 +105,9 @@ describe('client profiles projection', () => {
       await anna.edited({ phone: '+48 601 234 567', firstName: 'Anna', lastName: 'Nowak' }),
     );
     expect(document).toMatchObject({ revision: 1, displayName: 'Anna Nowak', sortName: 'anna nowak', gender: 'unspecified' });
-    expect(document?.['search']).toEqual({ name: ['anna nowak', 'nowak anna'], phones: ['48601234567', '601234567'] });
+    expect(document?.['search']).toEqual({ name: ['anna nowak', 'nowak anna'], nameKeys: nameSearchKeys(['Anna', 'Nowak']), phones: ['48601234567', '601234567'] });
+    // The keys of the name the edit replaced are gone with it.
+    expect(document?.search?.nameKeys).not.toContain('kowalska');
     for (const cleared of ['email', 'secondPhone', 'secondPhoneLineType', 'birthDate', 'comment']) expect(document).not.toHaveProperty(cleared);
     expect(document?.['updatedAt']).toEqual(new Date('2025-03-02T10:00:00.000Z'));
     expect(document?.['registeredAt']).toEqual(new Date('2025-03-01T10:00:00.000Z'));
@@ -168,7 +174,7 @@ describe('client profiles projection', () => {
     for (const message of history.slice(0, 3)) {
       const document = await run(message);
       for (const field of PERSONAL_FIELDS) expect(document).not.toHaveProperty(field);
-      expect(document?.['search']).toEqual({ name: [], phones: [] });
+      expect(document?.['search']).toEqual({ name: [], nameKeys: [], phones: [] });
     }
     expect(await run(history[3])).toMatchObject({ status: 'erased', displayName: 'Archived client 7' });
     expect(JSON.stringify([...documents.values()])).not.toMatch(/Anna|Kowalska|601234567|latex|photos/);

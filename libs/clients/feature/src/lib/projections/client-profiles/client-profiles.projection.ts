@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { CLIENT_EVENT_TYPES_V1, ClientEventTypeV1, ConsentStateV1, TOPICS, VisitEventV1 } from '@salon/contracts';
-import { archivedDisplayName, displayNameOf, phoneSearchKeys, searchableText } from '@salon/clients/domain';
+import { archivedDisplayName, displayNameOf, nameSearchKeys, phoneSearchKeys, searchableText } from '@salon/clients/domain';
 import { DecryptedPayload, PersonalDataCipher } from '@salon/shared/crypto';
 import { Evolved, IncomingMessage, Projection } from '@salon/shared/messaging';
 import { computeCardVisitTotals, toLedgeredVisit } from '../client-visit-ledger/card-visit-totals';
@@ -234,8 +234,8 @@ function profileReplaced(data: DecryptedPayload, at: Date): Change {
 
 /**
  * The name in the orders people type it: "first last patronymic", "last first patronymic" and
- * the display order "first patronymic last". No names, no keys: a nameless client is not found
- * by typing "Client".
+ * the display order "first patronymic last", and the name keys the search looks up. No names, no
+ * keys: a nameless client is not found by typing "Client".
  */
 function searchKeysOf(
   names: { firstName?: string; lastName?: string; patronymic?: string },
@@ -253,6 +253,7 @@ function searchKeysOf(
   const phones = [phone, secondPhone].flatMap((number) => (number ? phoneSearchKeys(number) : []));
   return {
     name: [...new Set(name)],
+    nameKeys: nameSearchKeys([firstName, lastName, patronymic]),
     phones: [...new Set(phones)],
     ...(email ? { email: email.toLowerCase() } : {}),
   };
