@@ -12,6 +12,7 @@ export * from './lib/service-token-config';
 export { phoneReservationKeyRefusals } from './lib/production-settings';
 export * from './lib/workers';
 export * from './lib/http-preconditions';
+export * from './lib/etag-header.decorator';
 export * from './lib/command-context';
 export * from './lib/command-context.decorator';
 export * from './lib/platform.module';

@@ -1034,6 +1034,8 @@ export interface operations {
             /** @description ETag header: the revision for the next If-Match. */
             201: {
                 headers: {
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1137,6 +1139,8 @@ export interface operations {
             /** @description ETag header: the revision the view reflects, for If-Match on the next save. */
             200: {
                 headers: {
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1214,7 +1218,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    /** @description The revision now current, to send as If-Match with the next save. */
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -1443,7 +1447,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    /** @description The revision now current, to send as If-Match with the next save. */
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -1837,6 +1841,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1944,6 +1950,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2840,6 +2848,8 @@ export interface operations {
             /** @description ETag header: the revision for If-Match on PUT. */
             200: {
                 headers: {
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2897,7 +2907,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    /** @description The revision now current, to send as If-Match with the next save. */
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -3235,7 +3245,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    /** @description The revision now current, to send as If-Match with the next save. */
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -3355,7 +3365,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    /** @description The revision now current, to send as If-Match with the next save. */
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
                     ETag?: string;
                     [name: string]: unknown;
                 };

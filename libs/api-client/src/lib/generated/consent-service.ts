@@ -380,6 +380,8 @@ export interface operations {
             /** @description The client's consent after the change. */
             200: {
                 headers: {
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -500,6 +502,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -611,6 +615,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. Absent while the client has no consent record. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {

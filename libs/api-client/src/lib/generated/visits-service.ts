@@ -625,6 +625,8 @@ export interface operations {
             /** @description Location: /visits/{visitId}; ETag: the revision for the next If-Match. */
             201: {
                 headers: {
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -734,7 +736,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    /** @description The revision now current, to send as If-Match with the next save. */
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -836,7 +838,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    /** @description The revision now current, to send as If-Match with the next save. */
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -938,7 +940,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    /** @description The revision now current, to send as If-Match with the next save. */
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -1040,7 +1042,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    /** @description The revision now current, to send as If-Match with the next save. */
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -1146,7 +1148,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    /** @description The revision now current, to send as If-Match with the next save. */
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -1270,7 +1272,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    /** @description The revision now current, to send as If-Match with the next save. */
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -1394,7 +1396,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    /** @description The revision now current, to send as If-Match with the next save. */
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -1518,7 +1520,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    /** @description The revision now current, to send as If-Match with the next save. */
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -1636,6 +1638,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The revision of the record this answer reflects: send it as If-Match with the next change. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -30,6 +30,9 @@ export async function createHttpApp(rootModule: Type<unknown> | DynamicModule, s
 
 export function configureHttpApp(app: INestApplication, service: ServiceDescription): INestApplication {
   useSecurityHeaders(app);
+  // The API's only ETag is a record's revision (ETagHeader, documented where a route sends it);
+  // Express's own, a hash of any answer's body, would be one no document names and If-Match refuses.
+  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('etag');
   app.use(correlationIdMiddleware);
   useBodyParsers(app);
   app.useGlobalPipes(createValidationPipe());
@@ -64,7 +67,7 @@ export function openApiDocumentOf(app: INestApplication, service: Pick<ServiceDe
  * says when it changes. A breaking change of a route without a new major version fails the
  * compatibility test (tools/openapi/).
  */
-export const OPENAPI_VERSION = '1.0.0';
+export const OPENAPI_VERSION = '1.1.0';
 
 /**
  * Starts a service; a bad configuration ends the process with the list of what is wrong. A

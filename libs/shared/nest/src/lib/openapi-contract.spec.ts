@@ -8,6 +8,7 @@ import { Public, Roles } from './auth';
 import { configureHttpApp, openApiDocumentOf } from './bootstrap';
 import { CommandContext } from './command-context';
 import { CurrentCommandContext } from './command-context.decorator';
+import { ETagHeader, SendETag } from './etag-header.decorator';
 import { MaxDecimalPlaces } from './numbers';
 import { ParseIdPipe } from './validation';
 
@@ -66,6 +67,13 @@ class ThingsController {
     return query;
   }
 
+  @Get('current')
+  @Public()
+  current(@ETagHeader('Absent before the first save.') sendETag: SendETag): { thingId: string } {
+    sendETag(7n);
+    return { thingId: 'current' };
+  }
+
   @Get(':thingId')
   @Roles('owner')
   read(@Param('thingId', new ParseIdPipe()) thingId: string): { thingId: string } {
@@ -82,7 +90,9 @@ class ThingsController {
     @Param('thingId', new ParseIdPipe()) thingId: string,
     @Headers('if-match') _ifMatch: string,
     @Body() _body: ThingRequest,
+    @ETagHeader() sendETag: SendETag,
   ): { thingId: string } {
+    sendETag('4');
     return { thingId };
   }
 
@@ -150,6 +160,23 @@ describe('the OpenAPI document the shared machinery completes', () => {
     const ifMatch = save.parameters.find((parameter: Json) => parameter.name === 'If-Match');
     expect(new RegExp(ifMatch.schema.pattern).test('"3"')).toBe(true);
     expect(new RegExp(ifMatch.schema.pattern).test('')).toBe(false);
+  });
+
+  it('says ETag on the success answers of exactly the routes that send one through ETagHeader, with their note', async () => {
+    const etagOf = (path: string, method: string) => (document.paths[path][method].responses['200'].headers ?? {}).ETag;
+    expect(etagOf('/things/{thingId}', 'put')).toMatchObject({ description: expect.stringMatching(/If-Match/), schema: { type: 'string', pattern: '^"-?\\d+"$' } });
+    expect(etagOf('/things/current', 'get').description).toMatch(/ Absent before the first save\.$/);
+    expect(etagOf('/things/{thingId}', 'get')).toBeUndefined();
+    expect(etagOf('/things/literal', 'get')).toBeUndefined();
+    expect(JSON.stringify(document)).not.toContain('x-sends-etag');
+    const answer = await request(app.getHttpServer()).get('/things/current');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.etag).toBe('"7"');
+    expect(new RegExp(etagOf('/things/current', 'get').schema.pattern).test(answer.headers.etag)).toBe(true);
+    // Nor does any other answer carry one: Express's own (a hash of the body) is switched off.
+    const list = await request(app.getHttpServer()).get('/things');
+    expect(list.status).toBe(200);
+    expect(list.headers.etag).toBeUndefined();
   });
 
   it('gives a public route no 401/403/429', () => {

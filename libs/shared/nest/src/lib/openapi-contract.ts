@@ -5,6 +5,7 @@ import { ModulesContainer, Reflector } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
 import { PUBLIC_METADATA } from './auth';
+import { SENDS_ETAG } from './etag-header.decorator';
 import { ParseIdPipe } from './validation';
 
 /**
@@ -103,7 +104,12 @@ interface Operation {
   parameters?: Parameter[];
   requestBody?: { content?: Record<string, { schema?: Schema }> };
   responses?: Record<string, Response>;
+  /** Set by ETagHeader: `true`, or the route's note on the header. */
+  [SENDS_ETAG]?: true | string;
 }
+
+/** What the ETag of a route's success answer is (etagOf), and how a client uses it. */
+const ETAG_ABOUT = 'The revision of the record this answer reflects: send it as If-Match with the next change.';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
@@ -428,12 +434,15 @@ export function describeErrorAnswers(document: OpenAPIObject, facts: ReadonlyMap
         responses[String(status)] = answer.empty ? { description: answer.description } : { description: answer.description, content: errors.content(status, answer.codes) };
       }
     }
+    // A route sends an ETag only through ETagHeader, which marks its operation: documented there.
+    const etag = operation[SENDS_ETAG];
+    delete operation[SENDS_ETAG];
     for (const [status, response] of Object.entries(responses)) {
       const code = Number(status);
       if (code >= 400 && code !== REQUEST_HEADERS_TOO_LARGE && !response.content) response.content = errors.content(code);
-      // A route that takes If-Match answers its writes with the new revision's ETag (etagOf).
-      if (code >= 200 && code < 300 && code !== 204 && hasHeader(operation, 'If-Match')) {
-        response.headers = { ...response.headers, ETag: { description: 'The revision now current, to send as If-Match with the next save.', schema: { type: 'string', pattern: '^"-?\\d+"$' } } };
+      if (etag !== undefined && code >= 200 && code < 300) {
+        const description = typeof etag === 'string' ? `${ETAG_ABOUT} ${etag}` : ETAG_ABOUT;
+        response.headers = { ...response.headers, ETag: { description, schema: { type: 'string', pattern: '^"-?\\d+"$' } } };
       }
     }
   }

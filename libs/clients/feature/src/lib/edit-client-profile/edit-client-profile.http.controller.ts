@@ -1,7 +1,6 @@
-import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, requiredRevision, ParseIdPipe, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, requiredRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
 import { ClientProfileRequest } from '../http/client-profile.request.dto';
 import { WriteResponse } from '../http/write.response.dto';
 import { EditClientProfile } from './edit-client-profile.service';
@@ -24,10 +23,10 @@ export class EditClientProfileController {
     @Param('clientId', new ParseIdPipe()) clientId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() request: ClientProfileRequest,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<WriteResponse> {
     const result = await this.editClientProfile.execute(context, clientId, { ...request }, requiredRevision(ifMatch));
-    response.setHeader('ETag', etagOf(result.revision));
+    sendETag(result.revision);
     return WriteResponse.of(result);
   }
 }

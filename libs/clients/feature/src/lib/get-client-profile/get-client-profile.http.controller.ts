@@ -1,8 +1,7 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, Roles, etagOf, ParseIdPipe } from '@salon/shared/nest';
+import { CurrentPrincipal, Roles, ParseIdPipe, ETagHeader, SendETag } from '@salon/shared/nest';
 import { ClientProfileView } from '../projections/client-profiles';
 import { GetClientProfile } from './get-client-profile.query';
 
@@ -23,10 +22,10 @@ export class GetClientProfileController {
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('clientId', new ParseIdPipe()) clientId: string,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<ClientProfileView> {
     const view = await this.getClientProfile.execute(principal.tenantId, clientId);
-    response.setHeader('ETag', etagOf(view.revision));
+    sendETag(view.revision);
     return view;
   }
 }

@@ -1,8 +1,7 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, Roles, etagOf } from '@salon/shared/nest';
+import { CurrentPrincipal, Roles, ETagHeader, SendETag } from '@salon/shared/nest';
 import { RetentionPolicyResponse } from '../retention/retention-policy.response.dto';
 import { GetRetentionPolicy } from './get-retention-policy.query';
 
@@ -16,9 +15,9 @@ export class GetRetentionPolicyController {
   @Roles('owner')
   @ApiOperation({ summary: "The chain's retention policy; every category is null (off) until the owner saves one." })
   @ApiOkResponse({ type: RetentionPolicyResponse, description: 'ETag header: the revision for If-Match on PUT.' })
-  async get(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<RetentionPolicyResponse> {
+  async get(@CurrentPrincipal() principal: Principal, @ETagHeader() sendETag: SendETag): Promise<RetentionPolicyResponse> {
     const { policy, revision } = await this.getRetentionPolicy.execute(principal.tenantId);
-    response.setHeader('ETag', etagOf(revision));
+    sendETag(revision);
     return RetentionPolicyResponse.of(policy, revision);
   }
 }

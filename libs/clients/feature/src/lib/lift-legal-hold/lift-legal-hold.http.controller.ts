@@ -1,7 +1,6 @@
-import { Controller, Delete, Headers, Param, Res } from '@nestjs/common';
+import { Controller, Delete, Headers, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, SalonScope, etagOf, optionalRevision } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, SalonScope, optionalRevision, ETagHeader, SendETag } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
 import { LiftLegalHold } from './lift-legal-hold.service';
 
@@ -23,10 +22,10 @@ export class LiftLegalHoldController {
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<WriteResponse> {
     const result = await this.liftLegalHold.execute(context, clientId, optionalRevision(ifMatch));
-    response.setHeader('ETag', etagOf(result.revision));
+    sendETag(result.revision);
     return WriteResponse.of(result);
   }
 }

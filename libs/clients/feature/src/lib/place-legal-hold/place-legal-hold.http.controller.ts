@@ -1,7 +1,6 @@
-import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, SalonScope, etagOf, optionalRevision } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, SalonScope, optionalRevision, ETagHeader, SendETag } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
 import { PlaceLegalHoldRequest } from './place-legal-hold.request.dto';
 import { PlaceLegalHold } from './place-legal-hold.service';
@@ -28,10 +27,10 @@ export class PlaceLegalHoldController {
     @Param('clientId', new ParseIdPipe()) clientId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() request: PlaceLegalHoldRequest,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<WriteResponse> {
     const result = await this.placeLegalHold.execute(context, clientId, { reason: request.reason, reference: request.reference }, optionalRevision(ifMatch));
-    response.setHeader('ETag', etagOf(result.revision));
+    sendETag(result.revision);
     return WriteResponse.of(result);
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
 import { RegisterClientRequest } from './register-client.request.dto';
 import { RegisterClient } from './register-client.service';
@@ -23,10 +23,12 @@ export class RegisterClientController {
     @CurrentCommandContext() context: CommandContext,
     @Body() request: RegisterClientRequest,
     @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<WriteResponse> {
     const { consent, ...form } = request;
     const result = await this.registerClient.execute(context, { ...form, initialConsent: consent ? { ...consent } : undefined });
-    response.status(201).setHeader('ETag', etagOf(result.revision)).setHeader('Location', `/clients/${result.clientId}`);
+    sendETag(result.revision);
+    response.status(201).setHeader('Location', `/clients/${result.clientId}`);
     return WriteResponse.of(result);
   }
 }

@@ -1,7 +1,6 @@
-import { Controller, Delete, Param, Res } from '@nestjs/common';
+import { Controller, Delete, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, etagOf } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, ETagHeader, SendETag } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
 import { RemoveClientPhoto } from './remove-client-photo.service';
 
@@ -25,10 +24,10 @@ export class RemoveClientPhotoController {
   async removePhoto(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<WriteResponse> {
     const result = await this.removeClientPhoto.execute(context, clientId);
-    response.setHeader('ETag', etagOf(result.revision));
+    sendETag(result.revision);
     return WriteResponse.of(result);
   }
 }

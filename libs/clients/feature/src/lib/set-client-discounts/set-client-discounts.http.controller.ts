@@ -1,7 +1,6 @@
-import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
 import { SetClientDiscountsRequest } from './set-client-discounts.request.dto';
 import { SetClientDiscounts } from './set-client-discounts.service';
@@ -23,10 +22,10 @@ export class SetClientDiscountsController {
     @Param('clientId', new ParseIdPipe()) clientId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() request: SetClientDiscountsRequest,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<WriteResponse> {
     const result = await this.setClientDiscounts.execute(context, clientId, request, optionalRevision(ifMatch));
-    response.setHeader('ETag', etagOf(result.revision));
+    sendETag(result.revision);
     return WriteResponse.of(result);
   }
 }

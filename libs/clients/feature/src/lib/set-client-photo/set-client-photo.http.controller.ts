@@ -1,7 +1,6 @@
-import { Body, Controller, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, etagOf } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, ETagHeader, SendETag } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
 import { SetClientPhotoRequest } from './set-client-photo.request.dto';
 import { SetClientPhoto } from './set-client-photo.service';
@@ -28,10 +27,10 @@ export class SetClientPhotoController {
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,
     @Body() request: SetClientPhotoRequest,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<WriteResponse> {
     const result = await this.setClientPhoto.execute(context, clientId, request.photoRef);
-    response.setHeader('ETag', etagOf(result.revision));
+    sendETag(result.revision);
     return WriteResponse.of(result);
   }
 }

@@ -1,7 +1,6 @@
-import { Body, Controller, Headers, Put, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, SalonScope, etagOf, optionalRevision } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, SalonScope, optionalRevision, ETagHeader, SendETag } from '@salon/shared/nest';
 import { RetentionPolicyResponse } from '../retention/retention-policy.response.dto';
 import { SetRetentionPolicyRequest } from './set-retention-policy.request.dto';
 import { SetRetentionPolicy } from './set-retention-policy.service';
@@ -28,10 +27,10 @@ export class SetRetentionPolicyController {
     @CurrentCommandContext() context: CommandContext,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() request: SetRetentionPolicyRequest,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<RetentionPolicyResponse> {
     const result = await this.setRetentionPolicy.execute(context, { ...request }, optionalRevision(ifMatch));
-    response.setHeader('ETag', etagOf(result.revision));
+    sendETag(result.revision);
     return RetentionPolicyResponse.of(result.policy, result.revision);
   }
 }

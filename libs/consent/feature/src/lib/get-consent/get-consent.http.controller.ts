@@ -1,8 +1,7 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, Roles, etagOf, ParseIdPipe } from '@salon/shared/nest';
+import { CurrentPrincipal, Roles, ParseIdPipe, ETagHeader, SendETag } from '@salon/shared/nest';
 import { ConsentResponse } from '../http/consent.response.dto';
 import { GetConsent } from './get-consent.query';
 
@@ -22,10 +21,10 @@ export class GetConsentController {
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('clientId', new ParseIdPipe()) clientId: string,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader('Absent while the client has no consent record.') sendETag: SendETag,
   ): Promise<ConsentResponse> {
     const { state, revision } = await this.getConsent.execute(principal.tenantId, clientId);
-    if (revision !== undefined) response.setHeader('ETag', etagOf(revision));
+    if (revision !== undefined) sendETag(revision);
     return ConsentResponse.of(clientId, state, revision);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Param, Put } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -11,9 +11,8 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { CONSENT_PERMISSIONS } from '@salon/consent/domain';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, ParseIdPipe, requireSalonOfCaller, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe, requireSalonOfCaller, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
 import { ConsentResponse } from '../http/consent.response.dto';
 import { SetConsentRequest } from './set-consent.request.dto';
 import { SetConsent } from './set-consent.service';
@@ -49,14 +48,14 @@ export class SetConsentController {
     @Param('clientId', new ParseIdPipe()) clientId: string,
     @Param('permission') permission: string,
     @Body() request: SetConsentRequest,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<ConsentResponse> {
     const { granted, source, evidence } = request;
     // Salon-bound staff collect signatures at their own salons only.
     if (evidence) requireSalonOfCaller(context.principal, evidence.salonId, 'evidence.salonId');
     // The evidence travels in the event: a plain object, not the DTO class.
     const result = await this.setConsent.execute(context, clientId, permission, { granted, source, evidence: evidence && { ...evidence } });
-    response.setHeader('ETag', etagOf(result.revision));
+    sendETag(result.revision);
     return ConsentResponse.of(clientId, result.state, result.revision);
   }
 }

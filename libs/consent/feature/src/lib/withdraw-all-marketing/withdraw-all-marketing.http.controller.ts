@@ -1,7 +1,6 @@
-import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, ParseIdPipe, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
 import { ConsentResponse } from '../http/consent.response.dto';
 import { WithdrawAllMarketingRequest } from './withdraw-all-marketing.request.dto';
 import { WithdrawAllMarketing } from './withdraw-all-marketing.service';
@@ -26,10 +25,10 @@ export class WithdrawAllMarketingController {
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,
     @Body() request: WithdrawAllMarketingRequest,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<ConsentResponse> {
     const result = await this.withdrawAllMarketing.execute(context, clientId, request.source);
-    response.setHeader('ETag', etagOf(result.revision));
+    sendETag(result.revision);
     return ConsentResponse.of(clientId, result.state, result.revision);
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { BookVisitRequest } from './book-visit.request.dto';
 import { BookVisit } from './book-visit.service';
@@ -27,10 +27,12 @@ export class BookVisitController {
     @CurrentCommandContext() context: CommandContext,
     @Body() request: BookVisitRequest,
     @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<VisitWriteResponse> {
     const { discount = 0, ...form } = request;
     const result = await this.bookVisit.execute(context, { ...form, discount });
-    response.status(201).setHeader('ETag', etagOf(result.revision)).setHeader('Location', `/visits/${result.visitId}`);
+    sendETag(result.revision);
+    response.status(201).setHeader('Location', `/visits/${result.visitId}`);
     return VisitWriteResponse.of(result);
   }
 }

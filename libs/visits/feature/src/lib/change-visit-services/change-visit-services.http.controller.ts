@@ -1,7 +1,6 @@
-import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Param, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { ChangeVisitServicesRequest } from './change-visit-services.request.dto';
 import { ChangeVisitServices } from './change-visit-services.service';
@@ -25,11 +24,11 @@ export class ChangeVisitServicesController {
     @Param('visitId', new ParseIdPipe()) visitId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() request: ChangeVisitServicesRequest,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<VisitWriteResponse> {
     const { services, discount = 0 } = request;
     const result = await this.changeVisitServices.execute(context, visitId, { services, discount }, optionalRevision(ifMatch));
-    response.setHeader('ETag', etagOf(result.revision));
+    sendETag(result.revision);
     return VisitWriteResponse.of(result);
   }
 }

@@ -1,7 +1,6 @@
-import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { CancelVisitRequest } from './cancel-visit.request.dto';
 import { ChangeVisitStatus, LifecycleStep } from './change-visit-status.service';
@@ -30,9 +29,9 @@ export class ChangeVisitStatusController {
     @CurrentCommandContext() context: CommandContext,
     @Param('visitId', new ParseIdPipe()) visitId: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<VisitWriteResponse> {
-    return this.change(context, visitId, 'confirm', ifMatch, response);
+    return this.change(context, visitId, 'confirm', ifMatch, sendETag);
   }
 
   @Post(':visitId/arrive')
@@ -44,9 +43,9 @@ export class ChangeVisitStatusController {
     @CurrentCommandContext() context: CommandContext,
     @Param('visitId', new ParseIdPipe()) visitId: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<VisitWriteResponse> {
-    return this.change(context, visitId, 'arrive', ifMatch, response);
+    return this.change(context, visitId, 'arrive', ifMatch, sendETag);
   }
 
   @Post(':visitId/complete')
@@ -58,9 +57,9 @@ export class ChangeVisitStatusController {
     @CurrentCommandContext() context: CommandContext,
     @Param('visitId', new ParseIdPipe()) visitId: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<VisitWriteResponse> {
-    return this.change(context, visitId, 'complete', ifMatch, response);
+    return this.change(context, visitId, 'complete', ifMatch, sendETag);
   }
 
   @Post(':visitId/no-show')
@@ -72,9 +71,9 @@ export class ChangeVisitStatusController {
     @CurrentCommandContext() context: CommandContext,
     @Param('visitId', new ParseIdPipe()) visitId: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<VisitWriteResponse> {
-    return this.change(context, visitId, 'no-show', ifMatch, response);
+    return this.change(context, visitId, 'no-show', ifMatch, sendETag);
   }
 
   @Post(':visitId/cancel')
@@ -87,9 +86,9 @@ export class ChangeVisitStatusController {
     @Param('visitId', new ParseIdPipe()) visitId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() request: CancelVisitRequest,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<VisitWriteResponse> {
-    return this.change(context, visitId, { cancel: { by: request.by, late: request.late } }, ifMatch, response);
+    return this.change(context, visitId, { cancel: { by: request.by, late: request.late } }, ifMatch, sendETag);
   }
 
   private async change(
@@ -97,10 +96,10 @@ export class ChangeVisitStatusController {
     visitId: string,
     step: LifecycleStep,
     ifMatch: string | undefined,
-    response: Response,
+    sendETag: SendETag,
   ): Promise<VisitWriteResponse> {
     const result = await this.changeVisitStatus.execute(context, visitId, step, optionalRevision(ifMatch));
-    response.setHeader('ETag', etagOf(result.revision));
+    sendETag(result.revision);
     return VisitWriteResponse.of(result);
   }
 }

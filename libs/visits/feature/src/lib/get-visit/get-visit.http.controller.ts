@@ -1,7 +1,6 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, ParseIdPipe, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
 import { VisitDetailsView } from '../http/visit.response.dto';
 import { GetVisit } from './get-visit.query';
 
@@ -21,10 +20,10 @@ export class GetVisitController {
   async get(
     @CurrentCommandContext() context: CommandContext,
     @Param('visitId', new ParseIdPipe()) visitId: string,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<VisitDetailsView> {
     const { visit, revision } = await this.getVisit.execute(context, visitId);
-    response.setHeader('ETag', etagOf(revision));
+    sendETag(revision);
     return VisitDetailsView.of(visit, revision);
   }
 }

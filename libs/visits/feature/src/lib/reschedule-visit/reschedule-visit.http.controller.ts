@@ -1,7 +1,6 @@
-import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, etagOf, optionalRevision, ParseIdPipe, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { RescheduleVisitRequest } from './reschedule-visit.request.dto';
 import { RescheduleVisit } from './reschedule-visit.service';
@@ -24,10 +23,10 @@ export class RescheduleVisitController {
     @Param('visitId', new ParseIdPipe()) visitId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() request: RescheduleVisitRequest,
-    @Res({ passthrough: true }) response: Response,
+    @ETagHeader() sendETag: SendETag,
   ): Promise<VisitWriteResponse> {
     const result = await this.rescheduleVisit.execute(context, visitId, { startsAt: request.startsAt, endsAt: request.endsAt }, optionalRevision(ifMatch));
-    response.setHeader('ETag', etagOf(result.revision));
+    sendETag(result.revision);
     return VisitWriteResponse.of(result);
   }
 }
