@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { parse } from 'yaml';
-import { ALL_TOPICS } from '@salon/contracts';
+import { ALL_TOPICS, CLIENT_FIELDS_ADDED_TO_V1 } from '@salon/contracts';
 import { AsyncApiDocument, compatibilityVerdict } from './asyncapi-compatibility';
 import { ASYNCAPI_DIRECTORY, buildAsyncApiDocuments } from './asyncapi-documents';
 
@@ -52,6 +52,13 @@ describe('the AsyncAPI documents of libs/contracts/asyncapi', () => {
     const problems = diagnostics.filter((diagnostic) => diagnostic.severity === DiagnosticSeverity.Error || diagnostic.severity === DiagnosticSeverity.Warning);
     expect(problems.map((diagnostic) => `${diagnostic.severity} ${diagnostic.code} ${diagnostic.path.join('.')}: ${diagnostic.message}`)).toEqual([]);
     expect(document?.version()).toBe('3.0.0');
+  });
+
+  it('require none of the fields added to v1 later (CLIENT_FIELDS_ADDED_TO_V1): the messages before them lack them', () => {
+    const schemas = (parse(built['clients.asyncapi.yaml']) as { components: { schemas: Record<string, { properties?: object; required?: string[] }> } }).components.schemas;
+    const described = Object.entries(schemas).filter(([, schema]) => CLIENT_FIELDS_ADDED_TO_V1.some((field) => field in (schema.properties ?? {})));
+    expect(described.map(([name]) => name)).toEqual(expect.arrayContaining(['ClientRegistered', 'ClientProfileEdited']));
+    for (const [name, schema] of described) expect({ name, required: (schema.required ?? []).filter((field) => (CLIENT_FIELDS_ADDED_TO_V1 as readonly string[]).includes(field)) }).toEqual({ name, required: [] });
   });
 
   it('describe every topic of TOPICS, each in one document', () => {

@@ -3,6 +3,7 @@ import { createGenerator } from 'ts-json-schema-generator';
 import { stringify } from 'yaml';
 import {
   CLIENT_EVENT_TYPES_V1,
+  CLIENT_FIELDS_ADDED_TO_V1,
   CONSENT_EVENT_TYPES_V1,
   CONSENT_STATE_EVENT_TYPE_V1,
   DEAD_LETTER_HEADERS,
@@ -108,6 +109,11 @@ interface DocumentSpec {
   readonly types: readonly string[];
   /** Event maps (`{ [eventType]: payload }`): each property becomes components.schemas[eventType]. */
   readonly eventMaps: readonly string[];
+  /**
+   * Fields of the event payloads added to v1 after messages without them were published: never
+   * required, whatever the type says (a reader meets the older messages too).
+   */
+  readonly addedToV1?: readonly string[];
   readonly channels: readonly ChannelSpec[];
 }
 
@@ -120,7 +126,7 @@ function documentSpecs(): DocumentSpec[] {
     {
       file: 'clients.asyncapi.yaml',
       title: 'Clients context events',
-      version: '1.2.0',
+      version: '1.2.1',
       description: [
         'The clients context publishes every change of a client profile.',
         '',
@@ -142,6 +148,7 @@ function documentSpecs(): DocumentSpec[] {
       ].join('\n'),
       types: ['PiiEnvelopeV1'],
       eventMaps: ['ClientEventsV1'],
+      addedToV1: CLIENT_FIELDS_ADDED_TO_V1,
       channels: [
         {
           id: 'clientEvents',
@@ -363,6 +370,13 @@ function refine(schema: unknown, name?: string): unknown {
   return refined;
 }
 
+/** A payload schema as a reader meets it: the fields added to v1 later are not required. */
+function withoutAddedFieldsRequired(schema: Schema, added: readonly string[]): Schema {
+  const required = schema['required'];
+  if (!Array.isArray(required) || !required.some((field) => added.includes(field as string))) return schema;
+  return { ...schema, required: required.filter((field) => !added.includes(field as string)) };
+}
+
 type SchemaGenerator = ReturnType<typeof createGenerator>;
 
 function generatedSchemas(generator: SchemaGenerator, spec: DocumentSpec): Record<string, Schema> {
@@ -378,7 +392,7 @@ function generatedSchemas(generator: SchemaGenerator, spec: DocumentSpec): Recor
   }
   for (const map of spec.eventMaps) {
     const generated = add(map);
-    for (const [type, payload] of Object.entries(generated['properties'] as Record<string, Schema>)) schemas[type] = refine(payload) as Schema;
+    for (const [type, payload] of Object.entries(generated['properties'] as Record<string, Schema>)) schemas[type] = withoutAddedFieldsRequired(refine(payload) as Schema, spec.addedToV1 ?? []);
   }
   return Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
 }
