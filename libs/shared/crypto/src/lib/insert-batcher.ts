@@ -12,8 +12,8 @@ interface Pending<T> {
 /**
  * Inserts asked for in the same turn of the event loop go to the database as one unordered
  * insertMany: one round trip instead of one each. Each caller learns whether its own document
- * was inserted (true) or refused by a unique index (false); any other error fails the callers
- * whose documents it concerns. Nothing is cached or delayed beyond the current turn.
+ * was inserted (true) or refused by a unique index (false); any other error fails every caller
+ * of the round trip. Nothing is cached or delayed beyond the current turn.
  */
 export class InsertBatcher<T extends mongo.Document> {
   private pending: Pending<T>[] = [];
@@ -41,14 +41,20 @@ export class InsertBatcher<T extends mongo.Document> {
         for (const { reject } of batch) reject(error);
         return;
       }
-      const failures = new Map<number, unknown>();
-      for (const writeError of [error.writeErrors].flat()) failures.set(writeError.index, writeError);
-      batch.forEach(({ resolve, reject }, index) => {
-        const failure = failures.get(index) as { code?: number } | undefined;
-        if (failure === undefined) resolve(true);
-        else if (failure.code === DUPLICATE_KEY) resolve(false);
-        else reject(error);
-      });
+      const duplicates = new Set<number>();
+      let otherFailures = 0;
+      for (const writeError of [error.writeErrors].flat()) {
+        if (writeError.code === DUPLICATE_KEY) duplicates.add(writeError.index);
+        else otherFailures++;
+      }
+      // Only when every document the index did not refuse is known to be in: a server may stop at
+      // its first other error, so then no one is told their document went in (a retry finds it).
+      // (The local mongo-java-server counts the refused documents as inserted too: hence "fewer".)
+      if (otherFailures > 0 || error.result.insertedCount < batch.length - duplicates.size) {
+        for (const { reject } of batch) reject(error);
+        return;
+      }
+      batch.forEach(({ resolve }, index) => resolve(!duplicates.has(index)));
     }
   }
 }

@@ -3,8 +3,12 @@
  * is the erasure: every event encrypted with it becomes unreadable, wherever a copy is kept.
  */
 export interface KeyStore {
-  /** The subject's data key, created on first use. Throws DataKeyErasedError once it was deleted. */
-  getOrCreateKey(tenantId: string, subjectId: string): Promise<Buffer>;
+  /**
+   * The subject's data key, created on first use. Throws DataKeyErasedError once it was deleted.
+   * `likelyNew` (the subject's first event, on a stream that did not exist) lets a store try the
+   * creation first, saving a lookup that would find nothing; the answer is the same either way.
+   */
+  getOrCreateKey(tenantId: string, subjectId: string, options?: { readonly likelyNew?: boolean }): Promise<Buffer>;
   /** The subject's data key; undefined when it was deleted or never created. */
   findKey(tenantId: string, subjectId: string): Promise<Buffer | undefined>;
   /** True when the subject's key was deleted (as opposed to never created). */

@@ -87,6 +87,23 @@ describe('MongoKeyStore', () => {
     expect(await store.keyDeletedAt(TENANT, 'client-unknown')).toBeUndefined();
   });
 
+  it('answers a creation tried first (likelyNew) exactly as a lookup first: the existing key, or the erasure', async () => {
+    const existing = await store.getOrCreateKey(TENANT, 'client-known');
+    await expect(store.getOrCreateKey(TENANT, 'client-known', { likelyNew: true })).resolves.toEqual(existing);
+    expect(await rawDocuments('client-known')).toHaveLength(1);
+
+    await store.deleteKey(TENANT, 'client-gone');
+    await expect(store.getOrCreateKey(TENANT, 'client-gone', { likelyNew: true })).rejects.toBeInstanceOf(DataKeyErasedError);
+
+    const otherProcess = new MongoKeyStore(connection, masterKey);
+    const raced = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? store : otherProcess).getOrCreateKey(TENANT, 'client-new', { likelyNew: true })),
+    );
+    expect(raced.every((key) => key.equals(raced[0]))).toBe(true);
+    expect(await rawDocuments('client-new')).toHaveLength(1);
+    expect(await store.findKey(TENANT, 'client-new')).toEqual(raced[0]);
+  });
+
   it('fails clearly when the master key is not the one that wrapped the keys', async () => {
     await store.getOrCreateKey(TENANT, 'client-master');
     const misconfigured = new MongoKeyStore(connection, randomBytes(32));

@@ -54,8 +54,8 @@ export class MongoKeyStore implements KeyStore {
     return this.indexes;
   }
 
-  async getOrCreateKey(tenantId: string, subjectId: string): Promise<Buffer> {
-    const existing = await this.findDocument(tenantId, subjectId);
+  async getOrCreateKey(tenantId: string, subjectId: string, options: { readonly likelyNew?: boolean } = {}): Promise<Buffer> {
+    const existing = options.likelyNew ? null : await this.findDocument(tenantId, subjectId);
     const document = existing ?? (await this.createDocument(tenantId, subjectId));
     const key = this.keyOf(document);
     if (!key) throw new DataKeyErasedError(tenantId, subjectId);

@@ -57,6 +57,7 @@ export class PersonalDataCipher {
     subjectId: string,
     payload: T,
     personalFieldNames: readonly K[],
+    options: { readonly newSubject?: boolean } = {},
   ): Promise<EncryptedPayload<T, K>> {
     if (PII_PROPERTY in payload || personalFieldNames.some((name) => name === PII_PROPERTY)) {
       throw new Error(`A payload to encrypt must not have a "${PII_PROPERTY}" property of its own`);
@@ -64,7 +65,7 @@ export class PersonalDataCipher {
     const { clear, personal } = splitFields(payload, personalFieldNames);
     // Nothing personal, nothing to encrypt: no key is created (nor refused for an erased subject).
     if (Object.keys(personal).length === 0) return clear;
-    const key = await this.keys.getOrCreateKey(tenantId, subjectId);
+    const key = await this.keys.getOrCreateKey(tenantId, subjectId, { likelyNew: options.newSubject === true });
     const sealed = seal(key, Buffer.from(JSON.stringify(personal), 'utf8'), envelopeContext(tenantId, subjectId));
     return { ...clear, [PII_PROPERTY]: toEnvelope(subjectId, sealed) };
   }

@@ -61,7 +61,7 @@ export class CommandHandler<State, Cmd extends AnyCommand, Evt extends AnyEvent>
 
     const ids = eventIdsFor(streamName, command.metadata.commandId, events.length);
     const toAppend = await Promise.all(
-      events.map((event, index) => this.codec.encode(event, streamName, ids[index], command.metadata)),
+      events.map((event, index) => this.codec.encode(event, streamName, ids[index], command.metadata, { newStream: revision === undefined })),
     );
     const result = await this.store.appendToStream(streamName, toAppend, { expectedRevision: revision ?? 'no_stream' });
     return { events, state: events.reduce(this.decider.evolve, state), revision: result.nextExpectedRevision };

@@ -34,7 +34,8 @@ export class EventCodec<Evt extends AnyEvent> {
     return new EventCodec(catalog, null, (streamName) => streamName);
   }
 
-  async encode(event: Evt, streamName: string, id: string, metadata: MessageMetadata): Promise<EventToAppend> {
+  /** `newStream`: the event opens a stream that did not exist, so its subject most likely has no key yet. */
+  async encode(event: Evt, streamName: string, id: string, metadata: MessageMetadata, options: { readonly newStream?: boolean } = {}): Promise<EventToAppend> {
     const definition = this.definition(event.type);
     const data = definition.personalFields?.length
       ? await this.requireCipher(event.type).encrypt(
@@ -42,6 +43,7 @@ export class EventCodec<Evt extends AnyEvent> {
           this.subjectOf(streamName),
           event.data as Record<string, unknown>,
           [...(definition.personalFields as readonly string[])],
+          { newSubject: options.newStream === true },
         )
       : event.data;
     return {
