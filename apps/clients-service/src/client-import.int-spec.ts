@@ -192,6 +192,37 @@ describe('client import', () => {
     expect(await registrationsOfTenant()).toHaveLength(4);
   });
 
+  it('updates one client of the base reached by two rows (its phone, its e-mail) one row after the other, in the order of the file', async () => {
+    const existing = await http
+      .post('/clients')
+      .set('Authorization', manager)
+      .send({ phone: '+48 601 310 001', email: 'marta@example.com', firstName: 'Marta' })
+      .expect(201);
+    const clientId = existing.body.clientId as string;
+    // Rows are matched by e-mail against the read model: the card must be there first.
+    await eventually(async () => ((await http.get(`/clients/${clientId}`).set('Authorization', manager)).status === 200 ? true : undefined), 'the card of the base client');
+    const lines = ['Telefon;E-mail;Uwagi', '601 310 001;;Pierwsza', '601 310 002;marta@example.com;Druga'];
+    const uploaded = await upload(Buffer.from(lines.join('\r\n') + '\r\n'), 'dwa-wiersze.csv').expect(201);
+    const jobId = uploaded.body.jobId as string;
+    await http.post(`/clients/imports/${jobId}/dry-run`).set('Authorization', manager).send({ existingClients: 'overwrite' }).expect(202);
+    await untilStatus(jobId, 'dry-run-completed');
+    await http.post(`/clients/imports/${jobId}/run`).set('Authorization', manager).send({ existingClients: 'overwrite' }).expect(202);
+    const done = await untilStatus(jobId, 'completed');
+
+    expect(done.progress).toMatchObject({ rowsDone: 2, updated: 2, refused: 0 });
+    expect((await report(jobId)).map(({ row, outcome, clientId: id }) => ({ row, outcome, id }))).toEqual([
+      { row: 2, outcome: 'update', id: clientId },
+      { row: 3, outcome: 'update', id: clientId },
+    ]);
+    const edits = (await store.readStream(`client-${clientId}`)).filter((event) => event.type === 'ClientProfileEdited');
+    expect(edits).toHaveLength(2);
+    const card = await eventually(async () => {
+      const response = await http.get(`/clients/${clientId}`).set('Authorization', manager);
+      return response.body.comment === 'Druga' ? response.body : undefined;
+    }, 'the card after both rows');
+    expect(card.contacts).toMatchObject({ phone: '+48601310001', email: 'marta@example.com' });
+  });
+
   // Made by LibreOffice from a csv (libs/shared/spreadsheets/src/test/fixtures/make-fixtures.sh): dates as date cells,
   // booleans, percentages, a line break in a cell, empty rows; "padded" adds a merged cell, a repeated row and
   // formatting down to row 1,048,576, which the reader does not turn into rows.
@@ -279,12 +310,12 @@ describe('client import', () => {
     const row251Reached = new Promise<void>((resolve) => (reachRow251 = resolve));
     let releaseRow251!: () => void;
     const row251Released = new Promise<void>((resolve) => (releaseRow251 = resolve));
-    jest.spyOn(processor, 'process').mockImplementation(async (pass, row, apply) => {
+    jest.spyOn(processor, 'process').mockImplementation(async (pass, row, existingClientId, apply) => {
       if (row.number === 251 && apply) {
         reachRow251();
         await row251Released;
       }
-      return original(pass, row, apply);
+      return original(pass, row, existingClientId, apply);
     });
 
     await http.post(`/clients/imports/${jobId}/run`).set('Authorization', manager).send({ existingClients: 'skip' }).expect(202);

@@ -106,7 +106,8 @@ export class ClientImportRowProcessor {
     }
   }
 
-  async process(pass: ImportPass, importRow: ImportRow, apply: boolean): Promise<ImportRowResult> {
+  /** `existingClientId`: what `existingClientOf` said for the row, looked up just before (the runner's batch). */
+  async process(pass: ImportPass, importRow: ImportRow, existingClientId: string | undefined, apply: boolean): Promise<ImportRowResult> {
     const { number: row, values, profile, now } = importRow;
     if (!values || !profile) return refused(row, importRow.problem ?? { field: 'row', reason: 'The row cannot be read' });
 
@@ -115,7 +116,6 @@ export class ClientImportRowProcessor {
 
     const rowContext = this.rowContext(pass, row);
     const ownClientId = deterministicUuid(pass.context.principal.tenantId, 'register-client', rowContext.idempotencyKey as string);
-    const existingClientId = await this.existingClient(pass, profile, ownClientId);
     const result =
       existingClientId === undefined
         ? await this.create(rowContext, row, ownClientId, values, profile, apply, now)

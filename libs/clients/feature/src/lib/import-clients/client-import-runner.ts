@@ -172,8 +172,10 @@ export class ClientImportRunner implements BackgroundWorker {
       const rows = batch;
       batch = [];
       batchKeys.clear();
-      for (const group of await this.apartByClient(pass, rows)) {
-        const results = await Promise.all(group.map((row) => this.processor.process(pass, row, phase === 'import')));
+      for (const [index, group] of (await this.apartByClient(pass, rows)).entries()) {
+        // A later group's rows are looked up again: the group before may have changed their client (a second number).
+        const existing = index === 0 ? group.map(({ existingClientId }) => existingClientId) : await Promise.all(group.map(({ row }) => this.processor.existingClientOf(pass, row)));
+        const results = await Promise.all(group.map(({ row }, at) => this.processor.process(pass, row, existing[at], phase === 'import')));
         for (const result of results) {
           buffer.add(result);
           counts = countOutcome(counts, result.outcome);
@@ -225,20 +227,22 @@ export class ClientImportRunner implements BackgroundWorker {
   /**
    * The batch split where a row would change a client of the base an earlier row of the batch
    * changes too (one client reached through two of its numbers): those go one after the other,
-   * in the file's order. Looking the clients up reads only.
+   * in the file's order. Looking the clients up reads only; the first group's rows are then done
+   * with what was found for them (no row of the batch shares a number or e-mail with another, so
+   * none can change what another finds).
    */
-  private async apartByClient(pass: ImportPass, rows: readonly ImportRow[]): Promise<ImportRow[][]> {
+  private async apartByClient(pass: ImportPass, rows: readonly ImportRow[]): Promise<{ row: ImportRow; existingClientId: string | undefined }[][]> {
     const clients = await Promise.all(rows.map((row) => this.processor.existingClientOf(pass, row)));
-    const groups: ImportRow[][] = [[]];
+    const groups: { row: ImportRow; existingClientId: string | undefined }[][] = [[]];
     let seen = new Set<string>();
     rows.forEach((row, index) => {
-      const clientId = clients[index];
-      if (clientId !== undefined && seen.has(clientId)) {
+      const existingClientId = clients[index];
+      if (existingClientId !== undefined && seen.has(existingClientId)) {
         groups.push([]);
         seen = new Set();
       }
-      if (clientId !== undefined) seen.add(clientId);
-      groups[groups.length - 1].push(row);
+      if (existingClientId !== undefined) seen.add(existingClientId);
+      groups[groups.length - 1].push({ row, existingClientId });
     });
     return groups.filter((group) => group.length > 0);
   }

@@ -132,13 +132,14 @@ export class ClientProfileQueries {
   async activeClientsByEmail(tenantId: string): Promise<Map<string, string>> {
     const cursor = (await this.collection())
       .find({ tenantId, status: 'active', 'search.email': { $exists: true } } as Filter<ClientProfileDocument>, {
-        projection: { clientId: 1, 'search.email': 1 },
+        projection: { _id: 1, 'search.email': 1 },
       })
       .batchSize(2_000);
     const byEmail = new Map<string, string>();
     for await (const document of cursor) {
       const email = document.search?.email;
-      if (email !== undefined && !byEmail.has(email)) byEmail.set(email, document.clientId);
+      // The card's id is the client id (`_id`); the card has no clientId field.
+      if (email !== undefined && !byEmail.has(email)) byEmail.set(email, document._id);
     }
     return byEmail;
   }
