@@ -1,5 +1,5 @@
 /**
- * `npm run bench:import [-- --rows 10000 --export-rows 100000 --formats csv,xlsx,ods --service-heap-mb 256 --port 3371 --profile 1]`: the import and
+ * `npm run bench:import [-- --rows 10000 --export-rows 100000 --formats csv,xlsx,ods --service-heap-mb 256 --port 3371 --rows-at-once 16 --profile 1]`: the import and
  * export of the client base end to end, through the HTTP API of a clients service running as a
  * process of its own against the local servers (start them with `npm run infra start`), with its
  * own database, event store file, topic prefix and import bucket.
@@ -11,6 +11,7 @@
  * export of the whole chain; then the export of `--export-rows` clients (default `--rows`) of a
  * chain whose cards are written straight into the read model, in each format. Each step: seconds, rows/s and the service's peak RSS (VmHWM of
  * /proc/<pid>/status, reset before the step with clear_refs), beside the issue's targets.
+ * `--rows-at-once N` sets the service's IMPORT_ROWS_AT_ONCE (rows done at once; its default when absent).
  * `--profile 1` runs the service with `--cpu-prof` and prints where its CPU time went over the run;
  * the .cpuprofile is kept (its folder is printed) for a flame graph.
  * Markdown on stdout, progress on stderr. Everything it creates is removed after, also on failure
@@ -142,6 +143,8 @@ async function main(): Promise<void> {
   // A V8 heap cap for the service (--max-old-space-size): with none, V8 lets garbage pile up far
   // beyond what is live before it collects, and the peak RSS shows that slack, not what is held.
   const serviceHeapMb = Number(option('service-heap-mb', '0'));
+  const rowsAtOnce = option('rows-at-once', '');
+  if (rowsAtOnce !== '' && !(Number.isInteger(Number(rowsAtOnce)) && Number(rowsAtOnce) >= 1)) throw new Error('--rows-at-once must be a whole number of at least 1');
   const profileDir = option('profile', '0') === '1' ? await mkdtemp(join(tmpdir(), 'bench-import-profile-')) : undefined;
   const nodeOptions = [...(serviceHeapMb > 0 ? [`--max-old-space-size=${serviceHeapMb}`] : []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
   if (!Number.isInteger(rows) || rows < 1 || rows > 900_000) throw new Error('--rows must be a whole number from 1 to 900000');
@@ -157,6 +160,7 @@ async function main(): Promise<void> {
     ...mediaEnvironment(),
     IMPORT_BUCKET: importBucket,
     IMPORT_MAX_FILE_BYTES: String(1024 * MB),
+    ...(rowsAtOnce === '' ? {} : { IMPORT_ROWS_AT_ONCE: rowsAtOnce }),
   });
   const kafka = new Kafka({ clientId: 'bench-import', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
   const files = await mkdtemp(join(tmpdir(), 'bench-import-'));
@@ -296,7 +300,7 @@ async function main(): Promise<void> {
     return `≤ ${seconds} s, ≤ ${RSS_TARGET_MB} MB: ${met ? 'met' : '**missed**'}`;
   };
   const lines = [
-    `Rows per file: ${rows.toLocaleString('en')}; service heap cap: ${serviceHeapMb > 0 ? `${serviceHeapMb} MB` : 'none (V8 default)'}; ${new Date().toISOString().slice(0, 16)}Z`,
+    `Rows per file: ${rows.toLocaleString('en')}; service heap cap: ${serviceHeapMb > 0 ? `${serviceHeapMb} MB` : 'none (V8 default)'}; rows at once: ${rowsAtOnce || 'the service default'}; ${new Date().toISOString().slice(0, 16)}Z`,
     '',
     '| format | step | rows | seconds | rows/s | service peak RSS MB | target | note |',
     '|---|---|---|---|---|---|---|---|',

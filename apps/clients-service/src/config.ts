@@ -48,12 +48,13 @@ export class ClientsServiceConfig extends ServiceTokenConfig {
 
   /**
    * Rows of an import done at the same time (only rows that cannot affect each other: no phone
-   * or e-mail in common, no common client). 1 does them one after the other.
+   * or e-mail in common, no common client). 1 does them one after the other. 64 measured best on
+   * 2 cores (bench:import, 3,000 csv rows: 16 → ~120 rows/s, 64 → ~180, 256 → ~135).
    */
   @IsInt()
   @Min(1)
   @Max(256)
-  IMPORT_ROWS_AT_ONCE: number = 16;
+  IMPORT_ROWS_AT_ONCE: number = 64;
 
   /** The bucket of uploaded import files (S3 bucket naming rules), unversioned; created when missing. */
   @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name: 3–63 of a-z, 0-9, "." and "-"' })
