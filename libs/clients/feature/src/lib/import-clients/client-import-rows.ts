@@ -37,7 +37,13 @@ export class ClientImportRows {
 
   private async ready(): Promise<Collection<ImportRowDocument>> {
     const collection = this.collection();
-    this.indexes ??= collection.createIndex({ tenantId: 1, jobId: 1, phase: 1, row: 1 });
+    this.indexes ??= collection.createIndexes([
+      // A row's document by id within its chain: the local server uses an index only for a filter
+      // naming exactly its keys; without it every row's save scanned every row of every job.
+      { name: '_id_tenant', key: { _id: 1, tenantId: 1 }, unique: true },
+      // Unnamed as it always was: the same keys under a new name would be refused where it exists.
+      { key: { tenantId: 1, jobId: 1, phase: 1, row: 1 } },
+    ]);
     await this.indexes;
     return collection;
   }
