@@ -53,6 +53,28 @@ describe('breaking changes of an OpenAPI document', () => {
     expect(breakingChanges(committed, changed)).toContain(expected);
   });
 
+  it("finds none in an error answer's `error` enum introduced where it was a free string, nor in a code added to it later", () => {
+    const withConflict = (error: object): OpenApiDocument =>
+      documentWith({
+        paths: {
+          '/things/{thingId}': {
+            put: {
+              responses: {
+                '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/ThingView' } } } },
+                '409': { content: { 'application/json': { schema: { type: 'object', required: ['statusCode', 'error'], properties: { statusCode: { type: 'integer', enum: [409] }, error } } } } },
+              },
+            },
+          },
+        },
+      });
+    const free = withConflict({ type: 'string' });
+    const listed = withConflict({ type: 'string', enum: ['stale-revision', 'name-taken'] });
+    const more = withConflict({ type: 'string', enum: ['stale-revision', 'name-taken', 'name-reserved'] });
+    // A client handles any 4xx by its status and the codes it knows (docs/api-versioning.md).
+    expect(breakingChanges(free, listed)).toEqual([]);
+    expect(breakingChanges(listed, more)).toEqual([]);
+  });
+
   it('lets a breaking change through only with a new major version', () => {
     const removed = documentWith({ paths: {} });
     expect(compatibilityVerdict(committed, removed).ok).toBe(false);

@@ -1,7 +1,7 @@
 import { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
-import { ClientsServiceApi, clientsServiceApi } from '@salon/api-client';
+import { ClientsService, ClientsServiceApi, clientsServiceApi } from '@salon/api-client';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { ensureTopics } from '@salon/shared/messaging';
@@ -75,6 +75,18 @@ describe('the clients service through its typed client', () => {
     }, 'the card to show both saves');
     expect(card.names.lastName).toBe('Nowak');
     expect(card.discounts).toEqual({ products: 5, services: 12.5 });
+  });
+
+  it("answers a refusal of the use case with a code its document's enum names (phone-taken)", async () => {
+    const number = phone();
+    const first = await api.POST('/clients', { body: { phone: number, firstName: 'Ida', allowSharedPhone: false } });
+    expect(first.response.status).toBe(201);
+    const taken = await api.POST('/clients', { body: { phone: number, firstName: 'Ada', allowSharedPhone: false } });
+    expect(taken.response.status).toBe(409);
+    // Compiles only while the document's enum for this answer has the code (the generated type is the enum's union).
+    type RegistrationConflict = ClientsService.operations['RegisterClientController_register']['responses'][409]['content']['application/json'];
+    const phoneTaken: NonNullable<RegistrationConflict['error']> = 'phone-taken';
+    expect(taken.error).toMatchObject({ statusCode: 409, error: phoneTaken, existingClientId: first.data?.clientId });
   });
 
   it('answers a body out of its schema with the documented 400 error naming the field', async () => {

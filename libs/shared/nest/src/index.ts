@@ -13,6 +13,7 @@ export { phoneReservationKeyRefusals } from './lib/production-settings';
 export * from './lib/workers';
 export * from './lib/http-preconditions';
 export * from './lib/etag-header.decorator';
+export * from './lib/error-codes.decorator';
 export * from './lib/command-context';
 export * from './lib/command-context.decorator';
 export * from './lib/platform.module';

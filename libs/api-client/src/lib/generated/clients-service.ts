@@ -853,6 +853,10 @@ export interface components {
             /** @example 0b7e6c1e-6a53-4c1b-9f0e-2f7d9b1c4a11 */
             correlationId?: string;
         };
+        Error400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+        };
         Error401: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 401;
@@ -862,6 +866,8 @@ export interface components {
         Error403: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 403;
+            /** @enum {string} */
+            error?: "Forbidden";
         };
         Error429: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -869,9 +875,17 @@ export interface components {
             /** @enum {string} */
             error?: "rate-limited";
         };
-        Error400: components["schemas"]["ErrorResponse"] & {
+        Error403SalonScoped: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
-            statusCode?: 400;
+            statusCode?: 403;
+            /** @enum {string} */
+            error?: "Forbidden" | "salon-not-yours";
+        };
+        RegisterClientError409: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision" | "client-already-registered" | "phone-taken" | "client-deleted" | "client-erased";
         };
         Error413: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -894,14 +908,20 @@ export interface components {
         Error503: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 503;
+            /** @enum {string} */
+            error?: "event-store-unavailable" | "idempotency-keys-unavailable";
         };
-        Error409: components["schemas"]["ErrorResponse"] & {
-            /** @enum {integer} */
-            statusCode?: 409;
-        };
-        Error404: components["schemas"]["ErrorResponse"] & {
+        GetClientProfileError404: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 404;
+            /** @enum {string} */
+            error?: "Not Found" | "client-not-found";
+        };
+        EditClientProfileSaveError409: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision" | "phone-taken" | "client-deleted" | "client-erased";
         };
         Error428: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -909,17 +929,75 @@ export interface components {
             /** @enum {string} */
             error?: "if-match-required";
         };
-        Error401_2: components["schemas"]["ErrorResponse"] & {
+        DeleteClientError409: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
-            statusCode?: 401;
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision" | "client-has-visits" | "client-on-legal-hold" | "client-deleted" | "client-erased";
         };
-        Error413_2: components["schemas"]["ErrorResponse"] & {
+        SetClientDiscountsError409: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
-            statusCode?: 413;
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision" | "client-deleted" | "client-erased";
         };
-        Error415_2: components["schemas"]["ErrorResponse"] & {
+        GetErasureCertificateError409: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
-            statusCode?: 415;
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "client-not-erased";
+        };
+        EraseClientError409: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision" | "client-on-legal-hold" | "client-deleted" | "client-erased";
+        };
+        ExportClientsError503: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 503;
+            /** @enum {string} */
+            error?: "read-model-unavailable";
+        };
+        Error409: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision";
+        };
+        Error404Unlisted: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 404;
+        };
+        GetRetentionRunError404: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 404;
+            /** @enum {string} */
+            error?: "Not Found" | "retention-run-not-found";
+        };
+        RequestClientDataExportError409: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision" | "client-erased" | "client-deleted";
+        };
+        GetClientDataExportError404: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 404;
+            /** @enum {string} */
+            error?: "Not Found" | "data-export-not-found";
+        };
+        GetClientDataExportError409: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "data-export-not-ready";
+        };
+        GetClientDataExportError503: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 503;
+            /** @enum {string} */
+            error?: "event-store-unavailable" | "idempotency-keys-unavailable" | "object-store-unavailable";
         };
     };
     responses: never;
@@ -1066,16 +1144,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
-            /** @description phone-taken: the phone belongs to existingClientId. */
+            /** @description phone-taken: the phone belongs to existingClientId. Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["RegisterClientError409"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -1180,7 +1258,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetClientProfileError404"];
                 };
             };
             /** @description Over the rate limit of the route class (x-rate-limit), for the user or the tenant; `retryAfterSeconds` says when to try again. */
@@ -1250,7 +1328,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description No such record in the caller’s chain (or it was erased). */
@@ -1259,7 +1337,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetClientProfileError404"];
                 };
             };
             /** @description stale-revision, or phone-taken. The record changed since the ETag sent as If-Match (stale-revision, with `currentRevision`). */
@@ -1268,7 +1346,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["EditClientProfileSaveError409"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -1373,7 +1451,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description No such record in the caller’s chain (or it was erased). */
@@ -1382,16 +1460,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetClientProfileError404"];
                 };
             };
-            /** @description client-has-visits, with visitCount. */
+            /** @description client-has-visits, with visitCount. Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["DeleteClientError409"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -1479,7 +1557,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description No such record in the caller’s chain (or it was erased). */
@@ -1488,7 +1566,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetClientProfileError404"];
                 };
             };
             /** @description The record changed since the ETag sent as If-Match (stale-revision, with `currentRevision`). */
@@ -1497,7 +1575,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["SetClientDiscountsError409"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -1582,7 +1660,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error401_2"];
+                    "application/json": components["schemas"]["Error401"];
                 };
             };
             /** @description The role may not read erasure certificates (owner and manager may). The caller's roles do not include one this route names (x-roles), or the salon named is not one of the caller's (salon-not-yours). */
@@ -1600,7 +1678,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetClientProfileError404"];
                 };
             };
             /** @description client-not-erased: the client is active; there is nothing to certify. */
@@ -1609,7 +1687,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["GetErasureCertificateError409"];
                 };
             };
             /** @description Over the rate limit of the route class (x-rate-limit), for the user or the tenant; `retryAfterSeconds` says when to try again. */
@@ -1671,7 +1749,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description No such record in the caller’s chain (or it was erased). */
@@ -1680,16 +1758,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetClientProfileError404"];
                 };
             };
-            /** @description client-on-legal-hold: the client is on legal hold (its data must be kept); lift the hold first. */
+            /** @description client-on-legal-hold: the client is on legal hold (its data must be kept); lift the hold first. Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["EraseClientError409"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -1769,7 +1847,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description client-not-found: never registered in your chain. No such record in the caller’s chain (or it was erased). */
@@ -1778,16 +1856,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetClientProfileError404"];
                 };
             };
-            /** @description client-deleted or client-erased: no visit can be booked. */
+            /** @description client-deleted or client-erased: no visit can be booked. Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["SetClientDiscountsError409"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -1873,7 +1951,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description client-not-found: never registered in your chain. No such record in the caller’s chain (or it was erased). */
@@ -1882,7 +1960,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetClientProfileError404"];
+                };
+            };
+            /** @description Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetClientDiscountsError409"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -1982,7 +2069,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description client-not-found: never registered in your chain. No such record in the caller’s chain (or it was erased). */
@@ -1991,7 +2078,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetClientProfileError404"];
+                };
+            };
+            /** @description Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetClientDiscountsError409"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -2111,7 +2207,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["ExportClientsError503"];
                 };
             };
         };
@@ -2176,7 +2272,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
+                };
+            };
+            /** @description Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
                 };
             };
             /** @description payload-too-large (naming the limit), zip-bomb, too-many-rows, too-many-columns. The body is larger than the service reads. */
@@ -2185,7 +2290,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error413_2"];
+                    "application/json": components["schemas"]["Error413"];
                 };
             };
             /** @description unsupported-format, unsupported-encoding, or a Content-Type that is no spreadsheet type. The body is in a charset or content encoding the service cannot read. */
@@ -2194,7 +2299,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error415_2"];
+                    "application/json": components["schemas"]["Error415"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -2285,7 +2390,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description No such record in the caller’s chain (or it was erased). */
@@ -2294,10 +2399,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["Error404Unlisted"];
                 };
             };
-            /** @description import-in-wrong-state: a dry run or the import runs, or it is finished. */
+            /** @description import-in-wrong-state: a dry run or the import runs, or it is finished. Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2405,7 +2510,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description No such record in the caller’s chain (or it was erased). */
@@ -2414,10 +2519,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["Error404Unlisted"];
                 };
             };
-            /** @description import-in-wrong-state, import-file-removed. */
+            /** @description import-in-wrong-state, import-file-removed. Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2525,7 +2630,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description No such record in the caller’s chain (or it was erased). */
@@ -2534,10 +2639,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["Error404Unlisted"];
                 };
             };
-            /** @description import-in-wrong-state (no completed dry run of the current mapping), import-file-removed. */
+            /** @description import-in-wrong-state (no completed dry run of the current mapping), import-file-removed. Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2641,7 +2746,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description No such record in the caller’s chain (or it was erased). */
@@ -2650,10 +2755,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["Error404Unlisted"];
                 };
             };
-            /** @description import-finished: the import completed or failed. */
+            /** @description import-finished: the import completed or failed. Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2749,7 +2854,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["Error404Unlisted"];
                 };
             };
             /** @description Over the rate limit of the route class (x-rate-limit), for the user or the tenant; `retryAfterSeconds` says when to try again. */
@@ -2822,7 +2927,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["Error404Unlisted"];
                 };
             };
             /** @description Over the rate limit of the route class (x-rate-limit), for the user or the tenant; `retryAfterSeconds` says when to try again. */
@@ -2939,7 +3044,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description The record changed since the ETag sent as If-Match (stale-revision, with `currentRevision`). */
@@ -3044,7 +3149,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
+                };
+            };
+            /** @description Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -3123,7 +3237,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
+                };
+            };
+            /** @description Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -3207,7 +3330,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetRetentionRunError404"];
                 };
             };
             /** @description Over the rate limit of the route class (x-rate-limit), for the user or the tenant; `retryAfterSeconds` says when to try again. */
@@ -3277,7 +3400,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description client-not-found: no such client in your chain. No such record in the caller’s chain (or it was erased). */
@@ -3286,7 +3409,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetClientProfileError404"];
                 };
             };
             /** @description The record changed since the ETag sent as If-Match (stale-revision, with `currentRevision`). */
@@ -3295,7 +3418,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["SetClientDiscountsError409"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -3397,7 +3520,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description client-not-found: no such client in your chain. No such record in the caller’s chain (or it was erased). */
@@ -3406,7 +3529,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetClientProfileError404"];
                 };
             };
             /** @description The record changed since the ETag sent as If-Match (stale-revision, with `currentRevision`). */
@@ -3415,7 +3538,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["SetClientDiscountsError409"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -3499,7 +3622,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description No such record in the caller’s chain (or it was erased). */
@@ -3508,16 +3631,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetClientProfileError404"];
                 };
             };
-            /** @description client-erased, client-deleted: the personal data is gone, there is nothing to export. */
+            /** @description client-erased, client-deleted: the personal data is gone, there is nothing to export. Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["RequestClientDataExportError409"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -3616,7 +3739,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description data-export-not-found No such record in the caller’s chain (or it was erased). */
@@ -3625,7 +3748,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetClientDataExportError404"];
+                };
+            };
+            /** @description data-export-not-ready */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetClientDataExportError409"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -3652,7 +3784,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["GetClientDataExportError503"];
                 };
             };
         };
@@ -3707,7 +3839,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description data-export-not-found No such record in the caller’s chain (or it was erased). */
@@ -3716,7 +3848,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetClientDataExportError404"];
                 };
             };
             /** @description data-export-not-ready: the package is pending, refused, expired or discarded. */
@@ -3725,7 +3857,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["GetClientDataExportError409"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -3752,7 +3884,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["GetClientDataExportError503"];
                 };
             };
         };

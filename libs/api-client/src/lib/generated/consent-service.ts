@@ -297,17 +297,33 @@ export interface components {
             /** @example 0b7e6c1e-6a53-4c1b-9f0e-2f7d9b1c4a11 */
             correlationId?: string;
         };
+        Error400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+        };
         Error401: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 401;
             /** @enum {string} */
             error?: "Unauthorized";
         };
-        Error429: components["schemas"]["ErrorResponse"] & {
+        Error403SalonScoped: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
-            statusCode?: 429;
+            statusCode?: 403;
             /** @enum {string} */
-            error?: "rate-limited";
+            error?: "Forbidden" | "salon-not-yours";
+        };
+        SetConsentError404: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 404;
+            /** @enum {string} */
+            error?: "Not Found" | "no-consent-record";
+        };
+        SetConsentError409: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision" | "sms-to-landline" | "client-closed";
         };
         Error413: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -327,25 +343,35 @@ export interface components {
             /** @enum {string} */
             error?: "idempotency-key-reused";
         };
+        Error429: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 429;
+            /** @enum {string} */
+            error?: "rate-limited";
+        };
         Error503: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 503;
+            /** @enum {string} */
+            error?: "event-store-unavailable" | "idempotency-keys-unavailable";
         };
-        Error400: components["schemas"]["ErrorResponse"] & {
+        WithdrawAllMarketingError409: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
-            statusCode?: 400;
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision" | "client-closed";
         };
         Error403: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 403;
+            /** @enum {string} */
+            error?: "Forbidden";
         };
         Error404: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 404;
-        };
-        Error409: components["schemas"]["ErrorResponse"] & {
-            /** @enum {integer} */
-            statusCode?: 409;
+            /** @enum {string} */
+            error?: "Not Found";
         };
     };
     responses: never;
@@ -412,7 +438,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description no-consent-record: the client is unknown to the consent context (yet). No such record in the caller’s chain (or it was erased). */
@@ -421,16 +447,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["SetConsentError404"];
                 };
             };
-            /** @description sms-to-landline, client-closed. */
+            /** @description sms-to-landline, client-closed. Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["SetConsentError409"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -534,7 +560,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description no-consent-record. No such record in the caller’s chain (or it was erased). */
@@ -543,16 +569,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["SetConsentError404"];
                 };
             };
-            /** @description client-closed. */
+            /** @description client-closed. Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["WithdrawAllMarketingError409"];
                 };
             };
             /** @description The body is larger than the service reads. */

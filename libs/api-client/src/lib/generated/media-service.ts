@@ -149,6 +149,10 @@ export interface components {
             /** @example 0b7e6c1e-6a53-4c1b-9f0e-2f7d9b1c4a11 */
             correlationId?: string;
         };
+        Error400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+        };
         Error401: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 401;
@@ -158,6 +162,14 @@ export interface components {
         Error403: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 403;
+            /** @enum {string} */
+            error?: "Forbidden";
+        };
+        GetClientPhotoRenditionError404: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 404;
+            /** @enum {string} */
+            error?: "Not Found" | "photo-not-found";
         };
         Error429: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -165,13 +177,35 @@ export interface components {
             /** @enum {string} */
             error?: "rate-limited";
         };
-        Error400: components["schemas"]["ErrorResponse"] & {
+        Error403SalonScoped: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
-            statusCode?: 400;
+            statusCode?: 403;
+            /** @enum {string} */
+            error?: "Forbidden" | "salon-not-yours";
         };
-        Error404: components["schemas"]["ErrorResponse"] & {
+        UploadClientPhotoError404: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 404;
+            /** @enum {string} */
+            error?: "Not Found" | "client-not-found";
+        };
+        Error409: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision";
+        };
+        Error413: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 413;
+            /** @enum {string} */
+            error?: "payload-too-large";
+        };
+        UploadClientPhotoError415: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 415;
+            /** @enum {string} */
+            error?: "unsupported-charset" | "unsupported-content-encoding" | "unsupported-type" | "type-mismatch";
         };
         Error422: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -179,17 +213,23 @@ export interface components {
             /** @enum {string} */
             error?: "idempotency-key-reused";
         };
-        Error503: components["schemas"]["ErrorResponse"] & {
+        UploadClientPhotoError503: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 503;
+            /** @enum {string} */
+            error?: "event-store-unavailable" | "idempotency-keys-unavailable" | "object-store-unavailable" | "clients-service-unavailable";
         };
-        Error413: components["schemas"]["ErrorResponse"] & {
+        RemoveClientPhotoError409: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
-            statusCode?: 413;
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision" | "client-deleted" | "client-erased";
         };
-        Error415: components["schemas"]["ErrorResponse"] & {
+        Error404: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
-            statusCode?: 415;
+            statusCode?: 404;
+            /** @enum {string} */
+            error?: "Not Found";
         };
     };
     responses: never;
@@ -255,7 +295,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetClientPhotoRenditionError404"];
                 };
             };
             /** @description Over the rate limit of the route class (x-rate-limit), for the user or the tenant; `retryAfterSeconds` says when to try again. */
@@ -338,7 +378,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description client-not-found: no such active client in your chain. No such record in the caller’s chain (or it was erased). */
@@ -347,7 +387,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["UploadClientPhotoError404"];
+                };
+            };
+            /** @description Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
                 };
             };
             /** @description payload-too-large: more than 15 MB (refused as soon as the limit is passed). The body is larger than the service reads. */
@@ -365,7 +414,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error415"];
+                    "application/json": components["schemas"]["UploadClientPhotoError415"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -392,7 +441,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["UploadClientPhotoError503"];
                 };
             };
         };
@@ -444,7 +493,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description client-not-found: no such active client in your chain. No such record in the caller’s chain (or it was erased). */
@@ -453,7 +502,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["UploadClientPhotoError404"];
+                };
+            };
+            /** @description Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemoveClientPhotoError409"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -480,7 +538,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["UploadClientPhotoError503"];
                 };
             };
         };
@@ -537,7 +595,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["GetClientPhotoRenditionError404"];
                 };
             };
             /** @description Over the rate limit of the route class (x-rate-limit), for the user or the tenant; `retryAfterSeconds` says when to try again. */

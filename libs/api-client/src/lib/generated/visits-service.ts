@@ -471,6 +471,10 @@ export interface components {
             /** @example 0b7e6c1e-6a53-4c1b-9f0e-2f7d9b1c4a11 */
             correlationId?: string;
         };
+        Error400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+        };
         Error401: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 401;
@@ -480,6 +484,14 @@ export interface components {
         Error403: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 403;
+            /** @enum {string} */
+            error?: "Forbidden";
+        };
+        FindVisitByNumberError404: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 404;
+            /** @enum {string} */
+            error?: "visit-not-found";
         };
         Error429: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -487,13 +499,17 @@ export interface components {
             /** @enum {string} */
             error?: "rate-limited";
         };
-        Error400: components["schemas"]["ErrorResponse"] & {
+        Error403SalonScoped: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
-            statusCode?: 400;
+            statusCode?: 403;
+            /** @enum {string} */
+            error?: "Forbidden" | "salon-not-yours";
         };
-        Error404: components["schemas"]["ErrorResponse"] & {
+        BookVisitError409: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
-            statusCode?: 404;
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision" | "unknown-client" | "client-erased" | "visit-already-booked";
         };
         Error413: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -513,13 +529,35 @@ export interface components {
             /** @enum {string} */
             error?: "idempotency-key-reused";
         };
-        Error409: components["schemas"]["ErrorResponse"] & {
+        BookVisitError503: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 503;
+            /** @enum {string} */
+            error?: "event-store-unavailable" | "idempotency-keys-unavailable" | "clients-service-unavailable";
+        };
+        ChangeVisitStatusConfirmError404: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 404;
+            /** @enum {string} */
+            error?: "Not Found" | "visit-not-found";
+        };
+        ChangeVisitStatusConfirmError409: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision" | "impossible-transition";
         };
         Error503: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 503;
+            /** @enum {string} */
+            error?: "event-store-unavailable" | "idempotency-keys-unavailable";
+        };
+        Error404: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 404;
+            /** @enum {string} */
+            error?: "Not Found";
         };
     };
     responses: never;
@@ -583,7 +621,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["FindVisitByNumberError404"];
                 };
             };
             /** @description Over the rate limit of the route class (x-rate-limit), for the user or the tenant; `retryAfterSeconds` says when to try again. */
@@ -657,16 +695,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
-            /** @description unknown-client (never registered or deleted) or client-erased (field clientId). */
+            /** @description unknown-client (never registered or deleted) or client-erased (field clientId). Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["BookVisitError409"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -711,7 +749,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["BookVisitError503"];
                 };
             };
         };
@@ -768,7 +806,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description visit-not-found No such record in the caller’s chain (or it was erased). */
@@ -777,7 +815,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError404"];
                 };
             };
             /** @description impossible-transition (from, to), no-show-before-start, or stale-revision. The record changed since the ETag sent as If-Match (stale-revision, with `currentRevision`). */
@@ -786,7 +824,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -870,7 +908,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description visit-not-found No such record in the caller’s chain (or it was erased). */
@@ -879,7 +917,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError404"];
                 };
             };
             /** @description impossible-transition (from, to), no-show-before-start, or stale-revision. The record changed since the ETag sent as If-Match (stale-revision, with `currentRevision`). */
@@ -888,7 +926,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -972,7 +1010,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description visit-not-found No such record in the caller’s chain (or it was erased). */
@@ -981,7 +1019,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError404"];
                 };
             };
             /** @description impossible-transition (from, to), no-show-before-start, or stale-revision. The record changed since the ETag sent as If-Match (stale-revision, with `currentRevision`). */
@@ -990,7 +1028,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -1074,7 +1112,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description visit-not-found No such record in the caller’s chain (or it was erased). */
@@ -1083,7 +1121,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError404"];
                 };
             };
             /** @description impossible-transition (from, to), no-show-before-start, or stale-revision. The record changed since the ETag sent as If-Match (stale-revision, with `currentRevision`). */
@@ -1092,7 +1130,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -1180,7 +1218,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description visit-not-found No such record in the caller’s chain (or it was erased). */
@@ -1189,7 +1227,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError404"];
                 };
             };
             /** @description impossible-transition (from, to), no-show-before-start, or stale-revision. The record changed since the ETag sent as If-Match (stale-revision, with `currentRevision`). */
@@ -1198,7 +1236,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -1304,7 +1342,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description No such record in the caller’s chain (or it was erased). */
@@ -1313,7 +1351,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError404"];
                 };
             };
             /** @description impossible-transition: the visit has ended. The record changed since the ETag sent as If-Match (stale-revision, with `currentRevision`). */
@@ -1322,7 +1360,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -1428,7 +1466,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description No such record in the caller’s chain (or it was erased). */
@@ -1437,7 +1475,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError404"];
                 };
             };
             /** @description impossible-transition: the visit has ended. The record changed since the ETag sent as If-Match (stale-revision, with `currentRevision`). */
@@ -1446,7 +1484,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -1552,7 +1590,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description No such record in the caller’s chain (or it was erased). */
@@ -1561,7 +1599,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError404"];
                 };
             };
             /** @description impossible-transition: only arrived or completed visits are paid. The record changed since the ETag sent as If-Match (stale-revision, with `currentRevision`). */
@@ -1570,7 +1608,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -1670,7 +1708,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error403"];
+                    "application/json": components["schemas"]["Error403SalonScoped"];
                 };
             };
             /** @description visit-not-found No such record in the caller’s chain (or it was erased). */
@@ -1679,7 +1717,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404"];
+                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError404"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */

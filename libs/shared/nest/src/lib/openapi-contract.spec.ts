@@ -8,6 +8,7 @@ import { Public, Roles } from './auth';
 import { configureHttpApp, openApiDocumentOf } from './bootstrap';
 import { CommandContext } from './command-context';
 import { CurrentCommandContext } from './command-context.decorator';
+import { ErrorCodes } from './error-codes.decorator';
 import { ETagHeader, SendETag } from './etag-header.decorator';
 import { MaxDecimalPlaces } from './numbers';
 import { ParseIdPipe } from './validation';
@@ -85,6 +86,7 @@ class ThingsController {
   @ApiHeader({ name: 'If-Match', required: true })
   @ApiOkResponse({ description: 'saved' })
   @ApiConflictResponse({ description: 'name-taken.' })
+  @ErrorCodes({ 404: ['thing-not-found'], 409: ['name-taken'], 400: ['name-too-rude'] })
   save(
     @CurrentCommandContext() _context: CommandContext,
     @Param('thingId', new ParseIdPipe()) thingId: string,
@@ -162,6 +164,45 @@ describe('the OpenAPI document the shared machinery completes', () => {
     expect(new RegExp(ifMatch.schema.pattern).test('')).toBe(false);
   });
 
+  it("gives each error answer's `error` the enum of the codes the route can answer: the machinery's by status and the route's ErrorCodes", () => {
+    const save = document.paths['/things/{thingId}'].put;
+    const read = document.paths['/things/{thingId}'].get;
+    const errorOf = (operation: Json, status: number): Json => {
+      const name = operation.responses[String(status)].content['application/json'].schema.$ref.replace('#/components/schemas/', '');
+      const [base, refinement] = schema(name).allOf;
+      expect(base).toEqual({ $ref: '#/components/schemas/ErrorResponse' });
+      expect(refinement.properties.statusCode.enum).toEqual([status]);
+      return { name, codes: refinement.properties.error?.enum };
+    };
+    // The route's conflicts join the machinery's stale-revision, in a schema named after the route.
+    expect(errorOf(save, 409)).toEqual({ name: 'ThingsSaveError409', codes: ['stale-revision', 'name-taken'] });
+    expect(errorOf(save, 404)).toEqual({ name: 'ThingsSaveError404', codes: ['Not Found', 'thing-not-found'] });
+    expect(errorOf(save, 400).codes).toEqual(['Bad Request', 'malformed-json', 'unreadable-body', 'name-too-rude']);
+    // Machinery alone: one shared schema per status and code list.
+    expect(errorOf(save, 401)).toEqual({ name: 'Error401', codes: ['Unauthorized'] });
+    expect(errorOf(read, 401).name).toBe('Error401');
+    expect(errorOf(save, 403)).toEqual({ name: 'Error403SalonScoped', codes: ['Forbidden', 'salon-not-yours'] });
+    expect(errorOf(read, 403)).toEqual({ name: 'Error403', codes: ['Forbidden'] });
+    expect(errorOf(save, 422).codes).toEqual(['idempotency-key-reused']);
+    expect(errorOf(save, 503).codes).toEqual(['event-store-unavailable', 'idempotency-keys-unavailable']);
+    // A 404 or 400 whose use-case codes the route does not name stays a free string.
+    expect(errorOf(read, 404)).toEqual({ name: 'Error404Unlisted', codes: undefined });
+    expect(errorOf(read, 400)).toEqual({ name: 'Error400', codes: undefined });
+    expect(schema('ErrorResponse').properties.error).toEqual({ type: 'string', example: 'Bad Request' });
+  });
+
+  it("answers the machinery's codes its enums name: a path id that is no UUID, a body that is no JSON", async () => {
+    const enumOf = (operation: Json, status: number): string[] =>
+      schema(operation.responses[String(status)].content['application/json'].schema.$ref.replace('#/components/schemas/', '')).allOf[1].properties.error.enum;
+    const save = document.paths['/things/{thingId}'].put;
+    const badId = await request(app.getHttpServer()).get('/things/not-an-id');
+    expect(badId.status).toBe(400);
+    expect(enumOf(save, 400)).toContain(badId.body.error);
+    const badJson = await request(app.getHttpServer()).put('/things/6a2f41a3-c54c-4e6b-a8a4-37c6b0e5b3a1').set('content-type', 'application/json').send('{');
+    expect(badJson.status).toBe(400);
+    expect(enumOf(save, 400)).toContain(badJson.body.error);
+  });
+
   it('says ETag on the success answers of exactly the routes that send one through ETagHeader, with their note', async () => {
     const etagOf = (path: string, method: string) => (document.paths[path][method].responses['200'].headers ?? {}).ETag;
     expect(etagOf('/things/{thingId}', 'put')).toMatchObject({ description: expect.stringMatching(/If-Match/), schema: { type: 'string', pattern: '^"-?\\d+"$' } });
@@ -195,6 +236,10 @@ describe('the OpenAPI document the shared machinery completes', () => {
     const options = await request(server).options('/things/6a2f41a3-c54c-4e6b-a8a4-37c6b0e5b3a1');
     expect(options.status).toBe(204);
     expect(options.headers.allow).toBe('GET, PUT, HEAD, OPTIONS');
-    expect((await request(server).get('/nothing-here')).status).toBe(404);
+    const unknown = await request(server).get('/nothing-here');
+    expect(unknown.status).toBe(404);
+    // What a path parameter left empty gets too (no route matches): the 404 enums name it.
+    expect(unknown.body.error).toBe('Not Found');
+    expect(schema('ThingsSaveError404').allOf[1].properties.error.enum).toContain(unknown.body.error);
   });
 });

@@ -5,7 +5,9 @@ import { ModulesContainer, Reflector } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
 import { PUBLIC_METADATA } from './auth';
+import { ERROR_CODES_METADATA, mergeErrorCodes, RouteErrorCodes } from './error-codes.decorator';
 import { SENDS_ETAG } from './etag-header.decorator';
+import { SALON_SCOPE_EXTENSION } from './salon-scope';
 import { ParseIdPipe } from './validation';
 
 /**
@@ -49,6 +51,8 @@ export interface RouteFacts {
   readonly uuidPathParams: readonly string[];
   /** The DTO of an `@Query()` without a name (its properties are the query parameters). */
   readonly queryDto?: Type;
+  /** The `error` codes the route's use case answers, by status (ErrorCodes on the handler and its controller). */
+  readonly errorCodes?: Readonly<Record<number, readonly string[]>>;
 }
 
 /** Route facts by OpenAPI operationId (`<Controller>_<method>`, @nestjs/swagger's default). */
@@ -77,6 +81,10 @@ export function routeFactsOf(app: INestApplication): Map<string, RouteFacts> {
           isPublic: reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, [handler, controller]) === true,
           uuidPathParams,
           queryDto,
+          errorCodes: mergeErrorCodes(
+            reflector.get<RouteErrorCodes | undefined>(ERROR_CODES_METADATA, controller),
+            reflector.get<RouteErrorCodes | undefined>(ERROR_CODES_METADATA, handler),
+          ),
         });
       }
     }
@@ -106,6 +114,8 @@ interface Operation {
   responses?: Record<string, Response>;
   /** Set by ETagHeader: `true`, or the route's note on the header. */
   [SENDS_ETAG]?: true | string;
+  /** Set by SalonScope: the route checks the salon a request names against the caller's. */
+  [SALON_SCOPE_EXTENSION]?: unknown;
 }
 
 /** What the ETag of a route's success answer is (etagOf), and how a client uses it. */
@@ -114,8 +124,14 @@ const ETAG_ABOUT = 'The revision of the record this answer reflects: send it as 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 function operationsOf(document: OpenAPIObject): Operation[] {
+  return methodOperationsOf(document).map(([, operation]) => operation);
+}
+
+function methodOperationsOf(document: OpenAPIObject): [string, Operation][] {
   return Object.values(document.paths ?? {}).flatMap((item) =>
-    METHODS.map((method) => (item as Record<string, Operation | undefined>)[method]).filter((operation): operation is Operation => operation !== undefined),
+    METHODS.map((method) => [method, (item as Record<string, Operation | undefined>)[method]] as const).filter(
+      (entry): entry is [string, Operation] => entry[1] !== undefined,
+    ),
   );
 }
 
@@ -336,8 +352,15 @@ export function describeValidationRules(document: OpenAPIObject, facts: Readonly
 
 interface ErrorAnswer {
   readonly description: string;
-  /** Every code the status can carry on this route, when the shared machinery is its only source. */
+  /** The codes the shared machinery answers with this status on this route. */
   readonly codes?: readonly string[];
+  /**
+   * The status also carries codes of the route's use case (its rules of input, its records not
+   * found): the codes are all known only when the route names its own (ErrorCodes).
+   */
+  readonly open?: true;
+  /** What sets this list of the machinery's codes apart from another of the same status: its schema's name (`Error403SalonScoped`). */
+  readonly variant?: string;
   /** Answered before the app sees the request (Node's HTTP parser): no body. */
   readonly empty?: boolean;
 }
@@ -350,7 +373,7 @@ function hasHeader(operation: Operation, name: string): Parameter | undefined {
 }
 
 /** The error answers a route gets from the guards, pipes, interceptors and the filter. */
-function errorAnswersOf(operation: Operation, route: RouteFacts | undefined): Map<number, ErrorAnswer> {
+function errorAnswersOf(method: string, operation: Operation, route: RouteFacts | undefined): Map<number, ErrorAnswer> {
   const answers = new Map<number, ErrorAnswer>();
   const parameters = operation.parameters ?? [];
   const hasBody = operation.requestBody !== undefined;
@@ -363,14 +386,28 @@ function errorAnswersOf(operation: Operation, route: RouteFacts | undefined): Ma
   if (ifMatch || idempotencyKey || salonHeader) reasons400.push('a header out of its schema');
   if (!route?.isPublic) {
     answers.set(401, { description: 'No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature).', codes: ['Unauthorized'] });
-    answers.set(403, { description: "The caller's roles do not include one this route names (x-roles), or the salon named is not one of the caller's (salon-not-yours)." });
+    answers.set(403, {
+      description: "The caller's roles do not include one this route names (x-roles), or the salon named is not one of the caller's (salon-not-yours).",
+      // ForbiddenException (AuthGuard) names its status; the salon scope its own code.
+      ...(operation[SALON_SCOPE_EXTENSION] !== undefined || salonHeader ? { codes: ['Forbidden', 'salon-not-yours'], variant: 'SalonScoped' } : { codes: ['Forbidden'] }),
+    });
     answers.set(429, { description: 'Over the rate limit of the route class (x-rate-limit), for the user or the tenant; `retryAfterSeconds` says when to try again.', codes: ['rate-limited'] });
   }
-  if (reasons400.length > 0) answers.set(400, { description: `Invalid request: ${reasons400.join('; ')}. \`errors\` names each field.` });
+  if (reasons400.length > 0) {
+    answers.set(400, {
+      description: `Invalid request: ${reasons400.join('; ')}. \`errors\` names each field.`,
+      // The validation pipe, ParseIdPipe and the header checks answer Nest's 'Bad Request'; the body parsers their own codes.
+      codes: hasBody ? ['Bad Request', 'malformed-json', 'unreadable-body'] : ['Bad Request'],
+      open: true,
+    });
+  }
   if (parameters.some((parameter) => parameter.in === 'query')) {
     answers.set(REQUEST_HEADERS_TOO_LARGE, { description: 'The URL and headers together are larger than the server reads (16 kB); no body.', empty: true });
   }
-  if (parameters.some((parameter) => parameter.in === 'path')) answers.set(404, { description: 'No such record in the caller’s chain (or it was erased).' });
+  if (parameters.some((parameter) => parameter.in === 'path')) {
+    // A path parameter left empty matches no route: Nest's own 404 ('Not Found'). The records a use case does not find are its own codes.
+    answers.set(404, { description: 'No such record in the caller’s chain (or it was erased).', codes: ['Not Found'], open: true });
+  }
   if (hasBody) {
     answers.set(413, { description: 'The body is larger than the service reads.', codes: ['payload-too-large'] });
     answers.set(415, { description: 'The body is in a charset or content encoding the service cannot read.', codes: ['unsupported-charset', 'unsupported-content-encoding'] });
@@ -379,67 +416,113 @@ function errorAnswersOf(operation: Operation, route: RouteFacts | undefined): Ma
     answers.set(422, { description: 'The Idempotency-Key was already used for a different request; nothing was done.', codes: ['idempotency-key-reused'] });
   }
   if (ifMatch) {
-    answers.set(409, { description: 'The record changed since the ETag sent as If-Match (stale-revision, with `currentRevision`).' });
+    answers.set(409, { description: 'The record changed since the ETag sent as If-Match (stale-revision, with `currentRevision`).', codes: ['stale-revision'] });
     if (ifMatch.required) answers.set(428, { description: 'If-Match is missing: send the ETag you loaded.', codes: ['if-match-required'] });
   }
+  if (idempotencyKey && !ifMatch && method !== 'get') {
+    // The write reads its stream and appends on that revision; a concurrent writer makes it try again, a few times.
+    answers.set(409, {
+      description: 'Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again.',
+      codes: ['stale-revision'],
+    });
+  }
   if (idempotencyKey || ifMatch) {
-    answers.set(503, { description: 'The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe.' });
+    answers.set(503, {
+      description: 'The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe.',
+      codes: ['event-store-unavailable', 'idempotency-keys-unavailable'],
+    });
   }
   return answers;
 }
 
 /**
- * The error body of one status (and its codes, where the shared machinery is their only source),
- * as a named schema: `Error409`, `Error428`, ... one per status and code list.
+ * The error body of one status and the `error` codes it can carry, as a named schema, one per
+ * status and code list, shared by the routes with the same list: the machinery's codes alone are
+ * `Error409` (`Error403SalonScoped` for a variant), a list with a route's own codes is named after
+ * its operation (`RegisterClientError409`), and a status whose codes are not all known keeps
+ * `error` the free string of ErrorResponse (`Error400`; `Error404Unlisted` elsewhere).
  */
 class ErrorSchemas {
   private readonly names = new Map<string, string>();
 
   constructor(private readonly schemas: Record<string, unknown>) {}
 
-  content(status: number, codes?: readonly string[]): Response['content'] {
-    const key = `${status}:${codes?.join(',') ?? ''}`;
-    let name = this.names.get(key);
-    if (!name) {
-      name = `Error${status}`;
-      for (let suffix = 2; this.schemas[name] !== undefined; suffix++) name = `Error${status}_${suffix}`;
+  content(status: number, codes: readonly string[] | undefined, name: string): Response['content'] {
+    const key = `${status}:${codes?.join(',') ?? '*'}`;
+    let unique = this.names.get(key);
+    if (!unique) {
+      unique = name;
+      for (let suffix = 2; this.schemas[unique] !== undefined; suffix++) unique = `${name}_${suffix}`;
       const refinement = { type: 'object', properties: { statusCode: { type: 'integer', enum: [status] }, ...(codes ? { error: { type: 'string', enum: [...codes] } } : {}) } };
-      this.schemas[name] = { allOf: [{ $ref: `#/components/schemas/${ERROR_SCHEMA}` }, refinement] };
-      this.names.set(key, name);
+      this.schemas[unique] = { allOf: [{ $ref: `#/components/schemas/${ERROR_SCHEMA}` }, refinement] };
+      this.names.set(key, unique);
     }
-    return { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } };
+    return { 'application/json': { schema: { $ref: `#/components/schemas/${unique}` } } };
   }
+}
+
+/** `RegisterClientController_register` → `RegisterClient`, `ChangeVisitStatusController_confirm` → `ChangeVisitStatusConfirm`. */
+export function operationSchemaPrefix(operationId: string): string {
+  const [controller = '', method = ''] = operationId.split('_');
+  const name = controller.replace(/Controller$/, '');
+  const words = method.split(/(?=[A-Z])/).map((word) => word.toLowerCase());
+  return words.every((word) => name.toLowerCase().includes(word)) ? name : `${name}${method.charAt(0).toUpperCase()}${method.slice(1)}`;
+}
+
+/**
+ * The codes of one error status of a route, when all are known: the machinery's for the status
+ * and the route's own (ErrorCodes). Unknown (undefined) when the machinery leaves the status open
+ * to the use case (400, 404) and the route names none, or when only the route's prose declares it.
+ */
+function codesOf(answer: ErrorAnswer | undefined, routeCodes: readonly string[] | undefined): string[] | undefined {
+  if (!answer && !routeCodes) return undefined;
+  if (answer?.open && !routeCodes) return undefined;
+  if (answer && !answer.codes) return undefined;
+  return [...new Set([...(answer?.codes ?? []), ...(routeCodes ?? [])])];
 }
 
 /**
  * Adds to each operation the error answers its route gets from the shared machinery (401/403/429
  * behind the AuthGuard and rate limits, 400 for parameters, headers and bodies, 404 on a path
- * id, 413/415 on a body, 422 with an Idempotency-Key, 409/428 with If-Match, 503 on writes), and
- * gives every 4xx/5xx of the document the shared error body.
+ * id, 413/415 on a body, 422 with an Idempotency-Key, 409/428 with If-Match, 503 on writes) and
+ * those its use case names (ErrorCodes), and gives every 4xx/5xx of the document the shared error
+ * body, its `error` an enum of the codes the route can answer with that status where all are known.
  */
 export function describeErrorAnswers(document: OpenAPIObject, facts: ReadonlyMap<string, RouteFacts>): OpenAPIObject {
   document.components ??= {};
   const schemas = (document.components.schemas = { ...document.components.schemas, [ERROR_SCHEMA]: ERROR_BODY as never }) as Record<string, unknown>;
   const errors = new ErrorSchemas(schemas);
-  for (const operation of operationsOf(document)) {
+  for (const [method, operation] of methodOperationsOf(document)) {
     const route = operation.operationId ? facts.get(operation.operationId) : undefined;
+    const owner = operation.operationId ? operationSchemaPrefix(operation.operationId) : undefined;
     const responses = (operation.responses ??= {});
-    for (const [status, answer] of errorAnswersOf(operation, route)) {
+    const answers = errorAnswersOf(method, operation, route);
+    for (const [status, answer] of answers) {
       const declared = responses[String(status)];
       // The route's own word on a status (its use case's conflicts, say) comes first.
       if (declared) {
         if (!declared.description) declared.description = answer.description;
         else if (!declared.description.includes(answer.description)) declared.description = `${declared.description} ${answer.description}`;
       } else {
-        responses[String(status)] = answer.empty ? { description: answer.description } : { description: answer.description, content: errors.content(status, answer.codes) };
+        responses[String(status)] = { description: answer.description };
       }
+    }
+    for (const [status, codes] of Object.entries(route?.errorCodes ?? {})) {
+      responses[status] ??= { description: codes.join(', ') };
     }
     // A route sends an ETag only through ETagHeader, which marks its operation: documented there.
     const etag = operation[SENDS_ETAG];
     delete operation[SENDS_ETAG];
     for (const [status, response] of Object.entries(responses)) {
       const code = Number(status);
-      if (code >= 400 && code !== REQUEST_HEADERS_TOO_LARGE && !response.content) response.content = errors.content(code);
+      const answer = answers.get(code);
+      if (code >= 400 && code !== REQUEST_HEADERS_TOO_LARGE && !answer?.empty && !response.content) {
+        const codes = codesOf(answer, route?.errorCodes?.[code]);
+        const ownCodes = codes !== undefined && (route?.errorCodes?.[code] ?? []).some((one) => !answer?.codes?.includes(one));
+        const name =
+          codes === undefined ? `Error${code}${code === 400 ? '' : 'Unlisted'}` : ownCodes && owner ? `${owner}Error${code}` : `Error${code}${answer?.variant ?? ''}`;
+        response.content = errors.content(code, codes, name);
+      }
       if (etag !== undefined && code >= 200 && code < 300) {
         const description = typeof etag === 'string' ? `${ETAG_ABOUT} ${etag}` : ETAG_ABOUT;
         response.headers = { ...response.headers, ETag: { description, schema: { type: 'string', pattern: '^"-?\\d+"$' } } };

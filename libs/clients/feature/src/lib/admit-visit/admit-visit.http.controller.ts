@@ -8,7 +8,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe, ErrorCodes } from '@salon/shared/nest';
 import { AdmitVisit } from './admit-visit.service';
 
 @ApiTags('clients')
@@ -32,6 +32,7 @@ export class AdmitVisitController {
   @ApiNoContentResponse({ description: 'The client is active and the visit is noted.' })
   @ApiNotFoundResponse({ description: 'client-not-found: never registered in your chain.' })
   @ApiConflictResponse({ description: 'client-deleted or client-erased: no visit can be booked.' })
+  @ErrorCodes({ 404: ['client-not-found'], 409: ['client-deleted', 'client-erased'] })
   async admit(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

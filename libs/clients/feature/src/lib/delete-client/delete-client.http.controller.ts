@@ -1,6 +1,6 @@
 import { Controller, Delete, Headers, HttpCode, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope, ErrorCodes } from '@salon/shared/nest';
 import { DeleteClient } from './delete-client.service';
 
 @ApiTags('clients')
@@ -18,6 +18,7 @@ export class DeleteClientController {
   })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: 'client-has-visits, with visitCount.' })
+  @ErrorCodes({ 404: ['client-not-found'], 409: ['client-has-visits', 'client-on-legal-hold', 'client-deleted', 'client-erased'] })
   async delete(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

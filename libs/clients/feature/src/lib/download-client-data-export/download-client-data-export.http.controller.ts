@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles, SalonScope, ErrorCodes } from '@salon/shared/nest';
 import { DownloadClientDataExport } from './download-client-data-export.service';
 
 @ApiTags('clients')
@@ -36,6 +36,7 @@ export class DownloadClientDataExportController {
   @ApiNotFoundResponse({ description: 'data-export-not-found' })
   @ApiConflictResponse({ description: 'data-export-not-ready: the package is pending, refused, expired or discarded.' })
   @ApiServiceUnavailableResponse({ description: 'object-store-unavailable' })
+  @ErrorCodes({ 404: ['data-export-not-found'], 409: ['data-export-not-ready'], 503: ['object-store-unavailable'] })
   async get(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles, requiredRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, requiredRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { ClientProfileRequest } from '../http/client-profile.request.dto';
 import { WriteResponse } from '../http/write.response.dto';
 import { EditClientProfile } from './edit-client-profile.service';
@@ -18,6 +18,7 @@ export class EditClientProfileController {
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the profile you edited. 409 if it changed since; 428 if absent.' })
   @ApiOkResponse({ type: WriteResponse })
   @ApiConflictResponse({ description: 'stale-revision, or phone-taken.' })
+  @ErrorCodes({ 404: ['client-not-found'], 409: ['phone-taken', 'client-deleted', 'client-erased'] })
   async save(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

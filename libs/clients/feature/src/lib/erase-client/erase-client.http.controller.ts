@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe, SalonScope, ErrorCodes } from '@salon/shared/nest';
 import { EraseClient } from './erase-client.service';
 
 @ApiTags('clients')
@@ -19,6 +19,7 @@ export class EraseClientController {
   })
   @ApiOkResponse({ schema: { example: { clientId: 'uuid', archivedNumber: 3 } } })
   @ApiConflictResponse({ description: 'client-on-legal-hold: the client is on legal hold (its data must be kept); lift the hold first.' })
+  @ErrorCodes({ 404: ['client-not-found'], 409: ['client-on-legal-hold', 'client-deleted', 'client-erased'] })
   erase(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

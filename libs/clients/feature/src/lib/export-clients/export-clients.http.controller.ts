@@ -2,15 +2,7 @@ import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '@salon/shared/auth';
-import {
-  CurrentPrincipal,
-  READ_MODEL_RETRY_AFTER_SECONDS,
-  RateLimit,
-  ReadModelUnavailableError,
-  Roles,
-  currentRequestContext,
-  isReadModelUnreachable,
-} from '@salon/shared/nest';
+import { CurrentPrincipal, READ_MODEL_RETRY_AFTER_SECONDS, RateLimit, ReadModelUnavailableError, Roles, currentRequestContext, isReadModelUnreachable, ErrorCodes } from '@salon/shared/nest';
 import { SHEET_CONTENT_TYPES } from '@salon/shared/spreadsheets';
 import { randomUUID } from 'node:crypto';
 import { ExportClients, ExportDestinationClosedError } from './export-clients.service';
@@ -46,6 +38,7 @@ export class ExportClientsController {
     status: 503,
     description: 'read-model-unavailable: the client base (MongoDB) cannot be read just now; nothing was exported or audited. Retry-After says when to ask again.',
   })
+  @ErrorCodes({ 503: ['read-model-unavailable'] })
   async export(@CurrentPrincipal() principal: Principal, @Query() request: ExportClientsRequest, @Res() response: Response): Promise<void> {
     const correlationId = currentRequestContext()?.correlationId ?? randomUUID();
     let started;

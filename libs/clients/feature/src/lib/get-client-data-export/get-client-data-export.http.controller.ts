@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, SalonScope, ErrorCodes } from '@salon/shared/nest';
 import { DataExportStatusView, GetClientDataExport } from './get-client-data-export.service';
 
 @ApiTags('clients')
@@ -23,6 +23,7 @@ export class GetClientDataExportController {
     },
   })
   @ApiNotFoundResponse({ description: 'data-export-not-found' })
+  @ErrorCodes({ 404: ['data-export-not-found'], 409: ['data-export-not-ready'], 503: ['object-store-unavailable'] })
   get(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

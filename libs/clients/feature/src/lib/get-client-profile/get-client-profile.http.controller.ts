@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, Roles, ParseIdPipe, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CurrentPrincipal, Roles, ParseIdPipe, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { ClientProfileView } from '../projections/client-profiles';
 import { GetClientProfile } from './get-client-profile.query';
 
@@ -19,6 +19,7 @@ export class GetClientProfileController {
   })
   @ApiOkResponse({ type: ClientProfileView, description: 'ETag header: the revision the view reflects, for If-Match on the next save.' })
   @ApiNotFoundResponse({ description: 'No such client in your chain (or deleted).' })
+  @ErrorCodes({ 404: ['client-not-found'] })
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('clientId', new ParseIdPipe()) clientId: string,

@@ -11,7 +11,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, ParseIdPipe, Roles } from '@salon/shared/nest';
+import { CurrentPrincipal, ParseIdPipe, Roles, ErrorCodes } from '@salon/shared/nest';
 import { GetErasureCertificate, SignedErasureCertificate } from './get-erasure-certificate.query';
 
 const EXAMPLE: SignedErasureCertificate = {
@@ -68,6 +68,7 @@ export class GetErasureCertificateController {
   @ApiForbiddenResponse({ description: 'The role may not read erasure certificates (owner and manager may).' })
   @ApiNotFoundResponse({ description: 'client-not-found: no such client in your chain (or hard-deleted, which leaves no certificate).' })
   @ApiConflictResponse({ description: 'client-not-erased: the client is active; there is nothing to certify.' })
+  @ErrorCodes({ 404: ['client-not-found'], 409: ['client-not-erased'] })
   get(@CurrentPrincipal() principal: Principal, @Param('clientId', new ParseIdPipe()) clientId: string): Promise<SignedErasureCertificate> {
     return this.getErasureCertificate.execute(principal.tenantId, clientId);
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, ParseIdPipe, Roles } from '@salon/shared/nest';
+import { CurrentPrincipal, ParseIdPipe, Roles, ErrorCodes } from '@salon/shared/nest';
 import { GetRetentionRun, RetentionRunReport } from './get-retention-run.query';
 
 @ApiTags('retention')
@@ -25,6 +25,7 @@ export class GetRetentionRunController {
     },
   })
   @ApiNotFoundResponse({ description: 'retention-run-not-found: no such run in your chain.' })
+  @ErrorCodes({ 404: ['retention-run-not-found'] })
   get(@CurrentPrincipal() principal: Principal, @Param('runId', new ParseIdPipe()) runId: string): Promise<RetentionRunReport> {
     return this.getRetentionRun.execute(principal.tenantId, runId);
   }

@@ -1,6 +1,6 @@
 import { Controller, Delete, Headers, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, SalonScope, optionalRevision, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, SalonScope, optionalRevision, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
 import { LiftLegalHold } from './lift-legal-hold.service';
 
@@ -18,6 +18,7 @@ export class LiftLegalHoldController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key records nothing twice.' })
   @ApiOkResponse({ type: WriteResponse })
   @ApiNotFoundResponse({ description: 'client-not-found: no such client in your chain.' })
+  @ErrorCodes({ 404: ['client-not-found'], 409: ['client-deleted', 'client-erased'] })
   async lift(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, SalonScope, optionalRevision, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, SalonScope, optionalRevision, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
 import { PlaceLegalHoldRequest } from './place-legal-hold.request.dto';
 import { PlaceLegalHold } from './place-legal-hold.service';
@@ -22,6 +22,7 @@ export class PlaceLegalHoldController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key records nothing twice.' })
   @ApiOkResponse({ type: WriteResponse })
   @ApiNotFoundResponse({ description: 'client-not-found: no such client in your chain.' })
+  @ErrorCodes({ 404: ['client-not-found'], 409: ['client-deleted', 'client-erased'] })
   async place(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

@@ -1,7 +1,7 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, SalonScope, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
 import { RegisterClientRequest } from './register-client.request.dto';
 import { RegisterClient } from './register-client.service';
@@ -19,6 +19,7 @@ export class RegisterClientController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key registers nothing twice.' })
   @ApiCreatedResponse({ type: WriteResponse, description: 'ETag header: the revision for the next If-Match.' })
   @ApiConflictResponse({ description: 'phone-taken: the phone belongs to existingClientId.' })
+  @ErrorCodes({ 409: ['client-already-registered', 'phone-taken', 'client-deleted', 'client-erased'] })
   async register(
     @CurrentCommandContext() context: CommandContext,
     @Body() request: RegisterClientRequest,

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles, SalonScope, ErrorCodes } from '@salon/shared/nest';
 import { RequestClientDataExportRequest } from './request-client-data-export.request.dto';
 import { DataExportRequestResult, RequestClientDataExport } from './request-client-data-export.service';
 
@@ -23,6 +23,7 @@ export class RequestClientDataExportController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key starts nothing twice (same requestId).' })
   @ApiAcceptedResponse({ schema: { example: { requestId: 'uuid', status: 'pending' } } })
   @ApiConflictResponse({ description: 'client-erased, client-deleted: the personal data is gone, there is nothing to export.' })
+  @ErrorCodes({ 404: ['client-not-found'], 409: ['client-erased', 'client-deleted'] })
   request(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
 import { SetClientDiscountsRequest } from './set-client-discounts.request.dto';
 import { SetClientDiscounts } from './set-client-discounts.service';
@@ -17,6 +17,7 @@ export class SetClientDiscountsController {
   @ApiOperation({ summary: "Set the client's discounts on products and on services." })
   @ApiHeader({ name: 'If-Match', required: false, description: 'When given, 409 if the client changed since.' })
   @ApiOkResponse({ type: WriteResponse })
+  @ErrorCodes({ 404: ['client-not-found'], 409: ['client-deleted', 'client-erased'] })
   async setDiscounts(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

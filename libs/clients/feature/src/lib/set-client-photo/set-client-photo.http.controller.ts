@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { WriteResponse } from '../http/write.response.dto';
 import { SetClientPhotoRequest } from './set-client-photo.request.dto';
 import { SetClientPhoto } from './set-client-photo.service';
@@ -23,6 +23,7 @@ export class SetClientPhotoController {
   @ApiForbiddenResponse({ description: "A user token, whatever its roles: this route takes the media service's service token only." })
   @ApiOkResponse({ type: WriteResponse })
   @ApiNotFoundResponse({ description: 'client-not-found: never registered in your chain.' })
+  @ErrorCodes({ 404: ['client-not-found'], 409: ['client-deleted', 'client-erased'] })
   async setPhoto(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

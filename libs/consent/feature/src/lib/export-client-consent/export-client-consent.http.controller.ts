@@ -2,7 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { toConsentStreamName } from '@salon/consent/domain';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, ParseIdPipe, Roles } from '@salon/shared/nest';
+import { CurrentPrincipal, ParseIdPipe, Roles, ErrorCodes } from '@salon/shared/nest';
 import { ConsentHistoryEntryResponse } from '../get-consent-history/consent-history.response.dto';
 import { GetConsentHistory } from '../get-consent-history/get-consent-history.query';
 import { GetConsent } from '../get-consent/get-consent.query';
@@ -30,6 +30,7 @@ export class ExportClientConsentController {
       '(role service:clients); any user token gets 403.',
   })
   @ApiOkResponse({ schema: { example: { clientId: 'uuid', consent: {}, ledger: [], events: [] } } })
+  @ErrorCodes({ 404: [] })
   async export(@CurrentPrincipal() principal: Principal, @Param('clientId', new ParseIdPipe()) clientId: string) {
     const { state, revision } = await this.getConsent.execute(principal.tenantId, clientId);
     const entries = await this.getConsentHistory.execute(principal.tenantId, clientId);

@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, Roles, ParseIdPipe, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CurrentPrincipal, Roles, ParseIdPipe, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { ConsentResponse } from '../http/consent.response.dto';
 import { GetConsent } from './get-consent.query';
 
@@ -18,6 +18,7 @@ export class GetConsentController {
     description: "Read from the ledger itself (not a projection): a change shows at once. status 'none': no record (yet).",
   })
   @ApiOkResponse({ type: ConsentResponse })
+  @ErrorCodes({ 404: [] })
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('clientId', new ParseIdPipe()) clientId: string,

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CONTACT_CHANNELS, CONTACT_PURPOSES, parseContactChannel, parseContactPurpose } from '@salon/consent/domain';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, Roles, ParseIdPipe } from '@salon/shared/nest';
+import { CurrentPrincipal, Roles, ParseIdPipe, ErrorCodes } from '@salon/shared/nest';
 import { ContactAnswerResponse } from '../http/consent.response.dto';
 import { MayContact } from './may-contact.query';
 
@@ -24,6 +24,7 @@ export class MayContactController {
   @ApiQuery({ name: 'channel', enum: CONTACT_CHANNELS })
   @ApiOkResponse({ type: ContactAnswerResponse })
   @ApiBadRequestResponse({ description: 'unknown-purpose, unknown-channel.' })
+  @ErrorCodes({ 404: [] })
   async mayContact(
     @CurrentPrincipal() principal: Principal,
     @Param('clientId', new ParseIdPipe()) clientId: string,

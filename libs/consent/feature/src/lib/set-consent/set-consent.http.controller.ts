@@ -12,7 +12,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CONSENT_PERMISSIONS } from '@salon/consent/domain';
-import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe, requireSalonOfCaller, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe, requireSalonOfCaller, SalonScope, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { ConsentResponse } from '../http/consent.response.dto';
 import { SetConsentRequest } from './set-consent.request.dto';
 import { SetConsent } from './set-consent.service';
@@ -43,6 +43,7 @@ export class SetConsentController {
   @ApiForbiddenResponse({ description: 'salon-not-yours: X-Salon-Id or evidence.salonId names a salon the salon-bound user does not work at.' })
   @ApiConflictResponse({ description: 'sms-to-landline, client-closed.' })
   @ApiNotFoundResponse({ description: 'no-consent-record: the client is unknown to the consent context (yet).' })
+  @ErrorCodes({ 404: ['no-consent-record'], 409: ['sms-to-landline', 'client-closed'] })
   async set(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

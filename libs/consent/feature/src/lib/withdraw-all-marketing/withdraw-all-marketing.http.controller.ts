@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe, SalonScope, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { ConsentResponse } from '../http/consent.response.dto';
 import { WithdrawAllMarketingRequest } from './withdraw-all-marketing.request.dto';
 import { WithdrawAllMarketing } from './withdraw-all-marketing.service';
@@ -21,6 +21,7 @@ export class WithdrawAllMarketingController {
   @ApiOkResponse({ type: ConsentResponse })
   @ApiConflictResponse({ description: 'client-closed.' })
   @ApiNotFoundResponse({ description: 'no-consent-record.' })
+  @ErrorCodes({ 404: ['no-consent-record'], 409: ['client-closed'] })
   async withdraw(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, ParseIdPipe, Roles } from '@salon/shared/nest';
+import { CurrentPrincipal, ParseIdPipe, Roles, ErrorCodes } from '@salon/shared/nest';
 import { ClientPhotosExport, ExportClientPhotos } from './export-client-photos.query';
 
 @ApiTags('media')
@@ -18,6 +18,7 @@ export class ExportClientPhotosController {
       'Internal: called by the clients service with its service token (role service:clients); any user token gets 403.',
   })
   @ApiOkResponse({ schema: { example: { clientId: 'uuid', photo: null, files: [], events: [] } } })
+  @ErrorCodes({ 404: [] })
   export(@CurrentPrincipal() principal: Principal, @Param('clientId', new ParseIdPipe()) clientId: string): Promise<ClientPhotosExport> {
     return this.exportClientPhotos.execute(principal.tenantId, clientId);
   }

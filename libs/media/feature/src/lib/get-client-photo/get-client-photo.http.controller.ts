@@ -2,7 +2,7 @@ import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/comm
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RENDITION_SIZES, RenditionSize } from '@salon/media/content';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, ParseIdPipe, Roles } from '@salon/shared/nest';
+import { CurrentPrincipal, ParseIdPipe, Roles, ErrorCodes } from '@salon/shared/nest';
 import { GetClientPhoto, PhotoLink } from './get-client-photo.query';
 
 export class PhotoLinkResponse implements PhotoLink {
@@ -38,6 +38,7 @@ export class GetClientPhotoController {
   @ApiQuery({ name: 'size', required: false, enum: [...RENDITION_SIZES], description: 'The rendition size: its longest edge in pixels (a smaller image is not enlarged).' })
   @ApiOkResponse({ type: PhotoLinkResponse })
   @ApiNotFoundResponse({ description: 'photo-not-found: the client has no photo, or there is no such client in your chain.' })
+  @ErrorCodes({ 404: ['photo-not-found'] })
   rendition(
     @CurrentPrincipal() principal: Principal,
     @Param('clientId', new ParseIdPipe()) clientId: string,
@@ -55,6 +56,7 @@ export class GetClientPhotoController {
   })
   @ApiOkResponse({ type: PhotoLinkResponse })
   @ApiNotFoundResponse({ description: 'photo-not-found: the client has no photo, or there is no such client in your chain.' })
+  @ErrorCodes({ 404: ['photo-not-found'] })
   original(@CurrentPrincipal() principal: Principal, @Param('clientId', new ParseIdPipe()) clientId: string): Promise<PhotoLinkResponse> {
     return this.getClientPhoto.original(principal.tenantId, clientId);
   }

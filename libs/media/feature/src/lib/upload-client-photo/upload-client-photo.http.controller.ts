@@ -14,7 +14,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { MAX_PHOTO_BYTES, PhotoContentRefused } from '@salon/media/content';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles, SalonScope, ErrorCodes } from '@salon/shared/nest';
 import { ClientPhotoResponse } from '../http/client-photo.response.dto';
 import { photoRefusal } from './photo-refusal';
 import { readPhotoUpload } from './photo-upload-body';
@@ -59,6 +59,12 @@ export class UploadClientPhotoController {
   @ApiNotFoundResponse({ description: 'client-not-found: no such active client in your chain.' })
   @ApiPayloadTooLargeResponse({ description: 'payload-too-large: more than 15 MB (refused as soon as the limit is passed).' })
   @ApiUnsupportedMediaTypeResponse({ description: 'unsupported-type (naming the detected type), type-mismatch, or a Content-Type that is no image type.' })
+  @ErrorCodes({
+    404: ['client-not-found'],
+    413: ['payload-too-large'],
+    415: ['unsupported-type', 'type-mismatch', 'unsupported-content-encoding'],
+    503: ['object-store-unavailable', 'clients-service-unavailable'],
+  })
   async upload(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

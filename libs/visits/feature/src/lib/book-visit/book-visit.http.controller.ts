@@ -1,7 +1,7 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CommandContext, CurrentCommandContext, Roles, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, SalonScope, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { BookVisitRequest } from './book-visit.request.dto';
 import { BookVisit } from './book-visit.service';
@@ -23,6 +23,7 @@ export class BookVisitController {
   @ApiBadRequestResponse({ description: 'errors[]: the field and the reason (e.g. endsAt: visit-ends-before-start, services: no-services, price below 0).' })
   @ApiConflictResponse({ description: 'unknown-client (never registered or deleted) or client-erased (field clientId).' })
   @ApiServiceUnavailableResponse({ description: 'The clients service could not be asked; nothing was booked.' })
+  @ErrorCodes({ 409: ['unknown-client', 'client-erased', 'visit-already-booked'], 503: ['clients-service-unavailable'] })
   async book(
     @CurrentCommandContext() context: CommandContext,
     @Body() request: BookVisitRequest,

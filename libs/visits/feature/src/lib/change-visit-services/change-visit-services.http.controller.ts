@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, Param, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { ChangeVisitServicesRequest } from './change-visit-services.request.dto';
 import { ChangeVisitServices } from './change-visit-services.service';
@@ -19,6 +19,7 @@ export class ChangeVisitServicesController {
   @ApiOkResponse({ type: VisitWriteResponse })
   @ApiBadRequestResponse({ description: 'no-services, discount-above-price, total-below-paid, a bad price or duration.' })
   @ApiConflictResponse({ description: 'impossible-transition: the visit has ended.' })
+  @ErrorCodes({ 404: ['visit-not-found'], 409: ['impossible-transition'] })
   async changeServices(
     @CurrentCommandContext() context: CommandContext,
     @Param('visitId', new ParseIdPipe()) visitId: string,

@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { CancelVisitRequest } from './cancel-visit.request.dto';
 import { ChangeVisitStatus, LifecycleStep } from './change-visit-status.service';
@@ -17,6 +17,7 @@ import { ChangeVisitStatus, LifecycleStep } from './change-visit-status.service'
 @ApiConflictResponse({ description: 'impossible-transition (from, to), no-show-before-start, or stale-revision.' })
 @SalonScope('x-salon-id', 'visit')
 @Controller('visits')
+@ErrorCodes({ 404: ['visit-not-found'], 409: ['impossible-transition'] })
 export class ChangeVisitStatusController {
   constructor(private readonly changeVisitStatus: ChangeVisitStatus) {}
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, ParseIdPipe, Roles } from '@salon/shared/nest';
+import { CurrentPrincipal, ParseIdPipe, Roles, ErrorCodes } from '@salon/shared/nest';
 import { ClientVisitsExportPage, ExportClientVisits, VISIT_EXPORT_PAGE_SIZE } from './export-client-visits.query';
 
 @ApiTags('visits')
@@ -19,6 +19,7 @@ export class ExportClientVisitsController {
   })
   @ApiQuery({ name: 'cursor', required: false, description: 'The opaque nextCursor of the previous page.' })
   @ApiOkResponse({ schema: { example: { clientId: 'uuid', visits: [], events: [], nextCursor: null } } })
+  @ErrorCodes({ 404: [] })
   export(
     @CurrentPrincipal() principal: Principal,
     @Param('clientId', new ParseIdPipe()) clientId: string,

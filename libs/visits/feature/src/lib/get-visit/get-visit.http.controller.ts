@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, ParseIdPipe, SalonScope, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { VisitDetailsView } from '../http/visit.response.dto';
 import { GetVisit } from './get-visit.query';
 
@@ -17,6 +17,7 @@ export class GetVisitController {
   @ApiOperation({ summary: 'Open one visit (current state, with its ETag for the next change).' })
   @ApiOkResponse({ type: VisitDetailsView })
   @ApiNotFoundResponse({ description: 'visit-not-found' })
+  @ErrorCodes({ 404: ['visit-not-found'] })
   async get(
     @CurrentCommandContext() context: CommandContext,
     @Param('visitId', new ParseIdPipe()) visitId: string,

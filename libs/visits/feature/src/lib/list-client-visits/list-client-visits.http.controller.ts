@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@salon/shared/auth';
 import { DomainError } from '@salon/shared/ddd';
-import { CurrentPrincipal, RateLimit, Roles, ParseIdPipe } from '@salon/shared/nest';
+import { CurrentPrincipal, RateLimit, Roles, ParseIdPipe, ErrorCodes } from '@salon/shared/nest';
 import { ClientVisitPage, ClientVisitQueries } from '../projections/client-visits/client-visit.queries';
 import { VisitListPage, VisitByNumberView } from '../projections/client-visits/client-visit.view';
 import { FindVisitByNumberRequest, ListClientVisitsRequest } from './list-client-visits.request.dto';
@@ -23,6 +23,7 @@ export class ListClientVisitsController {
   })
   @ApiOkResponse({ type: VisitListPage })
   @ApiBadRequestResponse({ description: 'An invalid query parameter (details.field names it).' })
+  @ErrorCodes({ 404: [] })
   list(
     @CurrentPrincipal() principal: Principal,
     @Param('clientId', new ParseIdPipe()) clientId: string,
@@ -43,6 +44,7 @@ export class FindVisitByNumberController {
   @ApiOperation({ summary: 'The visit with this number, anywhere in your chain.' })
   @ApiOkResponse({ type: VisitByNumberView })
   @ApiNotFoundResponse({ description: 'No visit with this number in your chain.' })
+  @ErrorCodes({ 404: ['visit-not-found'] })
   async find(@CurrentPrincipal() principal: Principal, @Query() request: FindVisitByNumberRequest): Promise<VisitByNumberView> {
     const visit = await this.queries.getByNumber(principal.tenantId, request.number);
     if (!visit) throw DomainError.notFound('visit-not-found', `There is no visit number ${request.number} in your salon chain.`, { number: request.number });

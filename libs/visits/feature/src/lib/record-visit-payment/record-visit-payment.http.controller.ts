@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { RecordVisitPaymentRequest } from './record-visit-payment.request.dto';
 import { RecordVisitPayment } from './record-visit-payment.service';
@@ -21,6 +21,7 @@ export class RecordVisitPaymentController {
   @ApiOkResponse({ type: VisitWriteResponse })
   @ApiBadRequestResponse({ description: 'invalid-amount: above 0 and at most what is due (due is in the body).' })
   @ApiConflictResponse({ description: 'impossible-transition: only arrived or completed visits are paid.' })
+  @ErrorCodes({ 404: ['visit-not-found'], 409: ['impossible-transition'] })
   async pay(
     @CurrentCommandContext() context: CommandContext,
     @Param('visitId', new ParseIdPipe()) visitId: string,

@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, optionalRevision, ParseIdPipe, SalonScope, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { VisitWriteResponse } from '../http/visit.response.dto';
 import { RescheduleVisitRequest } from './reschedule-visit.request.dto';
 import { RescheduleVisit } from './reschedule-visit.service';
@@ -18,6 +18,7 @@ export class RescheduleVisitController {
   @ApiHeader({ name: 'If-Match', required: false, description: 'When given, 409 stale-revision if the visit changed since.' })
   @ApiOkResponse({ type: VisitWriteResponse })
   @ApiConflictResponse({ description: 'impossible-transition: the visit has ended.' })
+  @ErrorCodes({ 404: ['visit-not-found'], 409: ['impossible-transition'] })
   async reschedule(
     @CurrentCommandContext() context: CommandContext,
     @Param('visitId', new ParseIdPipe()) visitId: string,
