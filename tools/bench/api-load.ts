@@ -21,7 +21,7 @@ import { GENEROUS_RATE_LIMITS, cleanUpServiceEnvironment, eventually, kafkaBroke
 import { ServiceName, ServiceProcess, portAnswers } from '../fault/processes';
 import { HttpCall, HttpTarget, LoadResult, fixedRateLoad, inParallel } from './fixed-rate-load';
 import { summariseProfile } from './cpu-profile';
-import { Cleanup, bulletList, machineFacts, markdownTable, progress, resolveOptions, setProgressLabel } from './support';
+import { bulletList, Cleanup, machineFacts, markdownTable, parseCli, progress, resolveOptions, setProgressLabel } from './support';
 
 const OPTIONS = {
   seconds: { env: 'BENCH_API_SECONDS', default: 10, description: 'seconds of load per route' },
@@ -43,16 +43,6 @@ interface SeededClient {
   readonly clientId: string;
   readonly etag: string;
   readonly form: Record<string, unknown>;
-}
-
-function parseCli(argv: readonly string[]): Map<string, string> {
-  const options = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    if (!argv[i].startsWith('--')) throw new Error(`unexpected argument ${argv[i]}; try --help`);
-    const [name, inline] = argv[i].slice(2).split('=', 2);
-    options.set(name, inline ?? argv[++i]);
-  }
-  return options;
 }
 
 async function main(): Promise<number> {

@@ -28,7 +28,7 @@ import {
 import { ClientProfileQueries } from '../../libs/clients/feature/src/lib/projections/client-profiles/client-profile.queries';
 import { createClientProfilesProjection } from '../../libs/clients/feature/src/lib/projections/client-profiles/client-profiles.projection';
 import { ClientMessages } from '../../libs/clients/feature/src/lib/projections/client-profiles/test/client-messages';
-import { Cleanup, bulletList, machineFacts, markdownTable, progress, resolveOptions, setProgressLabel } from './support';
+import { bulletList, Cleanup, machineFacts, markdownTable, parseCli, progress, resolveOptions, setProgressLabel } from './support';
 
 const OPTIONS = {
   seconds: { env: 'BENCH_NAME_SEARCH_SECONDS', default: 4, description: 'seconds per query kind, version and concurrency' },
@@ -71,16 +71,6 @@ interface Sample {
   readonly servedPerSecond: number;
   readonly p50: number;
   readonly p99: number;
-}
-
-function parseCli(argv: readonly string[]): Map<string, string> {
-  const options = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    if (!argv[i].startsWith('--')) throw new Error(`unexpected argument ${argv[i]}; try --help`);
-    const [name, inline] = argv[i].slice(2).split('=', 2);
-    options.set(name, inline ?? argv[++i]);
-  }
-  return options;
 }
 
 async function main(): Promise<number> {

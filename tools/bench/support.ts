@@ -29,6 +29,17 @@ export interface Benchmark<S extends OptionSpecs = OptionSpecs> {
 }
 
 /** `--kebab-name value` or `--kebab-name=value` on the command line, else the env variable, else the default. */
+/** `--name value` and `--name=value` pairs of a benchmark's command line. */
+export function parseCli(argv: readonly string[]): Map<string, string> {
+  const options = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    if (!argv[i].startsWith('--')) throw new Error(`unexpected argument ${argv[i]}; try --help`);
+    const [name, inline] = argv[i].slice(2).split('=', 2);
+    options.set(name, inline ?? argv[++i]);
+  }
+  return options;
+}
+
 export function resolveOptions<S extends OptionSpecs>(specs: S, cli: ReadonlyMap<string, string>): Options<S> {
   const result: Record<string, number> = {};
   for (const [name, spec] of Object.entries(specs)) {
