@@ -965,9 +965,41 @@ export interface components {
             /** @enum {string} */
             error?: "stale-revision";
         };
-        Error404Unlisted: components["schemas"]["ErrorResponse"] & {
+        UploadClientImportError413: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 413;
+            /** @enum {string} */
+            error?: "payload-too-large" | "zip-bomb" | "too-many-rows" | "too-many-columns";
+        };
+        UploadClientImportError415: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 415;
+            /** @enum {string} */
+            error?: "unsupported-charset" | "unsupported-content-encoding" | "unsupported-format" | "unsupported-encoding";
+        };
+        ChangeImportMappingError404: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 404;
+            /** @enum {string} */
+            error?: "Not Found" | "import-not-found";
+        };
+        ChangeImportMappingError409: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision" | "import-in-wrong-state";
+        };
+        DryRunClientImportError409: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision" | "import-in-wrong-state" | "import-file-removed";
+        };
+        CancelClientImportError409: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision" | "import-finished";
         };
         GetRetentionRunError404: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -2290,7 +2322,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error413"];
+                    "application/json": components["schemas"]["UploadClientImportError413"];
                 };
             };
             /** @description unsupported-format, unsupported-encoding, or a Content-Type that is no spreadsheet type. The body is in a charset or content encoding the service cannot read. */
@@ -2299,7 +2331,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error415"];
+                    "application/json": components["schemas"]["UploadClientImportError415"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -2399,7 +2431,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404Unlisted"];
+                    "application/json": components["schemas"]["ChangeImportMappingError404"];
                 };
             };
             /** @description import-in-wrong-state: a dry run or the import runs, or it is finished. Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
@@ -2408,7 +2440,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["ChangeImportMappingError409"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -2519,7 +2551,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404Unlisted"];
+                    "application/json": components["schemas"]["ChangeImportMappingError404"];
                 };
             };
             /** @description import-in-wrong-state, import-file-removed. Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
@@ -2528,7 +2560,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["DryRunClientImportError409"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -2639,7 +2671,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404Unlisted"];
+                    "application/json": components["schemas"]["ChangeImportMappingError404"];
                 };
             };
             /** @description import-in-wrong-state (no completed dry run of the current mapping), import-file-removed. Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
@@ -2648,7 +2680,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["DryRunClientImportError409"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -2755,7 +2787,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404Unlisted"];
+                    "application/json": components["schemas"]["ChangeImportMappingError404"];
                 };
             };
             /** @description import-finished: the import completed or failed. Other writes to the record won the race more often than the service tries again (stale-revision, with `currentRevision`); send it again. */
@@ -2764,7 +2796,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error409"];
+                    "application/json": components["schemas"]["CancelClientImportError409"];
                 };
             };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
@@ -2854,7 +2886,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404Unlisted"];
+                    "application/json": components["schemas"]["ChangeImportMappingError404"];
                 };
             };
             /** @description Over the rate limit of the route class (x-rate-limit), for the user or the tenant; `retryAfterSeconds` says when to try again. */
@@ -2927,7 +2959,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error404Unlisted"];
+                    "application/json": components["schemas"]["ChangeImportMappingError404"];
                 };
             };
             /** @description Over the rate limit of the route class (x-rate-limit), for the user or the tenant; `retryAfterSeconds` says when to try again. */

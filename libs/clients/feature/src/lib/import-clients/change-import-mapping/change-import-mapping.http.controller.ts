@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, Roles, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ErrorCodes, ParseIdPipe, Roles, SalonScope } from '@salon/shared/nest';
 import { ClientImportView } from '../http/client-import.response.dto';
 import { NO_PROGRESS } from '../http/no-progress';
 import { ChangeImportMappingRequest } from './change-import-mapping.request.dto';
@@ -19,6 +19,7 @@ export class ChangeImportMappingController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOkResponse({ type: ClientImportView })
   @ApiBadRequestResponse({ description: 'invalid-mapping: an unknown field, a field or column twice, a column outside the file, no phone.' })
+  @ErrorCodes({ 404: ['import-not-found'], 409: ['import-in-wrong-state'] })
   @ApiConflictResponse({ description: 'import-in-wrong-state: a dry run or the import runs, or it is finished.' })
   async change(
     @CurrentCommandContext() context: CommandContext,

@@ -2,7 +2,7 @@ import { Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, ParseIdPipe, RateLimit, Roles } from '@salon/shared/nest';
+import { CurrentPrincipal, ErrorCodes, ParseIdPipe, RateLimit, Roles } from '@salon/shared/nest';
 import { SHEET_CONTENT_TYPES } from '@salon/shared/spreadsheets';
 import { ClientImportReportRequest } from './client-import-report.request.dto';
 import { ClientImportReport } from './client-import-report.query';
@@ -21,6 +21,7 @@ export class ClientImportReportController {
   @ApiOperation({ summary: 'The per-row report of the dry run or the import, as csv or xlsx: row number, outcome, client id, field, reason.' })
   @ApiProduces(SHEET_CONTENT_TYPES.csv, SHEET_CONTENT_TYPES.xlsx)
   @ApiResponse({ status: 200, schema: { type: 'string', format: 'binary' }, description: 'The report, as an attachment.' })
+  @ErrorCodes({ 404: ['import-not-found'] })
   @ApiNotFoundResponse({ description: 'import-not-found.' })
   async download(
     @CurrentPrincipal() principal: Principal,

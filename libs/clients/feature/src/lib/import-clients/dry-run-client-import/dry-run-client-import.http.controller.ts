@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ErrorCodes, ParseIdPipe, RateLimit, Roles, SalonScope } from '@salon/shared/nest';
 import { ExistingClientsRequest } from '../http/existing-clients.request.dto';
 import { ClientImportView } from '../http/client-import.response.dto';
 import { NO_PROGRESS } from '../http/no-progress';
@@ -25,6 +25,7 @@ export class DryRunClientImportController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiAcceptedResponse({ type: ClientImportView })
+  @ErrorCodes({ 404: ['import-not-found'], 409: ['import-in-wrong-state', 'import-file-removed'] })
   @ApiConflictResponse({ description: 'import-in-wrong-state, import-file-removed.' })
   async dryRun(
     @CurrentCommandContext() context: CommandContext,

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, ParseIdPipe, RateLimit, Roles, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ErrorCodes, ParseIdPipe, RateLimit, Roles, SalonScope } from '@salon/shared/nest';
 import { ClientImportView } from '../http/client-import.response.dto';
 import { NO_PROGRESS } from '../http/no-progress';
 import { RunClientImportRequest } from './run-client-import.request.dto';
@@ -24,6 +24,7 @@ export class RunClientImportController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiAcceptedResponse({ type: ClientImportView })
+  @ErrorCodes({ 404: ['import-not-found'], 409: ['import-in-wrong-state', 'import-file-removed'] })
   @ApiConflictResponse({ description: 'import-in-wrong-state (no completed dry run of the current mapping), import-file-removed.' })
   async run(
     @CurrentCommandContext() context: CommandContext,

@@ -12,7 +12,7 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CommandContext, CurrentCommandContext, RateLimit, Roles, SalonScope } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, ErrorCodes, RateLimit, Roles, SalonScope } from '@salon/shared/nest';
 import { ClientImportView } from '../http/client-import.response.dto';
 import { NO_PROGRESS } from '../http/no-progress';
 import { UploadClientImportRequest } from './upload-client-import.request.dto';
@@ -50,6 +50,7 @@ export class UploadClientImportController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried upload with the same key opens the same job.' })
   @ApiCreatedResponse({ type: ClientImportView, description: 'Location header: the job.' })
   @ApiBadRequestResponse({ description: 'empty-body, empty-file, corrupt-file.' })
+  @ErrorCodes({ 413: ['payload-too-large', 'zip-bomb', 'too-many-rows', 'too-many-columns'], 415: ['unsupported-format', 'unsupported-encoding'] })
   @ApiPayloadTooLargeResponse({ description: 'payload-too-large (naming the limit), zip-bomb, too-many-rows, too-many-columns.' })
   @ApiUnsupportedMediaTypeResponse({ description: 'unsupported-format, unsupported-encoding, or a Content-Type that is no spreadsheet type.' })
   async upload(
