@@ -975,7 +975,7 @@ export interface components {
             /** @enum {integer} */
             statusCode?: 415;
             /** @enum {string} */
-            error?: "unsupported-charset" | "unsupported-content-encoding" | "unsupported-format" | "unsupported-encoding";
+            error?: "unsupported-charset" | "unsupported-content-encoding" | "unsupported-type" | "unsupported-format" | "unsupported-encoding";
         };
         ChangeImportMappingError404: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
