@@ -13,9 +13,12 @@ import { dirname, join, resolve } from 'node:path';
  * the reach (`type: 'BookVisit'`) to its `case 'BookVisit':` (or `command.type === 'BookVisit'`) in a
  * domain decider. A bare call `name(` goes to a function of the same file or one the file imports
  * by that name; a call `.name(` to a method of a class in the reach. Codes are the
- * first argument of `DomainError.invalid|conflict|notFound(...)` and `new DomainError(kind, ...)`.
+ * first argument of `DomainError.invalid|conflict|notFound(...)` and `new DomainError(kind, ...)`:
+ * a literal, or a parameter of the function that throws (`code`, `` `invalid-${field}` ``), which
+ * is read from each call of that function in the reach (`requireText(value, 'clientId',
+ * 'invalid-client-id')`, `parseTime(startsAt, 'startsAt')`).
  * It is a reading of the text, not of types: a call through a variable of another name, or a code
- * built at run time, escapes it (those are listed as `dynamic`).
+ * built any other way at run time, escapes it (those are listed as `dynamic`).
  */
 
 export type DomainErrorKind = 'invalid' | 'conflict' | 'not-found' | 'stale' | 'forbidden';
@@ -131,20 +134,113 @@ function importedNamesOf(file: string): Set<string> {
 /** Calls the deciders receive commands through: followed by command type instead (case 'X':). */
 const NOT_FOLLOWED = new Set(['decide', 'evolve', 'constructor']);
 
-function codesIn(unit: Unit, codes: ThrownCode[], dynamic: string[]): void {
-  const lineOf = (index: number) => `${unit.file.replace(`${REPO_ROOT}/`, '')}:${unit.line + unit.text.slice(0, index).split('\n').length - 1}`;
-  for (const match of unit.text.matchAll(/DomainError\.(invalid|conflict|notFound)\(\s*([^,)]+)/g)) {
-    const kind = KIND_OF_FACTORY[match[1] ?? ''] as DomainErrorKind;
-    const literal = /^'([^']+)'$/.exec((match[2] ?? '').trim());
-    if (literal) codes.push({ kind, code: literal[1] ?? '', at: lineOf(match.index ?? 0) });
-    else dynamic.push(`${kind} at ${lineOf(match.index ?? 0)}`);
+/** A code of a function's throws: literal text, or the text of its parameter at an index. */
+type CodePart = string | { readonly parameter: number };
+
+interface Throw {
+  readonly kind: DomainErrorKind;
+  /** The code, literal parts and parameters; undefined when built any other way at run time. */
+  readonly parts?: readonly CodePart[];
+  readonly at: string;
+}
+
+/**
+ * The text between the parentheses that open at `open` (the index just after "("), cut at its
+ * top-level commas: the arguments of a call, the parameters of a declaration.
+ */
+function argumentsAt(text: string, open: number): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = open;
+  for (let index = open; index < text.length; index++) {
+    const char = text[index];
+    if (char === "'" || char === '"' || char === '`') {
+      // Skip a string (a template's `${...}` holds no comma the cut could mistake).
+      for (index++; index < text.length && text[index] !== char; index++) if (text[index] === '\\') index++;
+    } else if (char === '(' || char === '[' || char === '{') depth++;
+    else if (char === ')' || char === ']' || char === '}') {
+      if (depth === 0) {
+        parts.push(text.slice(start, index));
+        return parts.map((part) => part.trim()).filter((part, position) => part !== '' || position < parts.length - 1);
+      }
+      depth--;
+    } else if (char === ',' && depth === 0) {
+      parts.push(text.slice(start, index));
+      start = index + 1;
+    }
   }
-  for (const match of unit.text.matchAll(/new DomainError\(\s*'([a-z-]+)'\s*,\s*([^,)]+)/g)) {
-    const kind = match[1] as DomainErrorKind;
-    const literal = /^'([^']+)'$/.exec((match[2] ?? '').trim());
-    if (literal) codes.push({ kind, code: literal[1] ?? '', at: lineOf(match.index ?? 0) });
-    else dynamic.push(`${kind} at ${lineOf(match.index ?? 0)}`);
+  return [];
+}
+
+const parameterCache = new Map<Unit, string[]>();
+/** The names of a function's or method's parameters (`(value: unknown, field: string)` → value, field). */
+function parametersOf(unit: Unit): string[] {
+  let names = parameterCache.get(unit);
+  if (!names) {
+    const open = unit.text.indexOf('(', unit.text.indexOf(unit.name) + unit.name.length);
+    names = open < 0 ? [] : argumentsAt(unit.text, open + 1).map((parameter) => /^(?:(?:public|private|protected|readonly)\s+)*([A-Za-z_$][\w$]*)/.exec(parameter)?.[1] ?? '');
+    parameterCache.set(unit, names);
   }
+  return names;
+}
+
+/** A code argument as parts: `'phone-taken'`, `code`, `` `invalid-${field}` `` (parameters by index). */
+function partsOf(argument: string, parameters: readonly string[]): CodePart[] | undefined {
+  const literal = /^'([^'\\]+)'$/.exec(argument);
+  if (literal) return [literal[1] ?? ''];
+  if (parameters.includes(argument)) return [{ parameter: parameters.indexOf(argument) }];
+  const template = /^`([^`]*)`$/.exec(argument);
+  if (!template) return undefined;
+  const parts: CodePart[] = [];
+  for (const piece of (template[1] ?? '').split(/(\$\{[^}]*\})/)) {
+    const interpolation = /^\$\{\s*([A-Za-z_$][\w$]*)\s*\}$/.exec(piece);
+    if (interpolation) {
+      if (!parameters.includes(interpolation[1] ?? '')) return undefined;
+      parts.push({ parameter: parameters.indexOf(interpolation[1] ?? '') });
+    } else if (piece.startsWith('${')) return undefined;
+    else if (piece !== '') parts.push(piece);
+  }
+  return parts;
+}
+
+/** `file:line` of a place in a unit's text. */
+function locationIn(unit: Unit, index: number): string {
+  return `${unit.file.replace(`${REPO_ROOT}/`, '')}:${unit.line + unit.text.slice(0, index).split('\n').length - 1}`;
+}
+
+const throwCache = new Map<Unit, Throw[]>();
+/** The DomainErrors a function, method or case throws (or builds), with their codes as parts. */
+function throwsOf(unit: Unit): Throw[] {
+  const cached = throwCache.get(unit);
+  if (cached) return cached;
+  const parameters = unit.kind === 'case' ? [] : parametersOf(unit);
+  const throws: Throw[] = [];
+  for (const match of unit.text.matchAll(/DomainError\.(invalid|conflict|notFound)\(/g)) {
+    const [code = ''] = argumentsAt(unit.text, (match.index ?? 0) + match[0].length);
+    throws.push({ kind: KIND_OF_FACTORY[match[1] ?? ''] as DomainErrorKind, parts: partsOf(code, parameters), at: locationIn(unit, match.index ?? 0) });
+  }
+  for (const match of unit.text.matchAll(/new DomainError\(\s*'([a-z-]+)'\s*,/g)) {
+    const [code = ''] = argumentsAt(unit.text, (match.index ?? 0) + match[0].length);
+    throws.push({ kind: match[1] as DomainErrorKind, parts: partsOf(code, parameters), at: locationIn(unit, match.index ?? 0) });
+  }
+  throwCache.set(unit, throws);
+  return throws;
+}
+
+const isLiteral = (parts: readonly CodePart[]): parts is readonly string[] => parts.every((part) => typeof part === 'string');
+
+/** A throw's code given the arguments of one call (undefined when a part it needs is no literal). */
+function codeWith(parts: readonly CodePart[], callArguments: readonly string[]): string | undefined {
+  let code = '';
+  for (const part of parts) {
+    if (typeof part === 'string') code += part;
+    else {
+      const literal = /^'([^'\\]+)'$/.exec(callArguments[part.parameter] ?? '');
+      if (!literal) return undefined;
+      code += literal[1];
+    }
+  }
+  return code;
 }
 
 /** The cases of the deciders' switches in the given files: command type → the text of its case. */
@@ -196,18 +292,35 @@ export function reachOf(controllerFile: string, trace?: (unit: string) => void):
     if (seen.has(unit)) continue;
     seen.add(unit);
     trace?.(`${unit.file.replace(`${REPO_ROOT}/`, '')}:${unit.line} ${unit.name}`);
-    codesIn(unit, codes, dynamic);
-    for (const match of unit.text.matchAll(/(^|[^\w$])([A-Za-z_$][\w$]*)\s*(?:<[^>()]*>)?\(/g)) {
-      const name = match[2] ?? '';
-      if (NOT_FOLLOWED.has(name)) continue;
+    for (const thrown of throwsOf(unit)) {
+      if (!thrown.parts) dynamic.push(`${thrown.kind} at ${thrown.at}`);
+      else if (isLiteral(thrown.parts)) codes.push({ kind: thrown.kind, code: thrown.parts.join(''), at: thrown.at });
+      // A code of the function's parameters is read at each call (below).
+    }
+    // A lookbehind, so that a call that is the first argument of another (`push(requireMoney(`) is one too.
+    for (const match of unit.text.matchAll(/(?<![\w$])([A-Za-z_$][\w$]*)\s*(?:<[^>()]*>)?\(/g)) {
+      const name = match[1] ?? '';
+      // The declaration of the unit itself (`function requireText(value, field, code) {`) is no call.
+      if (NOT_FOLLOWED.has(name) || (name === unit.name && !unit.text.slice(0, match.index).includes('\n'))) continue;
       const candidates = byName.get(name) ?? [];
-      if (match[1] === '.') {
+      let callees: Unit[];
+      if (unit.text[(match.index ?? 0) - 1] === '.') {
         // `something.name(`: a method of one of the reach's classes.
-        queue.push(...candidates.filter((candidate) => candidate.kind === 'method'));
+        callees = candidates.filter((candidate) => candidate.kind === 'method');
       } else {
         // `name(`: a function of the same file, or one the file imports by that name.
         const local = candidates.filter((candidate) => candidate.kind === 'top' && candidate.file === unit.file);
-        queue.push(...(local.length > 0 ? local : importedNamesOf(unit.file).has(name) ? candidates.filter((candidate) => candidate.kind === 'top') : []));
+        callees = local.length > 0 ? local : importedNamesOf(unit.file).has(name) ? candidates.filter((candidate) => candidate.kind === 'top') : [];
+      }
+      queue.push(...callees);
+      const callArguments = callees.length > 0 ? argumentsAt(unit.text, (match.index ?? 0) + match[0].length) : [];
+      for (const callee of callees) {
+        for (const thrown of throwsOf(callee)) {
+          if (!thrown.parts || isLiteral(thrown.parts)) continue;
+          const code = codeWith(thrown.parts, callArguments);
+          if (code === undefined) dynamic.push(`${thrown.kind} at ${thrown.at}, called at ${locationIn(unit, match.index ?? 0)} with a code that is no literal`);
+          else codes.push({ kind: thrown.kind, code, at: `${thrown.at}, called at ${locationIn(unit, match.index ?? 0)}` });
+        }
       }
     }
     for (const match of unit.text.matchAll(/type:\s*'([A-Z]\w+)'/g)) queue.push(...(cases.get(match[1] ?? '') ?? []));

@@ -853,9 +853,11 @@ export interface components {
             /** @example 0b7e6c1e-6a53-4c1b-9f0e-2f7d9b1c4a11 */
             correlationId?: string;
         };
-        Error400: components["schemas"]["ErrorResponse"] & {
+        SearchClientsError400: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "invalid-limit" | "invalid-cursor" | "invalid-sort" | "invalid-phone" | "invalid-date";
         };
         Error401: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -875,6 +877,18 @@ export interface components {
             /** @enum {string} */
             error?: "rate-limited";
         };
+        Error500: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 500;
+            /** @enum {string} */
+            error?: "Internal Server Error";
+        };
+        RegisterClientError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body" | "phone-required" | "invalid-phone" | "invalid-client-id" | "invalid-field-type" | "invalid-email" | "name-too-long" | "invalid-birth-date" | "invalid-gender" | "comment-too-long" | "invalid-consent-choice" | "sms-to-landline" | "invalid-marketing-consent" | "invalid-discount";
+        };
         Error403SalonScoped: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 403;
@@ -886,6 +900,12 @@ export interface components {
             statusCode?: 409;
             /** @enum {string} */
             error?: "stale-revision" | "client-already-registered" | "phone-taken" | "client-deleted" | "client-erased";
+        };
+        Error410: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 410;
+            /** @enum {string} */
+            error?: "stream-deleted";
         };
         Error413: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -911,11 +931,23 @@ export interface components {
             /** @enum {string} */
             error?: "event-store-unavailable" | "idempotency-keys-unavailable";
         };
+        Error400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request";
+        };
         GetClientProfileError404: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 404;
             /** @enum {string} */
             error?: "Not Found" | "client-not-found";
+        };
+        EditClientProfileSaveError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body" | "phone-required" | "invalid-phone" | "invalid-field-type" | "invalid-email" | "name-too-long" | "invalid-birth-date" | "invalid-gender" | "comment-too-long" | "invalid-client-id";
         };
         EditClientProfileSaveError409: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -929,11 +961,23 @@ export interface components {
             /** @enum {string} */
             error?: "if-match-required";
         };
+        DeleteClientError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "invalid-client-id";
+        };
         DeleteClientError409: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 409;
             /** @enum {string} */
             error?: "stale-revision" | "client-has-visits" | "client-on-legal-hold" | "client-deleted" | "client-erased";
+        };
+        SetClientDiscountsError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body" | "invalid-discount";
         };
         SetClientDiscountsError409: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -947,17 +991,41 @@ export interface components {
             /** @enum {string} */
             error?: "client-not-erased";
         };
+        EraseClientError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "invalid-archived-number" | "invalid-client-id";
+        };
         EraseClientError409: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 409;
             /** @enum {string} */
             error?: "stale-revision" | "client-on-legal-hold" | "client-deleted" | "client-erased";
         };
+        AdmitVisitError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "invalid-visit-id";
+        };
+        SetClientPhotoError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body" | "invalid-photo-reference";
+        };
         ExportClientsError503: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 503;
             /** @enum {string} */
             error?: "read-model-unavailable";
+        };
+        UploadClientImportError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body" | "empty-body" | "empty-file" | "corrupt-file";
         };
         Error409: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -977,6 +1045,12 @@ export interface components {
             /** @enum {string} */
             error?: "unsupported-charset" | "unsupported-content-encoding" | "unsupported-type" | "unsupported-format" | "unsupported-encoding";
         };
+        ChangeImportMappingError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body" | "invalid-mapping";
+        };
         ChangeImportMappingError404: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 404;
@@ -988,6 +1062,12 @@ export interface components {
             statusCode?: 409;
             /** @enum {string} */
             error?: "stale-revision" | "import-in-wrong-state";
+        };
+        Error400_2: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body";
         };
         DryRunClientImportError409: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -1001,11 +1081,23 @@ export interface components {
             /** @enum {string} */
             error?: "stale-revision" | "import-finished";
         };
+        SetRetentionPolicyError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body" | "invalid-retention-policy";
+        };
         GetRetentionRunError404: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 404;
             /** @enum {string} */
             error?: "Not Found" | "retention-run-not-found";
+        };
+        PlaceLegalHoldError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body" | "invalid-legal-hold-reason" | "invalid-legal-hold-reference";
         };
         RequestClientDataExportError409: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -1084,7 +1176,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["SearchClientsError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -1120,6 +1212,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
             };
         };
     };
@@ -1158,7 +1259,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["RegisterClientError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -1186,6 +1287,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RegisterClientError409"];
+                };
+            };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -1222,6 +1332,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -1302,6 +1421,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error429"];
                 };
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
         };
     };
     EditClientProfileController_save: {
@@ -1342,7 +1470,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["EditClientProfileSaveError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -1379,6 +1507,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EditClientProfileSaveError409"];
+                };
+            };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -1426,6 +1563,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error429"];
                 };
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
@@ -1465,7 +1611,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["DeleteClientError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -1504,6 +1650,15 @@ export interface operations {
                     "application/json": components["schemas"]["DeleteClientError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
             422: {
                 headers: {
@@ -1520,6 +1675,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -1571,7 +1735,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["SetClientDiscountsError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -1610,6 +1774,15 @@ export interface operations {
                     "application/json": components["schemas"]["SetClientDiscountsError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The body is larger than the service reads. */
             413: {
                 headers: {
@@ -1644,6 +1817,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -1731,6 +1913,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error429"];
                 };
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
         };
     };
     EraseClientController_erase: {
@@ -1763,7 +1954,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["EraseClientError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -1802,6 +1993,15 @@ export interface operations {
                     "application/json": components["schemas"]["EraseClientError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
             422: {
                 headers: {
@@ -1818,6 +2018,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -1861,7 +2070,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["AdmitVisitError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -1900,6 +2109,15 @@ export interface operations {
                     "application/json": components["schemas"]["SetClientDiscountsError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
             422: {
                 headers: {
@@ -1916,6 +2134,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -1965,7 +2192,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["SetClientPhotoError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -2004,6 +2231,15 @@ export interface operations {
                     "application/json": components["schemas"]["SetClientDiscountsError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The body is larger than the service reads. */
             413: {
                 headers: {
@@ -2038,6 +2274,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -2122,6 +2367,15 @@ export interface operations {
                     "application/json": components["schemas"]["SetClientDiscountsError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
             422: {
                 headers: {
@@ -2138,6 +2392,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -2233,6 +2496,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
             /** @description read-model-unavailable: the client base (MongoDB) cannot be read just now; nothing was exported or audited. Retry-After says when to ask again. */
             503: {
                 headers: {
@@ -2286,7 +2558,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["UploadClientImportError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -2314,6 +2586,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
                 };
             };
             /** @description payload-too-large (naming the limit), zip-bomb, too-many-rows, too-many-columns. The body is larger than the service reads. */
@@ -2358,6 +2639,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
@@ -2404,7 +2694,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["ChangeImportMappingError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -2443,6 +2733,15 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeImportMappingError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The body is larger than the service reads. */
             413: {
                 headers: {
@@ -2477,6 +2776,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -2524,7 +2832,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["Error400_2"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -2563,6 +2871,15 @@ export interface operations {
                     "application/json": components["schemas"]["DryRunClientImportError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The body is larger than the service reads. */
             413: {
                 headers: {
@@ -2597,6 +2914,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -2644,7 +2970,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["Error400_2"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -2683,6 +3009,15 @@ export interface operations {
                     "application/json": components["schemas"]["DryRunClientImportError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The body is larger than the service reads. */
             413: {
                 headers: {
@@ -2717,6 +3052,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -2799,6 +3143,15 @@ export interface operations {
                     "application/json": components["schemas"]["CancelClientImportError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
             422: {
                 headers: {
@@ -2815,6 +3168,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -2905,6 +3267,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
         };
     };
     GetClientImportController_get: {
@@ -2971,6 +3342,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error429"];
                 };
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
         };
     };
     GetRetentionPolicyController_get: {
@@ -3020,6 +3400,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error429"];
                 };
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
         };
     };
     SetRetentionPolicyController_set: {
@@ -3058,7 +3447,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["SetRetentionPolicyError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -3086,6 +3475,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -3122,6 +3520,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -3193,6 +3600,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
             422: {
                 headers: {
@@ -3209,6 +3625,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -3281,6 +3706,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
             422: {
                 headers: {
@@ -3297,6 +3731,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -3374,6 +3817,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error429"];
                 };
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
         };
     };
     PlaceLegalHoldController_place: {
@@ -3414,7 +3866,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["PlaceLegalHoldError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -3453,6 +3905,15 @@ export interface operations {
                     "application/json": components["schemas"]["SetClientDiscountsError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The body is larger than the service reads. */
             413: {
                 headers: {
@@ -3487,6 +3948,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -3573,6 +4043,15 @@ export interface operations {
                     "application/json": components["schemas"]["SetClientDiscountsError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
             422: {
                 headers: {
@@ -3589,6 +4068,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -3636,7 +4124,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["Error400_2"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -3675,6 +4163,15 @@ export interface operations {
                     "application/json": components["schemas"]["RequestClientDataExportError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The body is larger than the service reads. */
             413: {
                 headers: {
@@ -3709,6 +4206,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -3792,6 +4298,15 @@ export interface operations {
                     "application/json": components["schemas"]["GetClientDataExportError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
             422: {
                 headers: {
@@ -3808,6 +4323,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -3892,6 +4416,15 @@ export interface operations {
                     "application/json": components["schemas"]["GetClientDataExportError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
             422: {
                 headers: {
@@ -3908,6 +4441,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description object-store-unavailable The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -3941,6 +4483,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
         };
     };
     HealthController_ready: {
@@ -3967,6 +4518,15 @@ export interface operations {
                             };
                         };
                     };
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description A check is down: `status` is `unavailable`. */

@@ -297,9 +297,11 @@ export interface components {
             /** @example 0b7e6c1e-6a53-4c1b-9f0e-2f7d9b1c4a11 */
             correlationId?: string;
         };
-        Error400: components["schemas"]["ErrorResponse"] & {
+        SetConsentError400: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body" | "written-consent-required" | "unknown-permission" | "not-a-marketing-permission" | "invalid-client-id" | "actor-required" | "unknown-source" | "invalid-evidence";
         };
         Error401: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -325,6 +327,12 @@ export interface components {
             /** @enum {string} */
             error?: "stale-revision" | "sms-to-landline" | "client-closed";
         };
+        Error410: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 410;
+            /** @enum {string} */
+            error?: "stream-deleted";
+        };
         Error413: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 413;
@@ -349,17 +357,35 @@ export interface components {
             /** @enum {string} */
             error?: "rate-limited";
         };
+        Error500: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 500;
+            /** @enum {string} */
+            error?: "Internal Server Error";
+        };
         Error503: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 503;
             /** @enum {string} */
             error?: "event-store-unavailable" | "idempotency-keys-unavailable";
         };
+        WithdrawAllMarketingError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body" | "invalid-client-id" | "actor-required" | "unknown-source";
+        };
         WithdrawAllMarketingError409: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 409;
             /** @enum {string} */
             error?: "stale-revision" | "client-closed";
+        };
+        Error400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request";
         };
         Error403: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -372,6 +398,12 @@ export interface components {
             statusCode?: 404;
             /** @enum {string} */
             error?: "Not Found";
+        };
+        MayContactError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "unknown-purpose" | "unknown-channel";
         };
     };
     responses: never;
@@ -420,7 +452,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["SetConsentError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -459,6 +491,15 @@ export interface operations {
                     "application/json": components["schemas"]["SetConsentError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The body is larger than the service reads. */
             413: {
                 headers: {
@@ -493,6 +534,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -542,7 +592,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["WithdrawAllMarketingError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -581,6 +631,15 @@ export interface operations {
                     "application/json": components["schemas"]["WithdrawAllMarketingError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The body is larger than the service reads. */
             413: {
                 headers: {
@@ -615,6 +674,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -694,6 +762,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error429"];
                 };
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
         };
     };
     GetConsentHistoryController_history: {
@@ -761,6 +838,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error429"];
                 };
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
         };
     };
     MayContactController_mayContact: {
@@ -791,7 +877,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["MayContactError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -836,6 +922,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
             };
         };
     };
@@ -903,6 +998,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error429"];
                 };
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
         };
     };
     HealthController_live: {
@@ -923,6 +1027,15 @@ export interface operations {
                         /** @enum {string} */
                         status: "ok";
                     };
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
         };
@@ -951,6 +1064,15 @@ export interface operations {
                             };
                         };
                     };
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description A check is down: `status` is `unavailable`. */

@@ -152,6 +152,8 @@ export interface components {
         Error400: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request";
         };
         Error401: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -177,6 +179,18 @@ export interface components {
             /** @enum {string} */
             error?: "rate-limited";
         };
+        Error500: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 500;
+            /** @enum {string} */
+            error?: "Internal Server Error";
+        };
+        UploadClientPhotoError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body" | "empty-body" | "corrupt-image" | "too-many-pixels" | "unsafe-content";
+        };
         Error403SalonScoped: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 403;
@@ -194,6 +208,12 @@ export interface components {
             statusCode?: 409;
             /** @enum {string} */
             error?: "stale-revision";
+        };
+        Error410: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 410;
+            /** @enum {string} */
+            error?: "stream-deleted";
         };
         Error413: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -314,6 +334,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
         };
     };
     UploadClientPhotoController_upload: {
@@ -360,7 +389,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["UploadClientPhotoError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -399,6 +428,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description payload-too-large: more than 15 MB (refused as soon as the limit is passed). The body is larger than the service reads. */
             413: {
                 headers: {
@@ -433,6 +471,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -514,6 +561,15 @@ export interface operations {
                     "application/json": components["schemas"]["RemoveClientPhotoError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
             422: {
                 headers: {
@@ -530,6 +586,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -607,6 +672,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error429"];
                 };
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
         };
     };
     ExportClientPhotosController_export: {
@@ -673,6 +747,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error429"];
                 };
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
         };
     };
     HealthController_live: {
@@ -693,6 +776,15 @@ export interface operations {
                         /** @enum {string} */
                         status: "ok";
                     };
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
         };
@@ -721,6 +813,15 @@ export interface operations {
                             };
                         };
                     };
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description A check is down: `status` is `unavailable`. */

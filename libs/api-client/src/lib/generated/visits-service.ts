@@ -474,6 +474,8 @@ export interface components {
         Error400: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request";
         };
         Error401: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -499,6 +501,18 @@ export interface components {
             /** @enum {string} */
             error?: "rate-limited";
         };
+        Error500: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 500;
+            /** @enum {string} */
+            error?: "Internal Server Error";
+        };
+        BookVisitError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body" | "invalid-number" | "invalid-visitId" | "invalid-clientId" | "invalid-salonId" | "visit-ends-before-start" | "visit-too-long" | "invalid-startsAt" | "invalid-endsAt" | "no-services" | "too-many-services" | "invalid-duration" | "visit-price-too-high" | "discount-above-price" | "invalid-services" | "invalid-serviceId" | "invalid-name" | "invalid-specialistId" | "invalid-specialistName" | "invalid-discount";
+        };
         Error403SalonScoped: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 403;
@@ -510,6 +524,12 @@ export interface components {
             statusCode?: 409;
             /** @enum {string} */
             error?: "stale-revision" | "unknown-client" | "client-erased" | "visit-already-booked";
+        };
+        Error410: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 410;
+            /** @enum {string} */
+            error?: "stream-deleted";
         };
         Error413: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -553,11 +573,47 @@ export interface components {
             /** @enum {string} */
             error?: "event-store-unavailable" | "idempotency-keys-unavailable";
         };
+        ChangeVisitStatusCancelError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body" | "invalid-cancelled-by";
+        };
+        RescheduleVisitError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body" | "visit-ends-before-start" | "visit-too-long" | "invalid-startsAt" | "invalid-endsAt";
+        };
+        ChangeVisitServicesError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body" | "total-below-paid" | "no-services" | "too-many-services" | "invalid-duration" | "visit-price-too-high" | "discount-above-price" | "invalid-services" | "invalid-serviceId" | "invalid-name" | "invalid-specialistId" | "invalid-specialistName" | "invalid-discount";
+        };
+        RecordVisitPaymentError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "malformed-json" | "unreadable-body" | "invalid-amount";
+        };
+        ListClientVisitsError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "invalid-limit" | "invalid-cursor" | "invalid-sort" | "invalid-number";
+        };
         Error404: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 404;
             /** @enum {string} */
             error?: "Not Found";
+        };
+        ExportClientVisitsError400: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 400;
+            /** @enum {string} */
+            error?: "Bad Request" | "invalid-cursor" | "invalid-sort";
         };
     };
     responses: never;
@@ -640,6 +696,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
         };
     };
     BookVisitController_book: {
@@ -677,7 +742,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["BookVisitError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -705,6 +770,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BookVisitError409"];
+                };
+            };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
                 };
             };
             /** @description The body is larger than the service reads. */
@@ -741,6 +815,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The clients service could not be asked; nothing was booked. The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -827,6 +910,15 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
             422: {
                 headers: {
@@ -843,6 +935,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -929,6 +1030,15 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
             422: {
                 headers: {
@@ -945,6 +1055,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -1031,6 +1150,15 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
             422: {
                 headers: {
@@ -1047,6 +1175,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -1133,6 +1270,15 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
             422: {
                 headers: {
@@ -1149,6 +1295,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -1200,7 +1355,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["ChangeVisitStatusCancelError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -1239,6 +1394,15 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The body is larger than the service reads. */
             413: {
                 headers: {
@@ -1273,6 +1437,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -1324,7 +1497,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["RescheduleVisitError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -1363,6 +1536,15 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The body is larger than the service reads. */
             413: {
                 headers: {
@@ -1397,6 +1579,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -1448,7 +1639,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["ChangeVisitServicesError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -1487,6 +1678,15 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The body is larger than the service reads. */
             413: {
                 headers: {
@@ -1521,6 +1721,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -1572,7 +1781,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["RecordVisitPaymentError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -1611,6 +1820,15 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The body is larger than the service reads. */
             413: {
                 headers: {
@@ -1645,6 +1863,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -1720,6 +1947,15 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeVisitStatusConfirmError404"];
                 };
             };
+            /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error410"];
+                };
+            };
             /** @description The Idempotency-Key was already used for a different request; nothing was done. */
             422: {
                 headers: {
@@ -1736,6 +1972,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
@@ -1791,7 +2036,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["ListClientVisitsError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -1836,6 +2081,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
             };
         };
     };
@@ -1867,7 +2121,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["ExportClientVisitsError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -1913,6 +2167,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
         };
     };
     HealthController_live: {
@@ -1933,6 +2196,15 @@ export interface operations {
                         /** @enum {string} */
                         status: "ok";
                     };
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
         };
@@ -1961,6 +2233,15 @@ export interface operations {
                             };
                         };
                     };
+                };
+            };
+            /** @description A failure on our side; the log has its details under the correlationId of the answer. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
                 };
             };
             /** @description A check is down: `status` is `unavailable`. */

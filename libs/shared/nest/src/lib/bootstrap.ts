@@ -67,7 +67,7 @@ export function openApiDocumentOf(app: INestApplication, service: Pick<ServiceDe
  * says when it changes. A breaking change of a route without a new major version fails the
  * compatibility test (tools/openapi/).
  */
-export const OPENAPI_VERSION = '1.2.1';
+export const OPENAPI_VERSION = '1.3.0';
 
 /**
  * Starts a service; a bad configuration ends the process with the list of what is wrong. A

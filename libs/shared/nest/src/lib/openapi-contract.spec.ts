@@ -153,7 +153,7 @@ describe('the OpenAPI document the shared machinery completes', () => {
 
   it('derives the error answers from the route: roles, body, Idempotency-Key, If-Match; keeps what the route says', () => {
     const save = document.paths['/things/{thingId}'].put;
-    expect(Object.keys(save.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409', '413', '415', '422', '428', '429', '503']);
+    expect(Object.keys(save.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409', '410', '413', '415', '422', '428', '429', '500', '503']);
     expect(save.responses['409'].description).toMatch(/^name-taken\. The record changed since the ETag/);
     expect(save.responses['200'].headers.ETag).toBeDefined();
     expect(save.responses['428'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error428' });
@@ -185,9 +185,12 @@ describe('the OpenAPI document the shared machinery completes', () => {
     expect(errorOf(read, 403)).toEqual({ name: 'Error403', codes: ['Forbidden'] });
     expect(errorOf(save, 422).codes).toEqual(['idempotency-key-reused']);
     expect(errorOf(save, 503).codes).toEqual(['event-store-unavailable', 'idempotency-keys-unavailable']);
-    // A 404 or 400 whose use-case codes the route does not name stays a free string.
+    expect(errorOf(save, 410).codes).toEqual(['stream-deleted']);
+    expect(errorOf(save, 500)).toEqual({ name: 'Error500', codes: ['Internal Server Error'] });
+    // A 404 whose use-case codes the route does not name stays a free string; a 400 without the
+    // route's own codes has the machinery's alone (error-codes.spec.ts checks the routes name theirs).
     expect(errorOf(read, 404)).toEqual({ name: 'Error404Unlisted', codes: undefined });
-    expect(errorOf(read, 400)).toEqual({ name: 'Error400', codes: undefined });
+    expect(errorOf(read, 400)).toEqual({ name: 'Error400', codes: ['Bad Request'] });
     expect(schema('ErrorResponse').properties.error).toEqual({ type: 'string', example: 'Bad Request' });
   });
 
@@ -220,8 +223,8 @@ describe('the OpenAPI document the shared machinery completes', () => {
     expect(list.headers.etag).toBeUndefined();
   });
 
-  it('gives a public route no 401/403/429', () => {
-    expect(Object.keys(document.paths['/things'].get.responses)).toEqual(['200']);
+  it('gives a public route no 401/403/429 (only the 500 of every route)', () => {
+    expect(Object.keys(document.paths['/things'].get.responses)).toEqual(['200', '500']);
   });
 
   it('answers a method the resource lacks with 405 and Allow, OPTIONS with 204 and Allow; an unknown path stays 404', async () => {

@@ -394,11 +394,17 @@ function errorAnswersOf(method: string, operation: Operation, route: RouteFacts 
     answers.set(429, { description: 'Over the rate limit of the route class (x-rate-limit), for the user or the tenant; `retryAfterSeconds` says when to try again.', codes: ['rate-limited'] });
   }
   if (reasons400.length > 0) {
+    const query = (name: string) => parameters.some((parameter) => parameter.in === 'query' && parameter.name === name);
     answers.set(400, {
       description: `Invalid request: ${reasons400.join('; ')}. \`errors\` names each field.`,
-      // The validation pipe, ParseIdPipe and the header checks answer Nest's 'Bad Request'; the body parsers their own codes.
-      codes: hasBody ? ['Bad Request', 'malformed-json', 'unreadable-body'] : ['Bad Request'],
-      open: true,
+      // The validation pipe, ParseIdPipe and the header checks answer Nest's 'Bad Request'; the body parsers their own codes;
+      // the shared page rules theirs (page-size.ts, cursor-codec.ts). The rules of the use case are the route's own (ErrorCodes).
+      codes: [
+        'Bad Request',
+        ...(hasBody ? ['malformed-json', 'unreadable-body'] : []),
+        ...(query('limit') ? ['invalid-limit'] : []),
+        ...(query('cursor') ? ['invalid-cursor'] : []),
+      ],
     });
   }
   if (parameters.some((parameter) => parameter.in === 'query')) {
@@ -427,11 +433,17 @@ function errorAnswersOf(method: string, operation: Operation, route: RouteFacts 
     });
   }
   if (idempotencyKey || ifMatch) {
+    answers.set(410, {
+      description: 'An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again.',
+      codes: ['stream-deleted'],
+    });
     answers.set(503, {
       description: 'The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe.',
       codes: ['event-store-unavailable', 'idempotency-keys-unavailable'],
     });
   }
+  // HttpErrorFilter's answer to a failure it does not know; its details are in the log, by correlationId.
+  answers.set(500, { description: 'A failure on our side; the log has its details under the correlationId of the answer.', codes: ['Internal Server Error'] });
   return answers;
 }
 
@@ -484,7 +496,8 @@ function codesOf(answer: ErrorAnswer | undefined, routeCodes: readonly string[] 
 /**
  * Adds to each operation the error answers its route gets from the shared machinery (401/403/429
  * behind the AuthGuard and rate limits, 400 for parameters, headers and bodies, 404 on a path
- * id, 413/415 on a body, 422 with an Idempotency-Key, 409/428 with If-Match, 503 on writes) and
+ * id, 413/415 on a body, 422 with an Idempotency-Key, 409/428 with If-Match, 410/503 on writes,
+ * 500 everywhere) and
  * those its use case names (ErrorCodes), and gives every 4xx/5xx of the document the shared error
  * body, its `error` an enum of the codes the route can answer with that status where all are known.
  */

@@ -160,11 +160,9 @@ function requireText(value: unknown, field: string): string {
 }
 
 /** An amount of the request, in cents: 0 to VISIT_LIMITS.maxAmount, at most two decimals. */
-function requireMoney(value: unknown, field: string): number {
+function requireMoney(value: unknown, field: string, code: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > VISIT_LIMITS.maxAmount || !hasTwoDecimals(value)) {
-    throw DomainError.invalid(`invalid-${field.replace(/\W.*$/, '')}`, `${field} must be 0 to ${MAX_AMOUNT_TEXT} with at most two decimals`, {
-      field,
-    });
+    throw DomainError.invalid(code, `${field} must be 0 to ${MAX_AMOUNT_TEXT} with at most two decimals`, { field });
   }
   return toCents(value);
 }
@@ -176,15 +174,8 @@ function requireMoney(value: unknown, field: string): number {
  * chain east of UTC.
  */
 function parseTimes(startsAt: unknown, endsAt: unknown): { startsAt: string; endsAt: string; salonDate: string } {
-  const parse = (value: unknown, field: string): ZonedDateTime => {
-    const parsed = typeof value === 'string' ? parseZonedDateTime(value) : undefined;
-    if (parsed === undefined) {
-      throw DomainError.invalid(`invalid-${field}`, `${field} must be an ISO date-time with the salon's UTC offset, on a day of the calendar`, { field });
-    }
-    return parsed;
-  };
-  const start = parse(startsAt, 'startsAt');
-  const end = parse(endsAt, 'endsAt');
+  const start = parseTime(startsAt, 'startsAt');
+  const end = parseTime(endsAt, 'endsAt');
   if (end.instant.getTime() <= start.instant.getTime()) {
     throw DomainError.invalid('visit-ends-before-start', 'A visit must end after it starts', { field: 'endsAt' });
   }
@@ -192,6 +183,14 @@ function parseTimes(startsAt: unknown, endsAt: unknown): { startsAt: string; end
     throw DomainError.invalid('visit-too-long', `A visit lasts at most ${VISIT_LIMITS.maxVisitMinutes / 60} hours`, { field: 'endsAt' });
   }
   return { startsAt: start.instant.toISOString(), endsAt: end.instant.toISOString(), salonDate: start.localDate };
+}
+
+function parseTime(value: unknown, field: string): ZonedDateTime {
+  const parsed = typeof value === 'string' ? parseZonedDateTime(value) : undefined;
+  if (parsed === undefined) {
+    throw DomainError.invalid(`invalid-${field}`, `${field} must be an ISO date-time with the salon's UTC offset, on a day of the calendar`, { field });
+  }
+  return parsed;
 }
 
 function parseServices(
@@ -212,7 +211,7 @@ function parseServices(
         field: `services[${i}].durationMinutes`,
       });
     }
-    priceCents.push(requireMoney(raw?.price, `services[${i}].price`));
+    priceCents.push(requireMoney(raw?.price, `services[${i}].price`, 'invalid-services'));
     return {
       serviceId: requireText(raw?.serviceId, 'serviceId'),
       name: requireText(raw?.name, 'name'),
@@ -232,7 +231,7 @@ function parseServices(
   if (price > toCents(VISIT_LIMITS.maxAmount)) {
     throw DomainError.invalid('visit-price-too-high', `The services of a visit cost at most ${MAX_AMOUNT_TEXT} together`, { field: 'services' });
   }
-  const d = requireMoney(discount, 'discount');
+  const d = requireMoney(discount, 'discount', 'invalid-discount');
   if (d > price) {
     throw DomainError.invalid('discount-above-price', 'The discount cannot exceed the price', { field: 'discount' });
   }

@@ -32,7 +32,7 @@ export class AdmitVisitController {
   @ApiNoContentResponse({ description: 'The client is active and the visit is noted.' })
   @ApiNotFoundResponse({ description: 'client-not-found: never registered in your chain.' })
   @ApiConflictResponse({ description: 'client-deleted or client-erased: no visit can be booked.' })
-  @ErrorCodes({ 404: ['client-not-found'], 409: ['client-deleted', 'client-erased'] })
+  @ErrorCodes({ 400: ['invalid-visit-id'], 404: ['client-not-found'], 409: ['client-deleted', 'client-erased'] })
   async admit(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

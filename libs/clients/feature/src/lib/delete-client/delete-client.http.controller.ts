@@ -18,7 +18,7 @@ export class DeleteClientController {
   })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: 'client-has-visits, with visitCount.' })
-  @ErrorCodes({ 404: ['client-not-found'], 409: ['client-has-visits', 'client-on-legal-hold', 'client-deleted', 'client-erased'] })
+  @ErrorCodes({ 400: ['invalid-client-id'], 404: ['client-not-found'], 409: ['client-has-visits', 'client-on-legal-hold', 'client-deleted', 'client-erased'] })
   async delete(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

@@ -18,7 +18,7 @@ export class EditClientProfileController {
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the profile you edited. 409 if it changed since; 428 if absent.' })
   @ApiOkResponse({ type: WriteResponse })
   @ApiConflictResponse({ description: 'stale-revision, or phone-taken.' })
-  @ErrorCodes({ 404: ['client-not-found'], 409: ['phone-taken', 'client-deleted', 'client-erased'] })
+  @ErrorCodes({ 400: ['phone-required', 'invalid-phone', 'invalid-field-type', 'invalid-email', 'name-too-long', 'invalid-birth-date', 'invalid-gender', 'comment-too-long', 'invalid-client-id'], 404: ['client-not-found'], 409: ['phone-taken', 'client-deleted', 'client-erased'] })
   async save(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

@@ -19,7 +19,7 @@ export class EraseClientController {
   })
   @ApiOkResponse({ schema: { example: { clientId: 'uuid', archivedNumber: 3 } } })
   @ApiConflictResponse({ description: 'client-on-legal-hold: the client is on legal hold (its data must be kept); lift the hold first.' })
-  @ErrorCodes({ 404: ['client-not-found'], 409: ['client-on-legal-hold', 'client-deleted', 'client-erased'] })
+  @ErrorCodes({ 400: ['invalid-archived-number', 'invalid-client-id'], 404: ['client-not-found'], 409: ['client-on-legal-hold', 'client-deleted', 'client-erased'] })
   erase(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

@@ -22,7 +22,7 @@ export class PlaceLegalHoldController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key records nothing twice.' })
   @ApiOkResponse({ type: WriteResponse })
   @ApiNotFoundResponse({ description: 'client-not-found: no such client in your chain.' })
-  @ErrorCodes({ 404: ['client-not-found'], 409: ['client-deleted', 'client-erased'] })
+  @ErrorCodes({ 400: ['invalid-legal-hold-reason', 'invalid-legal-hold-reference'], 404: ['client-not-found'], 409: ['client-deleted', 'client-erased'] })
   async place(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

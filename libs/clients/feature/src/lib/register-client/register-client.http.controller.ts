@@ -19,7 +19,7 @@ export class RegisterClientController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key registers nothing twice.' })
   @ApiCreatedResponse({ type: WriteResponse, description: 'ETag header: the revision for the next If-Match.' })
   @ApiConflictResponse({ description: 'phone-taken: the phone belongs to existingClientId.' })
-  @ErrorCodes({ 409: ['client-already-registered', 'phone-taken', 'client-deleted', 'client-erased'] })
+  @ErrorCodes({ 400: ['phone-required', 'invalid-phone', 'invalid-client-id', 'invalid-field-type', 'invalid-email', 'name-too-long', 'invalid-birth-date', 'invalid-gender', 'comment-too-long', 'invalid-consent-choice', 'sms-to-landline', 'invalid-marketing-consent', 'invalid-discount'], 409: ['client-already-registered', 'phone-taken', 'client-deleted', 'client-erased'] })
   async register(
     @CurrentCommandContext() context: CommandContext,
     @Body() request: RegisterClientRequest,

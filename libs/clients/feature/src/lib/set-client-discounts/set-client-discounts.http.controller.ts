@@ -17,7 +17,7 @@ export class SetClientDiscountsController {
   @ApiOperation({ summary: "Set the client's discounts on products and on services." })
   @ApiHeader({ name: 'If-Match', required: false, description: 'When given, 409 if the client changed since.' })
   @ApiOkResponse({ type: WriteResponse })
-  @ErrorCodes({ 404: ['client-not-found'], 409: ['client-deleted', 'client-erased'] })
+  @ErrorCodes({ 400: ['invalid-discount'], 404: ['client-not-found'], 409: ['client-deleted', 'client-erased'] })
   async setDiscounts(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

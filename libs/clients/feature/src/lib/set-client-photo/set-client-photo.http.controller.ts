@@ -23,7 +23,7 @@ export class SetClientPhotoController {
   @ApiForbiddenResponse({ description: "A user token, whatever its roles: this route takes the media service's service token only." })
   @ApiOkResponse({ type: WriteResponse })
   @ApiNotFoundResponse({ description: 'client-not-found: never registered in your chain.' })
-  @ErrorCodes({ 404: ['client-not-found'], 409: ['client-deleted', 'client-erased'] })
+  @ErrorCodes({ 400: ['invalid-photo-reference'], 404: ['client-not-found'], 409: ['client-deleted', 'client-erased'] })
   async setPhoto(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

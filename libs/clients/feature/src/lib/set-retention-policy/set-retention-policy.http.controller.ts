@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, CurrentCommandContext, Roles, SalonScope, optionalRevision, ETagHeader, SendETag } from '@salon/shared/nest';
+import { CommandContext, CurrentCommandContext, Roles, SalonScope, optionalRevision, ETagHeader, SendETag, ErrorCodes } from '@salon/shared/nest';
 import { RetentionPolicyResponse } from '../retention/retention-policy.response.dto';
 import { SetRetentionPolicyRequest } from './set-retention-policy.request.dto';
 import { SetRetentionPolicy } from './set-retention-policy.service';
@@ -12,6 +12,7 @@ export class SetRetentionPolicyController {
   constructor(private readonly setRetentionPolicy: SetRetentionPolicy) {}
 
   @Put()
+  @ErrorCodes({ 400: ['invalid-retention-policy'] })
   @Roles('owner')
   // The policy is the chain's; X-Salon-Id, if sent, is recorded as where the change was made.
   @SalonScope('x-salon-id')

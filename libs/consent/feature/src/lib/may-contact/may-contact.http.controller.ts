@@ -24,7 +24,7 @@ export class MayContactController {
   @ApiQuery({ name: 'channel', enum: CONTACT_CHANNELS })
   @ApiOkResponse({ type: ContactAnswerResponse })
   @ApiBadRequestResponse({ description: 'unknown-purpose, unknown-channel.' })
-  @ErrorCodes({ 404: [] })
+  @ErrorCodes({ 400: ['unknown-purpose', 'unknown-channel'], 404: [] })
   async mayContact(
     @CurrentPrincipal() principal: Principal,
     @Param('clientId', new ParseIdPipe()) clientId: string,

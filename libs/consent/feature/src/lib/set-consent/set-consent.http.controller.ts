@@ -43,7 +43,7 @@ export class SetConsentController {
   @ApiForbiddenResponse({ description: 'salon-not-yours: X-Salon-Id or evidence.salonId names a salon the salon-bound user does not work at.' })
   @ApiConflictResponse({ description: 'sms-to-landline, client-closed.' })
   @ApiNotFoundResponse({ description: 'no-consent-record: the client is unknown to the consent context (yet).' })
-  @ErrorCodes({ 404: ['no-consent-record'], 409: ['sms-to-landline', 'client-closed'] })
+  @ErrorCodes({ 400: ['written-consent-required', 'unknown-permission', 'not-a-marketing-permission', 'invalid-client-id', 'actor-required', 'unknown-source', 'invalid-evidence'], 404: ['no-consent-record'], 409: ['sms-to-landline', 'client-closed'] })
   async set(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

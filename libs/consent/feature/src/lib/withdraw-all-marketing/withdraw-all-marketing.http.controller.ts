@@ -21,7 +21,7 @@ export class WithdrawAllMarketingController {
   @ApiOkResponse({ type: ConsentResponse })
   @ApiConflictResponse({ description: 'client-closed.' })
   @ApiNotFoundResponse({ description: 'no-consent-record.' })
-  @ErrorCodes({ 404: ['no-consent-record'], 409: ['client-closed'] })
+  @ErrorCodes({ 400: ['invalid-client-id', 'actor-required', 'unknown-source'], 404: ['no-consent-record'], 409: ['client-closed'] })
   async withdraw(
     @CurrentCommandContext() context: CommandContext,
     @Param('clientId', new ParseIdPipe()) clientId: string,

@@ -60,6 +60,7 @@ export class UploadClientPhotoController {
   @ApiPayloadTooLargeResponse({ description: 'payload-too-large: more than 15 MB (refused as soon as the limit is passed).' })
   @ApiUnsupportedMediaTypeResponse({ description: 'unsupported-type (naming the detected type), type-mismatch, or a Content-Type that is no image type.' })
   @ErrorCodes({
+    400: ['empty-body', 'corrupt-image', 'too-many-pixels', 'unsafe-content'],
     404: ['client-not-found'],
     413: ['payload-too-large'],
     415: ['unsupported-type', 'type-mismatch', 'unsupported-content-encoding'],

@@ -23,7 +23,7 @@ export class BookVisitController {
   @ApiBadRequestResponse({ description: 'errors[]: the field and the reason (e.g. endsAt: visit-ends-before-start, services: no-services, price below 0).' })
   @ApiConflictResponse({ description: 'unknown-client (never registered or deleted) or client-erased (field clientId).' })
   @ApiServiceUnavailableResponse({ description: 'The clients service could not be asked; nothing was booked.' })
-  @ErrorCodes({ 409: ['unknown-client', 'client-erased', 'visit-already-booked'], 503: ['clients-service-unavailable'] })
+  @ErrorCodes({ 400: ['invalid-number', 'invalid-visitId', 'invalid-clientId', 'invalid-salonId', 'visit-ends-before-start', 'visit-too-long', 'invalid-startsAt', 'invalid-endsAt', 'no-services', 'too-many-services', 'invalid-duration', 'visit-price-too-high', 'discount-above-price', 'invalid-services', 'invalid-serviceId', 'invalid-name', 'invalid-specialistId', 'invalid-specialistName', 'invalid-discount'], 409: ['unknown-client', 'client-erased', 'visit-already-booked'], 503: ['clients-service-unavailable'] })
   async book(
     @CurrentCommandContext() context: CommandContext,
     @Body() request: BookVisitRequest,

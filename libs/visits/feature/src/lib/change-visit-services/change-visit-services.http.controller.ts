@@ -19,7 +19,7 @@ export class ChangeVisitServicesController {
   @ApiOkResponse({ type: VisitWriteResponse })
   @ApiBadRequestResponse({ description: 'no-services, discount-above-price, total-below-paid, a bad price or duration.' })
   @ApiConflictResponse({ description: 'impossible-transition: the visit has ended.' })
-  @ErrorCodes({ 404: ['visit-not-found'], 409: ['impossible-transition'] })
+  @ErrorCodes({ 400: ['total-below-paid', 'no-services', 'too-many-services', 'invalid-duration', 'visit-price-too-high', 'discount-above-price', 'invalid-services', 'invalid-serviceId', 'invalid-name', 'invalid-specialistId', 'invalid-specialistName', 'invalid-discount'], 404: ['visit-not-found'], 409: ['impossible-transition'] })
   async changeServices(
     @CurrentCommandContext() context: CommandContext,
     @Param('visitId', new ParseIdPipe()) visitId: string,

@@ -82,6 +82,7 @@ export class ChangeVisitStatusController {
   @Roles('owner', 'manager', 'receptionist')
   @ApiOperation({ summary: 'Cancel the visit (before it is completed), saying by whom and whether late.' })
   @ApiOkResponse({ type: VisitWriteResponse })
+  @ErrorCodes({ 400: ['invalid-cancelled-by'] })
   cancel(
     @CurrentCommandContext() context: CommandContext,
     @Param('visitId', new ParseIdPipe()) visitId: string,

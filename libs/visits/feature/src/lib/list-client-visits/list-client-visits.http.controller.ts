@@ -23,7 +23,7 @@ export class ListClientVisitsController {
   })
   @ApiOkResponse({ type: VisitListPage })
   @ApiBadRequestResponse({ description: 'An invalid query parameter (details.field names it).' })
-  @ErrorCodes({ 404: [] })
+  @ErrorCodes({ 400: ['invalid-sort', 'invalid-number'], 404: [] })
   list(
     @CurrentPrincipal() principal: Principal,
     @Param('clientId', new ParseIdPipe()) clientId: string,

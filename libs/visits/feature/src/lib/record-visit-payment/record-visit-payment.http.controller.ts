@@ -21,7 +21,7 @@ export class RecordVisitPaymentController {
   @ApiOkResponse({ type: VisitWriteResponse })
   @ApiBadRequestResponse({ description: 'invalid-amount: above 0 and at most what is due (due is in the body).' })
   @ApiConflictResponse({ description: 'impossible-transition: only arrived or completed visits are paid.' })
-  @ErrorCodes({ 404: ['visit-not-found'], 409: ['impossible-transition'] })
+  @ErrorCodes({ 400: ['invalid-amount'], 404: ['visit-not-found'], 409: ['impossible-transition'] })
   async pay(
     @CurrentCommandContext() context: CommandContext,
     @Param('visitId', new ParseIdPipe()) visitId: string,

@@ -18,7 +18,7 @@ export class RescheduleVisitController {
   @ApiHeader({ name: 'If-Match', required: false, description: 'When given, 409 stale-revision if the visit changed since.' })
   @ApiOkResponse({ type: VisitWriteResponse })
   @ApiConflictResponse({ description: 'impossible-transition: the visit has ended.' })
-  @ErrorCodes({ 404: ['visit-not-found'], 409: ['impossible-transition'] })
+  @ErrorCodes({ 400: ['visit-ends-before-start', 'visit-too-long', 'invalid-startsAt', 'invalid-endsAt'], 404: ['visit-not-found'], 409: ['impossible-transition'] })
   async reschedule(
     @CurrentCommandContext() context: CommandContext,
     @Param('visitId', new ParseIdPipe()) visitId: string,

@@ -19,7 +19,7 @@ export class ChangeImportMappingController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOkResponse({ type: ClientImportView })
   @ApiBadRequestResponse({ description: 'invalid-mapping: an unknown field, a field or column twice, a column outside the file, no phone.' })
-  @ErrorCodes({ 404: ['import-not-found'], 409: ['import-in-wrong-state'] })
+  @ErrorCodes({ 400: ['invalid-mapping'], 404: ['import-not-found'], 409: ['import-in-wrong-state'] })
   @ApiConflictResponse({ description: 'import-in-wrong-state: a dry run or the import runs, or it is finished.' })
   async change(
     @CurrentCommandContext() context: CommandContext,

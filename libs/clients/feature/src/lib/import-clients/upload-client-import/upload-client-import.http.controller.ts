@@ -50,7 +50,7 @@ export class UploadClientImportController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried upload with the same key opens the same job.' })
   @ApiCreatedResponse({ type: ClientImportView, description: 'Location header: the job.' })
   @ApiBadRequestResponse({ description: 'empty-body, empty-file, corrupt-file.' })
-  @ErrorCodes({ 413: ['payload-too-large', 'zip-bomb', 'too-many-rows', 'too-many-columns'], 415: ['unsupported-type', 'unsupported-format', 'unsupported-encoding'] })
+  @ErrorCodes({ 400: ['empty-body', 'empty-file', 'corrupt-file'], 413: ['payload-too-large', 'zip-bomb', 'too-many-rows', 'too-many-columns'], 415: ['unsupported-type', 'unsupported-format', 'unsupported-encoding'] })
   @ApiPayloadTooLargeResponse({ description: 'payload-too-large (naming the limit), zip-bomb, too-many-rows, too-many-columns.' })
   @ApiUnsupportedMediaTypeResponse({ description: 'unsupported-format, unsupported-encoding, or a Content-Type that is no spreadsheet type.' })
   async upload(
