@@ -53,7 +53,8 @@ interface Unit {
 }
 
 const TOP_LEVEL = /^(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\s*\*?\s*|const\s+|let\s+|class\s+)([A-Za-z_$][\w$]*)/;
-const METHOD = /^ {2}(?:(?:public|private|protected|static|readonly|async|override|get|set)\s+)*([A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\(/;
+// `async *rows(` too: a generator method.
+const METHOD = /^ {2}(?:(?:public|private|protected|static|readonly|async|override|get|set)\s+)*\*?\s*([A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\(/;
 const NOT_METHODS = new Set(['if', 'for', 'while', 'switch', 'return', 'catch', 'constructor', 'super']);
 
 const unitCache = new Map<string, Unit[]>();
@@ -304,7 +305,9 @@ export function reachOf(controllerFile: string, trace?: (unit: string) => void):
       if (NOT_FOLLOWED.has(name) || (name === unit.name && !unit.text.slice(0, match.index).includes('\n'))) continue;
       const candidates = byName.get(name) ?? [];
       let callees: Unit[];
-      if (unit.text[(match.index ?? 0) - 1] === '.') {
+      const index = match.index ?? 0;
+      // `something.name(` (not a spread, `...name(`).
+      if (unit.text[index - 1] === '.' && unit.text.slice(index - 3, index) !== '...') {
         // `something.name(`: a method of one of the reach's classes.
         callees = candidates.filter((candidate) => candidate.kind === 'method');
       } else {

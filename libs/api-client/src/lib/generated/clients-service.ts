@@ -883,6 +883,12 @@ export interface components {
             /** @enum {string} */
             error?: "Internal Server Error";
         };
+        Error503: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 503;
+            /** @enum {string} */
+            error?: "read-model-unavailable";
+        };
         RegisterClientError400: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 400;
@@ -925,11 +931,11 @@ export interface components {
             /** @enum {string} */
             error?: "idempotency-key-reused";
         };
-        Error503: components["schemas"]["ErrorResponse"] & {
+        Error503_2: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 503;
             /** @enum {string} */
-            error?: "event-store-unavailable" | "idempotency-keys-unavailable";
+            error?: "event-store-unavailable" | "idempotency-keys-unavailable" | "read-model-unavailable";
         };
         Error400: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -1015,11 +1021,11 @@ export interface components {
             /** @enum {string} */
             error?: "Bad Request" | "malformed-json" | "unreadable-body" | "invalid-photo-reference";
         };
-        ExportClientsError503: components["schemas"]["ErrorResponse"] & {
+        ExportClientsError400: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
-            statusCode?: 503;
+            statusCode?: 400;
             /** @enum {string} */
-            error?: "read-model-unavailable";
+            error?: "Bad Request" | "invalid-phone" | "invalid-date";
         };
         UploadClientImportError400: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -1121,7 +1127,7 @@ export interface components {
             /** @enum {integer} */
             statusCode?: 503;
             /** @enum {string} */
-            error?: "event-store-unavailable" | "idempotency-keys-unavailable" | "object-store-unavailable";
+            error?: "event-store-unavailable" | "idempotency-keys-unavailable" | "read-model-unavailable" | "object-store-unavailable";
         };
     };
     responses: never;
@@ -1220,6 +1226,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
                 };
             };
         };
@@ -1343,13 +1358,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -1428,6 +1443,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
                 };
             };
         };
@@ -1572,13 +1596,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -1686,13 +1710,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -1828,13 +1852,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -1920,6 +1944,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
                 };
             };
         };
@@ -2029,13 +2062,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -2145,13 +2178,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -2285,13 +2318,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -2403,13 +2436,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -2459,7 +2492,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error400"];
+                    "application/json": components["schemas"]["ExportClientsError400"];
                 };
             };
             /** @description No bearer token, or one that is not valid (expired, wrong issuer or audience, bad signature). */
@@ -2505,13 +2538,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description read-model-unavailable: the client base (MongoDB) cannot be read just now; nothing was exported or audited. Retry-After says when to ask again. */
+            /** @description read-model-unavailable: the client base (MongoDB) cannot be read just now; nothing was exported or audited. Retry-After says when to ask again. The database cannot be reached just now; Retry-After says when to ask again. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExportClientsError503"];
+                    "application/json": components["schemas"]["Error503"];
                 };
             };
         };
@@ -2649,13 +2682,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -2787,13 +2820,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -2925,13 +2958,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -3063,13 +3096,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -3179,13 +3212,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -3276,6 +3309,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
         };
     };
     GetClientImportController_get: {
@@ -3351,6 +3393,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
         };
     };
     GetRetentionPolicyController_get: {
@@ -3407,6 +3458,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
                 };
             };
         };
@@ -3531,13 +3591,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -3636,13 +3696,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -3742,13 +3802,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -3824,6 +3884,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
                 };
             };
         };
@@ -3959,13 +4028,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -4079,13 +4148,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -4217,13 +4286,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -4334,7 +4403,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4452,7 +4521,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description object-store-unavailable The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description object-store-unavailable The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -367,7 +367,7 @@ export interface components {
             /** @enum {integer} */
             statusCode?: 503;
             /** @enum {string} */
-            error?: "event-store-unavailable" | "idempotency-keys-unavailable";
+            error?: "event-store-unavailable" | "idempotency-keys-unavailable" | "read-model-unavailable";
         };
         WithdrawAllMarketingError400: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -398,6 +398,12 @@ export interface components {
             statusCode?: 404;
             /** @enum {string} */
             error?: "Not Found";
+        };
+        Error503_2: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 503;
+            /** @enum {string} */
+            error?: "read-model-unavailable";
         };
         MayContactError400: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -545,7 +551,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -685,7 +691,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -771,6 +777,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503_2"];
+                };
+            };
         };
     };
     GetConsentHistoryController_history: {
@@ -845,6 +860,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -932,6 +956,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503_2"];
+                };
+            };
         };
     };
     ExportClientConsentController_export: {
@@ -1005,6 +1038,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };

@@ -185,6 +185,12 @@ export interface components {
             /** @enum {string} */
             error?: "Internal Server Error";
         };
+        Error503: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 503;
+            /** @enum {string} */
+            error?: "read-model-unavailable";
+        };
         UploadClientPhotoError400: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 400;
@@ -237,7 +243,7 @@ export interface components {
             /** @enum {integer} */
             statusCode?: 503;
             /** @enum {string} */
-            error?: "event-store-unavailable" | "idempotency-keys-unavailable" | "object-store-unavailable" | "clients-service-unavailable";
+            error?: "event-store-unavailable" | "idempotency-keys-unavailable" | "read-model-unavailable" | "object-store-unavailable" | "clients-service-unavailable";
         };
         RemoveClientPhotoError409: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -341,6 +347,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
                 };
             };
         };
@@ -482,7 +497,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -597,7 +612,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -681,6 +696,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
         };
     };
     ExportClientPhotosController_export: {
@@ -754,6 +778,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
                 };
             };
         };

@@ -507,6 +507,12 @@ export interface components {
             /** @enum {string} */
             error?: "Internal Server Error";
         };
+        Error503: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 503;
+            /** @enum {string} */
+            error?: "read-model-unavailable";
+        };
         BookVisitError400: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 400;
@@ -553,7 +559,7 @@ export interface components {
             /** @enum {integer} */
             statusCode?: 503;
             /** @enum {string} */
-            error?: "event-store-unavailable" | "idempotency-keys-unavailable" | "clients-service-unavailable";
+            error?: "event-store-unavailable" | "idempotency-keys-unavailable" | "read-model-unavailable" | "clients-service-unavailable";
         };
         ChangeVisitStatusConfirmError404: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -567,11 +573,11 @@ export interface components {
             /** @enum {string} */
             error?: "stale-revision" | "impossible-transition";
         };
-        Error503: components["schemas"]["ErrorResponse"] & {
+        Error503_2: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
             statusCode?: 503;
             /** @enum {string} */
-            error?: "event-store-unavailable" | "idempotency-keys-unavailable";
+            error?: "event-store-unavailable" | "idempotency-keys-unavailable" | "read-model-unavailable";
         };
         ChangeVisitStatusCancelError400: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -601,7 +607,7 @@ export interface components {
             /** @enum {integer} */
             statusCode?: 400;
             /** @enum {string} */
-            error?: "Bad Request" | "invalid-limit" | "invalid-cursor" | "invalid-sort" | "invalid-number";
+            error?: "Bad Request" | "invalid-limit" | "invalid-cursor" | "invalid-sort" | "invalid-number" | "invalid-salonId" | "invalid-specialistId" | "invalid-serviceId" | "invalid-q" | "invalid-status" | "invalid-date-range" | "invalid-date";
         };
         Error404: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -613,7 +619,7 @@ export interface components {
             /** @enum {integer} */
             statusCode?: 400;
             /** @enum {string} */
-            error?: "Bad Request" | "invalid-cursor" | "invalid-sort";
+            error?: "Bad Request" | "invalid-cursor" | "invalid-sort" | "invalid-salonId" | "invalid-specialistId" | "invalid-serviceId" | "invalid-q" | "invalid-status" | "invalid-date-range" | "invalid-date";
         };
     };
     responses: never;
@@ -703,6 +709,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
                 };
             };
         };
@@ -826,7 +841,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The clients service could not be asked; nothing was booked. The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The clients service could not be asked; nothing was booked. The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -946,13 +961,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -1066,13 +1081,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -1186,13 +1201,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -1306,13 +1321,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -1448,13 +1463,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -1590,13 +1605,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -1732,13 +1747,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -1874,13 +1889,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -1983,13 +1998,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe. */
+            /** @description The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error503"];
+                    "application/json": components["schemas"]["Error503_2"];
                 };
             };
         };
@@ -2091,6 +2106,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
         };
     };
     ExportClientVisitsController_export: {
@@ -2174,6 +2198,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description The database cannot be reached just now; Retry-After says when to ask again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
                 };
             };
         };

@@ -1,12 +1,17 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { EventStoreDbEventStore, StreamDeletedError } from '@salon/shared/event-store';
+import { mongo } from 'mongoose';
 import { HttpErrorFilter } from './error-filter';
+import { READ_MODEL_RETRY_AFTER_SECONDS } from './read-model-unavailable';
 
 /** What the filter answers for an error, through a response that records status and body. */
-function answerTo(error: unknown): { status: number; body: Record<string, unknown> } {
+function answerTo(error: unknown, headers: Record<string, string> = {}): { status: number; body: Record<string, unknown> } {
   const answer = { status: 0, body: {} as Record<string, unknown> };
   const response = {
     getHeader: () => 'corr-1',
+    setHeader(name: string, value: string) {
+      headers[name] = value;
+    },
     status(code: number) {
       answer.status = code;
       return this;
@@ -46,5 +51,37 @@ describe('HttpErrorFilter and the event store', () => {
     const answer = answerTo(new StreamDeletedError('client-4f0c'));
     expect(answer).toMatchObject({ status: 410, body: { error: 'stream-deleted' } });
     expect(JSON.stringify(answer.body)).not.toContain('client-4f0c');
+  });
+});
+
+describe('HttpErrorFilter and the read models', () => {
+  it('answers 503 read-model-unavailable with Retry-After when the real MongoDB driver finds no server', async () => {
+    // Port 1 on the loopback: nothing listens there, so server selection fails fast.
+    const client = new mongo.MongoClient('mongodb://127.0.0.1:1/salon', { serverSelectionTimeoutMS: 200 });
+    const failure = await client
+      .db()
+      .collection('client_profiles')
+      .findOne({ _id: 'c-1' } as never)
+      .catch((error: unknown) => error);
+    await client.close();
+    const headers: Record<string, string> = {};
+    expect(answerTo(failure, headers)).toEqual({
+      status: 503,
+      body: {
+        statusCode: 503,
+        error: 'read-model-unavailable',
+        message: "The service's records cannot be read just now (its database does not answer). Try again in a few seconds.",
+        correlationId: 'corr-1',
+      },
+    });
+    expect(headers['Retry-After']).toBe(String(READ_MODEL_RETRY_AFTER_SECONDS));
+  });
+
+  it('keeps a failure it does not know a 500 that says nothing of it', () => {
+    const answer = answerTo(new Error('duplicate key in client_profiles: { phone: "+48 600 100 200" }'));
+    expect(answer).toEqual({
+      status: 500,
+      body: { statusCode: 500, error: 'Internal Server Error', message: 'Something went wrong on our side.', correlationId: 'corr-1' },
+    });
   });
 });

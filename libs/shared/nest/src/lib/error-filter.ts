@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { DomainError, DomainErrorKind } from '@salon/shared/ddd';
 import { EventStoreUnavailableError, StreamDeletedError, WrongExpectedRevisionError } from '@salon/shared/event-store';
+import { isReadModelUnreachable, READ_MODEL_RETRY_AFTER_SECONDS, ReadModelUnavailableError } from './read-model-unavailable';
 import { CORRELATION_ID_HEADER, currentRequestContext } from './request-context';
 
 const STATUS_OF: Record<DomainErrorKind, number> = {
@@ -27,8 +28,15 @@ export class HttpErrorFilter implements ExceptionFilter {
     // The request context may not reach errors raised in stream callbacks (body parsing); the
     // header the correlation middleware set always does.
     const correlationId = currentRequestContext()?.correlationId ?? headerValue(response.getHeader(CORRELATION_ID_HEADER));
-    const { status, body } = this.toHttp(exception);
-    if (status >= 500 || exception instanceof StreamDeletedError) this.logger.error(exception instanceof Error ? exception : String(exception));
+    const unreachable = isReadModelUnreachable(exception);
+    const { status, body } = this.toHttp(unreachable ? new ReadModelUnavailableError() : exception);
+    if (unreachable) {
+      // MongoDB is down or lost: the server's outage, not a bug (503, not 500); the caller may ask again.
+      this.logger.error(`MongoDB cannot be reached: ${(exception as Error).name}`);
+      response.setHeader('Retry-After', String(READ_MODEL_RETRY_AFTER_SECONDS));
+    } else if (status >= 500 || exception instanceof StreamDeletedError) {
+      this.logger.error(exception instanceof Error ? exception : String(exception));
+    }
     response.status(status).json({ ...body, correlationId });
   }
 

@@ -184,7 +184,8 @@ describe('the OpenAPI document the shared machinery completes', () => {
     expect(errorOf(save, 403)).toEqual({ name: 'Error403SalonScoped', codes: ['Forbidden', 'salon-not-yours'] });
     expect(errorOf(read, 403)).toEqual({ name: 'Error403', codes: ['Forbidden'] });
     expect(errorOf(save, 422).codes).toEqual(['idempotency-key-reused']);
-    expect(errorOf(save, 503).codes).toEqual(['event-store-unavailable', 'idempotency-keys-unavailable']);
+    expect(errorOf(save, 503).codes).toEqual(['event-store-unavailable', 'idempotency-keys-unavailable', 'read-model-unavailable']);
+    expect(errorOf(read, 503)).toEqual({ name: 'Error503', codes: ['read-model-unavailable'] });
     expect(errorOf(save, 410).codes).toEqual(['stream-deleted']);
     expect(errorOf(save, 500)).toEqual({ name: 'Error500', codes: ['Internal Server Error'] });
     // A 404 whose use-case codes the route does not name stays a free string; a 400 without the

@@ -438,9 +438,13 @@ function errorAnswersOf(method: string, operation: Operation, route: RouteFacts 
       codes: ['stream-deleted'],
     });
     answers.set(503, {
-      description: 'The event store or the idempotency keys cannot be reached just now; nothing was decided, a retry with the same Idempotency-Key is safe.',
-      codes: ['event-store-unavailable', 'idempotency-keys-unavailable'],
+      description:
+        'The event store, the idempotency keys or the database cannot be reached just now (Retry-After with read-model-unavailable); nothing was decided, a retry with the same Idempotency-Key is safe.',
+      codes: ['event-store-unavailable', 'idempotency-keys-unavailable', 'read-model-unavailable'],
     });
+  } else if (!route?.isPublic) {
+    // HttpErrorFilter answers any MongoDB driver error of an unreachable server so.
+    answers.set(503, { description: 'The database cannot be reached just now; Retry-After says when to ask again.', codes: ['read-model-unavailable'] });
   }
   // HttpErrorFilter's answer to a failure it does not know; its details are in the log, by correlationId.
   answers.set(500, { description: 'A failure on our side; the log has its details under the correlationId of the answer.', codes: ['Internal Server Error'] });

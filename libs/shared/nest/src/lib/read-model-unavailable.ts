@@ -30,7 +30,7 @@ export function isReadModelUnreachable(error: unknown): boolean {
  * filter writes the body, not headers).
  */
 export class ReadModelUnavailableError extends ServiceUnavailableException {
-  constructor(what = 'The client base') {
+  constructor(what = "The service's records") {
     super({
       statusCode: HttpStatus.SERVICE_UNAVAILABLE,
       error: 'read-model-unavailable',

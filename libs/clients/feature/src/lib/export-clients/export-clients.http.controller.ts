@@ -2,7 +2,7 @@ import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '@salon/shared/auth';
-import { CurrentPrincipal, READ_MODEL_RETRY_AFTER_SECONDS, RateLimit, ReadModelUnavailableError, Roles, currentRequestContext, isReadModelUnreachable, ErrorCodes } from '@salon/shared/nest';
+import { CurrentPrincipal, ErrorCodes, RateLimit, Roles, currentRequestContext } from '@salon/shared/nest';
 import { SHEET_CONTENT_TYPES } from '@salon/shared/spreadsheets';
 import { randomUUID } from 'node:crypto';
 import { ExportClients, ExportDestinationClosedError } from './export-clients.service';
@@ -17,6 +17,7 @@ export class ExportClientsController {
   constructor(private readonly exportClients: ExportClients) {}
 
   @Get('export')
+  @ErrorCodes({ 400: ['invalid-phone', 'invalid-date'] })
   // The whole client base in one file: the chain's management, not the front desk.
   @Roles('owner', 'manager')
   @RateLimit('bulk')
@@ -38,19 +39,10 @@ export class ExportClientsController {
     status: 503,
     description: 'read-model-unavailable: the client base (MongoDB) cannot be read just now; nothing was exported or audited. Retry-After says when to ask again.',
   })
-  @ErrorCodes({ 503: ['read-model-unavailable'] })
   async export(@CurrentPrincipal() principal: Principal, @Query() request: ExportClientsRequest, @Res() response: Response): Promise<void> {
     const correlationId = currentRequestContext()?.correlationId ?? randomUUID();
-    let started;
-    try {
-      started = await this.exportClients.start({ principal, correlationId }, request);
-    } catch (error) {
-      // Before the first byte: an unreachable read model is the server's outage, not the caller's fault (503, not 500).
-      if (!isReadModelUnreachable(error)) throw error;
-      this.logger.warn(`Export refused: the read model cannot be reached (${(error as Error).name})`);
-      response.setHeader('Retry-After', String(READ_MODEL_RETRY_AFTER_SECONDS));
-      throw new ReadModelUnavailableError('The client base');
-    }
+    // Before the first byte, an unreachable read model is HttpErrorFilter's 503 read-model-unavailable with Retry-After.
+    const started = await this.exportClients.start({ principal, correlationId }, request);
     response.status(200);
     response.setHeader('Content-Type', started.contentType);
     response.setHeader('Content-Disposition', `attachment; filename="${started.fileName}"`);

@@ -19,7 +19,10 @@ export class ExportClientVisitsController {
   })
   @ApiQuery({ name: 'cursor', required: false, description: 'The opaque nextCursor of the previous page.' })
   @ApiOkResponse({ schema: { example: { clientId: 'uuid', visits: [], events: [], nextCursor: null } } })
-  @ErrorCodes({ 400: ['invalid-sort'], 404: [] })
+  @ErrorCodes({
+    400: ['invalid-sort', 'invalid-salonId', 'invalid-specialistId', 'invalid-serviceId', 'invalid-q', 'invalid-status', 'invalid-date-range', 'invalid-date'],
+    404: [],
+  })
   export(
     @CurrentPrincipal() principal: Principal,
     @Param('clientId', new ParseIdPipe()) clientId: string,

@@ -23,7 +23,10 @@ export class ListClientVisitsController {
   })
   @ApiOkResponse({ type: VisitListPage })
   @ApiBadRequestResponse({ description: 'An invalid query parameter (details.field names it).' })
-  @ErrorCodes({ 400: ['invalid-sort', 'invalid-number'], 404: [] })
+  @ErrorCodes({
+    400: ['invalid-sort', 'invalid-number', 'invalid-salonId', 'invalid-specialistId', 'invalid-serviceId', 'invalid-q', 'invalid-status', 'invalid-date-range', 'invalid-date'],
+    404: [],
+  })
   list(
     @CurrentPrincipal() principal: Principal,
     @Param('clientId', new ParseIdPipe()) clientId: string,
