@@ -49,3 +49,10 @@ describe('the validation pipe and null', () => {
     await expect(createValidationPipe().transform({}, body)).resolves.toBeInstanceOf(HoldRequest);
   });
 });
+
+describe('the validation pipe and a body that is no object', () => {
+  it('refuses a JSON array where the route takes an object, an empty one too (class-validator alone lets [] through)', async () => {
+    await expect(refusal([])).resolves.toEqual([{ field: 'body', reason: 'must be a JSON object' }]);
+    await expect(refusal([{ reference: 'a' }])).resolves.toEqual([{ field: 'body', reason: 'must be a JSON object' }]);
+  });
+});

@@ -41,10 +41,24 @@ export function createValidationPipe(): ValidationPipe {
  * @ValidateIf of its own (a retention period of "never", say), which then documents it as nullable.
  */
 class NoNullForOptionalValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A JSON array where the route takes an object: class-validator passes an empty one (it has no
+    // field to refuse), and a route whose fields are all optional would act on it.
+    if (metadata.type === 'body' && Array.isArray(value) && isRequestClass(metadata.metatype)) {
+      throw new InvalidRequestException([{ field: 'body', reason: 'must be a JSON object' }]);
+    }
+    return super.transform(value, metadata);
+  }
+
   protected override async validate(object: object, validatorOptions?: ValidatorOptions): Promise<ValidationError[]> {
     const errors = await super.validate(object, validatorOptions);
     return [...errors, ...nullsForOptionalFields(object, '')];
   }
+}
+
+/** A DTO class, not one of the types a body may also be declared as (Array, Object, a primitive). */
+function isRequestClass(metatype: ArgumentMetadata['metatype']): boolean {
+  return typeof metatype === 'function' && ![Array, Object, String, Number, Boolean].includes(metatype as never);
 }
 
 interface RuleMetadata {
