@@ -9,6 +9,7 @@ import { describeAccessRules } from './openapi-access';
 import { describeCallerIdHeaders } from './openapi-headers';
 import { describeErrorAnswers, describeValidationRules, routeFactsOf } from './openapi-contract';
 import { useMethodNotAllowed } from './method-not-allowed';
+import { httpMetricsMiddleware } from './metrics';
 import { correlationIdMiddleware } from './request-context';
 import { useBodyParsers } from './request-body';
 import { useSecurityHeaders } from './security-headers';
@@ -33,6 +34,7 @@ export function configureHttpApp(app: INestApplication, service: ServiceDescript
   // The API's only ETag is a record's revision (ETagHeader, documented where a route sends it);
   // Express's own, a hash of any answer's body, would be one no document names and If-Match refuses.
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('etag');
+  app.use(httpMetricsMiddleware);
   app.use(correlationIdMiddleware);
   useBodyParsers(app);
   app.useGlobalPipes(createValidationPipe());

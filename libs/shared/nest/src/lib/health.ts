@@ -4,6 +4,7 @@ import { Controller, Get, Global, HttpStatus, INestApplication, Injectable, Modu
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { Public } from './auth';
+import { collectProcessMetrics, metricsExposition, recordReadiness } from './metrics';
 import type { Response } from 'express';
 
 /**
@@ -104,9 +105,10 @@ export class HealthController {
 }
 
 /**
- * The ops port (OPS_PORT): `/health/live` and `/health/ready` with every detail, for operators
- * and probes inside the deployment, never published beside the API. A plain HTTP server apart
- * from the API's: no token, no route of the API, nothing else; it closes with the application.
+ * The ops port (OPS_PORT): `/health/live` and `/health/ready` with every detail, and `/metrics`
+ * (Prometheus text; metrics.ts), for operators, probes and scrapers inside the deployment, never
+ * published beside the API. A plain HTTP server apart from the API's: no token, no route of the
+ * API, nothing else; it closes with the application.
  */
 @Injectable()
 export class OpsServer implements OnApplicationShutdown {
@@ -117,6 +119,7 @@ export class OpsServer implements OnApplicationShutdown {
   /** Starts listening (port 0: any free port); resolves with the address. */
   async listen(port: number, host: string): Promise<AddressInfo> {
     if (this.server) throw new Error('the ops server is already listening');
+    collectProcessMetrics();
     const server = createServer((request, response) => void this.answer(request, response));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -143,6 +146,12 @@ export class OpsServer implements OnApplicationShutdown {
     if (path === '/health/ready') {
       const answer = await this.registry.detailed();
       return send(statusCodeOf(answer), answer);
+    }
+    if (path === '/metrics') {
+      recordReadiness(await this.registry.run());
+      const { contentType, body } = await metricsExposition();
+      response.writeHead(HttpStatus.OK, { 'Content-Type': contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+      return void response.end(body);
     }
     send(HttpStatus.NOT_FOUND, { statusCode: 404, error: 'not-found' });
   }
