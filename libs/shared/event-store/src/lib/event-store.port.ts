@@ -44,6 +44,11 @@ export interface EventToAppend {
   readonly type: string;
   readonly data: unknown;
   readonly metadata: StoredEventMetadata;
+  /**
+   * When the event was first recorded, for a copy from another store (tools/event-store-copy.ts):
+   * read back as its `createdAt`, which consent histories and data packages show. Left out: now.
+   */
+  readonly recordedAt?: Date;
 }
 
 export interface RecordedEvent {

@@ -16,6 +16,7 @@ import {
   toEventData,
   toPortError,
   toRecordedEvent,
+  RECORDED_AT,
 } from './eventstoredb-event-store';
 
 // These tests need no server: the pure translations are tested directly, and the adapter's own
@@ -134,6 +135,15 @@ describe('EventStoreDB translations', () => {
       position: { commit: 20n, prepare: 19n },
       createdAt: new Date('2025-01-02T03:04:05.000Z'),
     });
+  });
+
+  it("keeps a copied event's first recording time: written into its metadata, read back as createdAt, stripped from the metadata", () => {
+    const recordedAt = new Date('2024-03-04T05:06:07.000Z');
+    const written = toEventData('client-1', { id: 'id-1', type: 'ClientRegistered', data: { n: 1 }, metadata, recordedAt });
+    expect(written.metadata).toEqual({ ...metadata, [RECORDED_AT]: '2024-03-04T05:06:07.000Z' });
+    const read = toRecordedEvent(esdbEvent({ metadata: written.metadata }));
+    expect(read.createdAt).toEqual(recordedAt);
+    expect(read.metadata).toEqual(metadata);
   });
 
   it('refuses events it cannot represent faithfully', () => {

@@ -362,13 +362,18 @@ function toEsdbPosition(position: GlobalPosition): esdb.Position {
  */
 export function toEventData(streamName: string, event: EventToAppend): esdb.EventData {
   const { data, metadata } = serialiseEvent(streamName, event);
+  const stored = JSON.parse(metadata) as Record<string, esdb.JSONType>;
   return esdb.jsonEvent({
     id: event.id,
     type: event.type,
     data: JSON.parse(data) as esdb.JSONType,
-    metadata: JSON.parse(metadata) as esdb.JSONType,
+    // EventStoreDB sets an event's `created` itself: a copied event's first time rides in its metadata.
+    metadata: event.recordedAt ? { ...stored, [RECORDED_AT]: event.recordedAt.toISOString() } : stored,
   });
 }
+
+/** The metadata key of an event's first recording time, when it was copied from another store (stripped on reading). */
+export const RECORDED_AT = '$recordedAt';
 
 /**
  * The server sends protobuf fields, never "nothing": an event without a position comes as
@@ -428,11 +433,10 @@ export function toRecordedEvent(event: esdb.RecordedEvent): RecordedEvent {
     id: event.id,
     type: event.type,
     data: event.data,
-    metadata: toStoredMetadata(event.metadata, where),
+    ...withRecordedAt(toStoredMetadata(event.metadata, where), event.created),
     streamName: event.streamId,
     revision: event.revision,
     position: { commit: position.commit, prepare: position.prepare },
-    createdAt: event.created,
   };
 }
 
@@ -440,6 +444,13 @@ function toStoredMetadata(metadata: unknown, where: string): StoredEventMetadata
   const isObject = typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata);
   if (!isObject || metadata instanceof Uint8Array) throw new Error(`The ${where} has no JSON metadata object`);
   return metadata as StoredEventMetadata;
+}
+
+/** The metadata as written by the application, and the time the event was first recorded (a copy's original time). */
+function withRecordedAt(metadata: StoredEventMetadata, created: Date): { metadata: StoredEventMetadata; createdAt: Date } {
+  const { [RECORDED_AT]: recordedAt, ...own } = metadata;
+  const original = typeof recordedAt === 'string' ? new Date(recordedAt) : undefined;
+  return original && !Number.isNaN(original.getTime()) ? { metadata: own as StoredEventMetadata, createdAt: original } : { metadata, createdAt: created };
 }
 
 /** Stops a read we no longer need; a read that already ended or failed has nothing to cancel. */

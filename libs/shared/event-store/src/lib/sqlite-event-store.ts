@@ -388,7 +388,7 @@ export class SqliteEventStore implements EventStore {
         event.type,
         serialised[index].data,
         serialised[index].metadata,
-        createdAt,
+        event.recordedAt?.toISOString() ?? createdAt,
       );
       position = BigInt(result.lastInsertRowid);
     }

@@ -22,6 +22,17 @@ export function eventStoreContract(adapterName: string, openStore: () => Promise
     });
 
     describe('append with an expected revision', () => {
+      it("reads an event's recordedAt back as its createdAt (a copy between stores keeps the first time), and now without it", async () => {
+        const name = stream('client');
+        const recordedAt = new Date('2024-03-04T05:06:07.000Z');
+        const before = Date.now();
+        await store.appendToStream(name, [anEvent({ recordedAt }), anEvent()], { expectedRevision: 'no_stream' });
+        const [copied, fresh] = await store.readStream(name);
+        expect(copied.createdAt).toEqual(recordedAt);
+        expect(copied.metadata).toEqual(expect.not.objectContaining({ $recordedAt: expect.anything() }));
+        expect(fresh.createdAt.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+      });
+
       it('creates a stream with no_stream and refuses a second no_stream', async () => {
         const name = stream('client');
         const result = await store.appendToStream(name, [anEvent()], { expectedRevision: 'no_stream' });
