@@ -14,10 +14,17 @@
  * Reads KAFKA_BROKERS, KAFKA_TOPIC_PREFIX and MONGO_URL like the services; `npm run dead-letters`
  * takes them from deploy/local/local.env.
  */
-import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import { HEADERS } from '@salon/contracts';
-import { DeadLetterSelection, ListedDeadLetter, deadLetterTopic, headerText, listDeadLetters, replayDeadLetters } from '@salon/shared/messaging';
+import {
+  DeadLetterSelection,
+  ListedDeadLetter,
+  createMessagingClient,
+  deadLetterTopic,
+  headerText,
+  listDeadLetters,
+  replayDeadLetters,
+} from '@salon/shared/messaging';
 import { ServiceConfig, loadConfig } from '@salon/shared/nest';
 
 class DeadLetterToolConfig extends ServiceConfig {
@@ -85,7 +92,7 @@ async function main(): Promise<void> {
   const command = parseCommand(process.argv.slice(2));
   const config = loadConfig(DeadLetterToolConfig);
   const topic = deadLetterTopic(config.KAFKA_TOPIC_PREFIX);
-  const kafka = new Kafka({ clientId: 'dead-letters', brokers: config.KAFKA_BROKERS, logLevel: logLevel.ERROR });
+  const kafka = createMessagingClient({ clientId: 'dead-letters', brokers: config.KAFKA_BROKERS });
   const mongo = await mongoose.createConnection(config.MONGO_URL).asPromise();
   try {
     if (command.action === 'list') {

@@ -12,7 +12,6 @@
  * MASTER_KEY, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX); `npm run rebuild` takes them from
  * deploy/local/local.env. Prints progress on stderr and a summary on stdout.
  */
-import { Kafka, logLevel } from 'kafkajs';
 import mongoose, { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
 import {
@@ -32,7 +31,16 @@ import {
   visitEventCodec,
   visitMessages,
 } from '@salon/visits/feature';
-import { OutgoingMessage, Projection, ProjectionRunner, RebuildOptions, rebuildProjection, withTopicPrefix } from '@salon/shared/messaging';
+import {
+  MessagingClient,
+  OutgoingMessage,
+  Projection,
+  ProjectionRunner,
+  RebuildOptions,
+  createMessagingClient,
+  rebuildProjection,
+  withTopicPrefix,
+} from '@salon/shared/messaging';
 import { loadConfig, openEventStore, ServiceConfig } from '@salon/shared/nest';
 
 class RebuildConfig extends ServiceConfig {
@@ -83,7 +91,7 @@ interface Context {
   readonly config: RebuildConfig;
   readonly mongo: Connection;
   readonly store: EventStore;
-  readonly kafka: Kafka;
+  readonly kafka: MessagingClient;
   readonly cipher: PersonalDataCipher;
 }
 
@@ -93,7 +101,7 @@ async function main(): Promise<void> {
   const config = loadConfig(RebuildConfig);
   const mongo = await mongoose.createConnection(config.MONGO_URL).asPromise();
   const store = await openEventStore({ url: config.EVENTSTORE_URL, path: config.EVENTSTORE_PATH });
-  const kafka = new Kafka({ clientId: 'rebuild', brokers: config.KAFKA_BROKERS, logLevel: logLevel.WARN });
+  const kafka = createMessagingClient({ clientId: 'rebuild', brokers: config.KAFKA_BROKERS });
   try {
     const cipher = new PersonalDataCipher(new MongoKeyStore(mongo, parseMasterKey(config.MASTER_KEY)));
     const context: Context = { config, mongo, store, kafka, cipher };

@@ -13,10 +13,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { GENEROUS_RATE_LIMITS, cleanUpServiceEnvironment, eventually, kafkaBrokers, mongoUrl, salonLocalTime, uniqueName } from '@salon/shared/testing';
 import { ServiceName, ServiceProcess, portAnswers } from '../fault/processes';
 import { HttpCall, HttpTarget, LoadResult, fixedRateLoad, inParallel } from './fixed-rate-load';
@@ -78,7 +77,7 @@ async function run(
   const prefix = `${runName}.`;
   const workDir = mkdtempSync(join(tmpdir(), 'salon-bench-api-'));
   const profileDir = join(workDir, 'profile');
-  const kafka = new Kafka({ clientId: 'bench-api', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'bench-api', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const env: Record<string, string> = {
     ...baseEnv,
     ...GENEROUS_RATE_LIMITS,

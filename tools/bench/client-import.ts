@@ -24,15 +24,22 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import { exportHeaders } from '@salon/clients/domain';
 import { CLIENT_PROFILES_COLLECTION } from '@salon/clients/feature';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { ReadModelVersions, ensureTopics } from '@salon/shared/messaging';
+import { ReadModelVersions, createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { CellValue, SHEET_CONTENT_TYPES, SheetFormat, createSheetWriter } from '@salon/shared/spreadsheets';
-import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
+import {
+  TEST_JWT_SECRET,
+  cleanUpServiceEnvironment,
+  eventually,
+  kafkaBrokers,
+  serviceEnvironment,
+  startServiceProcess,
+  uniqueName,
+} from '@salon/shared/testing';
 import { mediaEnvironment, removeBucket } from '../../apps/media-service/src/test/media-test-kit';
 import { summariseProfile } from './cpu-profile';
 
@@ -162,7 +169,7 @@ async function main(): Promise<void> {
     IMPORT_MAX_FILE_BYTES: String(1024 * MB),
     ...(rowsAtOnce === '' ? {} : { IMPORT_ROWS_AT_ONCE: rowsAtOnce }),
   });
-  const kafka = new Kafka({ clientId: 'bench-import', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'bench-import', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const files = await mkdtemp(join(tmpdir(), 'bench-import-'));
   const cleanups: (() => Promise<unknown>)[] = [
     () => rm(files, { recursive: true, force: true }),

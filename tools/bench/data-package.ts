@@ -16,14 +16,25 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { Kafka, logLevel } from 'kafkajs';
 import sharp from 'sharp';
 import yauzl from 'yauzl';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { ObjectStore } from '@salon/shared/object-store';
-import { RunningService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, freePort, kafkaBrokers, minio, salonLocalTime, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
+import {
+  RunningService,
+  TEST_JWT_SECRET,
+  cleanUpServiceEnvironment,
+  eventually,
+  freePort,
+  kafkaBrokers,
+  minio,
+  salonLocalTime,
+  serviceEnvironment,
+  startServiceProcess,
+  uniqueName,
+} from '@salon/shared/testing';
 
 const MB = 1024 * 1024;
 
@@ -90,7 +101,7 @@ async function main(): Promise<void> {
     CONSENT_SERVICE_URL: `http://127.0.0.1:${consentPort}`,
     MEDIA_SERVICE_URL: `http://127.0.0.1:${mediaPort}`,
   });
-  const kafka = new Kafka({ clientId: 'bench-data-package', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'bench-data-package', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const running: RunningService[] = [];
   const tenantId = uniqueName('chain');
   const token = `Bearer ${await signDevelopmentToken(TEST_JWT_SECRET, { tenantId, roles: ['owner'], userId: 'owner-1' })}`;

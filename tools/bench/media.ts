@@ -15,12 +15,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Kafka, logLevel } from 'kafkajs';
 import sharp from 'sharp';
 import { ALL_TOPICS } from '@salon/contracts';
 import { MAX_PHOTO_BYTES } from '@salon/media/content';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, cleanUpServiceEnvironment, kafkaBrokers, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
 import { mediaEnvironment, removeBucket } from '../../apps/media-service/src/test/media-test-kit';
 
@@ -114,7 +113,7 @@ async function main(): Promise<void> {
   const prefix = `${uniqueName('bench')}.`;
   const storage = mediaEnvironment();
   const env = serviceEnvironment(uniqueName('bench-media'), { KAFKA_TOPIC_PREFIX: prefix, ...storage });
-  const kafka = new Kafka({ clientId: 'bench-media', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'bench-media', brokers: kafkaBrokers(), logLevel: 'nothing' });
   await ensureTopics(kafka, ALL_TOPICS, { prefix });
   progress('starting the clients and media services');
   const clients = await startServiceProcess('clients-service', { ...env, DEFAULT_PHONE_COUNTRY: 'PL' }, { port: port + 1 });

@@ -10,19 +10,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import { BSON } from 'mongodb';
 import mongoose, { Connection } from 'mongoose';
 import { TOPICS, VisitStatusV1 } from '@salon/contracts';
 import { InMemoryKeyStore, PersonalDataCipher } from '@salon/shared/crypto';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import {
-  IncomingMessage,
-  Projection,
-  ProjectionRunner,
-  ReadModelVersions,
-  rebuildProjection,
-} from '@salon/shared/messaging';
+import { IncomingMessage, Projection, ProjectionRunner, ReadModelVersions, createMessagingClient, rebuildProjection } from '@salon/shared/messaging';
 import { collectionHash, kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/testing';
 import { Visit, VisitEvent, VisitServiceLine, VisitState, toVisitStreamName, visitDecider } from '@salon/visits/domain';
 import {
@@ -115,7 +108,7 @@ async function main(): Promise<number> {
     await mongo.close();
   });
   // write() and rebuilds never touch Kafka; the runner only needs the client object.
-  const kafka = new Kafka({ clientId: `bench-${id}`, brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: `bench-${id}`, brokers: kafkaBrokers(), logLevel: 'nothing' });
 
   try {
     progress(`generating ${formatCount(opts.visits)} visits over ${opts.salons} salons and ${opts.days} days`);

@@ -6,12 +6,11 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import type { Admin } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { CLIENT_PROFILES_COLLECTION, CLIENT_STREAM_PREFIXES } from '@salon/clients/feature';
 import { CONSENT_STREAM_PREFIXES } from '@salon/consent/feature';
 import { EventStore, comparePositions, formatPosition, parsePosition } from '@salon/shared/event-store';
-import { ReadModelVersions } from '@salon/shared/messaging';
+import { MessagingAdmin, ReadModelVersions } from '@salon/shared/messaging';
 import { collectionHash } from '@salon/shared/testing';
 import { CLIENT_VISITS_COLLECTION, VISIT_STREAM_PREFIXES } from '@salon/visits/feature';
 import { REPO_ROOT, logTail, waitFor } from './processes';
@@ -46,7 +45,7 @@ export interface Comparison {
 export interface RebuildContext {
   readonly store: EventStore;
   readonly mongo: Connection;
-  readonly admin: Admin;
+  readonly admin: MessagingAdmin;
   readonly topicPrefix: string;
   /** The services' environment (database, event store file, topic prefix, keys). */
   readonly env: Readonly<Record<string, string>>;
@@ -89,9 +88,9 @@ async function laggingRelays({ store, mongo, topicPrefix }: RebuildContext): Pro
 }
 
 async function laggingGroups({ admin, topicPrefix }: RebuildContext): Promise<string[]> {
-  const { groups } = await admin.listGroups();
+  const groups = await admin.listGroups();
   const lagging: string[] = [];
-  for (const { groupId } of groups.filter((group) => group.groupId.includes(topicPrefix))) {
+  for (const groupId of groups.filter((group) => group.includes(topicPrefix))) {
     for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
       const ends = await admin.fetchTopicOffsets(topic);
       for (const { partition, high, low } of ends) {

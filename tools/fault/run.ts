@@ -17,13 +17,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Admin, Kafka, logLevel } from 'kafkajs';
 import mongoose, { Connection } from 'mongoose';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import { ensureTopics } from '@salon/shared/messaging';
+import { MessagingAdmin, createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { cleanUpServiceEnvironment, GENEROUS_RATE_LIMITS, mongoUrl, uniqueName } from '@salon/shared/testing';
 import { Cleanup, describeOptions, markdownTable, progress, resolveOptions, setProgressLabel, ticker, Options } from '../bench/support';
 import { FrontDesks } from './front-desk';
@@ -139,7 +138,7 @@ interface Environment {
   readonly services: readonly ServiceProcess[];
   readonly mongo: Connection;
   readonly store: SqliteEventStore;
-  readonly admin: Admin;
+  readonly admin: MessagingAdmin;
 }
 
 async function faultTest(options: FaultOptions, settings: Settings, cleanup: Cleanup, state: RunState): Promise<Report> {
@@ -188,7 +187,7 @@ async function prepare(options: FaultOptions, settings: Settings, cleanup: Clean
   if (taken.length > 0) throw new Error(`port(s) ${taken.join(', ')} already in use on 127.0.0.1: choose others (--clients-port ...)`);
   const workDir = mkdtempSync(join(tmpdir(), 'salon-fault-'));
   const log = (name: string) => join(workDir, `${name}.log`);
-  const kafka = new Kafka({ clientId: 'fault-test', brokers: settings.brokers, logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'fault-test', brokers: settings.brokers, logLevel: 'nothing' });
   const broker = new LocalBroker(settings.localDir, settings.env, log('kafka-restarts'));
   broker.checkMatches(settings.brokers);
   if (broker.pid() === undefined) throw new Error(`no broker of ${settings.localDir} runs: start the local servers first (npm run infra start)`);

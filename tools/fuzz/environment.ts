@@ -7,7 +7,7 @@
  * Reads KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, MONGO_URL (the fuzz database), MEDIA_BUCKET and
  * MINIO_* from the environment. Topics are created by tools/kafka/create-topics.ts with the same prefix.
  */
-import { Kafka, logLevel } from 'kafkajs';
+import { createMessagingClient } from '@salon/shared/messaging';
 import { cleanUpServiceEnvironment } from '@salon/shared/testing';
 import { removeBucket } from '../../apps/media-service/src/test/media-test-kit';
 
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   // Never the shared environment: an empty prefix would delete everybody's topics.
   if (!prefix || !mongoUrl) throw new Error('KAFKA_TOPIC_PREFIX and MONGO_URL must name the fuzz run');
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
-  const kafka = new Kafka({ clientId: 'fuzz-clean-up', brokers, logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'fuzz-clean-up', brokers, logLevel: 'nothing' });
   await cleanUpServiceEnvironment(kafka, prefix, mongoUrl);
   // Only the run's own bucket (named after the run, like the prefix).
   const bucket = process.env.MEDIA_BUCKET;
@@ -28,8 +28,7 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const { groups } = await admin.listGroups();
-    const ours = groups.map((group) => group.groupId).filter((groupId) => groupId.includes(prefix));
+    const ours = (await admin.listGroups()).filter((groupId) => groupId.includes(prefix));
     if (ours.length > 0) await admin.deleteGroups(ours).catch(() => undefined);
   } finally {
     await admin.disconnect();

@@ -9,22 +9,21 @@
  * KAFKA_BROKERS (or KAFKA_PORT), KAFKA_TOPIC_PREFIX, KAFKA_REPLICATION_FACTOR;
  * KAFKA_READY_TIMEOUT_MS bounds the wait for consumer groups (default 60000).
  */
-import { Kafka, logLevel } from 'kafkajs';
 import { ALL_TOPICS } from '@salon/contracts';
-import { ensureTopics, waitForConsumerGroups } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics, waitForConsumerGroups } from '@salon/shared/messaging';
 
 async function main(): Promise<void> {
   const brokers = (process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}`).split(',');
   const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
-  const kafka = new Kafka({ clientId: 'create-topics', brokers, logLevel: logLevel.WARN });
+  const kafka = createMessagingClient({ clientId: 'create-topics', brokers });
   const created = await ensureTopics(kafka, ALL_TOPICS, {
     prefix,
     replicationFactor: Number(process.env.KAFKA_REPLICATION_FACTOR ?? 1),
   });
   console.log(`topics: ${ALL_TOPICS.length} in the contract, ${created.length} created (${created.join(', ') || 'none'})`);
 
-  // Quiet client: while the coordinator loads, kafkajs logs every retry; the outcome is printed below.
-  const probing = new Kafka({ clientId: 'create-topics-probe', brokers, logLevel: logLevel.NOTHING });
+  // Quiet client: while the coordinator loads, the client logs every retry; the outcome is printed below.
+  const probing = createMessagingClient({ clientId: 'create-topics-probe', brokers, logLevel: 'nothing' });
   const { attempts, elapsedMs } = await waitForConsumerGroups(probing, {
     topic: `${prefix}ops.readiness-probe`,
     groupPrefix: `${prefix}ops.readiness-probe`,

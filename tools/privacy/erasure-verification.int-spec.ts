@@ -1,15 +1,24 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { CLIENT_PROFILES_COLLECTION } from '@salon/clients/feature';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { ReadModelVersions, ensureTopics } from '@salon/shared/messaging';
+import { ReadModelVersions, createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { WorkerHost, configureHttpApp, loadConfig } from '@salon/shared/nest';
-import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, freePort, kafkaBrokers, minio, salonLocalTime, serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import {
+  TEST_JWT_SECRET,
+  cleanUpServiceEnvironment,
+  eventually,
+  freePort,
+  kafkaBrokers,
+  minio,
+  salonLocalTime,
+  serviceEnvironment,
+  uniqueName,
+} from '@salon/shared/testing';
 import { AppModule as ClientsAppModule } from '../../apps/clients-service/src/app.module';
 import { ClientsServiceConfig } from '../../apps/clients-service/src/config';
 import { AppModule as ConsentAppModule } from '../../apps/consent-service/src/app.module';
@@ -38,7 +47,7 @@ describe('erasure verifier: a client erased from every store', () => {
   const prefix = `${uniqueName('t')}.`;
   const storage: Record<string, string> & { DATA_EXPORT_BUCKET: string } = { ...mediaEnvironment(), DATA_EXPORT_BUCKET: uniqueName('erasure-packages'), DATA_EXPORT_BUCKET_VERSIONING: 'true' };
   const env = serviceEnvironment(uniqueName('erasure-proof'), { KAFKA_TOPIC_PREFIX: prefix, ...storage });
-  const kafka = new Kafka({ clientId: 'erasure-proof-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'erasure-proof-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   const apps: INestApplication[] = [];
   let clients: ReturnType<typeof request>;

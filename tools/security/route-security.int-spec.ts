@@ -1,9 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Kafka, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { configureHttpApp, loadConfig, RATE_LIMIT_CLASSES, WorkerHost } from '@salon/shared/nest';
 import { cleanUpServiceEnvironment, eventually, freePort, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { AppModule as ClientsAppModule } from '../../apps/clients-service/src/app.module';
@@ -55,7 +54,7 @@ describe('every route of every service', () => {
     CONSENT_SERVICE_URL: 'http://127.0.0.1:1',
     MEDIA_SERVICE_URL: 'http://127.0.0.1:1',
   });
-  const kafka = new Kafka({ clientId: 'route-security-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'route-security-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const apps: INestApplication[] = [];
   const services: { name: string; http: ReturnType<typeof request>; routes: Route[] }[] = [];
   const tokens = new RouteTokens();

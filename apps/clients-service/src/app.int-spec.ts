@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { Kafka, logLevel } from 'kafkajs';
 import { ALL_TOPICS } from '@salon/contracts';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { configureHttpApp, loadConfig, OpsServer, ReadinessAnswer, WorkerHost } from '@salon/shared/nest';
 import { cleanUpServiceEnvironment, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { AppModule } from './app.module';
@@ -25,7 +24,7 @@ async function startApp(env: Record<string, string>): Promise<INestApplication> 
 describe('clients-service', () => {
   const database = uniqueName('clients-app');
   const prefix = `${uniqueName('t')}.`;
-  const kafka = new Kafka({ clientId: 'clients-app-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'clients-app-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   let app: INestApplication;
 
   beforeAll(async () => {

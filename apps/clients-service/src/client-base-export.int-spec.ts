@@ -4,7 +4,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { CLIENT_COLUMNS, ClientColumnKey, ExportLanguage, clientBaseExportsStream, exportHeaders } from '@salon/clients/domain';
@@ -12,10 +11,21 @@ import { CLIENT_PROFILES_COLLECTION, ExportClients, RegisterClient, SetClientDis
 import { ALL_TOPICS } from '@salon/contracts';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { RecordedEvent, SqliteEventStore } from '@salon/shared/event-store';
-import { ReadModelVersions, ensureTopics } from '@salon/shared/messaging';
+import { ReadModelVersions, createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { CommandContext } from '@salon/shared/nest';
 import { CellValue, SHEET_CONTENT_TYPES, SheetCellValue, SheetFormat, readSheet } from '@salon/shared/spreadsheets';
-import { RunningService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, minio, removeBucket, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
+import {
+  RunningService,
+  TEST_JWT_SECRET,
+  cleanUpServiceEnvironment,
+  eventually,
+  kafkaBrokers,
+  minio,
+  removeBucket,
+  serviceEnvironment,
+  startServiceProcess,
+  uniqueName,
+} from '@salon/shared/testing';
 import { startClientsApp } from './test/clients-test-kit';
 
 const CLIENT_COUNT = Number(process.env.EXPORT_TEST_CLIENTS ?? 1_000);
@@ -64,7 +74,7 @@ describe('clients service: export of the client base', () => {
     MINIO_SECRET_KEY: server.secretKey,
     IMPORT_BUCKET: importBucket,
   });
-  const kafka = new Kafka({ clientId: 'clients-export-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'clients-export-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   const registered: Registered[] = [];
   let clients: INestApplication;

@@ -1,14 +1,13 @@
 import { get } from 'node:http';
 import { AddressInfo, Server, Socket, connect, createServer } from 'node:net';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import { clientBaseExportsStream } from '@salon/clients/domain';
 import { CLIENT_PROFILES_COLLECTION } from '@salon/clients/feature';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import { ReadModelVersions, ensureTopics } from '@salon/shared/messaging';
+import { ReadModelVersions, createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, mongoUrl, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { startClientsApp } from './test/clients-test-kit';
 
@@ -78,7 +77,7 @@ describe('clients service: export of the client base with the read model unreach
   const real = new URL(realUrl);
   const relay = new MongoRelay(real.hostname, Number(real.port || 27017));
   const tenant = uniqueName('chain');
-  const kafka = new Kafka({ clientId: 'clients-export-unavailable-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'clients-export-unavailable-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   let env: Record<string, string>;
   let app: INestApplication;
   let port: number;

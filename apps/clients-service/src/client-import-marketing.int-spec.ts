@@ -1,10 +1,20 @@
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { ensureTopics } from '@salon/shared/messaging';
-import { RunningService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, minio, removeBucket, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
+import {
+  RunningService,
+  TEST_JWT_SECRET,
+  cleanUpServiceEnvironment,
+  eventually,
+  kafkaBrokers,
+  minio,
+  removeBucket,
+  serviceEnvironment,
+  startServiceProcess,
+  uniqueName,
+} from '@salon/shared/testing';
 import { startClientsApp } from './test/clients-test-kit';
 
 /**
@@ -27,7 +37,7 @@ describe('client import: written marketing consent reaches the consent context',
     MINIO_SECRET_KEY: server.secretKey,
     IMPORT_BUCKET: bucket,
   });
-  const kafka = new Kafka({ clientId: 'clients-import-marketing-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'clients-import-marketing-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   let app: INestApplication;
   let consent: RunningService;

@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { ensureTopics } from '@salon/shared/messaging';
-import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, minio, removeBucket, serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
+import {
+  TEST_JWT_SECRET,
+  cleanUpServiceEnvironment,
+  eventually,
+  kafkaBrokers,
+  minio,
+  removeBucket,
+  serviceEnvironment,
+  uniqueName,
+} from '@salon/shared/testing';
 import { startClientsApp } from './test/clients-test-kit';
 
 /**
@@ -25,7 +33,7 @@ describe('client import: percentage cells', () => {
     MINIO_SECRET_KEY: server.secretKey,
     IMPORT_BUCKET: bucket,
   });
-  const kafka = new Kafka({ clientId: 'clients-import-percent-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'clients-import-percent-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const FIXTURES = join(__dirname, '../../../libs/shared/spreadsheets/src/test/fixtures');
   let app: INestApplication;
   let http: ReturnType<typeof request>;

@@ -1,9 +1,19 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import { ensureTopics } from '@salon/shared/messaging';
-import { KillableService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, minio, removeBucket, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
+import {
+  KillableService,
+  TEST_JWT_SECRET,
+  cleanUpServiceEnvironment,
+  eventually,
+  kafkaBrokers,
+  minio,
+  removeBucket,
+  serviceEnvironment,
+  startServiceProcess,
+  uniqueName,
+} from '@salon/shared/testing';
 
 /**
  * An import survives a crash of the service: the clients service runs as its own process, is
@@ -23,7 +33,7 @@ describe('client import after a crash of the service (kill -9)', () => {
     MINIO_SECRET_KEY: server.secretKey,
     IMPORT_BUCKET: bucket,
   });
-  const kafka = new Kafka({ clientId: 'clients-import-crash-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'clients-import-crash-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   let service: KillableService | undefined;
   let store: SqliteEventStore;

@@ -2,14 +2,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import iconv from 'iconv-lite';
-import { Kafka, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ClientImportRowProcessor, ClientImportRunner } from '@salon/clients/feature';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import { ensureTopics } from '@salon/shared/messaging';
-import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, minio, removeBucket, serviceEnvironment, uniqueName } from '@salon/shared/testing';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
+import {
+  TEST_JWT_SECRET,
+  cleanUpServiceEnvironment,
+  eventually,
+  kafkaBrokers,
+  minio,
+  removeBucket,
+  serviceEnvironment,
+  uniqueName,
+} from '@salon/shared/testing';
 import { startClientsApp } from './test/clients-test-kit';
 
 /**
@@ -32,7 +40,7 @@ describe('client import', () => {
     // The stop-and-resume test counts checkpoints before row 251: batches of 16 rows end on either side of them.
     IMPORT_ROWS_AT_ONCE: '16',
   });
-  const kafka = new Kafka({ clientId: 'clients-import-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'clients-import-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   let app: INestApplication;
   let http: ReturnType<typeof request>;

@@ -1,22 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Kafka, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS, HEADERS, TOPICS, VisitEventV1 } from '@salon/contracts';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { configureHttpApp, loadConfig, WorkerHost } from '@salon/shared/nest';
-import {
-  TEST_JWT_SECRET,
-  cleanUpServiceEnvironment,
-  eventually,
-  kafkaBrokers,
-  salonLocalTime,
-  serviceEnvironment,
-  uniqueName,
-} from '@salon/shared/testing';
+import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, salonLocalTime, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { AppModule } from './app.module';
 import { ClientsServiceConfig } from './config';
 
@@ -57,7 +48,7 @@ describe('clients API', () => {
   const prefix = `${uniqueName('t')}.`;
   const database = uniqueName('clients-api');
   const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix, DEFAULT_PHONE_COUNTRY: 'PL' });
-  const kafka = new Kafka({ clientId: 'clients-api-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'clients-api-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   let app: INestApplication;
   let http: ReturnType<typeof request>;

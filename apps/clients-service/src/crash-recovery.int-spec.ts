@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { toClientStreamName } from '@salon/clients/domain';
@@ -9,7 +8,7 @@ import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { KEY_STORE, KeyStore } from '@salon/shared/crypto';
 import { SqliteEventStore, comparePositions, parsePosition } from '@salon/shared/event-store';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { startClientsApp } from './test/clients-test-kit';
 
@@ -22,7 +21,7 @@ import { startClientsApp } from './test/clients-test-kit';
 describe('clients service after a crash half-way through a use case', () => {
   const prefix = `${uniqueName('t')}.`;
   const env = serviceEnvironment(uniqueName('clients-crash'), { KAFKA_TOPIC_PREFIX: prefix, PHONE_RESERVATION_GRACE_SECONDS: '2' });
-  const kafka = new Kafka({ clientId: 'clients-crash-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'clients-crash-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   let app: INestApplication;
   let http: ReturnType<typeof request>;

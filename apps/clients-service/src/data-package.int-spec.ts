@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Kafka, logLevel } from 'kafkajs';
 import sharp from 'sharp';
 import request from 'supertest';
 import yauzl from 'yauzl';
@@ -9,10 +8,22 @@ import { ALL_TOPICS } from '@salon/contracts';
 import { dataExportPrefix, toClientStreamName, toDataExportStreamName } from '@salon/clients/domain';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { WorkerHost, configureHttpApp, loadConfig } from '@salon/shared/nest';
 import { ObjectStore } from '@salon/shared/object-store';
-import { RunningService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, freePort, kafkaBrokers, minio, salonLocalTime, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
+import {
+  RunningService,
+  TEST_JWT_SECRET,
+  cleanUpServiceEnvironment,
+  eventually,
+  freePort,
+  kafkaBrokers,
+  minio,
+  salonLocalTime,
+  serviceEnvironment,
+  startServiceProcess,
+  uniqueName,
+} from '@salon/shared/testing';
 import { AppModule } from './app.module';
 import { ClientsServiceConfig } from './config';
 
@@ -38,7 +49,7 @@ describe('the client data package (GDPR Art. 15/20)', () => {
     DATA_EXPORT_BUCKET_VERSIONING: 'true',
   };
   const env = serviceEnvironment(uniqueName('data-package'), { KAFKA_TOPIC_PREFIX: prefix, DEFAULT_PHONE_COUNTRY: 'PL', ...storage });
-  const kafka = new Kafka({ clientId: 'data-package-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'data-package-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   const packages = new ObjectStore({ endpoint, accessKey: server.accessKey, secretKey: server.secretKey, bucket: storage.DATA_EXPORT_BUCKET, versioning: true });
   const photoBucket = new ObjectStore({ endpoint, accessKey: server.accessKey, secretKey: server.secretKey, bucket: storage.MEDIA_BUCKET, versioning: true });

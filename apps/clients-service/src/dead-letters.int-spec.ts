@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, Message, Producer, logLevel } from 'kafkajs';
 import mongoose, { Connection } from 'mongoose';
 import request from 'supertest';
 import { ALL_TOPICS, DEAD_LETTER_HEADERS, HEADERS, TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { DeadLetter, deadLetterTopic, ensureTopics, listDeadLetters, readDeadLetters, replayDeadLetters } from '@salon/shared/messaging';
+import {
+  DeadLetter,
+  MessageProducer,
+  OutgoingRecord,
+  createMessagingClient,
+  deadLetterTopic,
+  ensureTopics,
+  listDeadLetters,
+  readDeadLetters,
+  replayDeadLetters,
+} from '@salon/shared/messaging';
 import { OpsServer, ReadinessAnswer } from '@salon/shared/nest';
 import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { startClientsApp } from './test/clients-test-kit';
@@ -21,14 +30,14 @@ describe('clients-service, a poison message on the client-events topic', () => {
   const prefix = `${uniqueName('t')}.`;
   const database = uniqueName('clients-dead-letters');
   const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix, DEFAULT_PHONE_COUNTRY: 'PL' });
-  const kafka = new Kafka({ clientId: 'clients-dead-letters-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'clients-dead-letters-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const clientEvents = prefix + TOPICS.clientEvents.name;
   const deadLetters = deadLetterTopic(prefix);
   const group = `projection.${prefix}client-profiles`;
   const tenant = uniqueName('chain');
   let app: INestApplication;
   let http: ReturnType<typeof request>;
-  let producer: Producer;
+  let producer: MessageProducer;
   let mongo: Connection;
 
   const auth = async () => `Bearer ${await signDevelopmentToken(TEST_JWT_SECRET, { userId: 'staff-1', tenantId: tenant, roles: ['manager'] })}`;
@@ -37,7 +46,7 @@ describe('clients-service, a poison message on the client-events topic', () => {
     await ensureTopics(kafka, ALL_TOPICS, { prefix });
     app = await startClientsApp(env);
     http = request(app.getHttpServer());
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    producer = kafka.producer();
     await producer.connect();
     mongo = await mongoose.createConnection(env.MONGO_URL).asPromise();
   });
@@ -50,7 +59,7 @@ describe('clients-service, a poison message on the client-events topic', () => {
   });
 
   /** The headers the clients relay sets, all valid: only the value is broken. */
-  function validHeaders(): Message['headers'] {
+  function validHeaders(): OutgoingRecord['headers'] {
     return {
       [HEADERS.eventId]: randomUUID(),
       [HEADERS.eventType]: 'ClientRegistered',
@@ -78,7 +87,7 @@ describe('clients-service, a poison message on the client-events topic', () => {
     // poison is ahead of it; and one message with no headers at all.
     const { partitions } = TOPICS.clientEvents;
     const poison = Array.from({ length: partitions }, (_, partition) => ({ key: randomUUID(), value: '{not json', headers: validHeaders(), partition }));
-    await producer.send({ topic: clientEvents, acks: -1, messages: [...poison, { key: randomUUID(), value: '{}', partition: 0 }] });
+    await producer.send({ topic: clientEvents, messages: [...poison, { key: randomUUID(), value: '{}', partition: 0 }] });
 
     const letters = await deadLettersOfGroup(partitions + 1);
     expect(letters).toHaveLength(partitions + 1);

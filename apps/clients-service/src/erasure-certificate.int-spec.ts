@@ -1,7 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client as MinioClient } from 'minio';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
@@ -9,10 +8,21 @@ import { ERASURE_STORES, ErasureCertificate, monthsBefore } from '@salon/clients
 import { RETENTION_CLOCK, RETENTION_JOB_SCHEDULE } from '@salon/clients/feature';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { AuditSeal, CanonicalJsonValue, auditSigningKey, canonicalJson, parseMasterKey, verifyAuditSeal } from '@salon/shared/crypto';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { WorkerHost, configureHttpApp, loadConfig } from '@salon/shared/nest';
 import { ObjectStore } from '@salon/shared/object-store';
-import { RunningService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, freePort, kafkaBrokers, minio, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
+import {
+  RunningService,
+  TEST_JWT_SECRET,
+  cleanUpServiceEnvironment,
+  eventually,
+  freePort,
+  kafkaBrokers,
+  minio,
+  serviceEnvironment,
+  startServiceProcess,
+  uniqueName,
+} from '@salon/shared/testing';
 import { AppModule } from './app.module';
 import { ClientsServiceConfig } from './config';
 
@@ -46,7 +56,7 @@ describe('GET /clients/{id}/erasure: the erasure certificate', () => {
     DATA_EXPORT_BUCKET_VERSIONING: 'true',
   };
   const env = serviceEnvironment(uniqueName('erasure-certificate'), { KAFKA_TOPIC_PREFIX: prefix, DEFAULT_PHONE_COUNTRY: 'PL', ...storage });
-  const kafka = new Kafka({ clientId: 'erasure-certificate-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'erasure-certificate-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   const retentionTenant = uniqueName('retention-chain');
   // The retention job's "now": six years on (registrations happen at the real now).

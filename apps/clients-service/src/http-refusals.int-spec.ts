@@ -1,11 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Kafka, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { configureHttpApp, loadConfig, WorkerHost } from '@salon/shared/nest';
 import {
   BODY_REFUSAL_CASES,
@@ -28,7 +27,7 @@ import { ClientsServiceConfig } from './config';
 describe('clients API: refusals before anything is done', () => {
   const prefix = `${uniqueName('t')}.`;
   const env = serviceEnvironment(uniqueName('clients-refusals'), { KAFKA_TOPIC_PREFIX: prefix, DEFAULT_PHONE_COUNTRY: 'PL' });
-  const kafka = new Kafka({ clientId: 'clients-refusals-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'clients-refusals-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   let app: INestApplication;
   let http: ReturnType<typeof request>;

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
 import { ServiceTokenIssuer, signDevelopmentToken } from '@salon/shared/auth';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import {
   TEST_JWT_SECRET,
   TEST_SERVICE_TOKEN_SECRET,
@@ -38,7 +37,7 @@ describe('clients service: rate limits per user and per tenant, shared by replic
     RATE_LIMIT_PER_TENANT: String(PER_TENANT),
     RATE_LIMIT_EXPENSIVE_PER_USER: String(EXPENSIVE_PER_USER),
   });
-  const kafka = new Kafka({ clientId: 'clients-rate-limits-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'clients-rate-limits-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const replicas: INestApplication[] = [];
   let https: ReturnType<typeof request>[];
 

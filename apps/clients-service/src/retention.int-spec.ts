@@ -2,16 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { Client as MinioClient } from 'minio';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Kafka, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS, HEADERS, TOPICS, VisitEventV1, VisitStatusV1 } from '@salon/contracts';
 import { monthsBefore } from '@salon/clients/domain';
 import { ApplyRetentionPolicy, RETENTION_CLOCK, RETENTION_JOB_ACTOR, RETENTION_JOB_SCHEDULE, RetentionDailyJob } from '@salon/clients/feature';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { WorkerHost, configureHttpApp, loadConfig } from '@salon/shared/nest';
-import { RunningService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, freePort, kafkaBrokers, minio, serviceEnvironment, startServiceProcess, uniqueName } from '@salon/shared/testing';
+import {
+  RunningService,
+  TEST_JWT_SECRET,
+  cleanUpServiceEnvironment,
+  eventually,
+  freePort,
+  kafkaBrokers,
+  minio,
+  serviceEnvironment,
+  startServiceProcess,
+  uniqueName,
+} from '@salon/shared/testing';
 import { AppModule } from './app.module';
 import { ClientsServiceConfig } from './config';
 
@@ -55,7 +65,7 @@ describe('retention policy, dry run and runs', () => {
   let env: Record<string, string>;
   // The real media service, its own process, sharing the event store file, database, keys and topics.
   let mediaService: RunningService;
-  const kafka = new Kafka({ clientId: 'clients-retention-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'clients-retention-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   const realNow = new Date();
   // The job's "now": six years on. Registrations happen at the real now, so six years before it.

@@ -1,11 +1,10 @@
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { CLIENT_PROFILES_COLLECTION } from '@salon/clients/feature';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { ReadModelVersions, ensureTopics } from '@salon/shared/messaging';
+import { ReadModelVersions, createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { startClientsApp } from './test/clients-test-kit';
 
@@ -20,7 +19,7 @@ const PERSONAL = ['firstName', 'lastName', 'phone', 'email', 'search'];
 describe('clients service: erasure during a rebuild\'s grace period', () => {
   const prefix = `${uniqueName('t')}.`;
   const env = serviceEnvironment(uniqueName('clients-versions'), { KAFKA_TOPIC_PREFIX: prefix });
-  const kafka = new Kafka({ clientId: 'clients-versions-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'clients-versions-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   let app: INestApplication;
   let http: ReturnType<typeof request>;

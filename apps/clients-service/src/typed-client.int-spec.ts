@@ -1,10 +1,9 @@
 import { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import { ClientsService, ClientsServiceApi, clientsServiceApi } from '@salon/api-client';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { startClientsApp } from './test/clients-test-kit';
 
@@ -17,7 +16,7 @@ describe('the clients service through its typed client', () => {
   const prefix = `${uniqueName('t')}.`;
   const database = uniqueName('clients-typed');
   const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix, DEFAULT_PHONE_COUNTRY: 'PL' });
-  const kafka = new Kafka({ clientId: 'clients-typed-client-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'clients-typed-client-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   let app: INestApplication;
   let api: ClientsServiceApi;

@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import { SignJWT } from 'jose';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
 import { Role, ServiceTokenIssuer, signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import { ensureTopics } from '@salon/shared/messaging';
-import {
-  TEST_JWT_SECRET,
-  TEST_SERVICE_TOKEN_SECRET,
-  cleanUpServiceEnvironment,
-  kafkaBrokers,
-  serviceEnvironment,
-  uniqueName,
-} from '@salon/shared/testing';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
+import { TEST_JWT_SECRET, TEST_SERVICE_TOKEN_SECRET, cleanUpServiceEnvironment, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { startClientsApp } from './test/clients-test-kit';
 
 /**
@@ -26,7 +18,7 @@ import { startClientsApp } from './test/clients-test-kit';
 describe('clients API: visit admissions take the visits service token only', () => {
   const prefix = `${uniqueName('t')}.`;
   const env = serviceEnvironment(uniqueName('clients-admissions'), { KAFKA_TOPIC_PREFIX: prefix, DEFAULT_PHONE_COUNTRY: 'PL' });
-  const kafka = new Kafka({ clientId: 'clients-admissions-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'clients-admissions-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   const visitsService = new ServiceTokenIssuer(TEST_SERVICE_TOKEN_SECRET, 'visits-service');
   let app: INestApplication;

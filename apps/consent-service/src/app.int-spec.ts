@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { Kafka, logLevel } from 'kafkajs';
 import { ALL_TOPICS } from '@salon/contracts';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { OpsServer, ReadinessAnswer } from '@salon/shared/nest';
 import { kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { cleanUp, startConsentApp } from './test/consent-test-kit';
@@ -13,7 +12,7 @@ describe('consent-service', () => {
   const database = uniqueName('consent-app');
   const prefix = `${uniqueName('t')}.`;
   const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix });
-  const kafka = new Kafka({ clientId: 'consent-app-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'consent-app-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   let app: INestApplication;
 
   beforeAll(async () => {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, Producer, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { KEY_STORE, PersonalDataCipher } from '@salon/shared/crypto';
-import { ensureTopics } from '@salon/shared/messaging';
+import { MessageProducer, createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { FakeClientsContext, cleanUp, startConsentApp } from './test/consent-test-kit';
 
@@ -20,11 +19,11 @@ describe('consent-service, the facts of the clients topic', () => {
   const prefix = `${uniqueName('t')}.`;
   const database = uniqueName('consent-facts');
   const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix });
-  const kafka = new Kafka({ clientId: 'consent-facts-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'consent-facts-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   let app: INestApplication;
   let http: ReturnType<typeof request>;
-  let producer: Producer;
+  let producer: MessageProducer;
   let clients: FakeClientsContext;
   let authorization: string;
 
@@ -32,7 +31,7 @@ describe('consent-service, the facts of the clients topic', () => {
     await ensureTopics(kafka, ALL_TOPICS, { prefix });
     app = await startConsentApp(env);
     http = request(app.getHttpServer());
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    producer = kafka.producer();
     await producer.connect();
     clients = new FakeClientsContext(producer, prefix, tenant);
     authorization = `Bearer ${await signDevelopmentToken(TEST_JWT_SECRET, { userId: 'staff-1', tenantId: tenant, roles: ['receptionist'], salonIds: ['salon-3'] })}`;

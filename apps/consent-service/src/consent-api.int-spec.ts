@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, Producer, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS, ConsentStateV1, HEADERS, TOPICS } from '@salon/contracts';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
-import { ensureTopics } from '@salon/shared/messaging';
+import { MessageProducer, createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { FakeClientsContext, cleanUp, rebuildConsentTable, startConsentApp } from './test/consent-test-kit';
 
@@ -16,7 +15,7 @@ describe('consent API', () => {
   const prefix = `${uniqueName('t')}.`;
   const database = uniqueName('consent-api');
   const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix });
-  const kafka = new Kafka({ clientId: 'consent-api-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'consent-api-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   const evidence = {
     documentRef: 'FORM-2025-000123',
@@ -27,7 +26,7 @@ describe('consent API', () => {
   };
   let app: INestApplication;
   let http: ReturnType<typeof request>;
-  let producer: Producer;
+  let producer: MessageProducer;
   let clients: FakeClientsContext;
 
   const as = async (roles: Role[] = ['receptionist'], tenantId = tenant) =>

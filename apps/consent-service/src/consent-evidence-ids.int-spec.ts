@@ -1,10 +1,9 @@
 import { INestApplication } from '@nestjs/common';
-import { Kafka, Producer, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import { ensureTopics } from '@salon/shared/messaging';
+import { MessageProducer, createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { FakeClientsContext, cleanUp, startConsentApp } from './test/consent-test-kit';
 
@@ -17,12 +16,12 @@ import { FakeClientsContext, cleanUp, startConsentApp } from './test/consent-tes
 describe('consent API: the ids in marketing evidence', () => {
   const prefix = `${uniqueName('t')}.`;
   const env = serviceEnvironment(uniqueName('consent-evidence'), { KAFKA_TOPIC_PREFIX: prefix });
-  const kafka = new Kafka({ clientId: 'consent-evidence-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'consent-evidence-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   const evidence = { documentRef: 'FORM-2025-000123', signedAt: '2025-06-15T09:45:00Z', collectedBy: 'staff-7', salonId: 'salon-3' };
   let app: INestApplication;
   let http: ReturnType<typeof request>;
-  let producer: Producer;
+  let producer: MessageProducer;
   let clients: FakeClientsContext;
 
   const as = async (salonIds: string[] | undefined, roles: Role[] = ['receptionist']) =>

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, Producer, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS, CONTACT_CHANNELS_V1, CONTACT_PURPOSES_V1, ConsentStateV1, TOPICS } from '@salon/contracts';
 import { CONSENT_PERMISSIONS, ConsentSource } from '@salon/consent/domain';
@@ -8,7 +7,7 @@ import { GetConsent, SetConsent, WithdrawAllMarketing } from '@salon/consent/fea
 import { CommandContext } from '@salon/shared/nest';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { DomainError } from '@salon/shared/ddd';
-import { ensureTopics } from '@salon/shared/messaging';
+import { MessageProducer, MessagingClient, createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { ClientMessage, FakeClientsContext, cleanUp, rebuildConsentTable, startConsentApp } from './test/consent-test-kit';
 
@@ -38,7 +37,7 @@ async function inBatches<T>(items: readonly T[], size: number, work: (item: T) =
 }
 
 /** Whether the consent policy's group has committed every message of the clients topic. */
-async function policyCaughtUp(kafka: Kafka, prefix: string): Promise<true | undefined> {
+async function policyCaughtUp(kafka: MessagingClient, prefix: string): Promise<true | undefined> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -67,10 +66,10 @@ describe('consent.consent-state.v1 rebuilds every client (1,000 clients)', () =>
   const prefix = `${uniqueName('t')}.`;
   const database = uniqueName('consent-acceptance');
   const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix });
-  const kafka = new Kafka({ clientId: 'consent-acceptance-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'consent-acceptance-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   let app: INestApplication;
-  let producer: Producer;
+  let producer: MessageProducer;
 
   beforeAll(async () => {
     await ensureTopics(kafka, ALL_TOPICS, { prefix });

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, Producer, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS, HEADERS, TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { deadLetterTopic, ensureTopics, readDeadLetters } from '@salon/shared/messaging';
+import { MessageProducer, createMessagingClient, deadLetterTopic, ensureTopics, readDeadLetters } from '@salon/shared/messaging';
 import { OpsServer, ReadinessAnswer } from '@salon/shared/nest';
 import { TEST_JWT_SECRET, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { FakeClientsContext, cleanUp, startConsentApp } from './test/consent-test-kit';
@@ -17,11 +16,11 @@ describe('consent-service, a poison message on the client-events topic', () => {
   const prefix = `${uniqueName('t')}.`;
   const database = uniqueName('consent-dead-letters');
   const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix });
-  const kafka = new Kafka({ clientId: 'consent-dead-letters-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'consent-dead-letters-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const group = `${prefix}consent.client-events-policy`;
   const tenant = uniqueName('chain');
   let app: INestApplication;
-  let producer: Producer;
+  let producer: MessageProducer;
   let clients: FakeClientsContext;
 
   beforeAll(async () => {
@@ -29,7 +28,7 @@ describe('consent-service, a poison message on the client-events topic', () => {
     app = await startConsentApp(env);
     // Idempotent: a send retried after a partition of the new topic answered "not hosted here"
     // must not write the poison twice (the test would count the copies as more dead letters).
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    producer = kafka.producer();
     await producer.connect();
     clients = new FakeClientsContext(producer, prefix, tenant);
   });
@@ -54,7 +53,6 @@ describe('consent-service, a poison message on the client-events topic', () => {
     // Ahead of whatever partition the next registrations land in.
     await producer.send({
       topic: prefix + TOPICS.clientEvents.name,
-      acks: -1,
       messages: [
         ...Array.from({ length: partitions }, (_, partition) => ({ key: randomUUID(), value: '{not json', headers: headers(), partition })),
         { key: randomUUID(), value: '{}', partition: 0 },

@@ -1,9 +1,8 @@
 import { INestApplication } from '@nestjs/common';
-import { Kafka, Producer, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { ensureTopics } from '@salon/shared/messaging';
+import { MessageProducer, createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import {
   BODY_REFUSAL_CASES,
   TEST_JWT_SECRET,
@@ -24,12 +23,12 @@ import { FakeClientsContext, cleanUp, startConsentApp } from './test/consent-tes
 describe('consent API: refusals before anything is done', () => {
   const prefix = `${uniqueName('t')}.`;
   const env = serviceEnvironment(uniqueName('consent-refusals'), { KAFKA_TOPIC_PREFIX: prefix });
-  const kafka = new Kafka({ clientId: 'consent-refusals-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'consent-refusals-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   let app: INestApplication;
   let http: ReturnType<typeof request>;
   let baseUrl: string;
-  let producer: Producer;
+  let producer: MessageProducer;
   let clients: FakeClientsContext;
 
   const as = async (userId = 'staff-1') =>

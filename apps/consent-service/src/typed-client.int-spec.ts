@@ -1,10 +1,9 @@
 import { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, Producer, logLevel } from 'kafkajs';
 import { consentServiceApi, ConsentServiceApi } from '@salon/api-client';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { ensureTopics } from '@salon/shared/messaging';
+import { MessageProducer, createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { FakeClientsContext, cleanUp, startConsentApp } from './test/consent-test-kit';
 
@@ -17,11 +16,11 @@ describe('the consent service through its typed client', () => {
   const prefix = `${uniqueName('t')}.`;
   const database = uniqueName('consent-typed');
   const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix });
-  const kafka = new Kafka({ clientId: 'consent-typed-client-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'consent-typed-client-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   let app: INestApplication;
   let api: ConsentServiceApi;
-  let producer: Producer;
+  let producer: MessageProducer;
   let clients: FakeClientsContext;
 
   beforeAll(async () => {

@@ -1,10 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { AddressInfo } from 'node:net';
-import { Kafka, logLevel } from 'kafkajs';
 import { ClientsServiceApi, MediaServiceApi, clientsServiceApi, mediaServiceApi } from '@salon/api-client';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { RunningService, TEST_JWT_SECRET, cleanUpServiceEnvironment, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { photo } from './test/images';
 import { mediaEnvironment, removeBucket, startClientsService, startMediaApp } from './test/media-test-kit';
@@ -19,7 +18,7 @@ describe('the media service through its typed client', () => {
   const prefix = `${uniqueName('t')}.`;
   const storageEnv = mediaEnvironment();
   const env = serviceEnvironment(uniqueName('media-typed'), { KAFKA_TOPIC_PREFIX: prefix, ...storageEnv });
-  const kafka = new Kafka({ clientId: 'media-typed-client-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'media-typed-client-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   let clientsProcess: RunningService;
   let app: INestApplication;

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import {
   BODY_REFUSAL_CASES,
   TEST_JWT_SECRET,
@@ -27,7 +26,7 @@ import { RunningService, cleanUp, startClientsService, startVisitsApp } from './
 describe('visits API: refusals before anything is done', () => {
   const prefix = `${uniqueName('t')}.`;
   const env = serviceEnvironment(uniqueName('visits-refusals'), { KAFKA_TOPIC_PREFIX: prefix });
-  const kafka = new Kafka({ clientId: 'visits-refusals-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'visits-refusals-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   let clients: RunningService;
   let app: INestApplication;

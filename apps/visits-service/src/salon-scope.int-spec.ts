@@ -1,10 +1,9 @@
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { ALL_TOPICS } from '@salon/contracts';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, eventually, kafkaBrokers, salonLocalTime, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { RunningService, cleanUp, startClientsService, startVisitsApp } from './test/visits-test-kit';
 
@@ -16,7 +15,7 @@ import { RunningService, cleanUp, startClientsService, startVisitsApp } from './
 describe('visits API: salon-bound staff', () => {
   const prefix = `${uniqueName('t')}.`;
   const env = serviceEnvironment(uniqueName('visits-salon-scope'), { KAFKA_TOPIC_PREFIX: prefix });
-  const kafka = new Kafka({ clientId: 'visits-salon-scope-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'visits-salon-scope-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   let clients: RunningService;
   let app: INestApplication;

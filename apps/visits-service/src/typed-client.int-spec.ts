@@ -1,10 +1,9 @@
 import { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import { ClientsServiceApi, VisitsServiceApi, clientsServiceApi, visitsServiceApi } from '@salon/api-client';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { ensureTopics } from '@salon/shared/messaging';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, eventually, kafkaBrokers, salonLocalTime, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { RunningService, cleanUp, startClientsService, startVisitsApp } from './test/visits-test-kit';
 
@@ -17,7 +16,7 @@ describe('the visits service through its typed client', () => {
   const prefix = `${uniqueName('t')}.`;
   const database = uniqueName('visits-typed');
   const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix });
-  const kafka = new Kafka({ clientId: 'visits-typed-client-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'visits-typed-client-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   let clientsProcess: RunningService;
   let app: INestApplication;

@@ -1,12 +1,11 @@
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import mongoose, { Connection } from 'mongoose';
 import request from 'supertest';
 import { ALL_TOPICS, TOPICS } from '@salon/contracts';
 import { Role, signDevelopmentToken } from '@salon/shared/auth';
 import { MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import { ProjectionRunner, ReadModelVersions, ensureTopics, rebuildProjection } from '@salon/shared/messaging';
+import { ProjectionRunner, ReadModelVersions, createMessagingClient, ensureTopics, rebuildProjection } from '@salon/shared/messaging';
 import { TEST_JWT_SECRET, collectionHash, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import {
   BI_COLLECTIONS,
@@ -30,7 +29,7 @@ describe('visit statistics, end to end', () => {
   const prefix = `${uniqueName('t')}.`;
   const database = uniqueName('visit-stats');
   const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix });
-  const kafka = new Kafka({ clientId: 'visit-stats-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'visit-stats-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   const salonId = 'salon-old-town';
   let clients: RunningService;

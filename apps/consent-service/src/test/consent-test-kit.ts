@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import type { Kafka, Producer } from 'kafkajs';
+import { MessageProducer, MessagingClient } from '@salon/shared/messaging';
 import { ClientEventsAsReadV1, ClientEventsV1, ConsentStateV1, HEADERS, TOPICS } from '@salon/contracts';
 import { InMemoryKeyStore, PersonalDataCipher } from '@salon/shared/crypto';
 import { configureHttpApp, loadConfig, WorkerHost } from '@salon/shared/nest';
@@ -46,7 +46,7 @@ export class FakeClientsContext {
   private readonly cipher = new PersonalDataCipher(new InMemoryKeyStore());
 
   constructor(
-    private readonly producer: Producer,
+    private readonly producer: MessageProducer,
     private readonly prefix: string,
     private readonly tenantId: string,
   ) {}
@@ -133,7 +133,7 @@ export interface ClientMessage {
  * `done(table)` holds (or throws after `timeoutMs`).
  */
 export async function rebuildConsentTable(
-  kafka: Kafka,
+  kafka: MessagingClient,
   prefix: string,
   done: (table: ReadonlyMap<string, ConsentStateV1>, tombstones: ReadonlySet<string>) => boolean,
   timeoutMs = 60_000,

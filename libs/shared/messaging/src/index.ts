@@ -17,3 +17,5 @@ export * from './lib/failure-classification';
 export * from './lib/supervised-consumer';
 export * from './lib/broker-readiness';
 export * from './lib/message-policy';
+export * from './lib/messaging-port';
+export * from './lib/messaging-client';

@@ -1,10 +1,17 @@
 import { DynamicModule, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
 import { CursorCodec, PersonalDataCipher } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
-import { EventRelay, EventStoreFollowUp, MongoCheckpointStore, ProjectionRunner, ReadModelRetirement, withTopicPrefix } from '@salon/shared/messaging';
+import {
+  EventRelay,
+  EventStoreFollowUp,
+  MessagingClient,
+  MongoCheckpointStore,
+  ProjectionRunner,
+  ReadModelRetirement,
+  withTopicPrefix,
+} from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, projectionWorker, relayWorker } from '@salon/shared/nest';
 import { AdmitVisitController } from './admit-visit/admit-visit.http.controller';
 import { AdmitVisit } from './admit-visit/admit-visit.service';
@@ -75,7 +82,7 @@ class ClientsWorkers implements OnModuleInit {
     private readonly host: WorkerHost,
     @Inject(SETTINGS) private readonly settings: ClientsFeatureSettings,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: MessagingClient,
     @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
     private readonly cipher: PersonalDataCipher,
     private readonly queries: ClientProfileQueries,
@@ -88,7 +95,7 @@ class ClientsWorkers implements OnModuleInit {
 
   onModuleInit(): void {
     const prefix = this.settings.topicPrefix;
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = this.kafka.producer();
     const relay = new EventRelay({
       name: `${prefix}clients-relay`,
       store: this.store,

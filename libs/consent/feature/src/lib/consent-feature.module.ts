@@ -1,9 +1,8 @@
 import { DynamicModule, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
-import { EventRelay, MongoCheckpointStore } from '@salon/shared/messaging';
+import { EventRelay, MessagingClient, MongoCheckpointStore } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, relayWorker } from '@salon/shared/nest';
 import { ApplyRegistrationChoices } from './apply-registration-choices/apply-registration-choices.service';
 import { CloseConsentRecord } from './close-consent-record/close-consent-record.service';
@@ -40,7 +39,7 @@ class ConsentWorkers implements OnModuleInit {
     private readonly host: WorkerHost,
     @Inject(SETTINGS) private readonly settings: ConsentFeatureSettings,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: MessagingClient,
     @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
     private readonly ledger: ConsentLedger,
     private readonly applyRegistrationChoices: ApplyRegistrationChoices,
@@ -50,7 +49,7 @@ class ConsentWorkers implements OnModuleInit {
 
   onModuleInit(): void {
     const prefix = this.settings.topicPrefix;
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = this.kafka.producer();
     const relay = new EventRelay({
       name: `${prefix}consent-relay`,
       store: this.store,

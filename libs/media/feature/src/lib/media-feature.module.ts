@@ -1,10 +1,9 @@
 import { DynamicModule, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
 import { ServiceTokenIssuer } from '@salon/shared/auth';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
-import { EventRelay, EventStoreFollowUp, MongoCheckpointStore } from '@salon/shared/messaging';
+import { EventRelay, EventStoreFollowUp, MessagingClient, MongoCheckpointStore } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, ReadinessRegistry, WorkerHost, WorkersModule, relayWorker } from '@salon/shared/nest';
 import { CLIENT_PHOTO_REFERENCES, HttpClientPhotoReferences } from './client-photo-references/client-photo-references';
 import { PhotoReferenceSync } from './client-photo-references/photo-reference-sync';
@@ -39,7 +38,7 @@ class MediaWorkers implements OnModuleInit {
     private readonly readiness: ReadinessRegistry,
     @Inject(MEDIA_SETTINGS) private readonly settings: MediaSettings,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: MessagingClient,
     @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
     private readonly storage: PhotoStorage,
     private readonly eraseClientPhotos: EraseClientPhotos,
@@ -55,7 +54,7 @@ class MediaWorkers implements OnModuleInit {
       await this.storage.check();
     });
     const prefix = this.settings.topicPrefix;
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = this.kafka.producer();
     const relay = new EventRelay({
       name: `${prefix}media-relay`,
       store: this.store,

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import mongoose, { Connection } from 'mongoose';
 import { MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';
 import { SqliteEventStore } from '@salon/shared/event-store';
-import { EventRelay, InMemoryCheckpointStore, createTopicsAndWait, headersOf } from '@salon/shared/messaging';
+import { EventRelay, InMemoryCheckpointStore, MessagingClient, createMessagingClient, createTopicsAndWait, headersOf } from '@salon/shared/messaging';
 import { eventually, kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/testing';
 import { GuestEvent, GuestState, GuestCommand, guestCatalog, guestDecider, guestIdOf } from '../testing/guest-book';
 import { CommandHandler } from './command-handler';
@@ -24,7 +23,7 @@ describe('crypto-shredding', () => {
   const directory = mkdtempSync(join(tmpdir(), 'shredding-'));
   const storePath = join(directory, 'events.db');
   const topic = uniqueName('shredding');
-  const kafka = new Kafka({ clientId: 'shredding-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'shredding-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   let mongo: Connection;
 
   beforeAll(async () => {
@@ -38,7 +37,7 @@ describe('crypto-shredding', () => {
   afterAll(async () => {
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.deleteTopics([topic]).catch(() => undefined);
     await admin.disconnect();
     await mongo.dropDatabase();
     await mongo.close();
@@ -59,7 +58,7 @@ describe('crypto-shredding', () => {
     await handler.handle(stream, { type: 'Rename', data: { guestId, name: personal.renamed }, metadata: metadata() });
 
     // The relay publishes the stored payload as it is: still encrypted.
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = kafka.producer();
     await producer.connect();
     const relay = new EventRelay({
       name: 'shredding',
@@ -107,12 +106,12 @@ describe('crypto-shredding', () => {
   });
 });
 
-async function consumeRaw(kafka: Kafka, topic: string, count: number): Promise<Buffer> {
+async function consumeRaw(kafka: MessagingClient, topic: string, count: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let messages = 0;
   const consumer = kafka.consumer({ groupId: uniqueName('shredding-check') });
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
       chunks.push(message.key ?? Buffer.alloc(0), message.value ?? Buffer.alloc(0));

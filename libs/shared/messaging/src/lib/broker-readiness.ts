@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kafka } from 'kafkajs';
 import { describeFailure } from './failure-classification';
+import type { MessagingClient } from './messaging-port';
 import { createTopicsAndWait } from './topics-admin';
 
 export interface ConsumerGroupProbe {
@@ -19,7 +19,7 @@ export interface ConsumerGroupProbe {
  * "coordinator is loading" / "not available" until it is ready: the first service consumers
  * would otherwise crash and restart through that. Throws, naming the last error, after `timeoutMs`.
  */
-export async function waitForConsumerGroups(kafka: Kafka, probe: ConsumerGroupProbe): Promise<{ attempts: number; elapsedMs: number }> {
+export async function waitForConsumerGroups(kafka: MessagingClient, probe: ConsumerGroupProbe): Promise<{ attempts: number; elapsedMs: number }> {
   const startedAt = Date.now();
   const deadline = startedAt + (probe.timeoutMs ?? 60_000);
   await ensureProbeTopic(kafka, probe.topic);
@@ -38,7 +38,7 @@ export async function waitForConsumerGroups(kafka: Kafka, probe: ConsumerGroupPr
   throw new Error(`no consumer group could read a message within ${probe.timeoutMs ?? 60_000} ms: ${lastError}`);
 }
 
-async function ensureProbeTopic(kafka: Kafka, topic: string): Promise<void> {
+async function ensureProbeTopic(kafka: MessagingClient, topic: string): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -55,22 +55,22 @@ async function ensureProbeTopic(kafka: Kafka, topic: string): Promise<void> {
 }
 
 /** One attempt: a fresh group reads the topic from its start until it meets the token just produced. */
-async function roundTrip(kafka: Kafka, probe: ConsumerGroupProbe, timeoutMs: number): Promise<void> {
+async function roundTrip(kafka: MessagingClient, probe: ConsumerGroupProbe, timeoutMs: number): Promise<void> {
   const token = randomUUID();
   const groupId = `${probe.groupPrefix}-${token}`;
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const producer = kafka.producer();
+  const consumer = kafka.consumer({ groupId });
   let timer: NodeJS.Timeout | undefined;
   try {
     await producer.connect();
-    await producer.send({ topic: probe.topic, acks: -1, messages: [{ key: token, value: token }] });
+    await producer.send({ topic: probe.topic, messages: [{ key: token, value: token }] });
     let arrived!: () => void;
     const received = new Promise<void>((resolve) => (arrived = resolve));
     let crashed!: (error: Error) => void;
     const crash = new Promise<never>((_, reject) => (crashed = reject));
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      // kafkajs restarts the consumer itself on a retriable error; a crash it gives up on ends the attempt.
-      if (!payload.restart) crashed(payload.error);
+    consumer.on('crash', (error, restart) => {
+      // The client restarts the consumer itself on a retriable error; a crash it gives up on ends the attempt.
+      if (!restart) crashed(error);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [probe.topic], fromBeginning: true });
@@ -91,7 +91,7 @@ async function roundTrip(kafka: Kafka, probe: ConsumerGroupProbe, timeoutMs: num
   }
 }
 
-async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
+async function deleteGroup(kafka: MessagingClient, groupId: string): Promise<void> {
   const admin = kafka.admin();
   try {
     await admin.connect();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { DEAD_LETTER_HEADERS } from '@salon/contracts';
 import { DeadLetter, fromDeadLetterMessage } from './dead-letters';
+import type { MessagingClient } from './messaging-port';
 
 /**
  * The operations side of the dead letters (`npm run dead-letters`): read what is there, and
@@ -44,7 +44,7 @@ export interface ReplayResult {
  * Reads the whole dead-letter topic as it is now (up to its high watermarks) with a throwaway
  * consumer group, deleted afterwards: nothing is committed for anyone else.
  */
-export async function readDeadLetters(kafka: Kafka, topic: string, { timeoutMs = 30_000 } = {}): Promise<DeadLetter[]> {
+export async function readDeadLetters(kafka: MessagingClient, topic: string, { timeoutMs = 30_000 } = {}): Promise<DeadLetter[]> {
   const admin = kafka.admin();
   await admin.connect();
   const groupId = `${topic}.reader-${randomUUID()}`;
@@ -54,7 +54,7 @@ export async function readDeadLetters(kafka: Kafka, topic: string, { timeoutMs =
     );
     if (ends.size === 0) return [];
     const letters: DeadLetter[] = [];
-    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    const consumer = kafka.consumer({ groupId });
     await consumer.connect();
     try {
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -86,7 +86,7 @@ export async function readDeadLetters(kafka: Kafka, topic: string, { timeoutMs =
 
 /** The dead letters of the topic that match the selection, each with its replay, if any. */
 export async function listDeadLetters(
-  kafka: Kafka,
+  kafka: MessagingClient,
   mongo: Connection,
   topic: string,
   selection: DeadLetterSelection = {},
@@ -107,7 +107,7 @@ export async function listDeadLetters(
  * redelivery (they de-duplicate by stream revision).
  */
 export async function replayDeadLetters(
-  kafka: Kafka,
+  kafka: MessagingClient,
   mongo: Connection,
   topic: string,
   selection: DeadLetterSelection = {},
@@ -115,7 +115,7 @@ export async function replayDeadLetters(
   const listed = await listDeadLetters(kafka, mongo, topic, selection);
   const alreadyReplayed = listed.filter((letter) => letter.replayedAt !== undefined);
   const pending = listed.filter((letter) => letter.replayedAt === undefined);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer = kafka.producer();
   await producer.connect();
   const replayed: ListedDeadLetter[] = [];
   try {
@@ -123,7 +123,6 @@ export async function replayDeadLetters(
       const [first] = letters;
       const [landed] = await producer.send({
         topic: first.source.topic,
-        acks: -1,
         messages: [{ key: first.key, value: first.value, headers: { ...first.headers, [DEAD_LETTER_HEADERS.replayOf]: first.id } }],
       });
       const replayedAt = new Date();
@@ -134,7 +133,7 @@ export async function replayDeadLetters(
           group: letter.group,
           source: letter.source,
           replayedAt,
-          replayedTo: { partition: landed.partition, offset: landed.baseOffset ?? landed.offset ?? '' },
+          replayedTo: { partition: landed.partition, offset: landed.offset },
         };
         await replays(mongo).updateOne({ _id: record._id }, { $setOnInsert: record }, { upsert: true });
         replayed.push({ ...letter, replayedAt: replayedAt.toISOString() });

@@ -1,6 +1,6 @@
-import type { IHeaders, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { DEAD_LETTER_HEADERS, TOPICS } from '@salon/contracts';
 import { LazyConnection } from './lazy-connection';
+import { FetchedMessage, MessageHeaders, MessageProducer, MessagingClient, OutgoingRecord, headerText } from './messaging-port';
 
 /** The dead-letter topic of an environment (KAFKA_TOPIC_PREFIX), beside its other topics. */
 export function deadLetterTopic(prefix = ''): string {
@@ -14,7 +14,7 @@ export type DeadLetterReason = 'undecodable' | 'rejected';
 export interface FailedMessage {
   readonly topic: string;
   readonly partition: number;
-  readonly message: Pick<KafkaMessage, 'key' | 'value' | 'offset' | 'headers'>;
+  readonly message: Pick<FetchedMessage, 'key' | 'value' | 'offset' | 'headers'>;
   readonly group: string;
   readonly reason: DeadLetterReason;
   /** Already safe to show (see describeFailure): no personal data. */
@@ -26,7 +26,7 @@ export interface FailedMessage {
  * The dead letter of a failed message: its own key, value and headers untouched (so a replay
  * re-publishes exactly what was sent), plus headers naming its source, the group and the error.
  */
-export function toDeadLetterMessage(failed: FailedMessage): Message {
+export function toDeadLetterMessage(failed: FailedMessage): OutgoingRecord & { readonly headers: Record<string, string | Buffer> } {
   return {
     key: failed.message.key,
     value: failed.message.value,
@@ -56,12 +56,12 @@ export interface DeadLetter {
   /** The source message's own key, value and headers (the dead-letter headers taken off). */
   readonly key: Buffer | null;
   readonly value: Buffer | null;
-  readonly headers: IHeaders;
+  readonly headers: MessageHeaders;
   /** Set when the source message was itself a replay of an earlier dead letter. */
   readonly replayOf?: string;
 }
 
-export function fromDeadLetterMessage(partition: number, message: Pick<KafkaMessage, 'key' | 'value' | 'offset' | 'headers'>): DeadLetter {
+export function fromDeadLetterMessage(partition: number, message: Pick<FetchedMessage, 'key' | 'value' | 'offset' | 'headers'>): DeadLetter {
   const header = (name: string) => headerText(message.headers, name) ?? '';
   return {
     id: `${partition}:${message.offset}`,
@@ -81,41 +81,34 @@ export function fromDeadLetterMessage(partition: number, message: Pick<KafkaMess
   };
 }
 
-/** The first value of a header as text (kafkajs hands headers over as Buffers, or arrays of them). */
-export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
-  const value = headers?.[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : first.toString();
-}
-
 const ALL_DEAD_LETTER_HEADER_NAMES: ReadonlySet<string> = new Set(Object.values(DEAD_LETTER_HEADERS));
 /** The headers that describe one dead letter (all but `replay-of`, which travels with the replayed message). */
 const DESCRIPTION_HEADER_NAMES: ReadonlySet<string> = new Set(
   Object.values(DEAD_LETTER_HEADERS).filter((name) => name !== DEAD_LETTER_HEADERS.replayOf),
 );
 
-function without(headers: IHeaders | undefined, names: ReadonlySet<string>): IHeaders {
+function without(headers: MessageHeaders | undefined, names: ReadonlySet<string>): MessageHeaders {
   return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => !names.has(name)));
 }
 
 /**
  * Publishes dead letters (idempotent producer, acks=all), connected on the first one. A failed
- * send throws a KafkaJS error, which the caller retries like any transient failure: a message is
+ * send throws a client error, which the caller retries like any transient failure: a message is
  * never dropped.
  */
 export class DeadLetterQueue {
-  private readonly producer: LazyConnection<Producer>;
+  private readonly producer: LazyConnection<MessageProducer>;
 
   constructor(
-    kafka: Kafka,
+    kafka: MessagingClient,
     readonly topic: string,
   ) {
-    this.producer = new LazyConnection(() => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }));
+    this.producer = new LazyConnection(() => kafka.producer());
   }
 
   async send(failed: FailedMessage): Promise<void> {
     const producer = await this.producer.get();
-    await producer.send({ topic: this.topic, acks: -1, messages: [toDeadLetterMessage(failed)] });
+    await producer.send({ topic: this.topic, messages: [toDeadLetterMessage(failed)] });
   }
 
   close(): Promise<void> {

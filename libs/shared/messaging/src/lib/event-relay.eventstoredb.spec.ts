@@ -1,4 +1,4 @@
-import type { Producer, ProducerBatch } from 'kafkajs';
+import type { MessageProducer, TopicMessages } from './messaging-port';
 import { HEADERS } from '@salon/contracts';
 import { EventStoreDbEventStore } from '@salon/shared/event-store';
 import { eventually } from '@salon/shared/testing';
@@ -15,13 +15,13 @@ import { EventRelay } from './event-relay';
 function recordingProducer() {
   const eventIds: string[] = [];
   const producer = {
-    sendBatch: async (batch: ProducerBatch) => {
+    sendBatch: async (batch: { topicMessages: readonly TopicMessages[] }) => {
       for (const topic of batch.topicMessages ?? []) {
         for (const message of topic.messages) eventIds.push(String((message.headers as Record<string, string>)[HEADERS.eventId]));
       }
       return [];
     },
-  } as unknown as Producer;
+  } as unknown as MessageProducer;
   return { producer, eventIds };
 }
 
@@ -42,7 +42,7 @@ describe('EventRelay on EventStoreDB whose server goes away', () => {
     standIn.stop();
   });
 
-  const relayWith = (producer: Producer, checkpoints: InMemoryCheckpointStore) =>
+  const relayWith = (producer: MessageProducer, checkpoints: InMemoryCheckpointStore) =>
     new EventRelay({
       name: 'clients-relay',
       store,

@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import type { MessagingClient } from './messaging-port';
 import mongoose, { Connection } from 'mongoose';
 import { HEADERS } from '@salon/contracts';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { eventually, kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/testing';
+import { createMessagingClient } from './messaging-client';
 import { appendInterleaved } from '../testing/fixtures';
 import { exitOf, startWorker, stopWorker } from '../testing/processes';
 import { MongoCheckpointStore } from './checkpoint-store';
@@ -22,7 +23,7 @@ describe('EventRelay, killed halfway and restarted', () => {
   const topic = uniqueName('relay-fault');
   const prefix = `${uniqueName('counter')}-`;
   const relayName = uniqueName('relay');
-  const kafka = new Kafka({ clientId: 'relay-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'relay-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   let mongo: Connection;
 
   beforeAll(async () => {
@@ -39,7 +40,7 @@ describe('EventRelay, killed halfway and restarted', () => {
   afterAll(async () => {
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.deleteTopics([topic]).catch(() => undefined);
     await admin.disconnect();
     await mongo.dropDatabase();
     await mongo.close();
@@ -92,7 +93,7 @@ describe('EventRelay, killed halfway and restarted', () => {
   });
 });
 
-async function consumeAll(kafka: Kafka, topic: string) {
+async function consumeAll(kafka: MessagingClient, topic: string) {
   const admin = kafka.admin();
   await admin.connect();
   const endOffsets = await admin.fetchTopicOffsets(topic);
@@ -102,7 +103,7 @@ async function consumeAll(kafka: Kafka, topic: string) {
   const received: { eventId: string; key: string; revision: number }[] = [];
   const consumer = kafka.consumer({ groupId: uniqueName('relay-check'), sessionTimeout: 10_000 });
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
       received.push({

@@ -1,4 +1,4 @@
-import type { Producer, ProducerBatch } from 'kafkajs';
+import type { MessageProducer, TopicMessages } from './messaging-port';
 import { HEADERS } from '@salon/contracts';
 import { EventStore, EventStoreUnavailableError, SqliteEventStore, formatPosition } from '@salon/shared/event-store';
 import { eventually } from '@salon/shared/testing';
@@ -6,19 +6,19 @@ import { appendInterleaved, toTestMessages } from '../testing/fixtures';
 import { InMemoryCheckpointStore } from './checkpoint-store';
 import { CheckpointBeyondStoreError, EventRelay } from './event-relay';
 
-/** A producer whose broker is down until `bringUp()` (failing as kafkajs does once its own retries are spent). */
+/** A producer whose broker is down until `bringUp()` (failing as a client does once its own retries are spent). */
 function producerOfABrokerThatIsDown() {
-  const sent: ProducerBatch[] = [];
+  const sent: { topicMessages: readonly TopicMessages[] }[] = [];
   let calls = 0;
   let up = false;
   const producer = {
-    sendBatch: async (batch: ProducerBatch) => {
+    sendBatch: async (batch: { topicMessages: readonly TopicMessages[] }) => {
       calls += 1;
       if (!up) throw new Error('Connection error: connect ECONNREFUSED 127.0.0.1:19092');
       sent.push(batch);
       return [];
     },
-  } as unknown as Producer;
+  } as unknown as MessageProducer;
   return { producer, sent, calls: () => calls, bringUp: () => void (up = true) };
 }
 
@@ -88,13 +88,13 @@ describe('EventRelay while the broker is unreachable', () => {
 function producerThatWorks() {
   const eventIds: string[] = [];
   const producer = {
-    sendBatch: async (batch: ProducerBatch) => {
+    sendBatch: async (batch: { topicMessages: readonly TopicMessages[] }) => {
       for (const topic of batch.topicMessages ?? []) {
         for (const message of topic.messages) eventIds.push(String((message.headers as Record<string, string>)[HEADERS.eventId]));
       }
       return [];
     },
-  } as unknown as Producer;
+  } as unknown as MessageProducer;
   return { producer, eventIds };
 }
 
@@ -108,7 +108,7 @@ describe('EventRelay when the event store fails', () => {
 
   afterEach(() => store.close());
 
-  const relayOn = (eventStore: EventStore, producer: Producer, checkpoints = new InMemoryCheckpointStore()) =>
+  const relayOn = (eventStore: EventStore, producer: MessageProducer, checkpoints = new InMemoryCheckpointStore()) =>
     new EventRelay({
       name: 'relay',
       store: eventStore,

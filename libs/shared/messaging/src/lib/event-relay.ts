@@ -1,10 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Producer } from 'kafkajs';
-import { CompressionTypes } from 'kafkajs';
 import { EventStore, GlobalPosition, RecordedEvent, comparePositions, formatPosition } from '@salon/shared/event-store';
 import { CheckpointStore } from './checkpoint-store';
 import { OutgoingMessage } from './integration-message';
+import type { MessageProducer } from './messaging-port';
 
 export interface EventRelayOptions {
   /** Names the checkpoint; one relay per context, e.g. `clients-relay`. */
@@ -17,8 +16,8 @@ export interface EventRelayOptions {
    * stream reached (compacted topics) next to the event itself.
    */
   readonly toMessages: (event: RecordedEvent) => readonly OutgoingMessage[] | Promise<readonly OutgoingMessage[]>;
-  /** An idempotent producer (kafka.producer({ idempotent: true })), connected by the caller. */
-  readonly producer: Producer;
+  /** A producer of the messaging port (idempotent, acks=all), connected by the caller. */
+  readonly producer: MessageProducer;
   readonly checkpoints: CheckpointStore;
   /** Most events published in one Kafka request. */
   readonly maxBatchSize?: number;
@@ -73,7 +72,7 @@ const TIMED_OUT = Symbol('timed out');
  * after the broker acknowledged. A crash between the two re-sends the last batch: delivery is
  * at least once, and consumers de-duplicate by event id / stream revision.
  *
- * A batch the broker does not take (unreachable, restarting: kafkajs gives up after its own
+ * A batch the broker does not take (unreachable, restarting: the client gives up after its own
  * retries) is sent again with back-off for as long as it takes: skipping it would lose events,
  * and ending the loop used to reject a promise nobody awaited, which killed the whole service
  * when the broker went down for a few seconds.
@@ -263,11 +262,7 @@ export class EventRelay {
       }
     }
     if (byTopic.size > 0) {
-      await this.options.producer.sendBatch({
-        acks: -1,
-        compression: CompressionTypes.None,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+      await this.options.producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     }
     // Only now is the batch safely on the broker.
     const last = batch[batch.length - 1].position;

@@ -1,6 +1,6 @@
-import type { IHeaders } from 'kafkajs';
 import { HEADERS } from '@salon/contracts';
 import { RecordedEvent } from '@salon/shared/event-store';
+import type { MessageHeaders } from './messaging-port';
 
 /**
  * An event as it travels on Kafka. The value is the integration event's JSON (personal fields
@@ -63,7 +63,7 @@ export function integrationMessage(topic: string, key: string, event: Integratio
 export function decodeMessage(
   topic: string,
   partition: number,
-  message: { key: Buffer | null; value: Buffer | null; offset: string; headers?: IHeaders },
+  message: { key: Buffer | null; value: Buffer | null; offset: string; headers?: MessageHeaders },
 ): IncomingMessage {
   return incomingMessage({
     topic,

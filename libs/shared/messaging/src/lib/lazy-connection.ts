@@ -1,5 +1,5 @@
 /**
- * A kafkajs client (producer, admin) connected on first use, so that a worker that never needs
+ * A client of the messaging port (producer, admin) connected on first use, so that a worker that never needs
  * it holds no connection. A failed connection is tried again on the next use.
  */
 export class LazyConnection<Client extends { connect(): Promise<void>; disconnect(): Promise<void> }> {

@@ -1,11 +1,11 @@
-import type { Kafka } from 'kafkajs';
 import { ConsumerHealth } from './consumer-health';
 import { deadLetterTopic } from './dead-letters';
 import { IncomingMessage } from './integration-message';
+import type { MessagingClient } from './messaging-port';
 import { SupervisedConsumer } from './supervised-consumer';
 
 export interface MessagePolicyOptions {
-  readonly kafka: Kafka;
+  readonly kafka: MessagingClient;
   /** The consumer group, without the environment's prefix, e.g. `clients.visits-policy`. */
   readonly groupId: string;
   /** Topics without the prefix (TOPICS.*.name). */

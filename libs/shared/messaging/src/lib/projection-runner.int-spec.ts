@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import mongoose, { Connection } from 'mongoose';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { collectionHash, eventually, kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/testing';
+import { createMessagingClient } from './messaging-client';
 import { appendInterleaved, counterProjection, toTestMessages } from '../testing/fixtures';
 import { exitOf, startWorker, stopWorker } from '../testing/processes';
 import { InMemoryCheckpointStore } from './checkpoint-store';
@@ -24,7 +24,7 @@ describe('ProjectionRunner, killed mid-batch and restarted', () => {
   const topic = uniqueName('projection-fault');
   const prefix = `${uniqueName('counter')}-`;
   const name = uniqueName('counters').replace(/-/g, '_');
-  const kafka = new Kafka({ clientId: 'projection-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'projection-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   let store: SqliteEventStore;
   let mongo: Connection;
 
@@ -37,7 +37,7 @@ describe('ProjectionRunner, killed mid-batch and restarted', () => {
 
     store = new SqliteEventStore({ path: join(directory, 'events.db'), pollIntervalMs: 20 });
     await appendInterleaved(store, prefix, STREAMS, PER_STREAM);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = kafka.producer();
     await producer.connect();
     const relay = new EventRelay({
       name: 'projection-test-relay',
@@ -56,7 +56,7 @@ describe('ProjectionRunner, killed mid-batch and restarted', () => {
   afterAll(async () => {
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.deleteTopics([topic]).catch(() => undefined);
     await admin.disconnect();
     await store.close();
     await mongo.dropDatabase();

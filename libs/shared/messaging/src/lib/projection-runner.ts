@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type { ConsumerConfig, Kafka } from 'kafkajs';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { ConsumerHealth } from './consumer-health';
@@ -7,6 +6,7 @@ import { deadLetterTopic } from './dead-letters';
 import { groupByDocument, handledMessages } from './document-fold';
 import { writeFolded } from './guarded-bulk-write';
 import { IncomingMessage } from './integration-message';
+import type { ConsumerOptions, MessagingClient } from './messaging-port';
 import { Projection, ReadModelCollections, ReadModelDocument } from './projection';
 import { ReadModelVersions } from './read-model-versions';
 import { SupervisedConsumer } from './supervised-consumer';
@@ -36,9 +36,9 @@ export class ProjectionRunner {
 
   constructor(
     private readonly projection: Projection,
-    private readonly kafka: Kafka,
+    private readonly kafka: MessagingClient,
     private readonly mongo: Connection,
-    consumerSettings: Pick<ConsumerConfig, 'sessionTimeout' | 'maxBytesPerPartition'> = {},
+    consumerSettings: Pick<ConsumerOptions, 'sessionTimeout' | 'maxBytesPerPartition'> = {},
   ) {
     if (projection.refresh && projection.readFields) throw new Error(`${projection.name}: a refresh step needs whole documents, readFields reads parts`);
     this.logger = new Logger(`Projection:${projection.name}`);

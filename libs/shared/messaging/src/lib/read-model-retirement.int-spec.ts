@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kafka } from 'kafkajs';
+import type { MessagingClient } from './messaging-port';
 import mongoose, { Connection } from 'mongoose';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { collectionHash, eventually, mongoUrl, uniqueName } from '@salon/shared/testing';
@@ -32,7 +32,7 @@ describe('superseded read-model versions (rebuild, grace period, drop)', () => {
     await appendInterleaved(store, 'counter-', 20, 3);
     const projection = counterProjection(name, topic);
     // write() needs no broker.
-    options = { projection, runner: new ProjectionRunner(projection, {} as Kafka, mongo), store, mongo, streamPrefixes: ['counter-'], toMessages: toTestMessages(topic) };
+    options = { projection, runner: new ProjectionRunner(projection, {} as MessagingClient, mongo), store, mongo, streamPrefixes: ['counter-'], toMessages: toTestMessages(topic) };
     // The live read model, version 1.
     await replayProjection(options);
   });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kafka } from 'kafkajs';
+import type { MessagingClient } from './messaging-port';
 import mongoose, { Connection } from 'mongoose';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { collectionHash, mongoUrl, uniqueName } from '@salon/shared/testing';
@@ -34,7 +34,7 @@ describe('replayProjection (into the active collections, no new version)', () =>
     // write() needs no broker.
     const options = {
       projection,
-      runner: new ProjectionRunner(projection, {} as Kafka, mongo),
+      runner: new ProjectionRunner(projection, {} as MessagingClient, mongo),
       store,
       mongo,
       streamPrefixes: ['counter-'],

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Message, Producer, logLevel } from 'kafkajs';
+import type { MessageProducer, OutgoingRecord } from './messaging-port';
 import mongoose, { Connection } from 'mongoose';
 import { HEADERS } from '@salon/contracts';
 import { eventually, kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/testing';
+import { createMessagingClient } from './messaging-client';
 import { DeadLetter } from './dead-letters';
 import { readDeadLetters } from './dead-letter-replay';
 import { IncomingMessage } from './integration-message';
@@ -22,10 +23,10 @@ const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27
 describe('SupervisedConsumer', () => {
   const prefix = `${uniqueName('sc')}.`;
   const database = uniqueName('supervised');
-  const kafka = new Kafka({ clientId: 'supervised-consumer-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = createMessagingClient({ clientId: 'supervised-consumer-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const deadLetters = `${prefix}ops.dead-letters.v1`;
   const topics: string[] = [];
-  let producer: Producer;
+  let producer: MessageProducer;
   let mongo: Connection;
   const running: { stop(): Promise<void> }[] = [];
 
@@ -40,7 +41,7 @@ describe('SupervisedConsumer', () => {
   }
 
   let revision = 0;
-  function event(key: string, value: string | null, type = 'CounterIncremented'): Message {
+  function event(key: string, value: string | null, type = 'CounterIncremented'): OutgoingRecord {
     return {
       key,
       value,
@@ -66,7 +67,7 @@ describe('SupervisedConsumer', () => {
   beforeAll(async () => {
     mongo = await mongoose.createConnection(mongoUrl(database)).asPromise();
     await newTopic('ops.dead-letters.v1');
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    producer = kafka.producer();
     await producer.connect();
   });
 
@@ -78,7 +79,7 @@ describe('SupervisedConsumer', () => {
     await producer?.disconnect();
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.deleteTopics(topics).catch(() => undefined);
     await admin.disconnect();
     await mongo?.dropDatabase();
     await mongo?.close();

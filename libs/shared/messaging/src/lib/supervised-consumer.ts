@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin, Batch, Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { ConsumerHealth, ConsumerStatus, assessConsumer } from './consumer-health';
 import { DeadLetterQueue, DeadLetterReason } from './dead-letters';
 import { classifyFailure, describeFailure } from './failure-classification';
 import { IncomingMessage, decodeMessage } from './integration-message';
 import { LazyConnection } from './lazy-connection';
+import type { BatchContext, ConsumerOptions, FetchedBatch, FetchedMessage, GroupConsumer, MessagingAdmin, MessagingClient } from './messaging-port';
 
 /**
  * How a consumer hands messages over: `eachBatch` gets every decoded message of a fetched batch
@@ -47,7 +47,7 @@ const REMEMBERED_DEAD_LETTERS = 10_000;
 const HEARTBEAT_EVERY_MS = 3_000;
 
 export interface SupervisedConsumerOptions {
-  readonly kafka: Kafka;
+  readonly kafka: MessagingClient;
   readonly groupId: string;
   readonly topics: readonly string[];
   /** Where messages this group gives up on go: the environment's `ops.dead-letters.v1` (see deadLetterTopic). */
@@ -57,7 +57,7 @@ export interface SupervisedConsumerOptions {
   readonly beforeCommit?: (topic: string, partition: number, nextOffset: string) => Promise<void>;
   /** Runs before every start and restart (a projection moves the group to the positions it stored). */
   readonly beforeStart?: () => Promise<void>;
-  readonly consumerConfig?: Pick<ConsumerConfig, 'sessionTimeout' | 'maxBytesPerPartition'>;
+  readonly consumerConfig?: Pick<ConsumerOptions, 'sessionTimeout' | 'maxBytesPerPartition'>;
   readonly partitionsConsumedConcurrently?: number;
   readonly timing?: Partial<SupervisionTiming>;
 }
@@ -79,8 +79,8 @@ class BatchAbandoned extends Error {}
  *   error; the consumer goes on with the next one and its position moves past it;
  * - a transient failure (a server unreachable, a concurrent append) is retried with back-off,
  *   heartbeating meanwhile, for as long as it takes: such a message is never dead-lettered;
- * - a crashed kafkajs consumer (coordinator loading, broker gone, retries exhausted) is replaced by
- *   a new one with back-off, whatever kafkajs thinks of the error (it gives up on non-retriable ones);
+ * - a crashed consumer (coordinator loading, broker gone, retries exhausted) is replaced by a new
+ *   one with back-off, whatever the client thinks of the error (kafkajs gives up on non-retriable ones);
  * - `health()` says whether it consumes, has crashed or stopped, or has lag but makes no progress,
  *   and how many dead letters it sent.
  *
@@ -91,8 +91,8 @@ export class SupervisedConsumer {
   private readonly logger: Logger;
   private readonly timing: SupervisionTiming;
   private readonly deadLetters: DeadLetterQueue;
-  private consumer?: Consumer;
-  private readonly admin: LazyConnection<Admin>;
+  private consumer?: GroupConsumer;
+  private readonly admin: LazyConnection<MessagingAdmin>;
   /** Each start attempt gets a number; events of an older consumer are ignored. */
   private generation = 0;
   private active = false;
@@ -172,17 +172,16 @@ export class SupervisedConsumer {
       const consumer = this.options.kafka.consumer({
         ...this.options.consumerConfig,
         groupId: this.options.groupId,
-        allowAutoTopicCreation: false,
-        // kafkajs restarts a crashed consumer only for errors it deems retriable and otherwise
-        // leaves it dead; the supervisor restarts it in every case, so kafkajs never does.
-        retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000, restartOnFailure: async () => false },
+        // A client restarts a crashed consumer only for errors it deems retriable and otherwise
+        // leaves it dead; the supervisor restarts it in every case, so the client never does.
+        restartOnFailure: false,
       });
       this.consumer = consumer;
-      consumer.on(consumer.events.GROUP_JOIN, () => {
+      consumer.on('group.join', () => {
         if (current()) this.joined();
       });
-      consumer.on(consumer.events.CRASH, ({ payload }) => {
-        if (current()) this.scheduleRestart(payload.error);
+      consumer.on('crash', (error) => {
+        if (current()) this.scheduleRestart(error);
       });
       await consumer.connect();
       await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
@@ -228,7 +227,7 @@ export class SupervisedConsumer {
 
   // --- batches ----------------------------------------------------------------------------
 
-  private async processBatch(consumer: Consumer, { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async processBatch(consumer: GroupConsumer, { batch, resolveOffset, heartbeat, isRunning, isStale }: BatchContext): Promise<void> {
     const control: BatchControl = { live: () => isRunning() && !isStale() && !this.stopping, heartbeat };
     if (batch.messages.length === 0 || !control.live()) return;
     try {
@@ -240,7 +239,7 @@ export class SupervisedConsumer {
       const { beforeCommit } = this.options;
       if (beforeCommit) await this.retrying(control, () => beforeCommit(batch.topic, batch.partition, next));
       resolveOffset(last);
-      // Commit and heartbeat failures go to kafkajs, which re-joins on a rebalance (and crashes, then restarts, otherwise).
+      // Commit and heartbeat failures go to the client, which re-joins on a rebalance (and crashes, then restarts, otherwise).
       await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
       await heartbeat();
     } catch (error) {
@@ -250,7 +249,7 @@ export class SupervisedConsumer {
   }
 
   private async handleWholeBatch(
-    batch: Batch,
+    batch: FetchedBatch,
     eachBatch: (messages: readonly IncomingMessage[]) => Promise<void>,
     control: BatchControl,
   ): Promise<void> {
@@ -268,7 +267,7 @@ export class SupervisedConsumer {
   }
 
   private async handleOneByOne(
-    batch: Batch,
+    batch: FetchedBatch,
     eachMessage: (message: IncomingMessage) => Promise<void>,
     resolveOffset: (offset: string) => void,
     control: BatchControl,
@@ -282,13 +281,13 @@ export class SupervisedConsumer {
     }
   }
 
-  private async handleAlone(batch: Batch, item: Decoded, handle: (message: IncomingMessage) => Promise<void>, control: BatchControl): Promise<void> {
+  private async handleAlone(batch: FetchedBatch, item: Decoded, handle: (message: IncomingMessage) => Promise<void>, control: BatchControl): Promise<void> {
     const failure = await this.tryHandling(control, () => handle(item.incoming));
     if (failure) await this.sendToDeadLetters(batch, item.raw, 'rejected', failure, control);
     else this.progressed(1);
   }
 
-  private async decodeOrDeadLetter(batch: Batch, raw: KafkaMessage, control: BatchControl): Promise<IncomingMessage | undefined> {
+  private async decodeOrDeadLetter(batch: FetchedBatch, raw: FetchedMessage, control: BatchControl): Promise<IncomingMessage | undefined> {
     try {
       return decodeMessage(batch.topic, batch.partition, raw);
     } catch (error) {
@@ -297,7 +296,7 @@ export class SupervisedConsumer {
     }
   }
 
-  private async sendToDeadLetters(batch: Batch, raw: KafkaMessage, reason: DeadLetterReason, error: unknown, control: BatchControl): Promise<void> {
+  private async sendToDeadLetters(batch: FetchedBatch, raw: FetchedMessage, reason: DeadLetterReason, error: unknown, control: BatchControl): Promise<void> {
     // Offsets are committed per batch: a restart or rebalance before the commit hands the same
     // message over again. Once dead-lettered by this process, it is not sent (nor counted) twice.
     const source = `${batch.topic}/${batch.partition}@${raw.offset}`;
@@ -411,7 +410,7 @@ export class SupervisedConsumer {
 }
 
 interface Decoded {
-  readonly raw: KafkaMessage;
+  readonly raw: FetchedMessage;
   readonly incoming: IncomingMessage;
 }
 

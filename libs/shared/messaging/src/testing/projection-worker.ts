@@ -2,7 +2,7 @@
  * A projection runner in its own process, for the fault test. With CRASH_AFTER_MESSAGES set,
  * it SIGKILLs itself while the write of the batch that crosses that count is in flight.
  */
-import { Kafka, logLevel } from 'kafkajs';
+import { createMessagingClient } from '../lib/messaging-client';
 import mongoose from 'mongoose';
 import { ProjectionRunner } from '../lib/projection-runner';
 import { counterProjection } from './fixtures';
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     },
   };
   const mongo = await mongoose.createConnection(env('MONGO_URL')).asPromise();
-  const kafka = new Kafka({ clientId: 'projection-worker', brokers: env('KAFKA_BROKERS').split(','), logLevel: logLevel.ERROR });
+  const kafka = createMessagingClient({ clientId: 'projection-worker', brokers: env('KAFKA_BROKERS').split(',') });
   const runner = new ProjectionRunner(projection, kafka, mongo, { sessionTimeout: 6_000, maxBytesPerPartition: 64 * 1024 });
   process.once('SIGTERM', () => {
     void runner.stop().then(() => mongo.close()).then(() => process.exit(0));

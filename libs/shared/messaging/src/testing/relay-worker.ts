@@ -3,7 +3,7 @@
  * With CRASH_AFTER_POSITION set, it kills itself at the worst moment: right after the broker
  * acknowledged a batch that reaches that position, before the checkpoint is saved.
  */
-import { Kafka, logLevel } from 'kafkajs';
+import { createMessagingClient } from '../lib/messaging-client';
 import mongoose from 'mongoose';
 import { GlobalPosition, SqliteEventStore } from '@salon/shared/event-store';
 import { CheckpointStore, MongoCheckpointStore } from '../lib/checkpoint-store';
@@ -27,8 +27,8 @@ async function main(): Promise<void> {
       await stored.save(name, position);
     },
   };
-  const kafka = new Kafka({ clientId: 'relay-worker', brokers: env('KAFKA_BROKERS').split(','), logLevel: logLevel.ERROR });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const kafka = createMessagingClient({ clientId: 'relay-worker', brokers: env('KAFKA_BROKERS').split(',') });
+  const producer = kafka.producer();
   await producer.connect();
   const relay = new EventRelay({
     name: env('RELAY_NAME'),

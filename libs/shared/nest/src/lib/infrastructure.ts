@@ -1,8 +1,8 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Admin, Kafka, logLevel } from 'kafkajs';
 import mongoose, { Connection } from 'mongoose';
 import { AuditSigner, CursorCodec, KEY_STORE, KeyStore, MongoKeyStore, PersonalDataCipher, parseMasterKey } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore, EventStoreDbEventStore, MeteredEventStore, SqliteEventStore } from '@salon/shared/event-store';
+import { KafkaClientKind, MessagingAdmin, MessagingClient, createMessagingClient } from '@salon/shared/messaging';
 import { ReadinessRegistry } from './health';
 
 /**
@@ -34,12 +34,12 @@ class ConnectionLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly readiness: ReadinessRegistry,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) kafka: MessagingClient,
   ) {
     this.admin = kafka.admin();
   }
 
-  private readonly admin: Admin;
+  private readonly admin: MessagingAdmin;
 
   onModuleInit(): void {
     this.readiness.register('eventStore', async () => {
@@ -67,6 +67,8 @@ export interface InfrastructureSettings {
   readonly eventStore: EventStoreSettings;
   readonly mongoUrl: string;
   readonly kafkaBrokers: readonly string[];
+  /** KAFKA_CLIENT: the client behind the messaging port (default: see DEFAULT_KAFKA_CLIENT). */
+  readonly kafkaClient?: KafkaClientKind;
   /**
    * Whether the service reads or writes personal data: only then does it get the key store
    * (`data_keys`) and the PersonalDataCipher. Default true.
@@ -90,8 +92,7 @@ export class InfrastructureModule {
         },
         {
           provide: KAFKA,
-          useFactory: () =>
-            new Kafka({ clientId: settings.serviceName, brokers: [...settings.kafkaBrokers], logLevel: logLevel.WARN }),
+          useFactory: () => createMessagingClient({ clientId: settings.serviceName, brokers: settings.kafkaBrokers, kind: settings.kafkaClient }),
         },
         ...(personalData
           ? [

@@ -33,6 +33,7 @@ export class PlatformModule {
           eventStore: { url: config.EVENTSTORE_URL, path: config.EVENTSTORE_PATH },
           mongoUrl: config.MONGO_URL,
           kafkaBrokers: config.KAFKA_BROKERS,
+          kafkaClient: config.KAFKA_CLIENT,
           personalData: options.personalData ?? true,
         }),
       ],

@@ -2,8 +2,9 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import type { LogLevel } from '@nestjs/common';
 import type { TokenVerifierSettings } from '@salon/shared/auth';
-import { DEFAULT_READ_MODEL_RETIRE_AFTER_SECONDS } from '@salon/shared/messaging';
+import { DEFAULT_KAFKA_CLIENT, DEFAULT_READ_MODEL_RETIRE_AFTER_SECONDS, KAFKA_CLIENT_KINDS, KafkaClientKind } from '@salon/shared/messaging';
 import { productionRefusals } from './production-settings';
+import { DEFAULT_WORKER_LEASE_SECONDS, SERVICE_ROLES, ServiceRole } from './workers';
 import type { RateLimitSettings } from './rate-limit';
 
 const splitList = ({ value }: { value: unknown }) =>
@@ -35,6 +36,20 @@ export class ServiceConfig {
   @Max(65535)
   OPS_PORT?: number;
 
+  /**
+   * What this process runs: `all` (the API and the workers), `api` (the HTTP API only), or
+   * `workers` (the relay, projections and policies, with the ops port only): the API scales with
+   * traffic, the workers with partitions. A relay runs in one process at a time whatever the role.
+   */
+  @IsIn(SERVICE_ROLES)
+  SERVICE_ROLE: ServiceRole = 'all';
+
+  /** How long a relay's lease lasts unrenewed: a standby takes over this long after its holder died. */
+  @IsInt()
+  @Min(2)
+  @Max(300)
+  WORKER_LEASE_SECONDS: number = DEFAULT_WORKER_LEASE_SECONDS;
+
   /** Loopback by default: nothing is exposed unless a deployment says so. */
   @IsString()
   @IsNotEmpty()
@@ -48,6 +63,10 @@ export class ServiceConfig {
   @IsString({ each: true })
   @Matches(/^[^:\s]+:\d+$/, { each: true, message: 'must be a comma-separated list of host:port' })
   KAFKA_BROKERS!: string[];
+
+  /** The Kafka client behind the messaging port: both keep idempotence, acks=all, per-key order and at-least-once. */
+  @IsIn(KAFKA_CLIENT_KINDS)
+  KAFKA_CLIENT: KafkaClientKind = DEFAULT_KAFKA_CLIENT;
 
   /**
    * Prepended to every topic and consumer group name: several environments (e.g. test runs) can
@@ -148,7 +167,11 @@ export class ServiceConfig {
 
   /** Rules across variables, checked by loadConfig after each variable's own. */
   configurationProblems(): string[] {
-    const problems = this.OPS_PORT !== undefined && this.OPS_PORT === this.PORT ? ['OPS_PORT: must differ from PORT'] : [];
+    const problems = [
+      ...(this.OPS_PORT !== undefined && this.OPS_PORT === this.PORT ? ['OPS_PORT: must differ from PORT'] : []),
+      // A workers process listens on no API port: its probes and metrics are on the ops port.
+      ...(this.SERVICE_ROLE === 'workers' && this.OPS_PORT === undefined ? ['OPS_PORT: required with SERVICE_ROLE=workers (its only port)'] : []),
+    ];
     return [...problems, ...(this.NODE_ENV === 'production' ? productionRefusals(this) : [])];
   }
 }

@@ -1,7 +1,9 @@
-import { Global, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { Producer } from 'kafkajs';
-import { EventRelay, ProjectionRunner } from '@salon/shared/messaging';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import type { Connection } from 'mongoose';
+import { EventRelay, MessageProducer, ProjectionRunner } from '@salon/shared/messaging';
 import { ReadinessRegistry, ReadinessReport } from './health';
+import { MONGO_CONNECTION } from './infrastructure';
+import { leasedWorker, MongoLease } from './worker-lease';
 
 /** Something that runs in the background of a service: a relay, a projection, a policy. */
 export interface BackgroundWorker {
@@ -15,7 +17,34 @@ export interface BackgroundWorker {
    * check has 3 s) and without personal data.
    */
   health?(): WorkerHealth | Promise<WorkerHealth>;
+  /**
+   * One instance at a time in the whole deployment (a relay): the host runs it under a lease in
+   * MongoDB named after the worker (worker-lease.ts); the other instances stand by.
+   */
+  readonly exclusive?: boolean;
 }
+
+/** SERVICE_ROLE: what a process of a service runs. `api` and `workers` scale apart (one Deployment each). */
+export const SERVICE_ROLES = ['all', 'api', 'workers'] as const;
+export type ServiceRole = (typeof SERVICE_ROLES)[number];
+
+export interface WorkerSettings {
+  readonly role: ServiceRole;
+  /** WORKER_LEASE_SECONDS: how long an exclusive worker's lease lasts unrenewed: a dead holder's successor takes over after it. */
+  readonly leaseTtlMs: number;
+}
+
+/**
+ * The settings of the workers, from the environment ServiceConfig validated at start-up (the
+ * host is built by Nest, before any configuration object could reach it).
+ */
+export function workerSettingsFrom(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
+  const role = (SERVICE_ROLES as readonly string[]).includes(env.SERVICE_ROLE ?? '') ? (env.SERVICE_ROLE as ServiceRole) : 'all';
+  const seconds = Number(env.WORKER_LEASE_SECONDS);
+  return { role, leaseTtlMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_WORKER_LEASE_SECONDS * 1000 };
+}
+
+export const DEFAULT_WORKER_LEASE_SECONDS = 10;
 
 /**
  * `ok: false` makes the service unready; `state` and `error` say why; any other field (counts,
@@ -41,9 +70,18 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
   private starting: Promise<void> = Promise.resolve();
   private started = false;
 
-  constructor(private readonly readiness: ReadinessRegistry) {}
+  private readonly settings = workerSettingsFrom();
 
-  register(worker: BackgroundWorker): void {
+  constructor(
+    private readonly readiness: ReadinessRegistry,
+    // Absent only in tests that build a host without the infrastructure: an exclusive worker then runs unleased.
+    @Optional() @Inject(MONGO_CONNECTION) private readonly mongo?: Connection,
+  ) {}
+
+  register(registered: BackgroundWorker): void {
+    // An API-only process runs no worker, and none counts for its readiness.
+    if (this.settings.role === 'api') return;
+    const worker = registered.exclusive && this.mongo ? leasedWorker(registered, new MongoLease(this.mongo, registered.name, this.settings.leaseTtlMs)) : registered;
     this.workers.push(worker);
     this.readiness.register(`worker:${worker.name}`, async () => {
       const failure = this.failures.get(worker.name);
@@ -91,9 +129,11 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
 export class WorkersModule {}
 
 /** The relay of one context, as a worker: owns its producer's connection. */
-export function relayWorker(relay: EventRelay, producer: Producer): BackgroundWorker {
+export function relayWorker(relay: EventRelay, producer: MessageProducer): BackgroundWorker {
   return {
     name: relay.name,
+    // Two relays would publish every event twice and race on the checkpoint.
+    exclusive: true,
     start: async () => {
       await producer.connect();
       await relay.start();

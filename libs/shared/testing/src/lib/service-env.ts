@@ -35,6 +35,8 @@ export function serviceEnvironment(database: string, overrides: Record<string, s
     PORT: '3999',
     MONGO_URL: mongoUrl(database),
     KAFKA_BROKERS: kafkaBrokers().join(','),
+    // The client under test (KAFKA_CLIENT of the test run), or the default.
+    ...(process.env['KAFKA_CLIENT'] ? { KAFKA_CLIENT: process.env['KAFKA_CLIENT'] } : {}),
     EVENTSTORE_PATH: join(tmpdir(), `salon-test-${randomUUID()}`, 'events.db'),
     JWT_SECRET: TEST_JWT_SECRET,
     SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,

@@ -1,11 +1,10 @@
 import { DynamicModule, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { TOPICS } from '@salon/contracts';
 import { ServiceTokenIssuer } from '@salon/shared/auth';
 import { CursorCodec, PersonalDataCipher } from '@salon/shared/crypto';
 import { EVENT_STORE, EventStore } from '@salon/shared/event-store';
-import { EventRelay, MongoCheckpointStore, Projection, ProjectionRunner, ReadModelRetirement, withTopicPrefix } from '@salon/shared/messaging';
+import { EventRelay, MessagingClient, MongoCheckpointStore, Projection, ProjectionRunner, ReadModelRetirement, withTopicPrefix } from '@salon/shared/messaging';
 import { KAFKA, MONGO_CONNECTION, WorkerHost, WorkersModule, projectionWorker, relayWorker } from '@salon/shared/nest';
 import { BookVisitController } from './book-visit/book-visit.http.controller';
 import { BookVisit } from './book-visit/book-visit.service';
@@ -51,7 +50,7 @@ class VisitsWorkers implements OnModuleInit {
     private readonly host: WorkerHost,
     @Inject(SETTINGS) private readonly settings: VisitsFeatureSettings,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: MessagingClient,
     @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
     private readonly cipher: PersonalDataCipher,
     private readonly queries: ClientVisitQueries,
@@ -59,7 +58,7 @@ class VisitsWorkers implements OnModuleInit {
 
   onModuleInit(): void {
     const prefix = this.settings.topicPrefix;
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = this.kafka.producer();
     const relay = new EventRelay({
       name: `${prefix}visits-relay`,
       store: this.store,

@@ -1,6 +1,5 @@
-import type { Kafka } from 'kafkajs';
 import { ConsentEventsV1, MediaEventsV1, TOPICS } from '@salon/contracts';
-import { IncomingMessage, MessagePolicy } from '@salon/shared/messaging';
+import { IncomingMessage, MessagePolicy, MessagingClient } from '@salon/shared/messaging';
 import { ErasureConfirmations } from '../get-erasure-certificate/erasure-confirmations';
 
 /**
@@ -12,7 +11,7 @@ import { ErasureConfirmations } from '../get-erasure-certificate/erasure-confirm
  */
 export class ErasureConfirmationsPolicy extends MessagePolicy {
   constructor(
-    kafka: Kafka,
+    kafka: MessagingClient,
     private readonly confirmations: ErasureConfirmations,
     prefix = '',
   ) {

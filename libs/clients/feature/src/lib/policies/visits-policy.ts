@@ -1,8 +1,7 @@
-import type { Kafka } from 'kafkajs';
 import { TOPICS, VisitEventBaseV1 } from '@salon/contracts';
 import { DomainError } from '@salon/shared/ddd';
 import { systemContext } from '@salon/shared/nest';
-import { IncomingMessage, MessagePolicy } from '@salon/shared/messaging';
+import { IncomingMessage, MessagePolicy, MessagingClient } from '@salon/shared/messaging';
 import { AdmitVisit } from '../admit-visit/admit-visit.service';
 
 /**
@@ -13,7 +12,7 @@ import { AdmitVisit } from '../admit-visit/admit-visit.service';
  */
 export class VisitsPolicy extends MessagePolicy {
   constructor(
-    kafka: Kafka,
+    kafka: MessagingClient,
     private readonly admitVisit: AdmitVisit,
     prefix = '',
   ) {

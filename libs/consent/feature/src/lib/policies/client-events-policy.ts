@@ -1,6 +1,5 @@
-import type { Kafka } from 'kafkajs';
 import { ClientEventsAsReadV1, TOPICS } from '@salon/contracts';
-import { IncomingMessage, MessagePolicy } from '@salon/shared/messaging';
+import { IncomingMessage, MessagePolicy, MessagingClient } from '@salon/shared/messaging';
 import { messageContextOf } from '@salon/shared/nest';
 import { ApplyRegistrationChoices, RegistrationFacts } from '../apply-registration-choices/apply-registration-choices.service';
 import { CloseConsentRecord } from '../close-consent-record/close-consent-record.service';
@@ -39,7 +38,7 @@ export function registrationFactsOf(data: ClientEventsAsReadV1['ClientRegistered
  */
 export class ClientEventsPolicy extends MessagePolicy {
   constructor(
-    kafka: Kafka,
+    kafka: MessagingClient,
     private readonly useCases: ClientEventsUseCases,
     prefix = '',
   ) {

@@ -1,6 +1,5 @@
-import type { Kafka } from 'kafkajs';
 import { ClientEventsAsReadV1, TOPICS } from '@salon/contracts';
-import { IncomingMessage, MessagePolicy } from '@salon/shared/messaging';
+import { IncomingMessage, MessagePolicy, MessagingClient } from '@salon/shared/messaging';
 import { messageContextOf } from '@salon/shared/nest';
 import { EraseClientPhotos } from '../erase-client-photos/erase-client-photos.service';
 
@@ -12,7 +11,7 @@ import { EraseClientPhotos } from '../erase-client-photos/erase-client-photos.se
  */
 export class MediaClientEventsPolicy extends MessagePolicy {
   constructor(
-    kafka: Kafka,
+    kafka: MessagingClient,
     private readonly eraseClientPhotos: EraseClientPhotos,
     prefix = '',
   ) {

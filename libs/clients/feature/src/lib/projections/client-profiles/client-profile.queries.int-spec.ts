@@ -2,8 +2,7 @@ import mongoose, { Connection } from 'mongoose';
 import { nameSearchKeys, searchableText } from '@salon/clients/domain';
 import { InMemoryKeyStore, PersonalDataCipher } from '@salon/shared/crypto';
 import { DomainError } from '@salon/shared/ddd';
-import type { Kafka } from 'kafkajs';
-import { IncomingMessage, ProjectionRunner, ReadModelVersions } from '@salon/shared/messaging';
+import { IncomingMessage, MessagingClient, ProjectionRunner, ReadModelVersions } from '@salon/shared/messaging';
 import { mongoUrl, uniqueName } from '@salon/shared/testing';
 import { CLIENT_PROFILES_COLLECTION, CLIENT_PROFILE_INDEXES } from './client-profile.document';
 import { ClientProfileQueries, ClientSearchCriteria } from './client-profile.queries';
@@ -25,7 +24,7 @@ describe('ClientProfileQueries', () => {
   let queries: ClientProfileQueries;
 
   // write() needs no broker.
-  const feed = (...messages: IncomingMessage[]) => new ProjectionRunner(projection, {} as Kafka, connection).write(messages);
+  const feed = (...messages: IncomingMessage[]) => new ProjectionRunner(projection, {} as MessagingClient, connection).write(messages);
   const client = (tenantId = TENANT, country: 'PL' | 'RU' = 'PL') => new ClientMessages(keys, tenantId, undefined, country);
   const search = (criteria: ClientSearchCriteria, tenantId = TENANT) => queries.search(tenantId, criteria);
   const idsOf = (page: { items: ClientProfileView[] }) => page.items.map((item) => item.clientId);

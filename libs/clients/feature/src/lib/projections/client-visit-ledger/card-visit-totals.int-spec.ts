@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import mongoose, { Connection } from 'mongoose';
 import { ConsentStateV1, TOPICS } from '@salon/contracts';
 import { InMemoryKeyStore, PersonalDataCipher } from '@salon/shared/crypto';
-import { IncomingMessage, ProjectionRunner } from '@salon/shared/messaging';
 import { collectionHash, mongoUrl, uniqueName } from '@salon/shared/testing';
-import type { Kafka } from 'kafkajs';
+import { IncomingMessage, MessagingClient, ProjectionRunner } from '@salon/shared/messaging';
 import { ClientProfileQueries } from '../client-profiles/client-profile.queries';
 import { createClientProfilesProjection } from '../client-profiles/client-profiles.projection';
 import { ClientMessages } from '../client-profiles/test/client-messages';
@@ -20,7 +19,7 @@ describe('the visit totals on the client card', () => {
   const tenant = 'chain-main';
   const keys = new InMemoryKeyStore();
   // write() needs no broker: the runner is used for its batch write path only.
-  const noKafka = {} as Kafka;
+  const noKafka = {} as MessagingClient;
   let mongo: Connection;
   let ledger: ProjectionRunner;
   let profiles: ProjectionRunner;

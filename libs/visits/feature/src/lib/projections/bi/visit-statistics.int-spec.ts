@@ -1,6 +1,5 @@
-import { Kafka } from 'kafkajs';
 import mongoose, { Connection } from 'mongoose';
-import { IncomingMessage, ProjectionRunner, ReadModelVersions } from '@salon/shared/messaging';
+import { IncomingMessage, ProjectionRunner, ReadModelVersions, createMessagingClient } from '@salon/shared/messaging';
 import { collectionHash, kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/testing';
 import { VisitMessages, line } from '../client-visits/test/visit-messages';
 import { BI_COLLECTIONS, ClientFirstVisitDocument, SalonDailyDocument, ServiceDailyDocument, SpecialistDailyDocument, VisitFactDocument } from './bi.documents';
@@ -44,7 +43,7 @@ describe('visit statistics projection', () => {
   beforeAll(async () => {
     connection = await mongoose.createConnection(mongoUrl(uniqueName('visit_statistics')), { serverSelectionTimeoutMS: 5_000 }).asPromise();
     versions = new ReadModelVersions(connection);
-    runner = new ProjectionRunner(projection, new Kafka({ brokers: kafkaBrokers() }), connection);
+    runner = new ProjectionRunner(projection, createMessagingClient({ clientId: 'projection-test', brokers: kafkaBrokers(), logLevel: 'nothing' }), connection);
 
     await write(a1.booked(), b1.booked(), a2.booked(), b2.booked(), c1.booked(), d1.booked());
     await write(a1.confirmed(), b1.cancelled(), a1.completed(), a1.paid(100));

@@ -1,6 +1,5 @@
-import { Kafka } from 'kafkajs';
 import mongoose, { Connection } from 'mongoose';
-import { IncomingMessage, ProjectionRunner, ReadModelVersions } from '@salon/shared/messaging';
+import { IncomingMessage, ProjectionRunner, ReadModelVersions, createMessagingClient } from '@salon/shared/messaging';
 import { kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/testing';
 import { CLIENT_VISITS_COLLECTION, CLIENT_VISIT_INDEXES } from './client-visit.document';
 import { ClientVisitPage, ClientVisitQueries, ClientVisitQuery } from './client-visit.queries';
@@ -40,7 +39,7 @@ describe('ClientVisitQueries', () => {
   beforeAll(async () => {
     connection = await mongoose.createConnection(mongoUrl(uniqueName('client_visits')), { serverSelectionTimeoutMS: 5_000 }).asPromise();
     await new ReadModelVersions(connection).switchTo(CLIENT_VISITS_COLLECTION, ACTIVE_VERSION);
-    runner = new ProjectionRunner(createClientVisitsProjection(), new Kafka({ brokers: kafkaBrokers() }), connection);
+    runner = new ProjectionRunner(createClientVisitsProjection(), createMessagingClient({ clientId: 'projection-test', brokers: kafkaBrokers(), logLevel: 'nothing' }), connection);
     queries = new ClientVisitQueries(connection);
     await queries.ensureIndexes();
 
