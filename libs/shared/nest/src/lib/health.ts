@@ -157,9 +157,16 @@ export class OpsServer implements OnApplicationShutdown {
   }
 }
 
-/** Listens on PORT (the API) and, when OPS_PORT is set, on the ops port. What every main.ts does. */
-export async function listenService(app: INestApplication, config: { readonly PORT: number; readonly HOST: string; readonly OPS_PORT?: number }): Promise<void> {
-  await app.listen(config.PORT, config.HOST);
+/**
+ * Listens on PORT (the API) and, when OPS_PORT is set, on the ops port. What every main.ts does.
+ * A `workers` process (SERVICE_ROLE) starts the application without its API port.
+ */
+export async function listenService(
+  app: INestApplication,
+  config: { readonly PORT: number; readonly HOST: string; readonly OPS_PORT?: number; readonly SERVICE_ROLE?: string },
+): Promise<void> {
+  if (config.SERVICE_ROLE === 'workers') await app.init();
+  else await app.listen(config.PORT, config.HOST);
   if (config.OPS_PORT !== undefined) await app.get(OpsServer).listen(config.OPS_PORT, config.HOST);
 }
 
