@@ -9,7 +9,7 @@ import { describeAccessRules } from './openapi-access';
 import { describeCallerIdHeaders } from './openapi-headers';
 import { describeErrorAnswers, describeValidationRules, routeFactsOf } from './openapi-contract';
 import { useMethodNotAllowed } from './method-not-allowed';
-import { httpMetricsMiddleware } from './metrics';
+import { httpMetricsMiddleware, labelMetricsWithService } from './metrics';
 import { correlationIdMiddleware } from './request-context';
 import { useBodyParsers } from './request-body';
 import { useSecurityHeaders } from './security-headers';
@@ -25,6 +25,8 @@ export interface ServiceDescription {
 /** The HTTP conventions every service shares: body limits, validation, errors, correlation ids, OpenAPI at /docs. */
 export async function createHttpApp(rootModule: Type<unknown> | DynamicModule, service: ServiceDescription): Promise<INestApplication> {
   const app = await NestFactory.create(rootModule, { logger: new JsonLogger(service.name, service.logLevel) });
+  // Every metric of the process names its service, whatever the scrape configuration adds.
+  labelMetricsWithService(service.name);
   configureHttpApp(app, service);
   return app;
 }

@@ -14,6 +14,11 @@ function metricOnce<M extends Metric>(name: string, create: () => M): M {
   return (register.getSingleMetric(name) as M | undefined) ?? create();
 }
 
+/** The `service` label on every metric of the process (the dashboards and alerts group by it). */
+export function labelMetricsWithService(service: string): void {
+  register.setDefaultLabels({ service });
+}
+
 let processMetricsStarted = false;
 /** Node's own: event-loop lag, heap, GC, CPU, handles (`nodejs_*`, `process_*`). */
 export function collectProcessMetrics(): void {
