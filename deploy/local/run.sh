@@ -114,6 +114,12 @@ stop_services() {
 
 run_tests() {
   ensure_dependencies
+  # The chart check's tools (Go builds: minutes when cold) install at the lowest CPU priority while
+  # the other steps run; its step waits for them.
+  mkdir -p "$LOCAL_DIR/logs"
+  local chart_tools_log="$LOCAL_DIR/logs/helm-tools.log" chart_tools_pid
+  nice -n 19 bash "$REPO_ROOT/deploy/helm/check.sh" install >"$chart_tools_log" 2>&1 &
+  chart_tools_pid=$!
   # Servers this run starts, it also stops (even on failure); servers a developer already
   # runs (npm start) are left running.
   local started_here=0
@@ -132,6 +138,10 @@ run_tests() {
   TEST_SUMMARY_FILE="$summary" jest --ci
   step "contract tests (schemathesis --checks all against the four running services)"
   bash "$REPO_ROOT/tools/fuzz/run.sh"
+  step "helm chart (helm template | kubeconform -strict, default and production values)"
+  wait "$chart_tools_pid" || { cat "$chart_tools_log" >&2; return 1; }
+  cat "$chart_tools_log"
+  bash "$REPO_ROOT/deploy/helm/check.sh"
   if ((started_here)); then
     step "stop the servers this run started"
     trap - EXIT
