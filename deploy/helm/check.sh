@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Validates the Helm chart (deploy/helm/salon-client-base): `helm lint --strict`, then
 # `helm template | kubeconform -strict` with the default values and with values-production.yaml,
-# against the JSON schemas of Kubernetes $KUBERNETES_VERSION. A step of `npm test`.
+# against the JSON schemas of Kubernetes $KUBERNETES_VERSION, and the pods' environment against
+# each service's configuration (tools/deploy/chart-environment.ts). A step of `npm test`.
 #
 #   deploy/helm/check.sh            install the tools if missing, then validate
 #   deploy/helm/check.sh install    only install the tools (npm test starts this early, in the background)
@@ -111,17 +112,22 @@ install() {
   schemas
 }
 
-validate() {
-  local values
+# In a subshell: its EXIT trap removes the rendered manifests.
+validate() (
+  local values rendered
+  rendered="$(mktemp)"
+  trap 'rm -f "$rendered"' EXIT
   for values in values.yaml values-production.yaml; do
     echo "-- $values"
     "$BIN/helm" lint --strict "$CHART" -f "$CHART/$values" --kube-version "$KUBERNETES_VERSION" --quiet
-    "$BIN/helm" template salon "$CHART" -f "$CHART/$values" --kube-version "$KUBERNETES_VERSION" |
-      "$BIN/kubeconform" -strict -summary -kubernetes-version "$KUBERNETES_VERSION" \
-        -schema-location "$SCHEMAS/{{ .NormalizedKubernetesVersion }}-local{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
-        -skip monitoring.coreos.com/v1/ServiceMonitor
+    "$BIN/helm" template salon "$CHART" -f "$CHART/$values" --kube-version "$KUBERNETES_VERSION" >"$rendered"
+    "$BIN/kubeconform" -strict -summary -kubernetes-version "$KUBERNETES_VERSION" \
+      -schema-location "$SCHEMAS/{{ .NormalizedKubernetesVersion }}-local{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
+      -skip monitoring.coreos.com/v1/ServiceMonitor <"$rendered"
+    # The pods' environment against what each service reads and accepts (needs node_modules).
+    (cd "$REPO_ROOT" && node -r @swc-node/register tools/deploy/chart-environment.ts "$rendered")
   done
-}
+)
 
 case "${1:-check}" in
   install) install ;;

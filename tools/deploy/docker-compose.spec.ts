@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getMetadataStorage } from 'class-validator';
 import { parse } from 'yaml';
-import { ClientsServiceConfig } from '../../apps/clients-service/src/config';
-import { ConsentServiceConfig } from '../../apps/consent-service/src/config';
-import { MediaServiceConfig } from '../../apps/media-service/src/config';
-import { VisitsServiceConfig } from '../../apps/visits-service/src/config';
+import { APP_CONFIGS, OPERATOR_ENVIRONMENT, variablesReadBy } from './service-environment';
 
 /**
  * docker-compose.yml cannot run on machines without Docker, so this keeps it honest: every
@@ -16,17 +12,6 @@ interface ComposeService {
   environment?: Record<string, string | number>;
   ports?: string[];
 }
-
-/** What an operator puts in the environment; docker compose substitutes `${NAME:?…}` with it. */
-const OPERATOR_ENVIRONMENT: Record<string, string> = {
-  MASTER_KEY: Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 73 + 11) % 256)).toString('base64'),
-  JWT_SECRET: 'an-operator-generated-secret-of-sixty-four-characters-0123456789',
-  JWT_ISSUER: 'https://id.example.com/',
-  JWT_AUDIENCE: 'salon-client-base',
-  SERVICE_TOKEN_SECRET: 'another-operator-generated-secret-of-sixty-four-characters-012345',
-  PHONE_RESERVATION_KEYS: `k1:${Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 89 + 5) % 256)).toString('base64')}`,
-  MINIO_SECRET_KEY: 'an-operator-generated-object-store-secret-0123456789',
-};
 
 function interpolate(text: string): string {
   return text.replace(/\$\{(\w+)(?::[?-]([^}]*))?\}/g, (_, name: string) => {
@@ -40,22 +25,7 @@ const compose = parse(interpolate(readFileSync(join(__dirname, '../../docker-com
   services: Record<string, ComposeService>;
 };
 
-const APP_CONFIGS: Record<string, new () => object> = {
-  'clients-service': ClientsServiceConfig,
-  'visits-service': VisitsServiceConfig,
-  'consent-service': ConsentServiceConfig,
-  'media-service': MediaServiceConfig,
-};
-
 const INFRASTRUCTURE = ['kafka', 'eventstore', 'mongo', 'minio'];
-
-function variablesReadBy(config: new () => object): { all: string[]; required: string[] } {
-  const metadata = getMetadataStorage().getTargetValidationMetadatas(config, '', true, false);
-  const all = [...new Set(metadata.map((m) => m.propertyName))].sort();
-  const defaults = new config() as Record<string, unknown>;
-  const optional = new Set(metadata.filter((m) => m.type === 'conditionalValidation').map((m) => m.propertyName));
-  return { all, required: all.filter((name) => defaults[name] === undefined && !optional.has(name)) };
-}
 
 function containerPorts(service: ComposeService): number[] {
   return (service.ports ?? []).map((mapping) => Number(mapping.split(':').pop()));
