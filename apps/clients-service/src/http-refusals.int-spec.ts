@@ -155,8 +155,8 @@ describe('clients API: refusals before anything is done', () => {
     });
 
     const clientBodies: [string, unknown, string][] = [
-      ['an array for the body', [{ phone: '+48601000081' }], 'phone'],
-      ['an empty array for the body', [], 'phone'],
+      ['an array for the body', [{ phone: '+48601000081' }], 'body'],
+      ['an empty array for the body', [], 'body'],
       ['an array for consent', { phone: '+48601000082', consent: [{ notifications: true }] }, 'consent'],
       ['a string for consent', { phone: '+48601000083', consent: 'yes' }, 'consent'],
       ['null for the phone', { phone: null }, 'phone'],

@@ -119,7 +119,7 @@ describe('consent API: refusals before anything is done', () => {
 
     const evidence = { documentRef: 'FORM-1', signedAt: '2025-06-15T09:45:00Z', collectedBy: 'staff-1', salonId: 'salon-3' };
     const bodies: [string, unknown, string][] = [
-      ['an array for the body', [{ granted: true, source: 'front-desk' }], 'granted'],
+      ['an array for the body', [{ granted: true, source: 'front-desk' }], 'body'],
       ['a string for granted', { granted: 'true', source: 'front-desk' }, 'granted'],
       ['a number for granted', { granted: 1, source: 'front-desk' }, 'granted'],
       ['null for the source', { granted: false, source: null }, 'source'],

@@ -168,7 +168,7 @@ describe('visits API: refusals before anything is done', () => {
       ['a string for a service', booking(clientId, { services: ['haircut'] }), 'services.0'],
       ['a very long salon id', booking(clientId, { salonId: 's'.repeat(50_000) }), 'salonId'],
       ['"NaN" for the start', booking(clientId, { startsAt: 'NaN' }), 'startsAt'],
-      ['an array for the body', [booking(clientId)], 'clientId'],
+      ['an array for the body', [booking(clientId)], 'body'],
       ['a client id that is no UUID', booking('0'), 'clientId'],
     ];
     it.each(bookings)('refuses a booking with %s (400 naming the field)', async (_name, body, field) => {
