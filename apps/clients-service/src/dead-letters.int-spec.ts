@@ -6,6 +6,7 @@ import { ALL_TOPICS, DEAD_LETTER_HEADERS, HEADERS, TOPICS } from '@salon/contrac
 import { signDevelopmentToken } from '@salon/shared/auth';
 import {
   DeadLetter,
+  KAFKA_CLIENT_KINDS,
   MessageProducer,
   OutgoingRecord,
   createMessagingClient,
@@ -26,11 +27,12 @@ import { startClientsApp } from './test/clients-test-kit';
  * command's replay re-publishes it once (the projection then dead-letters it again: its code was
  * not "fixed").
  */
-describe('clients-service, a poison message on the client-events topic', () => {
+// Against each Kafka client behind the messaging port (KAFKA_CLIENT).
+describe.each(KAFKA_CLIENT_KINDS)('clients-service, a poison message on the client-events topic, on %s', (kind) => {
   const prefix = `${uniqueName('t')}.`;
   const database = uniqueName('clients-dead-letters');
-  const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix, DEFAULT_PHONE_COUNTRY: 'PL' });
-  const kafka = createMessagingClient({ clientId: 'clients-dead-letters-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
+  const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix, DEFAULT_PHONE_COUNTRY: 'PL', KAFKA_CLIENT: kind });
+  const kafka = createMessagingClient({ clientId: 'clients-dead-letters-test', brokers: kafkaBrokers(), logLevel: 'nothing', kind });
   const clientEvents = prefix + TOPICS.clientEvents.name;
   const deadLetters = deadLetterTopic(prefix);
   const group = `projection.${prefix}client-profiles`;

@@ -3,7 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { ALL_TOPICS, HEADERS, TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
-import { MessageProducer, createMessagingClient, deadLetterTopic, ensureTopics, readDeadLetters } from '@salon/shared/messaging';
+import { KAFKA_CLIENT_KINDS, MessageProducer, createMessagingClient, deadLetterTopic, ensureTopics, readDeadLetters } from '@salon/shared/messaging';
 import { OpsServer, ReadinessAnswer } from '@salon/shared/nest';
 import { TEST_JWT_SECRET, eventually, kafkaBrokers, serviceEnvironment, uniqueName } from '@salon/shared/testing';
 import { FakeClientsContext, cleanUp, startConsentApp } from './test/consent-test-kit';
@@ -12,11 +12,12 @@ import { FakeClientsContext, cleanUp, startConsentApp } from './test/consent-tes
  * The consent context's client-events policy and a poison message (issue 10): it dead-letters
  * what it cannot read and goes on with the registrations behind it.
  */
-describe('consent-service, a poison message on the client-events topic', () => {
+// Against each Kafka client behind the messaging port (KAFKA_CLIENT).
+describe.each(KAFKA_CLIENT_KINDS)('consent-service, a poison message on the client-events topic, on %s', (kind) => {
   const prefix = `${uniqueName('t')}.`;
   const database = uniqueName('consent-dead-letters');
-  const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix });
-  const kafka = createMessagingClient({ clientId: 'consent-dead-letters-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
+  const env = serviceEnvironment(database, { KAFKA_TOPIC_PREFIX: prefix, KAFKA_CLIENT: kind });
+  const kafka = createMessagingClient({ clientId: 'consent-dead-letters-test', brokers: kafkaBrokers(), logLevel: 'nothing', kind });
   const group = `${prefix}consent.client-events-policy`;
   const tenant = uniqueName('chain');
   let app: INestApplication;

@@ -7,6 +7,7 @@ import { HEADERS } from '@salon/contracts';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { eventually, kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/testing';
 import { createMessagingClient } from './messaging-client';
+import { KAFKA_CLIENT_KINDS } from './messaging-port';
 import { appendInterleaved } from '../testing/fixtures';
 import { exitOf, startWorker, stopWorker } from '../testing/processes';
 import { MongoCheckpointStore } from './checkpoint-store';
@@ -16,14 +17,15 @@ const STREAMS = 1_000;
 const PER_STREAM = 10;
 const TOTAL = STREAMS * PER_STREAM;
 
-describe('EventRelay, killed halfway and restarted', () => {
+// Against each Kafka client behind the messaging port (KAFKA_CLIENT).
+describe.each(KAFKA_CLIENT_KINDS)('EventRelay, killed halfway and restarted, on %s', (kind) => {
   const directory = mkdtempSync(join(tmpdir(), 'relay-'));
   const storePath = join(directory, 'events.db');
   const database = uniqueName('relay');
   const topic = uniqueName('relay-fault');
   const prefix = `${uniqueName('counter')}-`;
   const relayName = uniqueName('relay');
-  const kafka = createMessagingClient({ clientId: 'relay-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
+  const kafka = createMessagingClient({ clientId: 'relay-test', brokers: kafkaBrokers(), logLevel: 'nothing', kind });
   let mongo: Connection;
 
   beforeAll(async () => {
@@ -55,6 +57,7 @@ describe('EventRelay, killed halfway and restarted', () => {
       RELAY_NAME: relayName,
       MONGO_URL: mongoUrl(database),
       KAFKA_BROKERS: kafkaBrokers().join(','),
+      KAFKA_CLIENT: kind,
       MAX_BATCH_SIZE: '250',
     };
     const checkpoints = new MongoCheckpointStore(mongo);

@@ -16,6 +16,9 @@ function jsonParseError(text: string): unknown {
   throw new Error('parsed');
 }
 
+// ESM-only: loaded with Node's require, as its adapter does (platformatic-client.ts).
+const platformatic = process.getBuiltinModule('node:module').createRequire(__filename)('@platformatic/kafka') as typeof import('@platformatic/kafka');
+
 describe('classifyFailure', () => {
   describe('transient: retried with back-off, never dead-lettered', () => {
     it.each([
@@ -25,6 +28,8 @@ describe('classifyFailure', () => {
       ['the broker unreachable', new KafkaJSConnectionError('Connection error: connect ECONNREFUSED')],
       ['a kafkajs error it gave up retrying', new KafkaJSNumberOfRetriesExceeded(new Error('coordinator loading'), { retryCount: 5, retryTime: 300 })],
       ['even a kafkajs "non-retriable" error (a broker problem, not the message)', new KafkaJSNonRetriableError('group coordinator not available')],
+      ['the broker unreachable (@platformatic/kafka)', new platformatic.NetworkError('Connection to 127.0.0.1:19092 failed.')],
+      ['a broker that did not answer in time (@platformatic/kafka)', new platformatic.TimeoutError('Request timed out.')],
       ['MongoDB unreachable', new MongoServerSelectionError('Server selection timed out after 5000 ms', { error: undefined } as never)],
       ['a MongoDB connection dropped', new MongoNetworkError('connection 3 to 127.0.0.1:27018 closed')],
       ['a MongoDB server error that is not about the data (shutting down)', new MongoServerError({ message: 'interrupted at shutdown', code: 11600 })],

@@ -51,6 +51,9 @@ function isTransient(error: unknown): boolean {
   if (error instanceof DomainError) return error.kind === 'stale';
   if (!(error instanceof Error)) return false;
   if (error.name.startsWith('KafkaJS')) return true;
+  // @platformatic/kafka: network, protocol, timeout and response errors; only a misuse of its API (PLT_KFK_USER) would fail again.
+  const clientCode = (error as { code?: unknown }).code;
+  if (typeof clientCode === 'string' && clientCode.startsWith('PLT_KFK_') && clientCode !== 'PLT_KFK_USER') return true;
   if (error.name === 'AbortError' || error.name === 'TimeoutError') return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (NETWORK_ERROR_CODES.has(code) || code.startsWith('UND_ERR_'))) return true;

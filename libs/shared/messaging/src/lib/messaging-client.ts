@@ -1,4 +1,5 @@
 import { kafkajsClient } from './kafkajs-client';
+import { platformaticClient } from './platformatic-client';
 import { KAFKA_CLIENT_KINDS, KafkaClientKind, MessagingClient, MessagingClientSettings } from './messaging-port';
 
 /** The Kafka client used when KAFKA_CLIENT is not set. */
@@ -17,6 +18,8 @@ export function createMessagingClient(settings: MessagingClientSettings & { read
   switch (kind) {
     case 'kafkajs':
       return kafkajsClient(settings);
+    case 'platformatic':
+      return platformaticClient(settings);
     default:
       throw new Error(`no adapter for the Kafka client ${kind as string}`);
   }

@@ -5,6 +5,7 @@ import mongoose, { Connection } from 'mongoose';
 import { SqliteEventStore } from '@salon/shared/event-store';
 import { collectionHash, eventually, kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/testing';
 import { createMessagingClient } from './messaging-client';
+import { KAFKA_CLIENT_KINDS } from './messaging-port';
 import { appendInterleaved, counterProjection, toTestMessages } from '../testing/fixtures';
 import { exitOf, startWorker, stopWorker } from '../testing/processes';
 import { InMemoryCheckpointStore } from './checkpoint-store';
@@ -18,13 +19,14 @@ const STREAMS = 1_000;
 const PER_STREAM = 10;
 const TOTAL = STREAMS * PER_STREAM;
 
-describe('ProjectionRunner, killed mid-batch and restarted', () => {
+// Against each Kafka client behind the messaging port (KAFKA_CLIENT).
+describe.each(KAFKA_CLIENT_KINDS)('ProjectionRunner, killed mid-batch and restarted, on %s', (kind) => {
   const directory = mkdtempSync(join(tmpdir(), 'projection-'));
   const database = uniqueName('projection');
   const topic = uniqueName('projection-fault');
   const prefix = `${uniqueName('counter')}-`;
   const name = uniqueName('counters').replace(/-/g, '_');
-  const kafka = createMessagingClient({ clientId: 'projection-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
+  const kafka = createMessagingClient({ clientId: 'projection-test', brokers: kafkaBrokers(), logLevel: 'nothing', kind });
   let store: SqliteEventStore;
   let mongo: Connection;
 
@@ -65,7 +67,7 @@ describe('ProjectionRunner, killed mid-batch and restarted', () => {
   });
 
   it('ends with the same read model as a rebuild from the event store', async () => {
-    const env = { TOPIC: topic, PROJECTION_NAME: name, MONGO_URL: mongoUrl(database), KAFKA_BROKERS: kafkaBrokers().join(',') };
+    const env = { TOPIC: topic, PROJECTION_NAME: name, MONGO_URL: mongoUrl(database), KAFKA_BROKERS: kafkaBrokers().join(','), KAFKA_CLIENT: kind };
 
     const crashing = startWorker('../testing/projection-worker.ts', { ...env, CRASH_AFTER_MESSAGES: String(TOTAL / 2) });
     expect(await exitOf(crashing)).toEqual({ code: null, signal: 'SIGKILL' });

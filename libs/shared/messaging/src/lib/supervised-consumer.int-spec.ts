@@ -4,6 +4,7 @@ import mongoose, { Connection } from 'mongoose';
 import { HEADERS } from '@salon/contracts';
 import { eventually, kafkaBrokers, mongoUrl, uniqueName } from '@salon/shared/testing';
 import { createMessagingClient } from './messaging-client';
+import { KAFKA_CLIENT_KINDS } from './messaging-port';
 import { DeadLetter } from './dead-letters';
 import { readDeadLetters } from './dead-letter-replay';
 import { IncomingMessage } from './integration-message';
@@ -20,10 +21,11 @@ const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27
  * goes on, transient failures are retried and never dead-lettered, a failed start is restarted,
  * and /health/ready's view of it (lag, stall, stop) is measured from the group's real offsets.
  */
-describe('SupervisedConsumer', () => {
+// Against each Kafka client behind the messaging port (KAFKA_CLIENT).
+describe.each(KAFKA_CLIENT_KINDS)('SupervisedConsumer, on %s', (kind) => {
   const prefix = `${uniqueName('sc')}.`;
   const database = uniqueName('supervised');
-  const kafka = createMessagingClient({ clientId: 'supervised-consumer-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
+  const kafka = createMessagingClient({ clientId: 'supervised-consumer-test', brokers: kafkaBrokers(), logLevel: 'nothing', kind });
   const deadLetters = `${prefix}ops.dead-letters.v1`;
   const topics: string[] = [];
   let producer: MessageProducer;
