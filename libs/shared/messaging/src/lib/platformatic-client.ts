@@ -34,9 +34,15 @@ type Producer = import('@platformatic/kafka').Producer<Buffer, Buffer, string, B
 const EARLIEST = -2n;
 const LATEST = -1n;
 /** Messages held in memory per consumer before the stream is paused (back-pressure). */
-const MAX_BUFFERED = 5_000;
-/** Most messages of one partition handed to eachBatch at once. */
-const MAX_BATCH = 1_000;
+const MAX_BUFFERED = 20_000;
+/**
+ * Most messages of one partition handed to eachBatch at once. Large on purpose: a projection
+ * writes each document a batch touches once, so fewer, larger batches mean fewer writes (kafkajs
+ * hands over a whole fetch, up to 1 MiB per partition).
+ */
+const MAX_BATCH = 10_000;
+/** kafkajs' default fetch size per partition. */
+const MAX_BYTES_PER_PARTITION = 1_048_576;
 
 /**
  * The messaging port on @platformatic/kafka (KAFKA_CLIENT=platformatic): pure JavaScript,
@@ -157,8 +163,9 @@ class PlatformaticGroupConsumer implements GroupConsumer {
       sessionTimeout,
       rebalanceTimeout: Math.max(60_000, sessionTimeout),
       heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
-      maxBytesPerPartition: options.maxBytesPerPartition,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? MAX_BYTES_PER_PARTITION,
       maxWaitTime: 1_000,
+      highWaterMark: MAX_BATCH,
     });
     this.consumer.on('consumer:group:join', () => {
       this.generation += 1;
