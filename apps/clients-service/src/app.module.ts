@@ -23,7 +23,7 @@ export class AppModule {
             fileRetentionMs: config.IMPORT_FILE_RETENTION_HOURS * 3600 * 1000,
             // 100,000 rows as the issue asks, with room; an ods padded by LibreOffice is read without its padding.
             readLimits: { maxUncompressedBytes: 20 * config.IMPORT_MAX_FILE_BYTES, maxRows: 200_001, maxColumns: 200 },
-            checkpointEveryRows: 100,
+            checkpointEveryRows: config.IMPORT_CHECKPOINT_ROWS,
             rowsAtOnce: config.IMPORT_ROWS_AT_ONCE,
             objectStore: {
               endpoint: config.MINIO_ENDPOINT,

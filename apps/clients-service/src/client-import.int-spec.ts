@@ -37,8 +37,9 @@ describe('client import', () => {
     MINIO_SECRET_KEY: server.secretKey,
     IMPORT_BUCKET: bucket,
     IMPORT_MAX_FILE_BYTES: String(200 * 1024),
-    // The stop-and-resume test counts checkpoints before row 251: batches of 16 rows end on either side of them.
+    // The stop-and-resume test counts checkpoints before row 251 (every 100 rows): batches of 16 rows end on either side of them.
     IMPORT_ROWS_AT_ONCE: '16',
+    IMPORT_CHECKPOINT_ROWS: '100',
   });
   const kafka = createMessagingClient({ clientId: 'clients-import-test', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');

@@ -148,6 +148,7 @@ export class ClientImportRunner implements BackgroundWorker {
     const resumeAfter = phase === 'import' ? (job.checkpoint?.lastRow ?? 0) : 0;
     let counts: ImportCounts = phase === 'import' ? (job.checkpoint?.counts ?? NO_IMPORT_COUNTS) : NO_IMPORT_COUNTS;
     if (phase === 'dry-run') await this.rows.clear(tenantId, jobId, 'dry-run');
+    else await this.rows.saveCounts(tenantId, jobId, 'import', counts);
     // Rows before the checkpoint are not done again, but their numbers and e-mails still make later rows duplicates.
     const refusedBefore = resumeAfter > 0 ? await this.rows.refusedRows(tenantId, jobId, 'import', resumeAfter) : new Set<number>();
     const buffer = new ClientImportRowResultsBuffer(this.rows, tenantId, jobId, phase);
@@ -155,7 +156,7 @@ export class ClientImportRunner implements BackgroundWorker {
     let lastRow = resumeAfter;
 
     const checkpoint = async (): Promise<PassEnd | undefined> => {
-      await buffer.flush();
+      await buffer.flush(counts);
       if (phase === 'import' && lastRow > resumeAfter) {
         await this.record(tenantId, jobId, { type: 'RecordImportProgress', data: { jobId, lastRow, counts } });
       }
@@ -201,18 +202,18 @@ export class ClientImportRunner implements BackgroundWorker {
       }
       if (this.stopping) {
         // No checkpoint here on purpose: the next start repeats the rows since the last one, as after a crash.
-        await buffer.flush();
+        await buffer.flush(counts);
         return 'stopped';
       }
       if (this.cancelled.has(jobId)) {
-        await buffer.flush();
+        await buffer.flush(counts);
         return 'cancelled';
       }
       batch.push(row);
       keys.forEach((key) => batchKeys.add(key));
     }
     if (batch.length > 0 && (await runBatch()) === 'cancelled') return 'cancelled';
-    await buffer.flush();
+    await buffer.flush(counts);
     if (!(await this.stillWanted(tenantId, job, phase))) return 'cancelled';
     await this.record(
       tenantId,
