@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The two commands of README.md, and the way back:
-#   npm start   -> deploy/local/run.sh start   install what is missing, start the servers and the services
+#   npm start   -> deploy/local/run.sh start   install what is missing, start the servers, the services and the console
 #   npm test    -> deploy/local/run.sh test    install what is missing, start the servers, run every check
 #   npm stop    -> deploy/local/run.sh stop    stop the services and the servers
 set -euo pipefail
@@ -112,6 +112,43 @@ stop_services() {
   done
 }
 
+# The front-desk console: vite builds the single-page app into dist/apps/console, and its small
+# server (apps/console/server) serves it on 127.0.0.1:CONSOLE_PORT with a same-origin proxy to the
+# services and the development sign-in.
+build_console() {
+  step "build the console (vite)"
+  vite build --config apps/console/vite.config.ts --logLevel warn
+}
+
+start_console() {
+  local pid_file="$LOCAL_DIR/run/console.pid" url="http://127.0.0.1:$CONSOLE_PORT/"
+  if [[ -f "$pid_file" ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+    echo "console already running (pid $(cat "$pid_file"))"
+  else
+    build_console
+    step "start the console on $url"
+    nohup node -r @swc-node/register apps/console/server/main.ts >>"$LOCAL_DIR/logs/console.log" 2>&1 &
+    echo $! >"$pid_file"
+  fi
+  local deadline=$((SECONDS + 30))
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    if ! kill -0 "$(cat "$pid_file")" 2>/dev/null || ((SECONDS > deadline)); then
+      echo "the console did not start; the end of $LOCAL_DIR/logs/console.log:" >&2
+      tail -n 30 "$LOCAL_DIR/logs/console.log" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+  echo "console ready: $url (sign in with a chain and a role)"
+}
+
+stop_console() {
+  local pid_file="$LOCAL_DIR/run/console.pid"
+  [[ -f "$pid_file" ]] || return 0
+  kill -TERM "$(cat "$pid_file")" 2>/dev/null && echo "stopped the console"
+  rm -f "$pid_file"
+}
+
 run_tests() {
   ensure_dependencies
   # The chart check's tools (Go builds: minutes when cold) install at the lowest CPU priority while
@@ -120,6 +157,10 @@ run_tests() {
   local chart_tools_log="$LOCAL_DIR/logs/helm-tools.log" chart_tools_pid
   nice -n 19 bash "$REPO_ROOT/deploy/helm/check.sh" install >"$chart_tools_log" 2>&1 &
   chart_tools_pid=$!
+  # Chromium (Debian's) for the console's browser tests, installed meanwhile when missing.
+  local chromium_log="$LOCAL_DIR/logs/chromium-install.log" chromium_pid
+  nice -n 19 bash "$REPO_ROOT/deploy/local/chromium.sh" >"$chromium_log" 2>&1 &
+  chromium_pid=$!
   # Servers this run starts, it also stops (even on failure); servers a developer already
   # runs (npm start) are left running.
   local started_here=0
@@ -128,11 +169,16 @@ run_tests() {
     trap '"$INFRA" stop' EXIT
   fi
   "$INFRA" start
-  step "typecheck"
+  step "typecheck (the services and tools, then the console's browser code)"
   tsc -p tsconfig.json --noEmit
+  tsc -p apps/console/tsconfig.json --noEmit
   step "lint (nx, with module boundaries)"
   nx run-many -t lint --outputStyle=static
-  step "jest (unit and integration tests against the local servers)"
+  build_console
+  step "wait for Chromium (the console's browser tests)"
+  wait "$chromium_pid" || { cat "$chromium_log" >&2; return 1; }
+  cat "$chromium_log"
+  step "jest (unit and integration tests against the local servers, the console's in Chromium)"
   local summary="$LOCAL_DIR/test-summary.txt"
   rm -f "$summary"
   TEST_SUMMARY_FILE="$summary" jest --ci
@@ -157,9 +203,11 @@ case "${1:-}" in
     ensure_dependencies
     "$INFRA" start
     start_services
-    step "up. Stop everything with: npm stop"
+    start_console
+    step "up: the console is http://127.0.0.1:$CONSOLE_PORT/ . Stop everything with: npm stop"
     ;;
   stop)
+    stop_console
     stop_services
     "$INFRA" stop
     ;;

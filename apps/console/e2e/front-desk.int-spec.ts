@@ -1,0 +1,299 @@
+import { mkdirSync } from 'node:fs';
+import { Server } from 'node:http';
+import { join } from 'node:path';
+import { Browser, BrowserContext, Locator, Page, chromium } from 'playwright-core';
+import { ALL_TOPICS } from '@salon/contracts';
+import { signDevelopmentToken } from '@salon/shared/auth';
+import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
+import {
+  RunningService,
+  TEST_JWT_SECRET,
+  cleanUpServiceEnvironment,
+  eventually,
+  freePort,
+  kafkaBrokers,
+  minio,
+  removeBucket,
+  salonLocalTime,
+  serviceEnvironment,
+  startServiceProcess,
+  uniqueName,
+} from '@salon/shared/testing';
+import { createConsoleServer } from '../server/console-server';
+import { MESSAGES, Messages } from '../src/i18n';
+
+const REPO_ROOT = join(__dirname, '../../..');
+/** Debian's Chromium (deploy/local/chromium.sh installs it); never a browser playwright downloads. */
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+/** Where the card's screenshots go: README's are made with CONSOLE_SCREENSHOT_DIR=docs/console. */
+const SCREENSHOTS = join(REPO_ROOT, process.env['CONSOLE_SCREENSHOT_DIR'] ?? '.local/screenshots');
+// Read models follow the writes through Kafka: a screen shows a change within seconds, not at once.
+const SHOWN_WITHIN_MS = 30_000;
+
+/**
+ * The front-desk console in a real browser (Debian's Chromium, headless, driven by playwright-core)
+ * on the real stack: the clients, visits and consent services as their own processes against the
+ * local Kafka, MongoDB-wire server and MinIO, behind the console's own server (the built app, its
+ * same-origin proxy and its development sign-in). The two manuals' walk-throughs, as a receptionist
+ * and a manager do them: the Russian one in Russian, the Polish one in Polish.
+ */
+describe('the front-desk console in Chromium', () => {
+  const prefix = `${uniqueName('t')}.`;
+  const server = minio();
+  const buckets = { IMPORT_BUCKET: uniqueName('console-imports'), DATA_EXPORT_BUCKET: uniqueName('console-exports') };
+  const env = serviceEnvironment(uniqueName('console-e2e'), {
+    KAFKA_TOPIC_PREFIX: prefix,
+    DEFAULT_PHONE_COUNTRY: 'PL',
+    MINIO_ENDPOINT: `${server.useSSL ? 'https' : 'http'}://${server.endPoint}:${server.port}`,
+    MINIO_ACCESS_KEY: server.accessKey,
+    MINIO_SECRET_KEY: server.secretKey,
+    ...buckets,
+  });
+  const kafka = createMessagingClient({ clientId: 'console-e2e', brokers: kafkaBrokers(), logLevel: 'nothing' });
+  const tenant = uniqueName('chain');
+  const services: RunningService[] = [];
+  let urls: Record<'clients' | 'visits' | 'consent', string>;
+  let consoleServer: Server;
+  let consoleUrl: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    await ensureTopics(kafka, ALL_TOPICS, { prefix });
+    const [clientsPort, visitsPort, consentPort, consolePort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    urls = { clients: `http://127.0.0.1:${clientsPort}`, visits: `http://127.0.0.1:${visitsPort}`, consent: `http://127.0.0.1:${consentPort}` };
+    const wiring = { CLIENTS_SERVICE_URL: urls.clients, VISITS_SERVICE_URL: urls.visits, CONSENT_SERVICE_URL: urls.consent };
+    // The visits service admits bookings through the clients service: that one first.
+    services.push(await startServiceProcess('clients-service', { ...env, ...wiring }, { port: clientsPort }));
+    services.push(
+      ...(await Promise.all([
+        startServiceProcess('visits-service', { ...env, ...wiring }, { port: visitsPort }),
+        startServiceProcess('consent-service', { ...env, ...wiring }, { port: consentPort }),
+      ])),
+    );
+    consoleServer = createConsoleServer({
+      staticDir: join(REPO_ROOT, 'dist/apps/console'),
+      services: { ...urls, media: 'http://127.0.0.1:9' },
+      jwtSecret: TEST_JWT_SECRET,
+      production: false,
+    });
+    await new Promise<void>((resolve) => consoleServer.listen(consolePort, '127.0.0.1', resolve));
+    consoleUrl = `http://127.0.0.1:${consolePort}`;
+    const built = await fetch(`${consoleUrl}/`);
+    if (!built.ok) throw new Error(`The console is not built (${built.status}): run vite build --config apps/console/vite.config.ts first (npm test does)`);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-default-apps', '--no-first-run'],
+    });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => (consoleServer ? consoleServer.close(resolve) : resolve(undefined)));
+    await Promise.all(services.map((service) => service.stop()));
+    await cleanUpServiceEnvironment(kafka, prefix, env.MONGO_URL);
+    await Promise.all(Object.values(buckets).map((bucket) => removeBucket(bucket)));
+  }, 120_000);
+
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  /** The API as the test's own check beside the screen (never to drive the walk-through). */
+  async function api(service: keyof typeof urls, path: string): Promise<Record<string, unknown>> {
+    const token = await signDevelopmentToken(TEST_JWT_SECRET, { userId: 'checker', tenantId: tenant, roles: ['owner'] });
+    const response = await fetch(`${urls[service]}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    return (await response.json()) as Record<string, unknown>;
+  }
+
+  /** A new browser window in the language's locale and the salon's zone, signed in to the test's chain. */
+  async function signIn(language: 'ru' | 'pl', role: 'receptionist' | 'manager'): Promise<Messages> {
+    const t = MESSAGES[language];
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: language === 'ru' ? 'ru-RU' : 'pl-PL', timezoneId: 'Europe/Warsaw' });
+    // Nothing in the page may reach past the console's own origin.
+    await context.route(/^(?!http:\/\/127\.0\.0\.1:)/, (route) => route.abort());
+    page = await context.newPage();
+    page.setDefaultTimeout(SHOWN_WITHIN_MS);
+    await page.goto(consoleUrl);
+    await page.getByLabel(MESSAGES.pl.language).selectOption(language);
+    await page.getByLabel(t.chain).fill(tenant);
+    await page.getByLabel(t.role).selectOption(role);
+    await page.getByRole('button', { name: t.signIn }).click();
+    await page.locator('#clients-title').waitFor();
+    return t;
+  }
+
+  const cardTitle = () => page.locator('#card-title');
+  const field = (name: string) => page.locator(`form.profile [name="${name}"]`);
+
+  async function register(t: Messages, phone: string, names: { firstName?: string; lastName?: string } = {}): Promise<string> {
+    await page.getByRole('button', { name: t.addClient }).click();
+    await field('phone').fill(phone);
+    if (names.firstName) await field('firstName').fill(names.firstName);
+    if (names.lastName) await field('lastName').fill(names.lastName);
+    const registered = page.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/api/clients/clients');
+    await page.getByRole('button', { name: t.register }).click();
+    const answer = await registered;
+    expect(answer.status()).toBe(201);
+    await page.getByRole('tab', { name: t.profileTab }).waitFor();
+    return ((await answer.json()) as { clientId: string }).clientId;
+  }
+
+  /** Books a visit on the Visits tab, in the salon's wall-clock time (the browser's zone). */
+  async function book(t: Messages, day: string, service: string, specialist: string, price: string) {
+    const form = page.getByRole('form', { name: t.bookVisit });
+    await form.getByLabel(t.date, { exact: true }).fill(day);
+    await form.getByLabel(t.start, { exact: true }).fill('10:00');
+    await form.getByLabel(t.end, { exact: true }).fill('11:00');
+    await form.getByLabel(t.serviceName, { exact: true }).fill(service);
+    await form.getByLabel(t.price, { exact: true }).fill(price);
+    await form.getByLabel(t.specialist, { exact: true }).fill(specialist);
+    await form.getByRole('button', { name: t.bookVisit }).click();
+  }
+
+  const visitRows = () => page.locator('table.visit-list tbody tr');
+  const visitRow = (day: string) => visitRows().filter({ has: page.locator('td', { hasText: day }) });
+
+  async function expectRows(rows: Locator, count: number, description: string) {
+    await eventually(async () => ((await rows.count()) === count ? true : undefined), description, { timeoutMs: SHOWN_WITHIN_MS, intervalMs: 200 });
+  }
+
+  it('walks through the Russian manual: a client with a phone only, visits, statistics, search, no deletion', async () => {
+    const t = await signIn('ru', 'manager');
+
+    // A phone is all a client needs; without a name the card says «Клиент».
+    const clientId = await register(t, '+7 912 345-67-89');
+    await expect(cardTitle().textContent()).resolves.toBe(t.nameless);
+
+    // Visits on three days; the middle one is cancelled, the other two completed.
+    await page.getByRole('tab', { name: t.visitsTab }).click();
+    const days = [salonLocalTime(1).salonDate, salonLocalTime(2).salonDate, salonLocalTime(3).salonDate];
+    await book(t, days[0], 'Стрижка', 'Анна Иванова', '1500');
+    await book(t, days[1], 'Окрашивание', 'Мария Петрова', '3200');
+    await book(t, days[2], 'Укладка', 'Анна Иванова', '900');
+    await expectRows(visitRows(), 3, 'three visits in the list');
+    await visitRow(days[1]).getByRole('button', { name: t.cancelVisit }).click();
+    for (const day of [days[0], days[2]]) {
+      await visitRow(day).getByRole('button', { name: t.arrive }).click();
+      await visitRow(day).getByRole('button', { name: t.complete }).click();
+      await visitRow(day).getByRole('img', { name: t.statuses['completed'] }).waitFor();
+    }
+    await visitRow(days[1]).getByRole('img', { name: t.statuses['cancelled'] }).waitFor();
+
+    // The statistics at the top: the cancelled visit does not count.
+    const count = page.locator('output', { hasText: /\d/ });
+    await eventually(async () => ((await count.textContent()) === '2' ? true : undefined), 'two visits counted', { timeoutMs: SHOWN_WITHIN_MS });
+    const first = page.locator('.statistic', { hasText: t.firstVisit }).getByRole('button');
+    const last = page.locator('.statistic', { hasText: t.lastVisit }).getByRole('button');
+    await expect(first.textContent()).resolves.toContain(days[0]);
+    await expect(last.textContent()).resolves.toContain(days[2]);
+
+    // Hovering the first and the last visit shows their summary: date, status, services, specialist, amount.
+    await first.hover();
+    const firstSummary = page.locator('.statistic', { hasText: t.firstVisit }).getByRole('tooltip');
+    await firstSummary.waitFor({ state: 'visible' });
+    expect(await firstSummary.textContent()).toBe(`${days[0]} · ${t.statuses['completed']} · Стрижка · Анна Иванова · 1500.00`);
+    await last.hover();
+    const lastSummary = page.locator('.statistic', { hasText: t.lastVisit }).getByRole('tooltip');
+    await lastSummary.waitFor({ state: 'visible' });
+    expect(await lastSummary.textContent()).toBe(`${days[2]} · ${t.statuses['completed']} · Укладка · Анна Иванова · 900.00`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'client-card-visits.png') });
+
+    // Clicking the last visit opens it.
+    await last.click();
+    const opened = page.getByRole('dialog');
+    await opened.getByText('Укладка — Анна Иванова — 900.00').waitFor();
+    await opened.getByRole('button', { name: t.close }).click();
+
+    // Search by specialist, by service and by number; filter by status and by dates.
+    const filters = page.locator('.visits form[role="search"]');
+    await filters.getByLabel(t.visitSearch).fill('Мария');
+    await expectRows(visitRows(), 1, 'the visit of the specialist searched');
+    await visitRow(days[1]).waitFor();
+    await filters.getByLabel(t.visitSearch).fill('Укладка');
+    await expectRows(visitRows(), 1, 'the visit of the service searched');
+    await visitRow(days[2]).waitFor();
+    await filters.getByLabel(t.visitSearch).fill('');
+    await filters.getByRole('combobox').selectOption('completed');
+    await expectRows(visitRows(), 2, 'the completed visits');
+    await filters.getByRole('combobox').selectOption('');
+    await filters.getByLabel(t.from, { exact: true }).fill(days[1]);
+    await expectRows(visitRows(), 2, 'the visits from the second day');
+    await filters.getByLabel(t.to, { exact: true }).fill(days[1]);
+    await expectRows(visitRows(), 1, 'the visits of the second day');
+    await filters.getByLabel(t.from, { exact: true }).fill('');
+    await filters.getByLabel(t.to, { exact: true }).fill('');
+    await expectRows(visitRows(), 3, 'every visit again');
+
+    // The trash can refuses a client with visits, and says why.
+    await page.getByRole('tab', { name: t.profileTab }).click();
+    await page.screenshot({ path: join(SCREENSHOTS, 'client-card-profile.png'), fullPage: true });
+    await page.getByRole('button', { name: t.deleteClient }).click();
+    await page.getByRole('alert').filter({ hasText: t.deleteRefused(3) }).waitFor();
+    expect((await api('clients', `/clients/${clientId}`))['status']).toBe('active');
+  }, 300_000);
+
+  it('walks through the Polish manual: a landline, written consent for the newsletter, marketing off from the list, erasure', async () => {
+    const t = await signIn('pl', 'manager');
+
+    // A landline cannot take SMS: its SMS switches are off and disabled, with the reason beside them.
+    const landlineId = await register(t, '22 628 12 34', { firstName: 'Halina', lastName: 'Stacjonarna' });
+    const consent = page.locator('fieldset.consent');
+    const smsReminders = consent.getByRole('switch', { name: t.remindersBySms, exact: true });
+    await smsReminders.waitFor();
+    expect(await smsReminders.isChecked()).toBe(false);
+    expect(await smsReminders.isDisabled()).toBe(true);
+    expect(await consent.getByRole('switch', { name: t.marketingSms, exact: true }).isDisabled()).toBe(true);
+    expect(await consent.getByText(t.landline).count()).toBe(2);
+    // Notifications are ON by default.
+    expect(await consent.getByRole('switch', { name: t.notifications, exact: true }).isChecked()).toBe(true);
+    expect(await api('consent', `/clients/${landlineId}/consent`)).toMatchObject({ smsCapable: false, switches: { remindersBySms: false, notifications: true } });
+    await page.getByRole('button', { name: t.back }).click();
+
+    // The newsletter goes ON only with the reference of the client's signed form, which is recorded.
+    const zofiaId = await register(t, '605 771 301', { firstName: 'Zofia', lastName: 'Nowak' });
+    const newsletter = consent.getByRole('switch', { name: t.newsletter, exact: true });
+    await newsletter.waitFor();
+    await newsletter.click();
+    await consent.locator('.field-error', { hasText: t.errors['written-consent-required'] }).waitFor();
+    expect(await newsletter.isChecked()).toBe(false);
+    await consent.getByLabel(t.writtenConsentRef).fill('ZGODA/2026/017');
+    await newsletter.click();
+    await eventually(async () => ((await newsletter.isChecked()) ? true : undefined), 'the newsletter ON');
+    const granted = await api('consent', `/clients/${zofiaId}/consent`);
+    expect(granted).toMatchObject({ switches: { newsletter: true } });
+    expect(JSON.stringify(await api('consent', `/clients/${zofiaId}/consent/history`))).toContain('ZGODA/2026/017');
+
+    // Staff switch marketing OFF straight from the list.
+    await page.getByRole('button', { name: t.back }).click();
+    const marketing = page.getByRole('switch', { name: `${t.marketing}: Zofia Nowak` });
+    // The list is a read model: searching again shows the consent once it has caught up.
+    await eventually(
+      async () => {
+        await page.getByRole('button', { name: t.searchButton, exact: true }).click();
+        return (await marketing.isChecked({ timeout: 2_000 })) ? true : undefined;
+      },
+      "Zofia's marketing ON in the list",
+      { timeoutMs: SHOWN_WITHIN_MS, intervalMs: 500 },
+    );
+    await marketing.click();
+    await eventually(async () => ((await marketing.isChecked()) ? undefined : true), 'the switch OFF');
+    expect(await api('consent', `/clients/${zofiaId}/consent`)).toMatchObject({ switches: { newsletter: false, marketingSms: false } });
+
+    // Erasure, confirmed, leaves "Klient Archiwalny N" (numbered per chain) in place of the client.
+    await page.getByRole('button', { name: 'Zofia Nowak' }).click();
+    await page.getByRole('button', { name: t.eraseClient }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.getByText(t.eraseConfirm).waitFor();
+    await dialog.getByRole('button', { name: t.confirm }).click();
+    await eventually(async () => (/^Klient Archiwalny \d+$/.test((await cardTitle().textContent()) ?? '') ? true : undefined), 'the archived label');
+    const erased = await api('clients', `/clients/${zofiaId}`);
+    expect(erased).toMatchObject({ status: 'erased' });
+    expect(await cardTitle().textContent()).toBe(t.archivedClient(erased['archivedNumber'] as number));
+    expect(JSON.stringify(erased)).not.toContain('Zofia');
+  }, 300_000);
+});
