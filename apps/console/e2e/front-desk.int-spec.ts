@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Server } from 'node:http';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Locator, Page, chromium } from 'playwright-core';
+import sharp from 'sharp';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
 import { createMessagingClient, ensureTopics } from '@salon/shared/messaging';
@@ -21,6 +22,7 @@ import {
 } from '@salon/shared/testing';
 import { createConsoleServer } from '../server/console-server';
 import { MESSAGES, Messages } from '../src/i18n';
+import { PHOTO_MAX_BYTES } from '../src/photo-limits';
 
 const REPO_ROOT = join(__dirname, '../../..');
 /** Debian's Chromium (deploy/local/chromium.sh installs it); never a browser playwright downloads. */
@@ -40,7 +42,7 @@ const SHOWN_WITHIN_MS = 30_000;
 describe('the front-desk console in Chromium', () => {
   const prefix = `${uniqueName('t')}.`;
   const server = minio();
-  const buckets = { IMPORT_BUCKET: uniqueName('console-imports'), DATA_EXPORT_BUCKET: uniqueName('console-exports') };
+  const buckets = { IMPORT_BUCKET: uniqueName('console-imports'), DATA_EXPORT_BUCKET: uniqueName('console-exports'), MEDIA_BUCKET: uniqueName('console-photos') };
   const env = serviceEnvironment(uniqueName('console-e2e'), {
     KAFKA_TOPIC_PREFIX: prefix,
     DEFAULT_PHONE_COUNTRY: 'PL',
@@ -52,7 +54,7 @@ describe('the front-desk console in Chromium', () => {
   const kafka = createMessagingClient({ clientId: 'console-e2e', brokers: kafkaBrokers(), logLevel: 'nothing' });
   const tenant = uniqueName('chain');
   const services: RunningService[] = [];
-  let urls: Record<'clients' | 'visits' | 'consent', string>;
+  let urls: Record<'clients' | 'visits' | 'consent' | 'media', string>;
   let consoleServer: Server;
   let consoleUrl: string;
   let browser: Browser;
@@ -61,20 +63,23 @@ describe('the front-desk console in Chromium', () => {
 
   beforeAll(async () => {
     await ensureTopics(kafka, ALL_TOPICS, { prefix });
-    const [clientsPort, visitsPort, consentPort, consolePort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-    urls = { clients: `http://127.0.0.1:${clientsPort}`, visits: `http://127.0.0.1:${visitsPort}`, consent: `http://127.0.0.1:${consentPort}` };
-    const wiring = { CLIENTS_SERVICE_URL: urls.clients, VISITS_SERVICE_URL: urls.visits, CONSENT_SERVICE_URL: urls.consent };
+    const ports = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [clientsPort, visitsPort, consentPort, mediaPort, consolePort] = ports;
+    const at = (port: number) => `http://127.0.0.1:${port}`;
+    urls = { clients: at(clientsPort), visits: at(visitsPort), consent: at(consentPort), media: at(mediaPort) };
+    const wiring = { CLIENTS_SERVICE_URL: urls.clients, VISITS_SERVICE_URL: urls.visits, CONSENT_SERVICE_URL: urls.consent, MEDIA_SERVICE_URL: urls.media };
     // The visits service admits bookings through the clients service: that one first.
     services.push(await startServiceProcess('clients-service', { ...env, ...wiring }, { port: clientsPort }));
     services.push(
       ...(await Promise.all([
         startServiceProcess('visits-service', { ...env, ...wiring }, { port: visitsPort }),
         startServiceProcess('consent-service', { ...env, ...wiring }, { port: consentPort }),
+        startServiceProcess('media-service', { ...env, ...wiring }, { port: mediaPort }),
       ])),
     );
     consoleServer = createConsoleServer({
       staticDir: join(REPO_ROOT, 'dist/apps/console'),
-      services: { ...urls, media: 'http://127.0.0.1:9' },
+      services: urls,
       jwtSecret: TEST_JWT_SECRET,
       production: false,
     });
@@ -169,6 +174,19 @@ describe('the front-desk console in Chromium', () => {
     const clientId = await register(t, '+7 912 345-67-89');
     await expect(cardTitle().textContent()).resolves.toBe(t.nameless);
 
+    // A photo within the manual's limits shows on the card; a larger one or another format is refused, saying why.
+    const photoInput = page.getByLabel(t.uploadPhoto);
+    await photoInput.setInputFiles({ name: 'big.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(PHOTO_MAX_BYTES + 1) });
+    await page.getByRole('alert').filter({ hasText: t.photoTooLarge }).waitFor();
+    await photoInput.setInputFiles({ name: 'photo.gif', mimeType: 'image/gif', buffer: Buffer.from('GIF89a') });
+    await page.getByRole('alert').filter({ hasText: t.photoWrongType }).waitFor();
+    const png = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 200, g: 120, b: 150 } } }).png().toBuffer();
+    await page.getByLabel(t.uploadPhoto).setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
+    const photo = page.getByRole('img', { name: t.photoAlt });
+    await photo.waitFor();
+    await eventually(async () => ((await photo.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth)) > 0 ? true : undefined), 'the photo shown');
+    expect(await api('clients', `/clients/${clientId}`)).toMatchObject({ photoRef: expect.any(String) });
+
     // Visits on three days; the middle one is cancelled, the other two completed.
     await page.getByRole('tab', { name: t.visitsTab }).click();
     const days = [salonLocalTime(1).salonDate, salonLocalTime(2).salonDate, salonLocalTime(3).salonDate];
@@ -235,6 +253,11 @@ describe('the front-desk console in Chromium', () => {
     await page.getByRole('button', { name: t.deleteClient }).click();
     await page.getByRole('alert').filter({ hasText: t.deleteRefused(3) }).waitFor();
     expect((await api('clients', `/clients/${clientId}`))['status']).toBe('active');
+
+    // Back in the list, the client is «Клиент» with the photo icon.
+    await page.getByRole('button', { name: t.back }).click();
+    const row = page.locator('table.clients tbody tr', { has: page.getByRole('button', { name: t.nameless, exact: true }) });
+    await row.getByRole('img', { name: t.photo }).waitFor();
   }, 300_000);
 
   it('walks through the Polish manual: a landline, written consent for the newsletter, marketing off from the list, erasure', async () => {

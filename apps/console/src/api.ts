@@ -1,4 +1,4 @@
-import { clientsServiceApi, consentServiceApi, visitsServiceApi } from '@salon/api-client';
+import { clientsServiceApi, consentServiceApi, mediaServiceApi, visitsServiceApi } from '@salon/api-client';
 import type { ClientsService, ConsentService, VisitsService } from '@salon/api-client';
 
 /**
@@ -11,6 +11,7 @@ export function apis(token: string) {
   return {
     clients: clientsServiceApi(options('clients')),
     visits: visitsServiceApi(options('visits')),
+    media: mediaServiceApi(options('media')),
     consent: consentServiceApi(options('consent')),
   };
 }

@@ -1,6 +1,7 @@
 import { FormEvent, useCallback, useEffect, useState } from 'react';
 import { ApiProblem, ClientCard, ifMatch, problemOf } from './api';
 import { ConsentPanel } from './consent-panel';
+import { PhotoPanel } from './photo-panel';
 import { useConsole } from './context';
 import { clientName } from './names';
 import { Field, FormProblem, Loading } from './ui';
@@ -123,6 +124,7 @@ export function ClientCardView(props: { readonly clientId?: string; readonly onR
           {tab === 'profile' || !card ? (
             <div role={card ? 'tabpanel' : undefined} id="panel-profile" aria-labelledby={card ? 'tab-profile' : undefined}>
               <ProfileEditor key={card?.revision ?? 'new'} card={card} onRegistered={props.onRegistered} onReload={(ready) => loadCard(ready)} />
+              {card && card.status === 'active' ? <PhotoPanel card={card} onChanged={(ready) => loadCard(ready)} /> : null}
               {card && card.status === 'active' ? <ConsentPanel card={card} /> : null}
               {card && card.status === 'active' ? <DeleteAndErase card={card} onDeleted={props.onBack} onErased={() => loadCard((loaded) => loaded.status === 'erased')} /> : null}
             </div>

@@ -109,6 +109,12 @@ export function ClientList({ onOpen, onAdd }: { readonly onOpen: (clientId: stri
                     <button type="button" className="link" onClick={() => onOpen(client.clientId)}>
                       {name}
                     </button>
+                    {client.photoRef ? (
+                      <span className="photo-icon" role="img" aria-label={t.photo} title={t.photo}>
+                        {' '}
+                        📷
+                      </span>
+                    ) : null}
                   </td>
                   <td>{client.contacts.phone ?? '—'}</td>
                   <td>{client.contacts.email ?? '—'}</td>
