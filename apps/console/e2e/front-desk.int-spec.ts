@@ -290,6 +290,9 @@ describe('the front-desk console in Chromium', () => {
     const granted = await api('consent', `/clients/${zofiaId}/consent`);
     expect(granted).toMatchObject({ switches: { newsletter: true } });
     expect(JSON.stringify(await api('consent', `/clients/${zofiaId}/consent/history`))).toContain('ZGODA/2026/017');
+    // The record of that consent is kept, and shown: the history names the form.
+    await consent.getByText(t.consentHistory, { exact: true }).click();
+    await consent.getByRole('table', { name: t.consentHistory }).getByRole('row').filter({ hasText: 'ZGODA/2026/017' }).filter({ hasText: t.newsletter }).waitFor();
 
     // Staff switch marketing OFF straight from the list.
     await page.getByRole('button', { name: t.back }).click();

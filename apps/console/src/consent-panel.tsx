@@ -1,7 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { ConsentService } from '@salon/api-client';
 import { ApiProblem, ClientCard, ConsentView, Permission, problemOf } from './api';
 import { useConsole } from './context';
+import { formatDateTime } from './names';
 import { Field, FormProblem, Loading } from './ui';
+
+type ConsentHistory = ConsentService.components['schemas']['ConsentHistoryEntryResponse'][];
 
 const PERMISSIONS: readonly Permission[] = ['notifications', 'remindersBySms', 'remindersByEmail', 'newsletter', 'marketingSms'];
 const MARKETING: readonly Permission[] = ['newsletter', 'marketingSms'];
@@ -19,7 +23,13 @@ export function ConsentPanel({ card }: { readonly card: ClientCard }) {
   const [consent, setConsent] = useState<ConsentView>();
   const [problem, setProblem] = useState<ApiProblem>();
   const [documentRef, setDocumentRef] = useState('');
+  const [history, setHistory] = useState<ConsentHistory>();
   const clientId = card.clientId;
+
+  const loadHistory = useCallback(async () => {
+    const { data } = await api.consent.GET('/clients/{clientId}/consent/history', { params: { path: { clientId } } });
+    if (data) setHistory(data.changes);
+  }, [api, clientId]);
 
   // The consent record is opened from the registration event: a new client's may follow it.
   const load = useCallback(async () => {
@@ -34,8 +44,8 @@ export function ConsentPanel({ card }: { readonly card: ClientCard }) {
   }, [api, clientId]);
 
   useEffect(() => {
-    void load();
-  }, [load]);
+    void load().then(loadHistory);
+  }, [load, loadHistory]);
 
   const change = async (permission: Permission, granted: boolean) => {
     setProblem(undefined);
@@ -50,6 +60,7 @@ export function ConsentPanel({ card }: { readonly card: ClientCard }) {
     });
     if (error || !data) return setProblem(problemOf(response.status, error));
     setConsent(data);
+    await loadHistory();
   };
 
   if (!consent) return problem ? <FormProblem t={t} problem={problem} known={[]} /> : <Loading t={t} />;
@@ -87,6 +98,49 @@ export function ConsentPanel({ card }: { readonly card: ClientCard }) {
       <Field label={t.writtenConsentRef} t={t} problem={problem} fields={['evidence']}>
         {(id, describedBy) => <input id={id} name="documentRef" aria-describedby={describedBy} value={documentRef} onChange={(event) => setDocumentRef(event.target.value)} />}
       </Field>
+      {history ? <ConsentHistoryTable history={history} /> : null}
     </fieldset>
+  );
+}
+
+/** The consent ledger, newest first: what changed, when, through what, by whom, and the written form's reference. */
+function ConsentHistoryTable({ history }: { readonly history: ConsentHistory }) {
+  const { t, language } = useConsole();
+  return (
+    <details className="consent-history">
+      <summary>{t.consentHistory}</summary>
+      {history.length === 0 ? (
+        <p className="empty">{t.noConsentHistory}</p>
+      ) : (
+        <table aria-label={t.consentHistory}>
+          <thead>
+            <tr>
+              <th scope="col">{t.when}</th>
+              <th scope="col">{t.change}</th>
+              <th scope="col">{t.source}</th>
+              <th scope="col">{t.who}</th>
+              <th scope="col">{t.writtenConsentRef}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...history].reverse().map((entry) => {
+              const data = entry.data as { permission?: Permission; evidence?: { documentRef?: string } };
+              return (
+                <tr key={entry.revision}>
+                  <td>{formatDateTime(language, entry.at)}</td>
+                  <td>
+                    {entry.type}
+                    {data.permission ? ` · ${t[data.permission]}` : ''}
+                  </td>
+                  <td>{t.sources[entry.source] ?? entry.source}</td>
+                  <td>{entry.actorId ?? '—'}</td>
+                  <td>{data.evidence?.documentRef ?? ''}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </details>
   );
 }
