@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Server } from 'node:http';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Locator, Page, chromium } from 'playwright-core';
+import { Workbook } from 'exceljs';
 import sharp from 'sharp';
 import { ALL_TOPICS } from '@salon/contracts';
 import { signDevelopmentToken } from '@salon/shared/auth';
@@ -22,6 +23,7 @@ import {
 } from '@salon/shared/testing';
 import { createConsoleServer } from '../server/console-server';
 import { MESSAGES, Messages } from '../src/i18n';
+import { IMPORT_MESSAGES } from '../src/import-i18n';
 import { PHOTO_MAX_BYTES } from '../src/photo-limits';
 
 const REPO_ROOT = join(__dirname, '../../..');
@@ -31,6 +33,18 @@ const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const SCREENSHOTS = join(REPO_ROOT, process.env['CONSOLE_SCREENSHOT_DIR'] ?? '.local/screenshots');
 // Read models follow the writes through Kafka: a screen shows a change within seconds, not at once.
 const SHOWN_WITHIN_MS = 30_000;
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** A salon's own spreadsheet: Polish headers, two clients and, on row 3, a phone that is no number. */
+async function polishSpreadsheet(): Promise<Buffer> {
+  const workbook = new Workbook();
+  const sheet = workbook.addWorksheet('Klienci');
+  sheet.addRow(['Imię', 'Nazwisko', 'Telefon', 'E-mail', 'Uwagi']);
+  sheet.addRow(['Krystyna', 'Wiśniewska', '601 234 567', 'krystyna.w@example.test', 'Farbowanie co 6 tygodni']);
+  sheet.addRow(['Zły', 'Numer', 'nie pamiętam', '', '']);
+  sheet.addRow(['Bartosz', 'Zieliński', '+48 512 345 678', '', 'Broda']);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
 
 /**
  * The front-desk console in a real browser (Debian's Chromium, headless, driven by playwright-core)
@@ -107,12 +121,22 @@ describe('the front-desk console in Chromium', () => {
     await context?.close();
   });
 
-  /** The API as the test's own check beside the screen (never to drive the walk-through). */
-  async function api(service: keyof typeof urls, path: string): Promise<Record<string, unknown>> {
-    const token = await signDevelopmentToken(TEST_JWT_SECRET, { userId: 'checker', tenantId: tenant, roles: ['owner'] });
-    const response = await fetch(`${urls[service]}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    expect(response.status).toBe(200);
+  /** The API as the test's own check beside the screen, or as another member of staff at work meanwhile. */
+  async function api(service: keyof typeof urls, path: string, write?: { method: string; body: unknown; headers?: Record<string, string> }): Promise<Record<string, unknown>> {
+    const token = await signDevelopmentToken(TEST_JWT_SECRET, { userId: 'another-desk', tenantId: tenant, roles: ['owner'] });
+    const response = await fetch(`${urls[service]}${path}`, {
+      method: write?.method ?? 'GET',
+      headers: { authorization: `Bearer ${token}`, ...(write ? { 'content-type': 'application/json' } : {}), ...write?.headers },
+      body: write ? JSON.stringify(write.body) : undefined,
+    });
+    expect([200, 201]).toContain(response.status);
     return (await response.json()) as Record<string, unknown>;
+  }
+
+  /** Nothing wider than the window: the screen works at this width without scrolling sideways. */
+  async function fitsWidth(width: number) {
+    await page.setViewportSize({ width, height: 1180 });
+    expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(width);
   }
 
   /** A new browser window in the language's locale and the salon's zone, signed in to the test's chain. */
@@ -167,7 +191,7 @@ describe('the front-desk console in Chromium', () => {
     await eventually(async () => ((await rows.count()) === count ? true : undefined), description, { timeoutMs: SHOWN_WITHIN_MS, intervalMs: 200 });
   }
 
-  it('walks through the Russian manual: a client with a phone only, visits, statistics, search, no deletion', async () => {
+  it('walks through the Russian manual: a client with a phone only, a photo, visits, statistics, search, no deletion', async () => {
     const t = await signIn('ru', 'manager');
 
     // A phone is all a client needs; without a name the card says «Клиент».
@@ -247,11 +271,25 @@ describe('the front-desk console in Chromium', () => {
     await filters.getByLabel(t.to, { exact: true }).fill('');
     await expectRows(visitRows(), 3, 'every visit again');
 
+    // A visit of two services (booked at another desk): the list shows how many, the full list on hover.
+    const fourth = salonLocalTime(4, '12:00');
+    const service = (serviceId: string, name: string) => ({ serviceId, name, price: 1000, durationMinutes: 30, specialistId: 'staff-anna', specialistName: 'Анна Иванова' });
+    await api('visits', '/visits', {
+      method: 'POST',
+      body: { clientId, salonId: 'salon-1', startsAt: fourth.local, endsAt: salonLocalTime(4, '13:00').local, services: [service('svc-cut', 'Стрижка'), service('svc-wash', 'Мытьё головы')] },
+      headers: { 'x-salon-id': 'salon-1' },
+    });
+    const servicesCount = visitRow(fourth.salonDate).getByRole('button', { name: '2', exact: true });
+    await servicesCount.hover();
+    const servicesList = visitRow(fourth.salonDate).getByRole('tooltip');
+    await servicesList.waitFor({ state: 'visible' });
+    expect(await servicesList.locator('li').allTextContents()).toEqual(['Стрижка', 'Мытьё головы']);
+
     // The trash can refuses a client with visits, and says why.
     await page.getByRole('tab', { name: t.profileTab }).click();
     await page.screenshot({ path: join(SCREENSHOTS, 'client-card-profile.png'), fullPage: true });
     await page.getByRole('button', { name: t.deleteClient }).click();
-    await page.getByRole('alert').filter({ hasText: t.deleteRefused(3) }).waitFor();
+    await page.getByRole('alert').filter({ hasText: t.deleteRefused(4) }).waitFor();
     expect((await api('clients', `/clients/${clientId}`))['status']).toBe('active');
 
     // Back in the list, the client is «Клиент» with the photo icon.
@@ -260,7 +298,7 @@ describe('the front-desk console in Chromium', () => {
     await row.getByRole('img', { name: t.photo }).waitFor();
   }, 300_000);
 
-  it('walks through the Polish manual: a landline, written consent for the newsletter, marketing off from the list, erasure', async () => {
+  it('walks through the Polish manual: a landline, a stale save, written consent for the newsletter, marketing off from the list, an import with a bad row, erasure', async () => {
     const t = await signIn('pl', 'manager');
 
     // A landline cannot take SMS: its SMS switches are off and disabled, with the reason beside them.
@@ -275,7 +313,27 @@ describe('the front-desk console in Chromium', () => {
     // Notifications are ON by default.
     expect(await consent.getByRole('switch', { name: t.notifications, exact: true }).isChecked()).toBe(true);
     expect(await api('consent', `/clients/${landlineId}/consent`)).toMatchObject({ smsCapable: false, switches: { remindersBySms: false, notifications: true } });
+
+    // One explicit save; a change someone else made meanwhile is not overwritten: the save is refused with a warning.
+    const opened = await api('clients', `/clients/${landlineId}`);
+    await api('clients', `/clients/${landlineId}`, {
+      method: 'PUT',
+      body: { phone: '22 628 12 34', firstName: 'Halina', lastName: 'Stacjonarna', comment: 'Woli poranki' },
+      headers: { 'if-match': `"${opened['revision'] as string}"`, 'x-salon-id': 'salon-1' },
+    });
+    await page.locator('form.profile textarea').fill('Alergia na amoniak');
+    await page.getByRole('button', { name: t.save, exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: t.staleSave }).waitFor();
+    await page.getByRole('button', { name: t.reload }).click();
+    await eventually(async () => ((await page.locator('form.profile textarea').inputValue()) === 'Woli poranki' ? true : undefined), "the other desk's change");
+    await page.locator('form.profile textarea').fill('Woli poranki; alergia na amoniak');
+    await page.getByRole('button', { name: t.save, exact: true }).click();
+    await page.getByRole('status').filter({ hasText: t.saved }).waitFor();
+    await eventually(async () => ((await api('clients', `/clients/${landlineId}`))['comment'] === 'Woli poranki; alergia na amoniak' ? true : undefined), 'the comment saved');
+    await fitsWidth(820);
     await page.getByRole('button', { name: t.back }).click();
+    await fitsWidth(820);
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // The newsletter goes ON only with the reference of the client's signed form, which is recorded.
     const zofiaId = await register(t, '605 771 301', { firstName: 'Zofia', lastName: 'Nowak' });
@@ -309,6 +367,48 @@ describe('the front-desk console in Chromium', () => {
     await marketing.click();
     await eventually(async () => ((await marketing.isChecked()) ? undefined : true), 'the switch OFF');
     expect(await api('consent', `/clients/${zofiaId}/consent`)).toMatchObject({ switches: { newsletter: false, marketingSms: false } });
+
+    // A salon's spreadsheet with Polish headers and one bad row: the columns are recognised, the dry
+    // run names the row and why, the import takes the others and they are in the list.
+    const wizard = IMPORT_MESSAGES.pl;
+    await page.getByRole('button', { name: t.importClients }).click();
+    await page.getByLabel(wizard.fileLabel).setInputFiles({ name: 'klienci.xlsx', mimeType: XLSX, buffer: await polishSpreadsheet() });
+    await page.getByRole('button', { name: wizard.upload, exact: true }).click();
+    await page.getByRole('table', { name: wizard.columnsTable }).waitFor();
+    expect(await page.getByLabel('Telefon', { exact: true }).inputValue()).toBe('phone');
+    expect(await page.getByLabel('Imię', { exact: true }).inputValue()).toBe('firstName');
+    expect(await page.getByLabel('Uwagi', { exact: true }).inputValue()).toBe('comment');
+    await page.getByRole('button', { name: wizard.dryRun, exact: true }).click();
+    const refused = page.getByRole('table', { name: wizard.refusedRows });
+    await refused.waitFor();
+    const refusedRows = refused.locator('tbody tr');
+    await expectRows(refusedRows, 1, 'one refused row');
+    expect(await refusedRows.first().locator('td').first().textContent()).toBe('3');
+    expect(await refusedRows.first().textContent()).toContain('phone');
+    await page.screenshot({ path: join(SCREENSHOTS, 'import-dry-run.png'), fullPage: true });
+    await page.getByRole('button', { name: wizard.runImport }).click();
+    await page.getByText(wizard.completed).waitFor();
+    await page.getByRole('button', { name: wizard.done, exact: true }).click();
+    await eventually(
+      async () => {
+        await page.getByRole('button', { name: t.searchButton, exact: true }).click();
+        return (await page.getByRole('button', { name: 'Krystyna Wiśniewska' }).count()) === 1 ? true : undefined;
+      },
+      'the imported clients in the list',
+      { timeoutMs: SHOWN_WITHIN_MS, intervalMs: 500 },
+    );
+    expect(await page.getByRole('button', { name: 'Bartosz Zieliński' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Zły Numer' }).count()).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'client-list.png') });
+
+    // And the base goes out again as a spreadsheet with Polish headers.
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: t.exportClients }).click();
+    const exported = new Workbook();
+    await exported.xlsx.readFile(await (await downloading).path());
+    const exportedRows = exported.worksheets[0].getSheetValues().flatMap((row) => (row === undefined ? [] : [JSON.stringify(row)]));
+    expect(exportedRows.find((row) => row.includes('Telefon'))).toContain('Imię');
+    expect(exportedRows.filter((row) => row.includes('Krystyna') || row.includes('Bartosz'))).toHaveLength(2);
 
     // Erasure, confirmed, leaves "Klient Archiwalny N" (numbered per chain) in place of the client.
     await page.getByRole('button', { name: 'Zofia Nowak' }).click();

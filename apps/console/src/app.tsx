@@ -2,6 +2,7 @@ import { FormEvent, useMemo, useState } from 'react';
 import { ApiProblem, apis, problemOf } from './api';
 import { ClientCardView } from './client-card';
 import { ClientList } from './client-list';
+import { ImportWizard } from './import-wizard';
 import { Console, Session } from './context';
 import { LANGUAGES, Language, MESSAGES, Messages } from './i18n';
 import { Field, FormProblem } from './ui';
@@ -19,7 +20,7 @@ function storedLanguage(): Language {
   return (LANGUAGES as readonly string[]).includes(stored ?? '') ? (stored as Language) : 'pl';
 }
 
-export type Screen = { readonly kind: 'list' } | { readonly kind: 'card'; readonly clientId: string } | { readonly kind: 'new' };
+export type Screen = { readonly kind: 'list' } | { readonly kind: 'card'; readonly clientId: string } | { readonly kind: 'new' } | { readonly kind: 'import' };
 
 export function App() {
   const [language, setLanguage] = useState<Language>(storedLanguage);
@@ -71,7 +72,13 @@ export function App() {
         ) : (
           <Console.Provider value={{ t, language, session, api }}>
             {screen.kind === 'list' ? (
-              <ClientList onOpen={(clientId) => setScreen({ kind: 'card', clientId })} onAdd={() => setScreen({ kind: 'new' })} />
+              <ClientList
+                onOpen={(clientId) => setScreen({ kind: 'card', clientId })}
+                onAdd={() => setScreen({ kind: 'new' })}
+                onImport={() => setScreen({ kind: 'import' })}
+              />
+            ) : screen.kind === 'import' ? (
+              <ImportWizard onDone={() => setScreen({ kind: 'list' })} />
             ) : (
               <ClientCardView
                 key={screen.kind === 'card' ? screen.clientId : 'new'}

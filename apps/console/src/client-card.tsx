@@ -1,6 +1,7 @@
 import { FormEvent, useCallback, useEffect, useState } from 'react';
 import { ApiProblem, ClientCard, ifMatch, problemOf } from './api';
 import { ConsentPanel } from './consent-panel';
+import { TrashIcon } from './icons';
 import { PhotoPanel } from './photo-panel';
 import { useConsole } from './context';
 import { clientName } from './names';
@@ -310,7 +311,7 @@ function DeleteAndErase(props: { readonly card: ClientCard; readonly onDeleted: 
   return (
     <div className="danger">
       <button type="button" className="trash" onClick={() => void remove()} aria-label={t.deleteClient} title={t.deleteClient}>
-        🗑 {t.deleteClient}
+        <TrashIcon /> {t.deleteClient}
       </button>
       <button type="button" onClick={() => setConfirming(true)}>
         {t.eraseClient}

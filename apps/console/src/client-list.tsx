@@ -1,6 +1,8 @@
 import { FormEvent, useCallback, useEffect, useState } from 'react';
 import { ApiProblem, ClientListItem, idempotencyKey, problemOf } from './api';
 import { useConsole } from './context';
+import { ExportClients } from './export-clients';
+import { CameraIcon } from './icons';
 import { clientName } from './names';
 import { FormProblem, Loading } from './ui';
 
@@ -15,7 +17,11 @@ export function searchFilter(text: string): { name?: string; phone?: string; ema
   return { name: value };
 }
 
-export function ClientList({ onOpen, onAdd }: { readonly onOpen: (clientId: string) => void; readonly onAdd: () => void }) {
+/** Who may import and export the client base (the API's roles for those routes). */
+const MANAGING_ROLES = ['owner', 'manager'];
+
+export function ClientList(props: { readonly onOpen: (clientId: string) => void; readonly onAdd: () => void; readonly onImport: () => void }) {
+  const { onOpen, onAdd } = props;
   const { t, api, session } = useConsole();
   const [text, setText] = useState('');
   const [query, setQuery] = useState('');
@@ -68,6 +74,14 @@ export function ClientList({ onOpen, onAdd }: { readonly onOpen: (clientId: stri
         <button type="button" onClick={onAdd}>
           {t.addClient}
         </button>
+        {MANAGING_ROLES.includes(session.role) ? (
+          <>
+            <button type="button" onClick={props.onImport}>
+              {t.importClients}
+            </button>
+            <ExportClients />
+          </>
+        ) : null}
       </div>
       <form role="search" className="search" onSubmit={search}>
         <label htmlFor="client-search">{t.search}</label>
@@ -112,7 +126,7 @@ export function ClientList({ onOpen, onAdd }: { readonly onOpen: (clientId: stri
                     {client.photoRef ? (
                       <span className="photo-icon" role="img" aria-label={t.photo} title={t.photo}>
                         {' '}
-                        📷
+                        <CameraIcon />
                       </span>
                     ) : null}
                   </td>

@@ -4,7 +4,8 @@ import { useConsole } from './context';
 import { Field, FormProblem, Loading } from './ui';
 
 const STATUSES: readonly VisitStatus[] = ['booked', 'confirmed', 'arrived', 'completed', 'cancelled', 'no-show'];
-const ICONS: Readonly<Record<VisitStatus, string>> = { booked: '🕓', confirmed: '☑', arrived: '🚶', completed: '✔', cancelled: '✖', 'no-show': '⊘' };
+// Symbols every common font has (an emoji would need a colour-emoji font).
+const ICONS: Readonly<Record<VisitStatus, string>> = { booked: '◷', confirmed: '☑', arrived: '➜', completed: '✔', cancelled: '✖', 'no-show': '⊘' };
 // The visit list and the statistics are read models fed by the visits' events: while the tab is
 // open they are read again now and then, so a visit booked or completed shows up by itself.
 const REFRESH_MS = 1_000;
