@@ -212,7 +212,10 @@ describe('the front-desk console in Chromium', () => {
     expect(await api('clients', `/clients/${clientId}`)).toMatchObject({ photoRef: expect.any(String) });
 
     // Visits on three days; the middle one is cancelled, the other two completed.
-    await page.getByRole('tab', { name: t.visitsTab }).click();
+    // The tabs work from the keyboard.
+    await page.getByRole('tab', { name: t.visitsTab }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('tabpanel', { name: t.visitsTab }).waitFor();
     const days = [salonLocalTime(1).salonDate, salonLocalTime(2).salonDate, salonLocalTime(3).salonDate];
     await book(t, days[0], 'Стрижка', 'Анна Иванова', '1500');
     await book(t, days[1], 'Окрашивание', 'Мария Петрова', '3200');
@@ -244,6 +247,11 @@ describe('the front-desk console in Chromium', () => {
     await lastSummary.waitFor({ state: 'visible' });
     expect(await lastSummary.textContent()).toBe(`${days[2]} · ${t.statuses['completed']} · Укладка · Анна Иванова · 900.00`);
     await page.screenshot({ path: join(SCREENSHOTS, 'client-card-visits.png') });
+    // The summary shows on keyboard focus too, not only under the mouse.
+    await page.mouse.move(0, 0);
+    await lastSummary.waitFor({ state: 'hidden' });
+    await first.focus();
+    await firstSummary.waitFor({ state: 'visible' });
 
     // Clicking the last visit opens it.
     await last.click();
