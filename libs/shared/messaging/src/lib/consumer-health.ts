@@ -13,6 +13,12 @@ export type ConsumerHealth = {
   readonly deadLetters: number;
   /** Messages behind the high watermarks, from the group's committed offsets; absent until first measured. */
   readonly lag?: number;
+  /**
+   * How long the oldest message not yet consumed may have waited, in seconds (at most this long):
+   * 0 without lag; else since the later of the last consumed message's timestamp and the last
+   * measurement that found no lag. Absent while neither is known (lag found before any message here).
+   */
+  readonly lagSeconds?: number;
   readonly restarts: number;
   readonly lastProgressAt?: string;
 };
@@ -29,6 +35,7 @@ export interface ConsumerStatus {
   readonly deadLetters: number;
   readonly restarts: number;
   readonly lag?: number;
+  readonly lagSeconds?: number;
   /**
    * The last sign of progress (ms since the epoch): a message handled here, the group's
    * committed offsets moving (another instance may hold the partitions), the moment the lag
@@ -43,6 +50,7 @@ export function assessConsumer(status: ConsumerStatus, now: number, stallAfterMs
     deadLetters: status.deadLetters,
     restarts: status.restarts,
     ...(status.lag === undefined ? {} : { lag: status.lag }),
+    ...(status.lagSeconds === undefined ? {} : { lagSeconds: status.lagSeconds }),
     ...(status.progressAt === undefined ? {} : { lastProgressAt: new Date(status.progressAt).toISOString() }),
   };
   switch (status.state) {

@@ -29,6 +29,8 @@ export interface EventRelayOptions {
    */
   readonly retryDelayMs?: number;
   readonly maxRetryDelayMs?: number;
+  /** How long a measurement of the lag (a read of the store after the checkpoint) is reused; default 10 s. */
+  readonly lagCacheMs?: number;
 }
 
 /**
@@ -64,6 +66,20 @@ export class CheckpointBeyondStoreError extends Error {
   }
 }
 
+/**
+ * How far the relay is behind the event store: the events after its checkpoint (of its streams),
+ * counted up to `RELAY_LAG_COUNT_LIMIT` (`eventsBehindCapped` when there are at least that many),
+ * and the age of the oldest of them (0 when none is waiting).
+ */
+export type RelayLag = {
+  readonly eventsBehind: number;
+  readonly eventsBehindCapped: boolean;
+  readonly secondsBehind: number;
+};
+
+/** A measurement reads at most this many events: enough to see an outage, cheap enough for each scrape. */
+export const RELAY_LAG_COUNT_LIMIT = 10_000;
+
 const TIMED_OUT = Symbol('timed out');
 
 /**
@@ -85,6 +101,8 @@ export class EventRelay {
   private published = 0;
   /** After the last event the broker took (the checkpoint saved): where a resubscription starts. */
   private position?: GlobalPosition;
+  private lagMeasurement?: { readonly at: number; readonly lag: RelayLag };
+  private lagRefresh?: Promise<RelayLag>;
   private failure: { state?: 'retrying' | 'resubscribing'; error?: string; failedAttempts: number; crashed: boolean } = {
     failedAttempts: 0,
     crashed: false,
@@ -142,6 +160,31 @@ export class EventRelay {
     const { state: trouble, error, failedAttempts, crashed } = this.failure;
     const state = crashed ? 'crashed' : this.running === undefined ? 'stopped' : trouble ?? 'publishing';
     return { ok: state === 'publishing', state, error, failedAttempts, published: this.published };
+  }
+
+  /**
+   * The relay's lag (RelayLag), measured at most every `lagCacheMs`; undefined while the relay
+   * does not run (a standby instance, whose checkpoint is another's to move).
+   */
+  async lag(): Promise<RelayLag | undefined> {
+    if (this.running === undefined) return undefined;
+    const cached = this.lagMeasurement;
+    if (cached && Date.now() - cached.at < (this.options.lagCacheMs ?? 10_000)) return cached.lag;
+    this.lagRefresh ??= this.measureLag().finally(() => (this.lagRefresh = undefined));
+    return this.lagRefresh;
+  }
+
+  private async measureLag(): Promise<RelayLag> {
+    const behind = await this.options.store.readAll({ after: this.position, maxCount: RELAY_LAG_COUNT_LIMIT, streamPrefixes: this.options.streamPrefixes });
+    const now = Date.now();
+    const oldest = behind[0];
+    const lag = {
+      eventsBehind: behind.length,
+      eventsBehindCapped: behind.length >= RELAY_LAG_COUNT_LIMIT,
+      secondsBehind: oldest ? Math.max(0, (now - oldest.createdAt.getTime()) / 1000) : 0,
+    };
+    this.lagMeasurement = { at: now, lag };
+    return lag;
   }
 
   /** Checks the checkpoint, then relays; whatever fails on the way is tried again, from the last event published. */

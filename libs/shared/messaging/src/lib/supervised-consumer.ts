@@ -105,6 +105,9 @@ export class SupervisedConsumer {
   private readonly deadLettered = new Set<string>();
   private handled = 0;
   private lagMeasurement?: { at: number; committed: bigint; lag: bigint };
+  /** The newest timestamp (ms) of a message consumed here, and the last time the group had no lag: the bounds of `lagSeconds`. */
+  private lastConsumedTimestamp?: number;
+  private lastCaughtUpAt?: number;
   private lagRefresh?: Promise<void>;
 
   constructor(private readonly options: SupervisedConsumerOptions) {
@@ -260,7 +263,7 @@ export class SupervisedConsumer {
     }
     if (decoded.length === 0) return;
     const failure = await this.tryHandling(control, () => eachBatch(decoded.map((item) => item.incoming)));
-    if (!failure) return this.progressed(decoded.length);
+    if (!failure) return this.progressed(decoded.map((item) => item.raw));
     // Some message of the batch cannot be handled: find it by handling each alone (handlers are
     // idempotent, so what the failed attempt may have written already is harmless).
     for (const item of decoded) await this.handleAlone(batch, item, (message) => eachBatch([message]), control);
@@ -284,7 +287,7 @@ export class SupervisedConsumer {
   private async handleAlone(batch: FetchedBatch, item: Decoded, handle: (message: IncomingMessage) => Promise<void>, control: BatchControl): Promise<void> {
     const failure = await this.tryHandling(control, () => handle(item.incoming));
     if (failure) await this.sendToDeadLetters(batch, item.raw, 'rejected', failure, control);
-    else this.progressed(1);
+    else this.progressed([item.raw]);
   }
 
   private async decodeOrDeadLetter(batch: FetchedBatch, raw: FetchedMessage, control: BatchControl): Promise<IncomingMessage | undefined> {
@@ -314,6 +317,7 @@ export class SupervisedConsumer {
       }),
     );
     this.rememberDeadLettered(source);
+    this.consumed([raw]);
     this.status.deadLetters += 1;
     this.status.progressAt = Date.now();
     this.logger.warn(
@@ -327,9 +331,18 @@ export class SupervisedConsumer {
     if (this.deadLettered.size > REMEMBERED_DEAD_LETTERS) this.deadLettered.delete(this.deadLettered.values().next().value as string);
   }
 
-  private progressed(messages: number): void {
-    this.handled += messages;
+  private progressed(messages: readonly FetchedMessage[]): void {
+    this.handled += messages.length;
     this.status.progressAt = Date.now();
+    this.consumed(messages);
+  }
+
+  /** Handled or dead-lettered: either way consumed, for the lag in seconds. */
+  private consumed(messages: readonly FetchedMessage[]): void {
+    for (const message of messages) {
+      const timestamp = Number(message.timestamp);
+      if (Number.isFinite(timestamp) && timestamp > (this.lastConsumedTimestamp ?? -Infinity)) this.lastConsumedTimestamp = timestamp;
+    }
   }
 
   /** Runs `operation`, retrying transient failures; resolves with the permanent failure, if it ends in one. */
@@ -406,6 +419,10 @@ export class SupervisedConsumer {
     if (previous && (previous.committed !== committed || (previous.lag === 0n && lag > 0n))) this.status.progressAt = now;
     this.lagMeasurement = { at: now, committed, lag };
     this.status.lag = Number(lag);
+    if (lag === 0n) this.lastCaughtUpAt = now;
+    // The oldest waiting message came after the last one consumed and after the group last had no lag.
+    const waitingSince = Math.max(this.lastConsumedTimestamp ?? -Infinity, this.lastCaughtUpAt ?? -Infinity);
+    this.status.lagSeconds = lag === 0n ? 0 : Number.isFinite(waitingSince) ? Math.max(0, (now - waitingSince) / 1000) : undefined;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Metric, register } from 'prom-client';
+import { RELAY_LAG_COUNT_LIMIT } from '@salon/shared/messaging';
 import type { ReadinessReport } from './health';
 
 /**
@@ -72,6 +73,27 @@ const relayPublished = () =>
     () => new Gauge({ name: 'salon_relay_published_events', help: 'Events a relay published to Kafka since the process started.', labelNames: ['worker'] }),
   );
 
+const consumerLagSeconds = () =>
+  metricOnce(
+    'salon_consumer_lag_seconds',
+    () =>
+      new Gauge({
+        name: 'salon_consumer_lag_seconds',
+        help: 'How long the oldest message a consumer group has not consumed may have waited (an upper bound; 0 without lag), in seconds.',
+        labelNames: ['worker'],
+      }),
+  );
+const relayLagEvents = () =>
+  metricOnce(
+    'salon_relay_lag_events',
+    () => new Gauge({ name: 'salon_relay_lag_events', help: `Events of the store a relay has not published yet (counted up to ${RELAY_LAG_COUNT_LIMIT}).`, labelNames: ['worker'] }),
+  );
+const relayLagSeconds = () =>
+  metricOnce(
+    'salon_relay_lag_seconds',
+    () => new Gauge({ name: 'salon_relay_lag_seconds', help: 'Age of the oldest event a relay has not published yet (0 when none waits), in seconds.', labelNames: ['worker'] }),
+  );
+
 const WORKER_CHECK = /^worker:(.+)$/;
 
 /**
@@ -79,14 +101,17 @@ const WORKER_CHECK = /^worker:(.+)$/;
  * cached by them, the checks answer within their timeout).
  */
 export function recordReadiness(checks: Readonly<Record<string, ReadinessReport>>): void {
-  for (const gauge of [checkUp(), consumerLag(), deadLetters(), relayPublished()]) gauge.reset();
+  for (const gauge of [checkUp(), consumerLag(), consumerLagSeconds(), deadLetters(), relayPublished(), relayLagEvents(), relayLagSeconds()]) gauge.reset();
   for (const [check, report] of Object.entries(checks)) {
     checkUp().set({ check }, report.ok ? 1 : 0);
     const worker = WORKER_CHECK.exec(check)?.[1];
     if (worker === undefined) continue;
     if (typeof report.lag === 'number') consumerLag().set({ worker }, report.lag);
     if (typeof report.deadLetters === 'number') deadLetters().set({ worker }, report.deadLetters);
+    if (typeof report.lagSeconds === 'number') consumerLagSeconds().set({ worker }, report.lagSeconds);
     if (typeof report.published === 'number') relayPublished().set({ worker }, report.published);
+    if (typeof report.eventsBehind === 'number') relayLagEvents().set({ worker }, report.eventsBehind);
+    if (typeof report.secondsBehind === 'number') relayLagSeconds().set({ worker }, report.secondsBehind);
   }
 }
 

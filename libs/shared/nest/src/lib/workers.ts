@@ -142,7 +142,8 @@ export function relayWorker(relay: EventRelay, producer: MessageProducer): Backg
       await relay.stop();
       await producer.disconnect();
     },
-    health: () => relay.health(),
+    // The lag is read from the store (cached): a relay that cannot read it still reports its state.
+    health: async () => ({ ...relay.health(), ...(await relay.lag().catch(() => undefined)) }),
   };
 }
 
