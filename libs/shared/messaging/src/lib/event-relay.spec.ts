@@ -3,7 +3,7 @@ import { HEADERS } from '@salon/contracts';
 import { EventStore, EventStoreUnavailableError, SqliteEventStore, formatPosition } from '@salon/shared/event-store';
 import { eventually } from '@salon/shared/testing';
 import { appendInterleaved, toTestMessages } from '../testing/fixtures';
-import { InMemoryCheckpointStore } from './checkpoint-store';
+import { CheckpointFencedError, InMemoryCheckpointStore } from './checkpoint-store';
 import { CheckpointBeyondStoreError, EventRelay } from './event-relay';
 
 /** A producer whose broker is down until `bringUp()` (failing as a client does once its own retries are spent). */
@@ -217,3 +217,23 @@ function storeFailing(
     close: () => store.close(),
   };
 }
+
+describe('EventRelay under a lease another instance has taken over', () => {
+  it('stops with crashed once its checkpoint is fenced by a newer token, leaving the newer checkpoint', async () => {
+    const store = new SqliteEventStore({ path: ':memory:', pollIntervalMs: 10 });
+    await appendInterleaved(store, 'counter-', 3, 2);
+    const [first] = await store.readAll({ maxCount: 1 });
+    const checkpoints = new InMemoryCheckpointStore();
+    // The instance that took the lease over (token 2) saved first; this one still runs under token 1.
+    await checkpoints.save('relay', first.position, 2);
+    const { producer, bringUp } = producerOfABrokerThatIsDown();
+    bringUp();
+    const relay = new EventRelay({ name: 'relay', store, streamPrefixes: ['counter-'], toMessages: toTestMessages('topic'), producer, checkpoints, retryDelayMs: 5 });
+    await relay.start({ fencingToken: 1 });
+    await expect(relay.done).rejects.toThrow(CheckpointFencedError);
+    expect(relay.health()).toMatchObject({ ok: false, state: 'crashed', error: expect.stringContaining('newer lease') });
+    expect(formatPosition((await checkpoints.load('relay'))!)).toBe(formatPosition(first.position));
+    await relay.stop();
+    await store.close();
+  });
+});

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStore, GlobalPosition, RecordedEvent, comparePositions, formatPosition } from '@salon/shared/event-store';
-import { CheckpointStore } from './checkpoint-store';
+import { CheckpointFencedError, CheckpointStore } from './checkpoint-store';
 import { OutgoingMessage } from './integration-message';
 import type { MessageProducer } from './messaging-port';
 
@@ -108,6 +108,8 @@ export class EventRelay {
     crashed: false,
   };
   private pauses = new AbortController();
+  /** The token of the lease this relay runs under (each checkpoint names it), if any. */
+  private fencingToken?: number;
 
   constructor(private readonly options: EventRelayOptions) {
     this.logger = new Logger(`EventRelay:${options.name}`);
@@ -116,10 +118,12 @@ export class EventRelay {
   /**
    * Starts in the background once the checkpoint is loaded. Nothing the relay meets afterwards
    * ends the process: a failed subscription is opened again, a batch the broker refuses is sent
-   * again, and a checkpoint beyond the store's end stops the relay with `crashed` on /health/ready.
+   * again, and a checkpoint beyond the store's end stops the relay with `crashed` on /health/ready,
+   * as does a checkpoint saved under a newer lease than `fencingToken` (another instance took over).
    */
-  async start(): Promise<void> {
+  async start(lease: { readonly fencingToken?: number } = {}): Promise<void> {
     if (this.running) return;
+    this.fencingToken = lease.fencingToken;
     this.stopRequested = false;
     this.pauses = new AbortController();
     this.failure = { failedAttempts: 0, crashed: false };
@@ -197,7 +201,7 @@ export class EventRelay {
         await this.relayUntilStopped();
         return;
       } catch (error) {
-        if (error instanceof CheckpointBeyondStoreError || this.stopRequested) throw error;
+        if (error instanceof CheckpointBeyondStoreError || error instanceof CheckpointFencedError || this.stopRequested) throw error;
         const message = error instanceof Error ? error.message : String(error);
         const pause = this.retryPause(attempt);
         this.failure = { state: 'resubscribing', error: message, failedAttempts: attempt, crashed: false };
@@ -284,6 +288,8 @@ export class EventRelay {
         if (this.failure.state === 'retrying') this.recovered('published again');
         return true;
       } catch (error) {
+        // Another instance publishes now: sending again would only duplicate its work.
+        if (error instanceof CheckpointFencedError) throw error;
         const message = error instanceof Error ? error.message : String(error);
         const pause = this.retryPause(attempt);
         this.failure = { state: 'retrying', error: message, failedAttempts: attempt, crashed: false };
@@ -309,7 +315,7 @@ export class EventRelay {
     }
     // Only now is the batch safely on the broker.
     const last = batch[batch.length - 1].position;
-    await this.options.checkpoints.save(this.options.name, last);
+    await this.options.checkpoints.save(this.options.name, last, this.fencingToken);
     this.position = last;
     this.published += batch.length;
   }

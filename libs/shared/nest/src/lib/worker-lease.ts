@@ -118,7 +118,7 @@ export function leasedWorker(worker: BackgroundWorker, lease: MongoLease, timing
         if (taken) {
           logger.log(`${lease.holder} took the lease (token ${taken.token}): starting ${worker.name}`);
           try {
-            await worker.start();
+            await worker.start(taken);
           } catch (error) {
             // Not started: the lease goes back, for this or another instance to try again.
             await lease.release(taken);

@@ -3,12 +3,13 @@ import type { Connection } from 'mongoose';
 import { EventRelay, MessageProducer, ProjectionRunner } from '@salon/shared/messaging';
 import { ReadinessRegistry, ReadinessReport } from './health';
 import { MONGO_CONNECTION } from './infrastructure';
-import { leasedWorker, MongoLease } from './worker-lease';
+import { HeldLease, leasedWorker, MongoLease } from './worker-lease';
 
 /** Something that runs in the background of a service: a relay, a projection, a policy. */
 export interface BackgroundWorker {
   readonly name: string;
-  start(): Promise<void>;
+  /** `lease`: the lease an exclusive worker was started under (its fencing token), for the writes it fences. */
+  start(lease?: HeldLease): Promise<void>;
   stop(): Promise<void>;
   /**
    * Optional: how the worker is doing, shown on /health/ready as `checks["worker:<name>"]`. A
@@ -134,9 +135,10 @@ export function relayWorker(relay: EventRelay, producer: MessageProducer): Backg
     name: relay.name,
     // Two relays would publish every event twice and race on the checkpoint.
     exclusive: true,
-    start: async () => {
+    start: async (lease) => {
       await producer.connect();
-      await relay.start();
+      // Its checkpoints name the lease's token: a holder paused past its lease cannot move them back.
+      await relay.start({ fencingToken: lease?.token });
     },
     stop: async () => {
       await relay.stop();
