@@ -27,3 +27,4 @@ export * from './lib/openapi-access';
 export * from './lib/salon-scope';
 export * from './lib/service-client';
 export * from './lib/read-model-unavailable';
+export * from './lib/tracing';

@@ -1,5 +1,6 @@
 import { Histogram, register } from 'prom-client';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from './errors';
+import { SpanKind, TRACEPARENT, inSpan, traceContext, traceparentOf } from './trace-context';
 import type {
   AppendResult,
   EventStore,
@@ -49,16 +50,26 @@ export class MeteredEventStore implements EventStore {
     private readonly storeName: 'embedded' | 'eventstoredb',
   ) {}
 
+  /**
+   * Timed, and traced when tracing is on: a span under the request's (or message's) span, whose
+   * traceparent each event keeps in its metadata, so the relay and the consumers continue the trace.
+   */
   async appendToStream(streamName: string, events: readonly EventToAppend[], options: { readonly expectedRevision: ExpectedRevision }): Promise<AppendResult> {
-    const stop = this.duration.startTimer({ store: this.storeName });
-    try {
-      const result = await this.store.appendToStream(streamName, events, options);
-      stop({ outcome: 'ok' });
-      return result;
-    } catch (error) {
-      stop({ outcome: outcomeOf(error) });
-      throw error;
-    }
+    // No stream name in the span: it holds ids of clients.
+    return inSpan('event-store append', SpanKind.CLIENT, traceContext.active(), async (span) => {
+      span.setAttribute('db.system.name', this.storeName);
+      const traceparent = traceparentOf(span);
+      const traced = traceparent ? events.map((event) => ({ ...event, metadata: { ...event.metadata, [TRACEPARENT]: traceparent } })) : events;
+      const stop = this.duration.startTimer({ store: this.storeName });
+      try {
+        const result = await this.store.appendToStream(streamName, traced, options);
+        stop({ outcome: 'ok' });
+        return result;
+      } catch (error) {
+        stop({ outcome: outcomeOf(error) });
+        throw error;
+      }
+    });
   }
 
   deleteStream(streamName: string, options: { readonly expectedRevision: bigint }): Promise<void> {

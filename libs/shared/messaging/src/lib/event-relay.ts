@@ -1,6 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EventStore, GlobalPosition, RecordedEvent, comparePositions, formatPosition } from '@salon/shared/event-store';
+import type { Span } from '@opentelemetry/api';
+import {
+  EventStore,
+  GlobalPosition,
+  RecordedEvent,
+  SpanKind,
+  TRACEPARENT,
+  comparePositions,
+  contextOfTraceparent,
+  formatPosition,
+  traceparentOf,
+  tracer,
+} from '@salon/shared/event-store';
 import { CheckpointFencedError, CheckpointStore } from './checkpoint-store';
 import { OutgoingMessage } from './integration-message';
 import type { MessageProducer } from './messaging-port';
@@ -303,15 +315,25 @@ export class EventRelay {
 
   private async publish(batch: readonly RecordedEvent[]): Promise<void> {
     const byTopic = new Map<string, { key: string; value: string | null; headers: Record<string, string> }[]>();
+    // An event appended under a trace is published in a span of it, whose traceparent its messages carry.
+    const spans: Span[] = [];
     for (const event of batch) {
+      const parent = event.metadata[TRACEPARENT];
+      const span = parent === undefined ? undefined : tracer().startSpan('kafka publish', { kind: SpanKind.PRODUCER }, contextOfTraceparent(parent));
+      const traceparent = span && traceparentOf(span);
+      if (span) spans.push(span);
       for (const message of await this.options.toMessages(event)) {
         const messages = byTopic.get(message.topic) ?? [];
-        messages.push({ key: message.key, value: message.value, headers: { ...message.headers } });
+        messages.push({ key: message.key, value: message.value, headers: { ...message.headers, ...(traceparent ? { [TRACEPARENT]: traceparent } : {}) } });
         byTopic.set(message.topic, messages);
       }
     }
-    if (byTopic.size > 0) {
-      await this.options.producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    try {
+      if (byTopic.size > 0) {
+        await this.options.producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      }
+    } finally {
+      for (const span of spans) span.end();
     }
     // Only now is the batch safely on the broker.
     const last = batch[batch.length - 1].position;

@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import type { Span } from '@opentelemetry/api';
+import { SpanKind, TRACEPARENT, contextOfTraceparent, tracer, withSpan } from '@salon/shared/event-store';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsumerHealth, ConsumerStatus, assessConsumer } from './consumer-health';
 import { DeadLetterQueue, DeadLetterReason } from './dead-letters';
@@ -262,7 +264,8 @@ export class SupervisedConsumer {
       if (incoming) decoded.push({ raw, incoming });
     }
     if (decoded.length === 0) return;
-    const failure = await this.tryHandling(control, () => eachBatch(decoded.map((item) => item.incoming)));
+    const spans = decoded.flatMap((item) => this.handlingSpan(item.raw) ?? []);
+    const failure = await this.tryHandling(control, () => eachBatch(decoded.map((item) => item.incoming))).finally(() => spans.forEach((span) => span.end()));
     if (!failure) return this.progressed(decoded.map((item) => item.raw));
     // Some message of the batch cannot be handled: find it by handling each alone (handlers are
     // idempotent, so what the failed attempt may have written already is harmless).
@@ -285,7 +288,10 @@ export class SupervisedConsumer {
   }
 
   private async handleAlone(batch: FetchedBatch, item: Decoded, handle: (message: IncomingMessage) => Promise<void>, control: BatchControl): Promise<void> {
-    const failure = await this.tryHandling(control, () => handle(item.incoming));
+    const span = this.handlingSpan(item.raw);
+    // Inside the span: the commands a policy issues for the message continue its trace.
+    const handled = () => (span ? withSpan(span, () => handle(item.incoming)) : handle(item.incoming));
+    const failure = await this.tryHandling(control, handled).finally(() => span?.end());
     if (failure) await this.sendToDeadLetters(batch, item.raw, 'rejected', failure, control);
     else this.progressed([item.raw]);
   }
@@ -323,6 +329,13 @@ export class SupervisedConsumer {
     this.logger.warn(
       `${batch.topic}/${batch.partition}@${raw.offset} (key ${raw.key?.toString() ?? 'none'}) sent to ${this.deadLetters.topic}, ${reason}: ${description}`,
     );
+  }
+
+  /** A span of the handling of a message that carries a traceparent (tracing on), else none. */
+  private handlingSpan(raw: FetchedMessage): Span | undefined {
+    const header = raw.headers?.[TRACEPARENT];
+    if (header === undefined) return undefined;
+    return tracer().startSpan(`${this.options.groupId} handle`, { kind: SpanKind.CONSUMER }, contextOfTraceparent(header.toString()));
   }
 
   private rememberDeadLettered(source: string): void {

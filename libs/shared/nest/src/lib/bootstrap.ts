@@ -11,6 +11,7 @@ import { describeErrorAnswers, describeValidationRules, routeFactsOf } from './o
 import { useMethodNotAllowed } from './method-not-allowed';
 import { httpMetricsMiddleware, labelMetricsWithService } from './metrics';
 import { correlationIdMiddleware } from './request-context';
+import { startTracing, tracingMiddleware } from './tracing';
 import { useBodyParsers } from './request-body';
 import { useSecurityHeaders } from './security-headers';
 import { createValidationPipe } from './validation';
@@ -24,6 +25,8 @@ export interface ServiceDescription {
 
 /** The HTTP conventions every service shares: body limits, validation, errors, correlation ids, OpenAPI at /docs. */
 export async function createHttpApp(rootModule: Type<unknown> | DynamicModule, service: ServiceDescription): Promise<INestApplication> {
+  // Before the application: its spans need the provider (nothing happens without an OTLP endpoint).
+  startTracing(service.name);
   const app = await NestFactory.create(rootModule, { logger: new JsonLogger(service.name, service.logLevel) });
   // Every metric of the process names its service, whatever the scrape configuration adds.
   labelMetricsWithService(service.name);
@@ -38,6 +41,7 @@ export function configureHttpApp(app: INestApplication, service: ServiceDescript
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('etag');
   app.use(httpMetricsMiddleware);
   app.use(correlationIdMiddleware);
+  app.use(tracingMiddleware);
   useBodyParsers(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
