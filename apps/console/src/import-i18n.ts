@@ -1,31 +1,16 @@
+import type { ClientsService } from '@salon/api-client';
 import type { Language } from './i18n';
 
 /**
  * The texts of the import wizard (issue 18) in Polish, Russian and English. The field names are
  * the column headers the export writes (docs/client-import.md, "Columns and their synonyms").
  */
-export type ImportField =
-  | 'firstName'
-  | 'lastName'
-  | 'patronymic'
-  | 'phone'
-  | 'secondPhone'
-  | 'email'
-  | 'birthDate'
-  | 'gender'
-  | 'comment'
-  | 'serviceDiscount'
-  | 'productDiscount'
-  | 'notifications'
-  | 'remindersBySms'
-  | 'remindersByEmail'
-  | 'marketingSms'
-  | 'newsletter'
-  | 'marketingConsentDocumentRef'
-  | 'marketingConsentTextVersion';
-
-export type ExistingClientsPolicy = 'skip' | 'fill-empty' | 'overwrite';
-export type ImportStatus = 'uploaded' | 'dry-run-running' | 'dry-run-completed' | 'running' | 'completed' | 'cancelled' | 'failed';
+// The API's own lists: a field, policy or status the API adds or drops changes these types, and
+// the messages below (Records over them) do not compile until they name it.
+type Schemas = ClientsService.components['schemas'];
+export type ImportField = Schemas['ColumnAssignmentView']['field'];
+export type ExistingClientsPolicy = Schemas['RunClientImportRequest']['existingClients'];
+export type ImportStatus = Schemas['ClientImportView']['status'];
 export type RowOutcome = 'create' | 'update' | 'skip-duplicate-in-file' | 'skip-existing' | 'refused';
 
 export interface ImportMessages {

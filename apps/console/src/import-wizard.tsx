@@ -9,36 +9,9 @@ type Schemas = ClientsService.components['schemas'];
 export type ImportJob = Schemas['ClientImportView'];
 type Counts = Schemas['ImportCountsView'];
 
-// The wizard's own lists must be the API's: a field or policy the API drops or adds does not compile.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Assert<T extends true> = T;
-export type ImportListsMatchTheApi = [
-  Assert<Same<ImportField, Schemas['ColumnAssignmentView']['field']>>,
-  Assert<Same<ExistingClientsPolicy, Schemas['RunClientImportRequest']['existingClients']>>,
-  Assert<Same<ImportStatus, ImportJob['status']>>,
-];
-
-const FIELDS: readonly ImportField[] = [
-  'firstName',
-  'lastName',
-  'patronymic',
-  'phone',
-  'secondPhone',
-  'email',
-  'birthDate',
-  'gender',
-  'comment',
-  'serviceDiscount',
-  'productDiscount',
-  'notifications',
-  'remindersBySms',
-  'remindersByEmail',
-  'marketingSms',
-  'newsletter',
-  'marketingConsentDocumentRef',
-  'marketingConsentTextVersion',
-];
-const POLICIES: readonly ExistingClientsPolicy[] = ['skip', 'fill-empty', 'overwrite'];
+// In the order the messages list them (a Record over the API's fields: all of them).
+const FIELDS = Object.keys(IMPORT_MESSAGES.en.fields) as ImportField[];
+const POLICIES = Object.keys(IMPORT_MESSAGES.en.policies) as ExistingClientsPolicy[];
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   csv: 'text/csv',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

@@ -41,7 +41,7 @@ const httpDuration = () =>
   );
 
 /** The route's template, never the path itself (which holds ids): `unmatched` when no route took it. */
-function routeOf(request: Request): string {
+export function routeOf(request: Request): string {
   const template = (request.route as { path?: unknown } | undefined)?.path;
   return typeof template === 'string' ? `${request.baseUrl}${template}` : 'unmatched';
 }

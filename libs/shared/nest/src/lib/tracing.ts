@@ -6,6 +6,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { NextFunction, Request, Response } from 'express';
 import { tracer } from '@salon/shared/event-store';
+import { routeOf } from './metrics';
 
 /**
  * Traces (OpenTelemetry), off unless configured: with `OTEL_EXPORTER_OTLP_ENDPOINT` (or
@@ -35,12 +36,6 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   // Spans still queued go out on a clean stop.
   process.once('beforeExit', () => void provider.shutdown().catch(() => undefined));
   return provider;
-}
-
-/** The route's template, never the path itself (which holds ids). */
-function routeOf(request: Request): string {
-  const template = (request.route as { path?: unknown } | undefined)?.path;
-  return typeof template === 'string' ? `${request.baseUrl}${template}` : 'unmatched';
 }
 
 /**
