@@ -2,7 +2,14 @@ import { DEFAULT_KAFKA_CLIENT, createMessagingClient, kafkaClientKind } from './
 
 describe('KAFKA_CLIENT', () => {
   it('is the default when unset or empty, and names the adapter otherwise', () => {
-    expect(kafkaClientKind(undefined)).toBe(DEFAULT_KAFKA_CLIENT);
+    // Unset: the environment's KAFKA_CLIENT is read, so the run's own (a test run may set it) is put aside.
+    const set = process.env['KAFKA_CLIENT'];
+    delete process.env['KAFKA_CLIENT'];
+    try {
+      expect(kafkaClientKind()).toBe(DEFAULT_KAFKA_CLIENT);
+    } finally {
+      if (set !== undefined) process.env['KAFKA_CLIENT'] = set;
+    }
     expect(kafkaClientKind('')).toBe(DEFAULT_KAFKA_CLIENT);
     expect(kafkaClientKind('kafkajs')).toBe('kafkajs');
     expect(kafkaClientKind('platformatic')).toBe('platformatic');

@@ -60,4 +60,25 @@ describe('phoneReservationSweeper (on the embedded event store)', () => {
 
     expect(await store.readAll({ streamPrefixes: PHONE_RESERVATION_STREAM_PREFIXES })).toEqual([]);
   });
+
+  it('reserves the number again when a retried registration appended the client while it was releasing', async () => {
+    const phones = new PhoneReservations(store, cipher, ring);
+    const clientId = randomUUID();
+    // A registration cut off after its reservation; its retry appends the client while the sweeper
+    // is between reading the client (not registered yet) and releasing.
+    await phones.reserve(metadata(), phone, clientId, false);
+    const [reserved] = await reservedEvents();
+    let reads = 0;
+    const racingClients = {
+      state: async (tenantId: string, id: string) => {
+        const state = await clients.state(tenantId, id);
+        if (reads++ === 0) await clients.record(clientId, { type: 'RegisterClient', data: { clientId, phone, defaultCountry: 'PL' }, metadata: metadata() });
+        return state;
+      },
+    };
+
+    expect(await phoneReservationSweeper(phones, racingClients, 0)(reserved)).toBe('done');
+
+    for (const streamName of phones.streamNamesOf(tenant, phone)) expect(await phones.holders(streamName, tenant)).toEqual([clientId]);
+  });
 });

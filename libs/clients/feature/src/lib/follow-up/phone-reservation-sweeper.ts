@@ -27,13 +27,15 @@ export function phoneReservationSweeper(phones: PhoneReservations, clients: Clie
     const { tenantId } = event.metadata;
     const { clientId } = event.data as PhoneReserved['data'];
     if (!(await phones.holders(event.streamName, tenantId)).includes(clientId)) return 'done';
-    const phone = phoneInUse(await clients.state(tenantId, clientId));
-    if (phone !== undefined && phones.streamNamesOf(tenantId, phone).includes(event.streamName)) return 'done';
-    await phones.releaseStream(
-      { tenantId, correlationId: event.metadata.correlationId, causationId: event.id, actorId: 'system', now: new Date(now()) },
-      event.streamName,
-      clientId,
-    );
+    const usesThisNumber = async () => {
+      const phone = phoneInUse(await clients.state(tenantId, clientId));
+      return phone !== undefined && phones.streamNamesOf(tenantId, phone).includes(event.streamName);
+    };
+    if (await usesThisNumber()) return 'done';
+    const metadata = { tenantId, correlationId: event.metadata.correlationId, causationId: event.id, actorId: 'system', now: new Date(now()) };
+    await phones.releaseStream(metadata, event.streamName, clientId);
+    // A retried registration may have appended the client since it was read above: it keeps its number.
+    if (await usesThisNumber()) await phones.reserveStream(metadata, event.streamName, clientId, (event.data as PhoneReserved['data']).shared);
     return 'done';
   };
 }

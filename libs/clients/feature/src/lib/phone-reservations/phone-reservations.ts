@@ -54,21 +54,29 @@ export class PhoneReservations {
    * With several keys, the number is taken on every key's stream or on none: a refusal by one
    * gives back what this call took on the others (a crash in between is the sweeper's case).
    */
-  async reserve(metadata: CommandMetadata, e164: string, clientId: string, allowShared: boolean): Promise<void> {
+  /**
+   * Tells whether the client already held the number on some stream before (a retried
+   * registration): such a reservation may be old enough for the sweeper to release it meanwhile.
+   */
+  async reserve(metadata: CommandMetadata, e164: string, clientId: string, allowShared: boolean): Promise<{ readonly heldBefore: boolean }> {
     const taken: string[] = [];
+    let heldBefore = false;
     try {
       for (const streamName of this.streamNamesOf(metadata.tenantId, e164)) {
-        const appended = await this.decide(streamName, {
-          type: 'ReservePhone',
-          data: { clientId, allowShared },
-          metadata: { ...metadata, commandId: undefined },
-        });
+        const appended = await this.reserveStream(metadata, streamName, clientId, allowShared);
         if (appended) taken.push(streamName);
+        else heldBefore = true;
       }
     } catch (error) {
       for (const streamName of taken) await this.releaseStream(metadata, streamName, clientId);
       throw error;
     }
+    return { heldBefore };
+  }
+
+  /** Reserves one stream of the number for the client; false when the client held it already. */
+  async reserveStream(metadata: CommandMetadata, streamName: string, clientId: string, allowShared: boolean): Promise<boolean> {
+    return this.decide(streamName, { type: 'ReservePhone', data: { clientId, allowShared }, metadata: { ...metadata, commandId: undefined } });
   }
 
   /** Releasing what the client does not hold changes nothing, so a release may be repeated. */

@@ -30,9 +30,10 @@ export class RegisterClient {
     const { allowSharedPhone = false, initialConsent, marketingConsent, discounts, ...profile } = form;
     const defaultCountry = this.settings.defaultPhoneCountry;
     const phone = phoneToReserve(profile, defaultCountry);
-    await this.phones.reserve(commandMetadata(context), phone, clientId, allowSharedPhone);
+    const { heldBefore } = await this.phones.reserve(commandMetadata(context), phone, clientId, allowSharedPhone);
+    let result: WriteResult;
     try {
-      return await this.clients.record(clientId, {
+      result = await this.clients.record(clientId, {
         type: 'RegisterClient',
         data: {
           ...profile,
@@ -49,6 +50,12 @@ export class RegisterClient {
       await this.phones.release(commandMetadata(context), phone, clientId);
       throw error;
     }
+    // A retry of a registration cut off after its reservation finds the reservation it made then,
+    // old enough for the sweeper, which may have released it while the client was being appended
+    // (it read the client as not registered): the number is reserved again if so. (The sweeper
+    // checks again after a release too: between the two, one of them sees the other.)
+    if (heldBefore) await this.phones.reserve(commandMetadata(context), phone, clientId, allowSharedPhone);
+    return result;
   }
 }
 
