@@ -3,7 +3,7 @@ import { platformaticClient } from './platformatic-client';
 import { KAFKA_CLIENT_KINDS, KafkaClientKind, MessagingClient, MessagingClientSettings } from './messaging-port';
 
 /** The Kafka client used when KAFKA_CLIENT is not set. */
-export const DEFAULT_KAFKA_CLIENT: KafkaClientKind = 'kafkajs';
+export const DEFAULT_KAFKA_CLIENT: KafkaClientKind = 'platformatic';
 
 /** KAFKA_CLIENT as configured: empty means the default; anything else unknown is refused, naming the choices. */
 export function kafkaClientKind(value: string | undefined = process.env['KAFKA_CLIENT']): KafkaClientKind {
