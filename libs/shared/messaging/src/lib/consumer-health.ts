@@ -19,9 +19,13 @@ export type ConsumerHealth = {
    * measurement that found no lag. Absent while neither is known (lag found before any message here).
    */
   readonly lagSeconds?: number;
+  /** The lag of each partition of the group's topics (`topic` as named in Kafka, with its prefix), measured with `lag`. */
+  readonly partitionLags?: readonly PartitionLag[];
   readonly restarts: number;
   readonly lastProgressAt?: string;
 };
+
+export type PartitionLag = { readonly topic: string; readonly partition: number; readonly lag: number };
 
 export type ConsumerState = 'starting' | 'running' | 'restarting' | 'stopped';
 
@@ -36,6 +40,7 @@ export interface ConsumerStatus {
   readonly restarts: number;
   readonly lag?: number;
   readonly lagSeconds?: number;
+  readonly partitionLags?: readonly PartitionLag[];
   /**
    * The last sign of progress (ms since the epoch): a message handled here, the group's
    * committed offsets moving (another instance may hold the partitions), the moment the lag
@@ -51,6 +56,7 @@ export function assessConsumer(status: ConsumerStatus, now: number, stallAfterMs
     restarts: status.restarts,
     ...(status.lag === undefined ? {} : { lag: status.lag }),
     ...(status.lagSeconds === undefined ? {} : { lagSeconds: status.lagSeconds }),
+    ...(status.partitionLags === undefined ? {} : { partitionLags: status.partitionLags }),
     ...(status.progressAt === undefined ? {} : { lastProgressAt: new Date(status.progressAt).toISOString() }),
   };
   switch (status.state) {

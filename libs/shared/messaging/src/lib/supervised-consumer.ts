@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Span } from '@opentelemetry/api';
 import { SpanKind, TRACEPARENT, contextOfTraceparent, tracer, withSpan } from '@salon/shared/event-store';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConsumerHealth, ConsumerStatus, assessConsumer } from './consumer-health';
+import { ConsumerHealth, ConsumerStatus, PartitionLag, assessConsumer } from './consumer-health';
 import { DeadLetterQueue, DeadLetterReason } from './dead-letters';
 import { classifyFailure, describeFailure } from './failure-classification';
 import { IncomingMessage, decodeMessage } from './integration-message';
@@ -415,6 +415,7 @@ export class SupervisedConsumer {
     const committedOffsets = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [...this.options.topics] });
     let lag = 0n;
     let committed = 0n;
+    const partitionLags: PartitionLag[] = [];
     for (const { topic, partitions } of committedOffsets) {
       for (const end of await admin.fetchTopicOffsets(topic)) {
         const offset = BigInt(partitions.find((p) => p.partition === end.partition)?.offset ?? '-1');
@@ -423,8 +424,10 @@ export class SupervisedConsumer {
         const behind = BigInt(end.high) - position;
         lag += behind > 0n ? behind : 0n;
         committed += position;
+        partitionLags.push({ topic, partition: end.partition, lag: behind > 0n ? Number(behind) : 0 });
       }
     }
+    this.status.partitionLags = partitionLags;
     const now = Date.now();
     const previous = this.lagMeasurement;
     // Offsets moved (maybe by another instance of the group holding the partitions), or the lag

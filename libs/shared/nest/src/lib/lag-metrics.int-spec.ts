@@ -75,7 +75,10 @@ describe('relay and consumer lag on /metrics', () => {
   async function scrape(reports: Parameters<typeof recordReadiness>[0]) {
     recordReadiness(reports);
     const { body } = await metricsExposition();
+    const partitions = body.split('\n').filter((line) => line.startsWith('salon_consumer_partition_lag_messages{') && line.includes(`worker="${groupId}"`));
     return {
+      partitionsSum: partitions.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0),
+      partitionCount: partitions.length,
       relayEvents: gauge(body, 'salon_relay_lag_events', relayName),
       relaySeconds: gauge(body, 'salon_relay_lag_seconds', relayName),
       consumerMessages: gauge(body, 'salon_consumer_lag_messages', groupId),
@@ -124,7 +127,7 @@ describe('relay and consumer lag on /metrics', () => {
     const health = async () => ({ [`worker:${relayName}`]: (await relayAsWorker.health?.()) ?? { ok: false }, [`worker:${groupId}`]: await consumer.health() });
     await eventually(async () => ((await consumer.health()).state === 'running' ? true : undefined), 'the consumer to join its group', { timeoutMs: 60_000 });
 
-    expect(await scrape(await health())).toMatchObject({ relayEvents: 0, relaySeconds: 0 });
+    expect(await scrape(await health())).toMatchObject({ relayEvents: 0, relaySeconds: 0, partitionsSum: 0 });
     for (let index = 0; index < EVENTS; index++) {
       await store.appendToStream(`${prefix}${index % 20}`, [
         { id: randomUUID(), type: 'Loaded', data: { index }, metadata: { tenantId: 't', correlationId: randomUUID(), causationId: randomUUID(), schemaVersion: 1 } },
@@ -153,6 +156,9 @@ describe('relay and consumer lag on /metrics', () => {
       { timeoutMs: 30_000, intervalMs: 100 },
     );
     expect(consumerBehind.relaySeconds).toBe(0);
+    // Per partition too: the topic's 3 partitions, adding up to the group's lag.
+    expect(consumerBehind.partitionCount).toBe(3);
+    expect(consumerBehind.partitionsSum).toBe(consumerBehind.consumerMessages);
 
     // The handler goes on: the group catches up, both lags are 0.
     handler.open();
@@ -164,6 +170,6 @@ describe('relay and consumer lag on /metrics', () => {
       'the consumer to catch up',
       { timeoutMs: 30_000, intervalMs: 200 },
     );
-    expect(caughtUp).toEqual({ relayEvents: 0, relaySeconds: 0, consumerMessages: 0, consumerSeconds: 0 });
+    expect(caughtUp).toEqual({ partitionsSum: 0, partitionCount: 3, relayEvents: 0, relaySeconds: 0, consumerMessages: 0, consumerSeconds: 0 });
   }, 120_000);
 });

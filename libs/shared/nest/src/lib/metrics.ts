@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Metric, register } from 'prom-client';
-import { RELAY_LAG_COUNT_LIMIT } from '@salon/shared/messaging';
+import { PartitionLag, RELAY_LAG_COUNT_LIMIT } from '@salon/shared/messaging';
 import type { ReadinessReport } from './health';
 
 /**
@@ -73,6 +73,16 @@ const relayPublished = () =>
     () => new Gauge({ name: 'salon_relay_published_events', help: 'Events a relay published to Kafka since the process started.', labelNames: ['worker'] }),
   );
 
+const partitionLag = () =>
+  metricOnce(
+    'salon_consumer_partition_lag_messages',
+    () =>
+      new Gauge({
+        name: 'salon_consumer_partition_lag_messages',
+        help: "A consumer group's messages not yet consumed in one partition of one of its topics (measured with salon_consumer_lag_messages).",
+        labelNames: ['worker', 'topic', 'partition'],
+      }),
+  );
 const consumerLagSeconds = () =>
   metricOnce(
     'salon_consumer_lag_seconds',
@@ -101,7 +111,7 @@ const WORKER_CHECK = /^worker:(.+)$/;
  * cached by them, the checks answer within their timeout).
  */
 export function recordReadiness(checks: Readonly<Record<string, ReadinessReport>>): void {
-  for (const gauge of [checkUp(), consumerLag(), consumerLagSeconds(), deadLetters(), relayPublished(), relayLagEvents(), relayLagSeconds()]) gauge.reset();
+  for (const gauge of [checkUp(), consumerLag(), partitionLag(), consumerLagSeconds(), deadLetters(), relayPublished(), relayLagEvents(), relayLagSeconds()]) gauge.reset();
   for (const [check, report] of Object.entries(checks)) {
     checkUp().set({ check }, report.ok ? 1 : 0);
     const worker = WORKER_CHECK.exec(check)?.[1];
@@ -109,6 +119,9 @@ export function recordReadiness(checks: Readonly<Record<string, ReadinessReport>
     if (typeof report.lag === 'number') consumerLag().set({ worker }, report.lag);
     if (typeof report.deadLetters === 'number') deadLetters().set({ worker }, report.deadLetters);
     if (typeof report.lagSeconds === 'number') consumerLagSeconds().set({ worker }, report.lagSeconds);
+    if (Array.isArray(report.partitionLags)) {
+      for (const { topic, partition, lag } of report.partitionLags as PartitionLag[]) partitionLag().set({ worker, topic, partition: String(partition) }, lag);
+    }
     if (typeof report.published === 'number') relayPublished().set({ worker }, report.published);
     if (typeof report.eventsBehind === 'number') relayLagEvents().set({ worker }, report.eventsBehind);
     if (typeof report.secondsBehind === 'number') relayLagSeconds().set({ worker }, report.secondsBehind);
