@@ -571,7 +571,7 @@ export interface components {
             /** @enum {integer} */
             statusCode?: 409;
             /** @enum {string} */
-            error?: "stale-revision" | "impossible-transition";
+            error?: "stale-revision" | "impossible-transition" | "no-show-before-start";
         };
         Error503_2: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -590,6 +590,12 @@ export interface components {
             statusCode?: 400;
             /** @enum {string} */
             error?: "Bad Request" | "malformed-json" | "unreadable-body" | "visit-ends-before-start" | "visit-too-long" | "invalid-startsAt" | "invalid-endsAt";
+        };
+        RescheduleVisitError409: components["schemas"]["ErrorResponse"] & {
+            /** @enum {integer} */
+            statusCode?: 409;
+            /** @enum {string} */
+            error?: "stale-revision" | "impossible-transition";
         };
         ChangeVisitServicesError400: components["schemas"]["ErrorResponse"] & {
             /** @enum {integer} */
@@ -1548,7 +1554,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
+                    "application/json": components["schemas"]["RescheduleVisitError409"];
                 };
             };
             /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
@@ -1690,7 +1696,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
+                    "application/json": components["schemas"]["RescheduleVisitError409"];
                 };
             };
             /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */
@@ -1832,7 +1838,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChangeVisitStatusConfirmError409"];
+                    "application/json": components["schemas"]["RescheduleVisitError409"];
                 };
             };
             /** @description An operator deleted the record from the event store (a hard delete, not an erasure): nothing can be written to it again. */

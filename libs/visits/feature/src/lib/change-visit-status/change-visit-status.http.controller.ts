@@ -17,7 +17,8 @@ import { ChangeVisitStatus, LifecycleStep } from './change-visit-status.service'
 @ApiConflictResponse({ description: 'impossible-transition (from, to), no-show-before-start, or stale-revision.' })
 @SalonScope('x-salon-id', 'visit')
 @Controller('visits')
-@ErrorCodes({ 404: ['visit-not-found'], 409: ['impossible-transition'] })
+// no-show-before-start is the no-show step's own refusal (visit.ts); listed for the controller's routes together.
+@ErrorCodes({ 404: ['visit-not-found'], 409: ['impossible-transition', 'no-show-before-start'] })
 export class ChangeVisitStatusController {
   constructor(private readonly changeVisitStatus: ChangeVisitStatus) {}
 
