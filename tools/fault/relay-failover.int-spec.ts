@@ -10,7 +10,7 @@ import {
   eventually,
   freePort,
   kafkaBrokers,
-  minio,
+  minioEnvironment,
   removeBucket,
   serviceEnvironment,
   startServiceProcess,
@@ -182,14 +182,11 @@ const CASES: readonly FailoverCase[] = [
  */
 describe.each(CASES)('the relay of two $service instances, its holder killed under load', (failover) => {
   const prefix = `${uniqueName('t')}.`;
-  const server = minio();
   const buckets = { IMPORT_BUCKET: uniqueName('failover-imports'), DATA_EXPORT_BUCKET: uniqueName('failover-exports'), MEDIA_BUCKET: uniqueName('failover-photos') };
   const env = serviceEnvironment(uniqueName('relay-failover'), {
     KAFKA_TOPIC_PREFIX: prefix,
     WORKER_LEASE_SECONDS: String(LEASE_SECONDS),
-    MINIO_ENDPOINT: `${server.useSSL ? 'https' : 'http'}://${server.endPoint}:${server.port}`,
-    MINIO_ACCESS_KEY: server.accessKey,
-    MINIO_SECRET_KEY: server.secretKey,
+    ...minioEnvironment(),
     ...buckets,
   });
   const relayCheck = `worker:${prefix}${failover.relay}`;

@@ -14,7 +14,7 @@ import {
   eventually,
   freePort,
   kafkaBrokers,
-  minio,
+  minioEnvironment,
   removeBucket,
   salonLocalTime,
   serviceEnvironment,
@@ -55,14 +55,11 @@ async function polishSpreadsheet(): Promise<Buffer> {
  */
 describe('the front-desk console in Chromium', () => {
   const prefix = `${uniqueName('t')}.`;
-  const server = minio();
   const buckets = { IMPORT_BUCKET: uniqueName('console-imports'), DATA_EXPORT_BUCKET: uniqueName('console-exports'), MEDIA_BUCKET: uniqueName('console-photos') };
   const env = serviceEnvironment(uniqueName('console-e2e'), {
     KAFKA_TOPIC_PREFIX: prefix,
     DEFAULT_PHONE_COUNTRY: 'PL',
-    MINIO_ENDPOINT: `${server.useSSL ? 'https' : 'http'}://${server.endPoint}:${server.port}`,
-    MINIO_ACCESS_KEY: server.accessKey,
-    MINIO_SECRET_KEY: server.secretKey,
+    ...minioEnvironment(),
     ...buckets,
   });
   const kafka = createMessagingClient({ clientId: 'console-e2e', brokers: kafkaBrokers(), logLevel: 'nothing' });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { kafkaBrokers, mongoUrl } from './server-addresses';
+import { kafkaBrokers, minio, mongoUrl } from './server-addresses';
 
 /** A development secret for tests' HS256 tokens. */
 export const TEST_JWT_SECRET = 'test-secret-for-bearer-tokens-0123456789abcdef';
@@ -45,5 +45,15 @@ export function serviceEnvironment(database: string, overrides: Record<string, s
     LOG_LEVEL: 'warn',
     ...GENEROUS_RATE_LIMITS,
     ...overrides,
+  };
+}
+
+/** The MinIO variables of a service (MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY), pointing at the local server. */
+export function minioEnvironment(): Record<'MINIO_ENDPOINT' | 'MINIO_ACCESS_KEY' | 'MINIO_SECRET_KEY', string> {
+  const server = minio();
+  return {
+    MINIO_ENDPOINT: `${server.useSSL ? 'https' : 'http'}://${server.endPoint}:${server.port}`,
+    MINIO_ACCESS_KEY: server.accessKey,
+    MINIO_SECRET_KEY: server.secretKey,
   };
 }
