@@ -3,6 +3,9 @@ import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -167,9 +170,10 @@ public final class LocalMongoServer {
     }
 
     /**
-     * Wraps the backend: serializes all calls through one lock and answers the "hello"
+     * Wraps the backend: serializes all calls through one lock, answers the "hello"
      * command (which mongo-java-server 1.47.0 lacks; drivers send it instead of isMaster
-     * when a Stable API version (serverApi) is requested) like isMaster.
+     * when a Stable API version (serverApi) is requested) like isMaster, and answers
+     * localIndexStats, the secondary indexes' counters.
      */
     private static MongoBackend serialized(MongoBackend target, Object lock) {
         return (MongoBackend) Proxy.newProxyInstance(
@@ -178,8 +182,8 @@ public final class LocalMongoServer {
                 (proxy, method, methodArgs) -> {
                     synchronized (lock) {
                         try {
-                            Document hello = maybeHello(target, method.getName(), methodArgs);
-                            return hello != null ? hello : method.invoke(target, methodArgs);
+                            Document answer = answeredHere(target, method.getName(), methodArgs);
+                            return answer != null ? answer : method.invoke(target, methodArgs);
                         } catch (InvocationTargetException e) {
                             throw e.getCause();
                         }
@@ -187,28 +191,38 @@ public final class LocalMongoServer {
                 });
     }
 
-    private static Document maybeHello(MongoBackend target, String methodName, Object[] args) {
+    /** Commands this wrapper answers itself: hello (as isMaster), and localIndexStats (see LocalSecondaryIndexes). */
+    private static Document answeredHere(MongoBackend target, String methodName, Object[] args) {
         Channel channel;
         String database;
+        String command;
         Document query;
-        if (methodName.equals("handleCommand") && "hello".equalsIgnoreCase((String) args[2])) {
+        if (methodName.equals("handleCommand")) {
             channel = (Channel) args[0];
             database = (String) args[1];
+            command = (String) args[2];
             query = (Document) args[3];
         } else if (methodName.equals("handleMessage")) {
             MongoMessage message = (MongoMessage) args[0];
             query = message.getDocument();
-            if (query.isEmpty() || !"hello".equalsIgnoreCase(query.keySet().iterator().next())) {
+            if (query.isEmpty()) {
                 return null;
             }
+            command = query.keySet().iterator().next();
             channel = message.getChannel();
             database = message.getDatabaseName();
         } else {
             return null;
         }
-        Document response = target.handleCommand(channel, database, "isMaster", query);
-        response.put("isWritablePrimary", Boolean.TRUE);
-        return response;
+        if ("hello".equalsIgnoreCase(command)) {
+            Document response = target.handleCommand(channel, database, "isMaster", query);
+            response.put("isWritablePrimary", Boolean.TRUE);
+            return response;
+        }
+        if (LocalSecondaryIndexes.STATS_COMMAND.equals(command)) {
+            return LocalSecondaryIndexes.stats();
+        }
+        return null;
     }
 
     /** H2 backend whose databases rename their MVStore maps on renameCollection. */
@@ -234,6 +248,33 @@ public final class LocalMongoServer {
         DurableH2Database(String databaseName, MVStore mvStore, de.bwaldvogel.mongo.backend.CursorRegistry cursors) {
             super(databaseName, mvStore, cursors);
             this.store = mvStore;
+        }
+
+        /** Built (in memory, again on every start) instead of ignored: see {@link LocalSecondaryIndexes}. */
+        @Override
+        protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+            return new LocalSecondaryIndexes.SecondaryIndex<>(indexName, keys, sparse);
+        }
+
+        /** The H2 backend's own maps, in a collection that plans its queries with the secondary indexes. */
+        @Override
+        protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            // Called from H2Database's constructor too (the collections of the file), before `store` is set.
+            MVStore mvStore = h2StoreOf(this);
+            String fullName = getFullCollectionNamespace(collectionName);
+            MVMap<Object, Document> dataMap = mvStore.openMap(DATA_PREFIX + fullName);
+            MVMap<String, Object> metaMap = mvStore.openMap(META_PREFIX + fullName);
+            return new LocalSecondaryIndexes.IndexedH2Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
+        }
+
+        private static MVStore h2StoreOf(H2Database database) {
+            try {
+                Field field = H2Database.class.getDeclaredField("mvStore");
+                field.setAccessible(true);
+                return (MVStore) field.get(database);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("mongo-java-server's H2Database changed: no mvStore field", e);
+            }
         }
 
         @Override

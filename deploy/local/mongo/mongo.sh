@@ -60,7 +60,7 @@ _mongo_vars() {
 # Fingerprint of everything the install depends on.
 _mongo_fingerprint() {
   {
-    cat "$_mongo_src_dir/pom.xml" "$_mongo_src_dir/LocalMongoServer.java"
+    cat "$_mongo_src_dir/pom.xml" "$_mongo_src_dir"/*.java
     java -version 2>&1
   } | sha256sum | cut -d' ' -f1
 }
@@ -108,11 +108,11 @@ mongo_install() {
     return 1
   fi
   mv -f "$cp_tmp" "$_mongo_cp_file" || return 1
-  echo "mongo: compiling LocalMongoServer.java ..."
+  echo "mongo: compiling LocalMongoServer.java and LocalSecondaryIndexes.java ..."
   rm -rf "$_mongo_classes"
   mkdir -p "$_mongo_classes" || return 1
   if ! javac -nowarn -d "$_mongo_classes" -cp "$(cat "$_mongo_cp_file")" \
-        "$_mongo_src_dir/LocalMongoServer.java" >>"$mvn_log" 2>&1; then
+        "$_mongo_src_dir"/*.java >>"$mvn_log" 2>&1; then
     _mongo_err "javac failed; see $mvn_log:"
     tail -n 20 "$mvn_log" >&2 || true
     return 1

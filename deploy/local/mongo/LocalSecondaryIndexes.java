@@ -1,0 +1,490 @@
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.Missing;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.Utils;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.bson.ObjectId;
+import org.h2.mvstore.MVMap;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Non-unique secondary indexes for the local mongo-java-server, which builds none of its own (1.47.0:
+ * "adding secondary index … is not yet implemented. ignoring", and every query that is not an exact
+ * match of a unique index's keys reads the whole collection).
+ *
+ * An index here is a candidate filter and nothing more: for a query it yields the positions of the
+ * documents that can match it, a superset, which the server then matches, sorts and pages exactly
+ * as it does after a scan, in the order a scan would have read them. So an index changes how many
+ * documents a query reads, never its answer. With LOCAL_MONGO_VERIFY_INDEXES=1 every query served
+ * from an index is also answered by a scan and the two answers compared (a difference is counted,
+ * logged without any document content, and the scan's answer returned).
+ */
+final class LocalSecondaryIndexes {
+
+    /** Index keys up to this many: (tenantId, clientId) and (tenantId, search.nameKeys) are what the services ask for. */
+    static final int MAX_PREFIX = 2;
+    /** A plan whose candidates are half the collection or more is no better than the scan. */
+    private static final double MAX_CANDIDATE_SHARE = 0.5;
+    /** Combinations of looked-up values beyond this are left to the scan. */
+    private static final int MAX_LOOKUPS = 1_000;
+
+    static final boolean VERIFY = "1".equals(System.getenv("LOCAL_MONGO_VERIFY_INDEXES"));
+    /** `db.runCommand({localIndexStats: 1})`: how many queries these indexes served, how many the server planned itself (an exact-key unique index, or a scan), how many were verified against a scan and differed. */
+    static final String STATS_COMMAND = "localIndexStats";
+    static final AtomicLong PLANNED = new AtomicLong();
+    static final AtomicLong OWN_PLAN = new AtomicLong();
+    static final AtomicLong VERIFIED = new AtomicLong();
+    static final AtomicLong DIFFERENCES = new AtomicLong();
+
+    private LocalSecondaryIndexes() {
+    }
+
+    static Document stats() {
+        return new Document("planned", PLANNED.get())
+                .append("ownPlan", OWN_PLAN.get())
+                .append("verify", VERIFY)
+                .append("verified", VERIFIED.get())
+                .append("differences", DIFFERENCES.get())
+                .append("ok", 1.0);
+    }
+
+    /**
+     * Values as the server compares them for equality: numbers as doubles (1, 1L and 1.0 are
+     * equal), -0.0 as 0.0, documents and lists recursively (mongo-java-server's own normalisation,
+     * which is not public).
+     */
+    static Object normalized(Object value) {
+        if (Missing.isNullOrMissing(value)) {
+            return null;
+        }
+        if (value instanceof Long && (Long) value != (long) ((Long) value).doubleValue()) {
+            return value;
+        }
+        if (value instanceof Number) {
+            double number = ((Number) value).doubleValue();
+            return number == -0.0 ? 0.0 : number;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Document result = new Document();
+            map.forEach((key, inner) -> result.put((String) key, normalized(inner)));
+            return result;
+        }
+        if (value instanceof Collection<?> collection) {
+            List<Object> result = new ArrayList<>(collection.size());
+            collection.forEach(inner -> result.add(normalized(inner)));
+            return result;
+        }
+        return value;
+    }
+
+    /** Query values whose equality is plain value equality (no arrays, subdocuments, regular expressions, null or binary). */
+    static boolean isLookupValue(Object value) {
+        return value instanceof String || value instanceof Boolean || value instanceof Instant || value instanceof Date
+                || value instanceof ObjectId || value instanceof UUID
+                || value instanceof Integer || value instanceof Long || value instanceof Double;
+    }
+
+    /**
+     * A field's values in a document as a multikey index sees them: the elements of an array (and
+     * the values of a field inside an array of subdocuments), else the value itself; null for missing.
+     */
+    static List<Object> indexedValuesOf(Document document, String key) {
+        Object value = Utils.getSubdocumentValueCollectionAware(document, key);
+        List<Object> values = new ArrayList<>();
+        if (value instanceof Collection<?> collection) {
+            for (Object element : collection) {
+                values.add(normalized(element));
+            }
+        } else {
+            values.add(normalized(value));
+        }
+        return values;
+    }
+
+    /** Whether a key path has a numeric part ("a.0.b"), which means an array position to the matcher: never planned. */
+    static boolean hasPositionalPart(String key) {
+        for (String part : Utils.splitPath(key)) {
+            if (!part.isEmpty() && part.chars().allMatch(Character::isDigit)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The equality conditions of a query that every matching document satisfies: per field, lists of
+     * values of which a matching document holds at least one. Read from the query's top level and
+     * its $and (every condition there must hold, so leaving some out keeps a superset): `{f: v}`,
+     * `{f: {$eq: v}}` and `{f: {$in: [...]}}` give one list; `{f: {$all: [a, b]}}` gives [a] and [b].
+     */
+    static Map<String, List<List<Object>>> equalitiesOf(Document query) {
+        Map<String, List<List<Object>>> equalities = new LinkedHashMap<>();
+        collectEqualities(query, equalities);
+        return equalities;
+    }
+
+    private static void collectEqualities(Document query, Map<String, List<List<Object>>> equalities) {
+        for (Map.Entry<String, Object> condition : query.entrySet()) {
+            String field = condition.getKey();
+            Object value = condition.getValue();
+            if (field.equals("$and") && value instanceof Collection<?> clauses) {
+                for (Object clause : clauses) {
+                    if (clause instanceof Document document) {
+                        collectEqualities(document, equalities);
+                    }
+                }
+                continue;
+            }
+            if (field.startsWith("$")) {
+                continue; // $or, $nor, $expr, …: they only narrow the answer further
+            }
+            if (isLookupValue(value)) {
+                add(equalities, field, List.of(value));
+            } else if (value instanceof Document operators && !operators.isEmpty() && operators.keySet().stream().allMatch(key -> key.startsWith("$"))) {
+                Object eq = operators.get("$eq");
+                if (isLookupValue(eq)) {
+                    add(equalities, field, List.of(eq));
+                }
+                if (operators.get("$in") instanceof Collection<?> in && !in.isEmpty() && in.stream().allMatch(LocalSecondaryIndexes::isLookupValue)) {
+                    add(equalities, field, new ArrayList<>(in));
+                }
+                if (operators.get("$all") instanceof Collection<?> all) {
+                    for (Object element : all) {
+                        if (isLookupValue(element)) {
+                            add(equalities, field, List.of(element));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void add(Map<String, List<List<Object>>> equalities, String field, List<Object> values) {
+        equalities.computeIfAbsent(field, ignored -> new ArrayList<>()).add(values);
+    }
+
+    /** Every combination of one value list per key (bounded), as the lookups they give. */
+    static List<List<List<Object>>> choices(List<String> keys, Map<String, List<List<Object>>> equalities) {
+        List<List<List<Object>>> choices = new ArrayList<>();
+        choices.add(new ArrayList<>());
+        for (String key : keys) {
+            List<List<Object>> alternatives = equalities.get(key);
+            if (alternatives == null) {
+                return List.of();
+            }
+            List<List<List<Object>>> next = new ArrayList<>();
+            for (List<List<Object>> choice : choices) {
+                for (List<Object> alternative : alternatives) {
+                    List<List<Object>> extended = new ArrayList<>(choice);
+                    extended.add(alternative);
+                    next.add(extended);
+                }
+            }
+            if (next.size() > 64) {
+                return List.of();
+            }
+            choices = next;
+        }
+        return choices;
+    }
+
+    /** The lookups of one choice: the cartesian product of its value lists, normalised; null when too many. */
+    static List<List<Object>> lookupsOf(List<List<Object>> choice) {
+        List<List<Object>> lookups = new ArrayList<>();
+        lookups.add(new ArrayList<>());
+        for (List<Object> values : choice) {
+            List<List<Object>> next = new ArrayList<>();
+            for (List<Object> lookup : lookups) {
+                for (Object value : values) {
+                    List<Object> extended = new ArrayList<>(lookup);
+                    extended.add(value);
+                    next.add(extended);
+                }
+            }
+            if (next.size() > MAX_LOOKUPS) {
+                return null;
+            }
+            lookups = next;
+        }
+        return lookups;
+    }
+
+    /**
+     * A non-unique index: per key value (of its first key, and of its first two keys), the positions
+     * of the documents holding it. Kept in memory and built again from the documents when the server
+     * starts (the index definitions are in the server's files; what it holds is derived). Holds no
+     * uniqueness and refuses no document (a MongoDB server refuses parallel arrays in a compound
+     * index; the services never write them, and this server never refused them).
+     */
+    static final class SecondaryIndex<P> extends Index<P> {
+        private final List<String> prefix;
+        private final Map<KeyValue, Set<P>> positionsByKey = new HashMap<>();
+        private final Map<Object, P> positionsById = new HashMap<>();
+
+        SecondaryIndex(String name, List<IndexKey> keys, boolean sparse) {
+            super(name, keys, sparse);
+            List<String> names = keys.stream().map(IndexKey::getKey).toList();
+            this.prefix = names.subList(0, Math.min(MAX_PREFIX, names.size()));
+        }
+
+        /** Whether queries on these leading keys can be looked up. */
+        boolean plannable(int length) {
+            return length <= prefix.size() && prefix.subList(0, length).stream().noneMatch(LocalSecondaryIndexes::hasPositionalPart);
+        }
+
+        List<String> prefixKeys() {
+            return prefix;
+        }
+
+        int size(List<Object> lookup) {
+            Set<P> positions = positionsByKey.get(new KeyValue(lookup));
+            return positions == null ? 0 : positions.size();
+        }
+
+        void addPositions(List<Object> lookup, Collection<P> into) {
+            Set<P> positions = positionsByKey.get(new KeyValue(lookup));
+            if (positions != null) {
+                into.addAll(positions);
+            }
+        }
+
+        private Set<KeyValue> keyValuesOf(Document document) {
+            Set<KeyValue> keyValues = new HashSet<>();
+            List<List<Object>> partial = new ArrayList<>();
+            partial.add(List.of());
+            for (String key : prefix) {
+                List<List<Object>> next = new ArrayList<>();
+                for (Object value : new LinkedHashSet<>(indexedValuesOf(document, key))) {
+                    for (List<Object> values : partial) {
+                        List<Object> extended = new ArrayList<>(values);
+                        extended.add(value);
+                        next.add(extended);
+                    }
+                }
+                partial = next;
+                partial.forEach(values -> keyValues.add(new KeyValue(values)));
+            }
+            return keyValues;
+        }
+
+        private static Object idOf(Document document) {
+            return normalized(document.get("_id"));
+        }
+
+        @Override
+        public P getPosition(Document document) {
+            return positionsById.get(idOf(document));
+        }
+
+        @Override
+        public void checkAdd(Document document, MongoCollection<P> collection) {
+            // not unique: nothing to refuse
+        }
+
+        @Override
+        public void add(Document document, P position, MongoCollection<P> collection) {
+            positionsById.put(idOf(document), position);
+            for (KeyValue keyValue : keyValuesOf(document)) {
+                positionsByKey.computeIfAbsent(keyValue, ignored -> new HashSet<>()).add(position);
+            }
+        }
+
+        @Override
+        public P remove(Document document) {
+            P position = positionsById.remove(idOf(document));
+            if (position == null) {
+                return null;
+            }
+            for (KeyValue keyValue : keyValuesOf(document)) {
+                Set<P> positions = positionsByKey.get(keyValue);
+                if (positions != null && positions.remove(position) && positions.isEmpty()) {
+                    positionsByKey.remove(keyValue);
+                }
+            }
+            return position;
+        }
+
+        /** Never chosen by the server's own planner (exact key sets only): IndexedH2Collection plans with it. */
+        @Override
+        public boolean canHandle(Document query) {
+            return false;
+        }
+
+        @Override
+        public Iterable<P> getPositions(Document query) {
+            throw new UnsupportedOperationException("planned by LocalSecondaryIndexes.plan");
+        }
+
+        @Override
+        public long getCount() {
+            return positionsById.size();
+        }
+
+        @Override
+        public long getDataSize() {
+            return positionsById.size();
+        }
+
+        @Override
+        public void checkUpdate(Document oldDocument, Document newDocument, MongoCollection<P> collection) {
+            // not unique: nothing to refuse
+        }
+
+        @Override
+        public void updateInPlace(Document oldDocument, Document newDocument, P position, MongoCollection<P> collection) {
+            if (Objects.equals(keyValuesOf(oldDocument), keyValuesOf(newDocument)) && Objects.equals(idOf(oldDocument), idOf(newDocument))) {
+                return;
+            }
+            remove(oldDocument);
+            add(newDocument, position, collection);
+        }
+
+        @Override
+        public void drop() {
+            positionsByKey.clear();
+            positionsById.clear();
+        }
+    }
+
+    /**
+     * The positions a query can match through the cheapest index, or null for a scan: the server's
+     * own plan (a unique index whose keys are exactly the query's), an index whose every key has an
+     * equality in the query, or none of them good enough.
+     */
+    static <P> Collection<P> plan(List<Index<P>> indexes, Document query, int documents) {
+        Map<String, List<List<Object>>> equalities = null;
+        List<Runnable> best = new ArrayList<>();
+        long[] bestCost = {(long) Math.ceil(documents * MAX_CANDIDATE_SHARE)};
+        Set<P> candidates = new LinkedHashSet<>();
+        for (Index<P> index : indexes) {
+            if (index.canHandle(query)) {
+                return null; // the server's own exact-key plan
+            }
+            if (equalities == null) {
+                equalities = equalitiesOf(query);
+                if (equalities.isEmpty()) {
+                    return null;
+                }
+            }
+            if (index instanceof AbstractUniqueIndex<P> unique) {
+                List<String> keys = unique.getKeys().stream().map(IndexKey::getKey).toList();
+                if (keys.stream().anyMatch(LocalSecondaryIndexes::hasPositionalPart)) {
+                    continue;
+                }
+                for (List<List<Object>> choice : choices(keys, equalities)) {
+                    List<List<Object>> lookups = lookupsOf(choice);
+                    if (lookups == null || lookups.size() >= bestCost[0]) {
+                        continue;
+                    }
+                    bestCost[0] = lookups.size();
+                    best.clear();
+                    best.add(() -> {
+                        for (List<Object> lookup : lookups) {
+                            Document exact = new Document();
+                            for (int i = 0; i < keys.size(); i++) {
+                                exact.put(keys.get(i), lookup.get(i));
+                            }
+                            unique.getPositions(exact).forEach(candidates::add);
+                        }
+                    });
+                }
+            } else if (index instanceof SecondaryIndex<P> secondary) {
+                List<String> prefix = secondary.prefixKeys();
+                for (int length = prefix.size(); length >= 1; length--) {
+                    if (!secondary.plannable(length)) {
+                        continue;
+                    }
+                    for (List<List<Object>> choice : choices(prefix.subList(0, length), equalities)) {
+                        List<List<Object>> lookups = lookupsOf(choice);
+                        if (lookups == null) {
+                            continue;
+                        }
+                        List<List<Object>> normalizedLookups = lookups.stream()
+                                .map(lookup -> lookup.stream().map(LocalSecondaryIndexes::normalized).toList())
+                                .toList();
+                        long cost = 0;
+                        for (List<Object> lookup : normalizedLookups) {
+                            cost += secondary.size(lookup);
+                        }
+                        if (cost >= bestCost[0]) {
+                            continue;
+                        }
+                        bestCost[0] = cost;
+                        best.clear();
+                        best.add(() -> normalizedLookups.forEach(lookup -> secondary.addPositions(lookup, candidates)));
+                    }
+                }
+            }
+        }
+        if (best.isEmpty()) {
+            return null;
+        }
+        best.get(0).run();
+        return candidates;
+    }
+
+    /**
+     * The H2 backend's collection, planning its queries with {@link #plan}; the candidates are read
+     * in the data map's order, which is the order of its scan.
+     */
+    static final class IndexedH2Collection extends H2Collection {
+        private final MVMap<Object, Document> dataMap;
+
+        IndexedH2Collection(MongoDatabase database, String collectionName, CollectionOptions options,
+                            MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap, CursorRegistry cursorRegistry) {
+            super(database, collectionName, options, dataMap, metaMap, cursorRegistry);
+            this.dataMap = dataMap;
+        }
+
+        @Override
+        protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
+                                             Document fieldSelector) {
+            boolean natural = orderBy != null && orderBy.containsKey("$natural");
+            Collection<Object> candidates = natural ? null : plan(getIndexes(), query, count());
+            if (candidates == null) {
+                OWN_PLAN.incrementAndGet();
+                return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+            }
+            PLANNED.incrementAndGet();
+            List<Object> positions = new ArrayList<>(candidates);
+            positions.sort((a, b) -> dataMap.getKeyType().compare(Missing.ofNullable(a), Missing.ofNullable(b)));
+            if (!VERIFY) {
+                return matchDocuments(query, positions, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+            }
+            // Both answers whole (no cursor), compared, then batched as the server would have.
+            List<Document> planned = matchDocuments(query, positions, orderBy, numberToSkip, limit, 0, fieldSelector).collectDocuments();
+            List<Document> scanned = super.queryDocuments(query, orderBy, numberToSkip, limit, 0, fieldSelector).collectDocuments();
+            VERIFIED.incrementAndGet();
+            if (planned.equals(scanned)) {
+                return createQueryResult(new ArrayList<>(planned), batchSize);
+            }
+            DIFFERENCES.incrementAndGet();
+            // Only counts and names: documents and queries hold personal data.
+            System.err.println("LocalMongoServer: INDEX PLAN DIFFERS from the scan in " + getFullName() + " (query fields "
+                    + query.keySet() + "): " + planned.size() + " planned, " + scanned.size() + " scanned");
+            return createQueryResult(new ArrayList<>(scanned), batchSize);
+        }
+    }
+}
