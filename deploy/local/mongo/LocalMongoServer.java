@@ -253,6 +253,9 @@ public final class LocalMongoServer {
         /** Built (in memory, again on every start) instead of ignored: see {@link LocalSecondaryIndexes}. */
         @Override
         protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+            if (!LocalSecondaryIndexes.ENABLED) {
+                return super.openOrCreateSecondaryIndex(collectionName, indexName, keys, sparse);
+            }
             return new LocalSecondaryIndexes.SecondaryIndex<>(indexName, keys, sparse);
         }
 

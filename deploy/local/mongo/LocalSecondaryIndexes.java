@@ -50,6 +50,8 @@ final class LocalSecondaryIndexes {
     /** Combinations of looked-up values beyond this are left to the scan. */
     private static final int MAX_LOOKUPS = 1_000;
 
+    /** LOCAL_MONGO_SECONDARY_INDEXES=0: none built, as before (for benchmarks side by side). */
+    static final boolean ENABLED = !"0".equals(System.getenv("LOCAL_MONGO_SECONDARY_INDEXES"));
     static final boolean VERIFY = "1".equals(System.getenv("LOCAL_MONGO_VERIFY_INDEXES"));
     /** `db.runCommand({localIndexStats: 1})`: how many queries these indexes served, how many the server planned itself (an exact-key unique index, or a scan), how many were verified against a scan and differed. */
     static final String STATS_COMMAND = "localIndexStats";
@@ -62,7 +64,8 @@ final class LocalSecondaryIndexes {
     }
 
     static Document stats() {
-        return new Document("planned", PLANNED.get())
+        return new Document("enabled", ENABLED)
+                .append("planned", PLANNED.get())
                 .append("ownPlan", OWN_PLAN.get())
                 .append("verify", VERIFY)
                 .append("verified", VERIFIED.get())

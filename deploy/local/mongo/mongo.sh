@@ -15,7 +15,12 @@
 #                         the first quiet moment (2 s without a write, at most 30 s later), the data
 #                         file's stale pages are rewritten and freed blocks zeroed, so erased or
 #                         deleted documents leave no copy in it (0 = never; default 1)
-#   MONGO_JAVA_OPTS       extra JVM options                       (default -Xmx1g)
+#   MONGO_JAVA_OPTS       extra JVM options                       (default -Xmx2g: the secondary
+#                         indexes live in the heap, ~10 million name keys at 100,000 clients)
+#   LOCAL_MONGO_SECONDARY_INDEXES  0 = build no non-unique index, every query not on a unique
+#                         index's exact keys scans, as mongo-java-server alone does (default 1)
+#   LOCAL_MONGO_VERIFY_INDEXES     1 = answer every query an index served by a scan as well and
+#                         log any difference (counts only) to the server's log (default 0)
 #   MONGO_READY_TIMEOUT   seconds mongo_wait_ready waits          (default 60)
 #   MONGO_STOP_TIMEOUT    seconds mongo_stop waits after TERM     (default 20)
 #
@@ -26,7 +31,9 @@
 #
 # Known gaps vs MongoDB (mongo-java-server 1.47.0, checked with mongoose 8 / driver 6):
 # no sessions/transactions (driver: "Current topology does not support sessions"), no change
-# streams unless MONGO_OPLOG=1, non-unique secondary indexes are accepted but not built, TTL
+# streams unless MONGO_OPLOG=1, non-unique secondary indexes are built by our own code
+# (LocalSecondaryIndexes.java, h2 backend only; equality lookups on their first one or two
+# keys, no range scans, no index order: every query still sorts its candidates), TTL
 # indexes never expire documents, collation is ignored, no $text search, no
 # $setWindowFields, no pipeline-style updates, no explain, no capped collections,
 # $jsonSchema validators are not enforced.
@@ -170,7 +177,7 @@ mongo_start() {
   mkdir -p "$_mongo_data" "$(dirname "$_mongo_log")" "$(dirname "$_mongo_pid_file")" || return 1
   echo "mongo: starting on 127.0.0.1:$_mongo_port (backend $_mongo_backend), log $_mongo_log"
   # shellcheck disable=SC2086 # MONGO_JAVA_OPTS is a list of options
-  nohup java ${MONGO_JAVA_OPTS:--Xmx1g} \
+  nohup java ${MONGO_JAVA_OPTS:--Xmx2g} \
     -Dorg.slf4j.simpleLogger.showDateTime=true \
     -Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd\'T\'HH:mm:ss.SSS \
     -Dorg.slf4j.simpleLogger.log.de.bwaldvogel.mongo.wire.MongoWireProtocolHandler=warn \
