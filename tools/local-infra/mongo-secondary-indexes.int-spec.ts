@@ -77,6 +77,8 @@ const QUERIES: { name: string; filter: Filter; sort?: Sort; skip?: number; limit
   { name: 'id and tenant with more conditions', filter: { $and: [{ _id: 'client-0042' }, { tenantId: { $in: TENANTS } }, { number: { $gte: 0 } }] } },
   { name: 'ids in a list and tenant', filter: { _id: { $in: ['client-0001', 'client-0002', 'client-0300', 'nobody'] }, tenantId: 'chain-a' } },
   { name: 'no order asked', filter: { tenantId: 'chain-c', 'search.nameKeys': 'a' } },
+  { name: 'a page in reverse index order', filter: { tenantId: 'chain-b', 'search.nameKeys': 'ko' }, sort: { sortName: -1, _id: -1 }, skip: 1, limit: 4 },
+  { name: 'a page in index order where few match the other conditions', filter: { tenantId: 'chain-a', 'search.nameKeys': 'a', number: 4, 'search.email': { $exists: true } }, sort: { sortName: 1, _id: 1 }, limit: 3 },
   { name: 'skip and limit in name order', filter: { tenantId: 'chain-a', 'search.nameKeys': 'a' }, sort: { sortName: -1, _id: 1 }, skip: 2, limit: 4 },
 ];
 
@@ -93,9 +95,9 @@ async function answersOf(collection: mongo.Collection): Promise<Record<string, u
 }
 
 /** The local server's own counters (LocalMongoServer answers this command itself). */
-async function indexStats(db: mongo.Db): Promise<{ planned: number; differences: number }> {
+async function indexStats(db: mongo.Db): Promise<{ planned: number; inIndexOrder: number; differences: number }> {
   const stats = await db.admin().command({ localIndexStats: 1 });
-  return { planned: Number(stats.planned), differences: Number(stats.differences) };
+  return { planned: Number(stats.planned), inIndexOrder: Number(stats.inIndexOrder), differences: Number(stats.differences) };
 }
 
 /** Moves documents between keys: a pushed and a pulled name key, a changed and an unset client, replaced and deleted documents. */
@@ -146,6 +148,8 @@ describe('local MongoDB-compatible server: secondary indexes', () => {
       const statsAfter = await indexStats(db);
       // Most of the queries (and their counts) were served from an index, none answered differently from a scan.
       expect(statsAfter.planned - statsBefore.planned).toBeGreaterThanOrEqual(QUERIES.length);
+      // Pages asked in an index's order, where a few candidates would not do, were read in it.
+      expect(statsAfter.inIndexOrder - statsBefore.inIndexOrder).toBeGreaterThanOrEqual(2);
       expect(statsAfter.differences).toBe(statsBefore.differences);
       // The answers are not trivially empty.
       expect(Object.values(before).filter((answer) => (answer as { count: number }).count > 0).length).toBeGreaterThanOrEqual(QUERIES.length - 3);

@@ -9,6 +9,7 @@ import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.Utils;
+import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.ObjectId;
@@ -16,18 +17,27 @@ import org.h2.mvstore.MVMap;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * Non-unique secondary indexes for the local mongo-java-server, which builds none of its own (1.47.0:
@@ -53,9 +63,10 @@ final class LocalSecondaryIndexes {
     /** LOCAL_MONGO_SECONDARY_INDEXES=0: none built, as before (for benchmarks side by side). */
     static final boolean ENABLED = !"0".equals(System.getenv("LOCAL_MONGO_SECONDARY_INDEXES"));
     static final boolean VERIFY = "1".equals(System.getenv("LOCAL_MONGO_VERIFY_INDEXES"));
-    /** `db.runCommand({localIndexStats: 1})`: how many queries these indexes served, how many the server planned itself (an exact-key unique index, or a scan), how many were verified against a scan and differed. */
+    /** `db.runCommand({localIndexStats: 1})`: how many queries these indexes served (how many of them read in index order), how many the server planned itself (an exact-key unique index, or a scan), how many were verified against a scan and differed. */
     static final String STATS_COMMAND = "localIndexStats";
     static final AtomicLong PLANNED = new AtomicLong();
+    static final AtomicLong IN_INDEX_ORDER = new AtomicLong();
     static final AtomicLong OWN_PLAN = new AtomicLong();
     static final AtomicLong VERIFIED = new AtomicLong();
     static final AtomicLong DIFFERENCES = new AtomicLong();
@@ -66,6 +77,7 @@ final class LocalSecondaryIndexes {
     static Document stats() {
         return new Document("enabled", ENABLED)
                 .append("planned", PLANNED.get())
+                .append("inIndexOrder", IN_INDEX_ORDER.get())
                 .append("ownPlan", OWN_PLAN.get())
                 .append("verify", VERIFY)
                 .append("verified", VERIFIED.get())
@@ -235,21 +247,46 @@ final class LocalSecondaryIndexes {
     }
 
     /**
-     * A non-unique index: per key value (of its first key, and of its first two keys), the positions
-     * of the documents holding it. Kept in memory and built again from the documents when the server
-     * starts (the index definitions are in the server's files; what it holds is derived). Holds no
+     * A non-unique index: per key value of its first key, and of its first two keys, the documents
+     * holding it. Under the first two, the documents are kept in the order of the index's remaining
+     * keys (e.g. sortName, _id), so a query asking for that order reads them in it and stops once
+     * its page is full. Kept in memory and built again from the documents when the server starts
+     * (the index definitions are in the server's files; what it holds is derived). Holds no
      * uniqueness and refuses no document (a MongoDB server refuses parallel arrays in a compound
      * index; the services never write them, and this server never refused them).
      */
     static final class SecondaryIndex<P> extends Index<P> {
         private final List<String> prefix;
-        private final Map<KeyValue, Set<P>> positionsByKey = new HashMap<>();
+        /** The keys after the prefix, which order the documents under a whole-prefix key. */
+        private final List<IndexKey> rest;
+        private final Map<KeyValue, Set<P>> byShortKey = new HashMap<>();
+        private final Map<KeyValue, NavigableSet<Entry<P>>> byKey = new HashMap<>();
         private final Map<Object, P> positionsById = new HashMap<>();
+        private final Comparator<Entry<P>> order;
+        /** False once a document had no single plain value for one of the remaining keys: its place in a sort is then the server's to decide. */
+        private boolean ordered;
+
+        /** A document under a whole-prefix key: its values of the remaining keys (shared by all its keys), and its position. */
+        record Entry<P>(Object[] rest, P position) {
+        }
 
         SecondaryIndex(String name, List<IndexKey> keys, boolean sparse) {
             super(name, keys, sparse);
             List<String> names = keys.stream().map(IndexKey::getKey).toList();
             this.prefix = names.subList(0, Math.min(MAX_PREFIX, names.size()));
+            this.rest = keys.subList(prefix.size(), keys.size());
+            // The remaining keys must end in _id for the order to be total (no ties for the server's stable sort to break).
+            this.ordered = !rest.isEmpty() && rest.get(rest.size() - 1).getKey().equals("_id")
+                    && rest.stream().noneMatch(key -> hasPositionalPart(key.getKey()));
+            this.order = (a, b) -> {
+                for (int i = 0; i < rest.size(); i++) {
+                    int compared = (rest.get(i).isAscending() ? ValueComparator.asc() : ValueComparator.desc()).compare(a.rest()[i], b.rest()[i]);
+                    if (compared != 0) {
+                        return compared;
+                    }
+                }
+                return ValueComparator.asc().compare(a.position(), b.position());
+            };
         }
 
         /** Whether queries on these leading keys can be looked up. */
@@ -262,15 +299,66 @@ final class LocalSecondaryIndexes {
         }
 
         int size(List<Object> lookup) {
-            Set<P> positions = positionsByKey.get(new KeyValue(lookup));
+            Collection<?> positions = lookup.size() == prefix.size() ? byKey.get(new KeyValue(lookup)) : byShortKey.get(new KeyValue(lookup));
             return positions == null ? 0 : positions.size();
         }
 
         void addPositions(List<Object> lookup, Collection<P> into) {
-            Set<P> positions = positionsByKey.get(new KeyValue(lookup));
-            if (positions != null) {
-                into.addAll(positions);
+            if (lookup.size() == prefix.size()) {
+                NavigableSet<Entry<P>> entries = byKey.get(new KeyValue(lookup));
+                if (entries != null) {
+                    entries.forEach(entry -> into.add(entry.position()));
+                }
+            } else {
+                Set<P> positions = byShortKey.get(new KeyValue(lookup));
+                if (positions != null) {
+                    into.addAll(positions);
+                }
             }
+        }
+
+        /**
+         * The documents under a whole-prefix key in the order a sort asks for, when it asks for
+         * exactly the remaining keys (all in the index's directions, or all reversed); else null.
+         */
+        Iterator<P> inOrder(List<Object> lookup, Document orderBy) {
+            if (!ordered || lookup.size() != prefix.size() || orderBy == null || !orderBy.keySet().equals(restKeyNames()) ) {
+                return null;
+            }
+            List<String> sortKeys = new ArrayList<>(orderBy.keySet());
+            Boolean reversed = null;
+            for (int i = 0; i < rest.size(); i++) {
+                if (!sortKeys.get(i).equals(rest.get(i).getKey()) || !(orderBy.get(sortKeys.get(i)) instanceof Number direction)) {
+                    return null;
+                }
+                boolean same = (direction.doubleValue() > 0) == rest.get(i).isAscending();
+                if (reversed != null && reversed == same) {
+                    return null;
+                }
+                reversed = !same;
+            }
+            NavigableSet<Entry<P>> entries = byKey.get(new KeyValue(lookup));
+            if (entries == null) {
+                return List.<P>of().iterator();
+            }
+            Iterator<Entry<P>> walk = reversed ? entries.descendingIterator() : entries.iterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return walk.hasNext();
+                }
+
+                @Override
+                public P next() {
+                    return walk.next().position();
+                }
+            };
+        }
+
+        private Set<String> restKeyNames() {
+            Set<String> names = new LinkedHashSet<>();
+            rest.forEach(key -> names.add(key.getKey()));
+            return names;
         }
 
         private Set<KeyValue> keyValuesOf(Document document) {
@@ -292,6 +380,24 @@ final class LocalSecondaryIndexes {
             return keyValues;
         }
 
+        private Object[] restOf(Document document) {
+            Object[] values = new Object[rest.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = normalized(Utils.getSubdocumentValueCollectionAware(document, rest.get(i).getKey()));
+            }
+            return values;
+        }
+
+        /** Missing, null, an array or a subdocument: sorted by rules this index does not follow. */
+        private static boolean plainValues(Object[] values) {
+            for (Object value : values) {
+                if (value == null || value instanceof Collection || value instanceof Map) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         private static Object idOf(Document document) {
             return normalized(document.get("_id"));
         }
@@ -309,8 +415,16 @@ final class LocalSecondaryIndexes {
         @Override
         public void add(Document document, P position, MongoCollection<P> collection) {
             positionsById.put(idOf(document), position);
+            Entry<P> entry = new Entry<>(restOf(document), position);
             for (KeyValue keyValue : keyValuesOf(document)) {
-                positionsByKey.computeIfAbsent(keyValue, ignored -> new HashSet<>()).add(position);
+                if (keyValue.size() == prefix.size()) {
+                    if (ordered && !plainValues(entry.rest())) {
+                        ordered = false; // for good: the order of its whole-prefix keys is no longer the server's
+                    }
+                    byKey.computeIfAbsent(keyValue, ignored -> new TreeSet<>(order)).add(entry);
+                } else {
+                    byShortKey.computeIfAbsent(keyValue, ignored -> new HashSet<>()).add(position);
+                }
             }
         }
 
@@ -320,10 +434,11 @@ final class LocalSecondaryIndexes {
             if (position == null) {
                 return null;
             }
+            Entry<P> entry = new Entry<>(restOf(document), position);
             for (KeyValue keyValue : keyValuesOf(document)) {
-                Set<P> positions = positionsByKey.get(keyValue);
-                if (positions != null && positions.remove(position) && positions.isEmpty()) {
-                    positionsByKey.remove(keyValue);
+                Collection<?> entries = keyValue.size() == prefix.size() ? byKey.get(keyValue) : byShortKey.get(keyValue);
+                if (entries != null && entries.remove(keyValue.size() == prefix.size() ? entry : position) && entries.isEmpty()) {
+                    (keyValue.size() == prefix.size() ? byKey : byShortKey).remove(keyValue);
                 }
             }
             return position;
@@ -357,7 +472,8 @@ final class LocalSecondaryIndexes {
 
         @Override
         public void updateInPlace(Document oldDocument, Document newDocument, P position, MongoCollection<P> collection) {
-            if (Objects.equals(keyValuesOf(oldDocument), keyValuesOf(newDocument)) && Objects.equals(idOf(oldDocument), idOf(newDocument))) {
+            if (Objects.equals(keyValuesOf(oldDocument), keyValuesOf(newDocument)) && Arrays.equals(restOf(oldDocument), restOf(newDocument))
+                    && Objects.equals(idOf(oldDocument), idOf(newDocument))) {
                 return;
             }
             remove(oldDocument);
@@ -366,21 +482,30 @@ final class LocalSecondaryIndexes {
 
         @Override
         public void drop() {
-            positionsByKey.clear();
+            byKey.clear();
+            byShortKey.clear();
             positionsById.clear();
         }
     }
 
+    /** How a query is answered: candidates to match, sort and page as after a scan, or documents already in the asked order. */
+    record Plan<P>(Collection<P> candidates, Iterator<P> inOrder) {
+    }
+
     /**
-     * The positions a query can match through the cheapest index, or null for a scan: the server's
-     * own plan (a unique index whose keys are exactly the query's), an index whose every key has an
-     * equality in the query, or none of them good enough.
+     * The plan of a query, or null for the server's own (a unique index whose keys are exactly the
+     * query's, else a scan): the cheapest lookup of an index whose every looked-up key has an
+     * equality in the query, if it reads less than half the collection; or, when the query asks for
+     * a page in the order of an index's remaining keys, a walk of that index in that order, which
+     * stops at the end of the page.
      */
-    static <P> Collection<P> plan(List<Index<P>> indexes, Document query, int documents) {
+    static <P> Plan<P> plan(List<Index<P>> indexes, Document query, Document orderBy, int wanted, int documents) {
         Map<String, List<List<Object>>> equalities = null;
-        List<Runnable> best = new ArrayList<>();
-        long[] bestCost = {(long) Math.ceil(documents * MAX_CANDIDATE_SHARE)};
+        Runnable best = null;
+        long bestCost = (long) Math.ceil(documents * MAX_CANDIDATE_SHARE);
         Set<P> candidates = new LinkedHashSet<>();
+        Iterator<P> walk = null;
+        long walkSize = Long.MAX_VALUE;
         for (Index<P> index : indexes) {
             if (index.canHandle(query)) {
                 return null; // the server's own exact-key plan
@@ -398,12 +523,11 @@ final class LocalSecondaryIndexes {
                 }
                 for (List<List<Object>> choice : choices(keys, equalities)) {
                     List<List<Object>> lookups = lookupsOf(choice);
-                    if (lookups == null || lookups.size() >= bestCost[0]) {
+                    if (lookups == null || lookups.size() >= bestCost) {
                         continue;
                     }
-                    bestCost[0] = lookups.size();
-                    best.clear();
-                    best.add(() -> {
+                    bestCost = lookups.size();
+                    best = () -> {
                         for (List<Object> lookup : lookups) {
                             Document exact = new Document();
                             for (int i = 0; i < keys.size(); i++) {
@@ -411,7 +535,7 @@ final class LocalSecondaryIndexes {
                             }
                             unique.getPositions(exact).forEach(candidates::add);
                         }
-                    });
+                    };
                 }
             } else if (index instanceof SecondaryIndex<P> secondary) {
                 List<String> prefix = secondary.prefixKeys();
@@ -431,26 +555,36 @@ final class LocalSecondaryIndexes {
                         for (List<Object> lookup : normalizedLookups) {
                             cost += secondary.size(lookup);
                         }
-                        if (cost >= bestCost[0]) {
+                        if (normalizedLookups.size() == 1 && cost < walkSize) {
+                            Iterator<P> inOrder = secondary.inOrder(normalizedLookups.get(0), orderBy);
+                            if (inOrder != null) {
+                                walk = inOrder;
+                                walkSize = cost;
+                            }
+                        }
+                        if (cost >= bestCost) {
                             continue;
                         }
-                        bestCost[0] = cost;
-                        best.clear();
-                        best.add(() -> normalizedLookups.forEach(lookup -> secondary.addPositions(lookup, candidates)));
+                        bestCost = cost;
+                        best = () -> normalizedLookups.forEach(lookup -> secondary.addPositions(lookup, candidates));
                     }
                 }
             }
         }
-        if (best.isEmpty()) {
+        // A page in index order reads at least its own length; fetching a few candidates and sorting them is cheaper still.
+        if (walk != null && wanted > 0 && (best == null || bestCost > 4L * wanted)) {
+            return new Plan<>(null, walk);
+        }
+        if (best == null) {
             return null;
         }
-        best.get(0).run();
-        return candidates;
+        best.run();
+        return new Plan<>(candidates, null);
     }
 
     /**
-     * The H2 backend's collection, planning its queries with {@link #plan}; the candidates are read
-     * in the data map's order, which is the order of its scan.
+     * The H2 backend's collection, planning its queries with {@link #plan}; candidates are read in
+     * the data map's order, which is the order of its scan.
      */
     static final class IndexedH2Collection extends H2Collection {
         private final MVMap<Object, Document> dataMap;
@@ -465,19 +599,21 @@ final class LocalSecondaryIndexes {
         protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
                                              Document fieldSelector) {
             boolean natural = orderBy != null && orderBy.containsKey("$natural");
-            Collection<Object> candidates = natural ? null : plan(getIndexes(), query, count());
-            if (candidates == null) {
+            int wanted = limit > 0 ? numberToSkip + limit : 0;
+            Plan<Object> plan = natural ? null : plan(getIndexes(), query, orderBy, wanted, count());
+            if (plan == null) {
                 OWN_PLAN.incrementAndGet();
                 return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
             }
             PLANNED.incrementAndGet();
-            List<Object> positions = new ArrayList<>(candidates);
-            positions.sort((a, b) -> dataMap.getKeyType().compare(Missing.ofNullable(a), Missing.ofNullable(b)));
+            if (plan.inOrder() != null) {
+                IN_INDEX_ORDER.incrementAndGet();
+            }
             if (!VERIFY) {
-                return matchDocuments(query, positions, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+                return answer(plan, query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
             }
             // Both answers whole (no cursor), compared, then batched as the server would have.
-            List<Document> planned = matchDocuments(query, positions, orderBy, numberToSkip, limit, 0, fieldSelector).collectDocuments();
+            List<Document> planned = answer(plan, query, orderBy, numberToSkip, limit, 0, fieldSelector).collectDocuments();
             List<Document> scanned = super.queryDocuments(query, orderBy, numberToSkip, limit, 0, fieldSelector).collectDocuments();
             VERIFIED.incrementAndGet();
             if (planned.equals(scanned)) {
@@ -486,8 +622,22 @@ final class LocalSecondaryIndexes {
             DIFFERENCES.incrementAndGet();
             // Only counts and names: documents and queries hold personal data.
             System.err.println("LocalMongoServer: INDEX PLAN DIFFERS from the scan in " + getFullName() + " (query fields "
-                    + query.keySet() + "): " + planned.size() + " planned, " + scanned.size() + " scanned");
+                    + query.keySet() + ", " + (plan.inOrder() != null ? "index order" : "candidates") + "): "
+                    + planned.size() + " planned, " + scanned.size() + " scanned");
             return createQueryResult(new ArrayList<>(scanned), batchSize);
+        }
+
+        private QueryResult answer(Plan<Object> plan, Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
+                                   Document fieldSelector) {
+            if (plan.inOrder() != null) {
+                // Already in the asked order: matched lazily, so the walk stops once skip + limit documents matched.
+                Stream<Document> documents = StreamSupport.stream(Spliterators.spliteratorUnknownSize(plan.inOrder(), Spliterator.ORDERED), false)
+                        .map(this::getDocument);
+                return matchDocumentsFromStream(query, documents, numberToSkip, limit, batchSize, null, fieldSelector);
+            }
+            List<Object> positions = new ArrayList<>(plan.candidates());
+            positions.sort((a, b) -> dataMap.getKeyType().compare(Missing.ofNullable(a), Missing.ofNullable(b)));
+            return matchDocuments(query, positions, orderBy, numberToSkip, limit, batchSize, fieldSelector);
         }
     }
 }
