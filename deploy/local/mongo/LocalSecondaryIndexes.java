@@ -5,7 +5,6 @@ import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
-import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.Utils;
@@ -19,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.Spliterator;
@@ -259,15 +258,24 @@ final class LocalSecondaryIndexes {
         private final List<String> prefix;
         /** The keys after the prefix, which order the documents under a whole-prefix key. */
         private final List<IndexKey> rest;
-        private final Map<KeyValue, Set<P>> byShortKey = new HashMap<>();
-        private final Map<KeyValue, NavigableSet<Entry<P>>> byKey = new HashMap<>();
+        private final Map<Object, FirstKey> byFirst = new HashMap<>();
         private final Map<Object, P> positionsById = new HashMap<>();
-        private final Comparator<Entry<P>> order;
+        private final Comparator<Object> order;
         /** False once a document had no single plain value for one of the remaining keys: its place in a sort is then the server's to decide. */
         private boolean ordered;
 
         /** A document under a whole-prefix key: its values of the remaining keys (shared by all its keys), and its position. */
         record Entry<P>(Object[] rest, P position) {
+        }
+
+        /**
+         * Under one value of the first key: the documents under it alone, and per value of the second
+         * key the documents under both. A posting is one element alone (most keys: a client's own name
+         * fragments) or a set of them, so a key costs a map entry, not a set.
+         */
+        private static final class FirstKey {
+            Object posting;
+            final Map<Object, Object> bySecond = new HashMap<>();
         }
 
         SecondaryIndex(String name, List<IndexKey> keys, boolean sparse) {
@@ -278,7 +286,9 @@ final class LocalSecondaryIndexes {
             // The remaining keys must end in _id for the order to be total (no ties for the server's stable sort to break).
             this.ordered = !rest.isEmpty() && rest.get(rest.size() - 1).getKey().equals("_id")
                     && rest.stream().noneMatch(key -> hasPositionalPart(key.getKey()));
-            this.order = (a, b) -> {
+            this.order = (left, right) -> {
+                Entry<?> a = (Entry<?>) left;
+                Entry<?> b = (Entry<?>) right;
                 for (int i = 0; i < rest.size(); i++) {
                     int compared = (rest.get(i).isAscending() ? ValueComparator.asc() : ValueComparator.desc()).compare(a.rest()[i], b.rest()[i]);
                     if (compared != 0) {
@@ -298,22 +308,32 @@ final class LocalSecondaryIndexes {
             return prefix;
         }
 
-        int size(List<Object> lookup) {
-            Collection<?> positions = lookup.size() == prefix.size() ? byKey.get(new KeyValue(lookup)) : byShortKey.get(new KeyValue(lookup));
-            return positions == null ? 0 : positions.size();
+        /** The posting of a lookup of one or two (normalised) values: Entry elements for the whole prefix, positions for a shorter one. */
+        private Object postingOf(List<Object> lookup) {
+            FirstKey first = byFirst.get(lookup.get(0));
+            if (first == null) {
+                return null;
+            }
+            return lookup.size() == 1 ? first.posting : first.bySecond.get(lookup.get(1));
         }
 
+        private boolean isWhole(List<Object> lookup) {
+            return lookup.size() == prefix.size();
+        }
+
+        int size(List<Object> lookup) {
+            Object posting = postingOf(lookup);
+            return posting == null ? 0 : posting instanceof Set<?> set ? set.size() : 1;
+        }
+
+        @SuppressWarnings("unchecked")
         void addPositions(List<Object> lookup, Collection<P> into) {
-            if (lookup.size() == prefix.size()) {
-                NavigableSet<Entry<P>> entries = byKey.get(new KeyValue(lookup));
-                if (entries != null) {
-                    entries.forEach(entry -> into.add(entry.position()));
-                }
-            } else {
-                Set<P> positions = byShortKey.get(new KeyValue(lookup));
-                if (positions != null) {
-                    into.addAll(positions);
-                }
+            Object posting = postingOf(lookup);
+            boolean entries = isWhole(lookup);
+            if (posting instanceof Set<?> set) {
+                set.forEach(element -> into.add(entries ? ((Entry<P>) element).position() : (P) element));
+            } else if (posting != null) {
+                into.add(entries ? ((Entry<P>) posting).position() : (P) posting);
             }
         }
 
@@ -321,8 +341,9 @@ final class LocalSecondaryIndexes {
          * The documents under a whole-prefix key in the order a sort asks for, when it asks for
          * exactly the remaining keys (all in the index's directions, or all reversed); else null.
          */
+        @SuppressWarnings("unchecked")
         Iterator<P> inOrder(List<Object> lookup, Document orderBy) {
-            if (!ordered || lookup.size() != prefix.size() || orderBy == null || !orderBy.keySet().equals(restKeyNames()) ) {
+            if (!ordered || !isWhole(lookup) || orderBy == null || orderBy.size() != rest.size()) {
                 return null;
             }
             List<String> sortKeys = new ArrayList<>(orderBy.keySet());
@@ -337,11 +358,14 @@ final class LocalSecondaryIndexes {
                 }
                 reversed = !same;
             }
-            NavigableSet<Entry<P>> entries = byKey.get(new KeyValue(lookup));
-            if (entries == null) {
-                return List.<P>of().iterator();
+            Object posting = postingOf(lookup);
+            if (posting == null) {
+                return Collections.emptyIterator();
             }
-            Iterator<Entry<P>> walk = reversed ? entries.descendingIterator() : entries.iterator();
+            if (!(posting instanceof TreeSet<?> set)) {
+                return List.of(((Entry<P>) posting).position()).iterator();
+            }
+            Iterator<?> walk = reversed ? set.descendingIterator() : set.iterator();
             return new Iterator<>() {
                 @Override
                 public boolean hasNext() {
@@ -350,34 +374,18 @@ final class LocalSecondaryIndexes {
 
                 @Override
                 public P next() {
-                    return walk.next().position();
+                    return ((Entry<P>) walk.next()).position();
                 }
             };
         }
 
-        private Set<String> restKeyNames() {
-            Set<String> names = new LinkedHashSet<>();
-            rest.forEach(key -> names.add(key.getKey()));
-            return names;
-        }
-
-        private Set<KeyValue> keyValuesOf(Document document) {
-            Set<KeyValue> keyValues = new HashSet<>();
-            List<List<Object>> partial = new ArrayList<>();
-            partial.add(List.of());
+        /** The distinct (normalised) values of a document for each prefix key, in the prefix's order. */
+        private List<Set<Object>> prefixValuesOf(Document document) {
+            List<Set<Object>> values = new ArrayList<>(prefix.size());
             for (String key : prefix) {
-                List<List<Object>> next = new ArrayList<>();
-                for (Object value : new LinkedHashSet<>(indexedValuesOf(document, key))) {
-                    for (List<Object> values : partial) {
-                        List<Object> extended = new ArrayList<>(values);
-                        extended.add(value);
-                        next.add(extended);
-                    }
-                }
-                partial = next;
-                partial.forEach(values -> keyValues.add(new KeyValue(values)));
+                values.add(new LinkedHashSet<>(indexedValuesOf(document, key)));
             }
-            return keyValues;
+            return values;
         }
 
         private Object[] restOf(Document document) {
@@ -398,6 +406,38 @@ final class LocalSecondaryIndexes {
             return true;
         }
 
+        private boolean same(Object a, Object b, boolean entries) {
+            return entries ? order.compare(a, b) == 0 : a.equals(b);
+        }
+
+        private Object plus(Object posting, Object element, boolean entries) {
+            if (posting == null) {
+                return element;
+            }
+            if (posting instanceof Set<?> set) {
+                @SuppressWarnings("unchecked")
+                Set<Object> elements = (Set<Object>) set;
+                elements.add(element);
+                return elements;
+            }
+            if (same(posting, element, entries)) {
+                return posting;
+            }
+            Set<Object> elements = entries ? new TreeSet<>(order) : new HashSet<>();
+            elements.add(posting);
+            elements.add(element);
+            return elements;
+        }
+
+        /** The posting without the element: null when nothing is left, the last element alone when one is. */
+        private Object minus(Object posting, Object element, boolean entries) {
+            if (posting instanceof Set<?> set) {
+                set.remove(element);
+                return set.isEmpty() ? null : set.size() == 1 ? set.iterator().next() : set;
+            }
+            return posting == null || same(posting, element, entries) ? null : posting;
+        }
+
         private static Object idOf(Document document) {
             return normalized(document.get("_id"));
         }
@@ -416,15 +456,19 @@ final class LocalSecondaryIndexes {
         public void add(Document document, P position, MongoCollection<P> collection) {
             positionsById.put(idOf(document), position);
             Entry<P> entry = new Entry<>(restOf(document), position);
-            for (KeyValue keyValue : keyValuesOf(document)) {
-                if (keyValue.size() == prefix.size()) {
-                    if (ordered && !plainValues(entry.rest())) {
-                        ordered = false; // for good: the order of its whole-prefix keys is no longer the server's
+            List<Set<Object>> values = prefixValuesOf(document);
+            boolean firstIsWhole = prefix.size() == 1;
+            for (Object firstValue : values.get(0)) {
+                FirstKey first = byFirst.computeIfAbsent(firstValue, ignored -> new FirstKey());
+                first.posting = plus(first.posting, firstIsWhole ? entry : position, firstIsWhole);
+                if (!firstIsWhole) {
+                    for (Object secondValue : values.get(1)) {
+                        first.bySecond.put(secondValue, plus(first.bySecond.get(secondValue), entry, true));
                     }
-                    byKey.computeIfAbsent(keyValue, ignored -> new TreeSet<>(order)).add(entry);
-                } else {
-                    byShortKey.computeIfAbsent(keyValue, ignored -> new HashSet<>()).add(position);
                 }
+            }
+            if (ordered && !plainValues(entry.rest())) {
+                ordered = false; // for good: the order of its whole-prefix keys is no longer the server's
             }
         }
 
@@ -435,10 +479,26 @@ final class LocalSecondaryIndexes {
                 return null;
             }
             Entry<P> entry = new Entry<>(restOf(document), position);
-            for (KeyValue keyValue : keyValuesOf(document)) {
-                Collection<?> entries = keyValue.size() == prefix.size() ? byKey.get(keyValue) : byShortKey.get(keyValue);
-                if (entries != null && entries.remove(keyValue.size() == prefix.size() ? entry : position) && entries.isEmpty()) {
-                    (keyValue.size() == prefix.size() ? byKey : byShortKey).remove(keyValue);
+            List<Set<Object>> values = prefixValuesOf(document);
+            boolean firstIsWhole = prefix.size() == 1;
+            for (Object firstValue : values.get(0)) {
+                FirstKey first = byFirst.get(firstValue);
+                if (first == null) {
+                    continue;
+                }
+                first.posting = minus(first.posting, firstIsWhole ? entry : position, firstIsWhole);
+                if (!firstIsWhole) {
+                    for (Object secondValue : values.get(1)) {
+                        Object left = minus(first.bySecond.get(secondValue), entry, true);
+                        if (left == null) {
+                            first.bySecond.remove(secondValue);
+                        } else {
+                            first.bySecond.put(secondValue, left);
+                        }
+                    }
+                }
+                if (first.posting == null && first.bySecond.isEmpty()) {
+                    byFirst.remove(firstValue);
                 }
             }
             return position;
@@ -472,7 +532,7 @@ final class LocalSecondaryIndexes {
 
         @Override
         public void updateInPlace(Document oldDocument, Document newDocument, P position, MongoCollection<P> collection) {
-            if (Objects.equals(keyValuesOf(oldDocument), keyValuesOf(newDocument)) && Arrays.equals(restOf(oldDocument), restOf(newDocument))
+            if (prefixValuesOf(oldDocument).equals(prefixValuesOf(newDocument)) && Arrays.equals(restOf(oldDocument), restOf(newDocument))
                     && Objects.equals(idOf(oldDocument), idOf(newDocument))) {
                 return;
             }
@@ -482,8 +542,7 @@ final class LocalSecondaryIndexes {
 
         @Override
         public void drop() {
-            byKey.clear();
-            byShortKey.clear();
+            byFirst.clear();
             positionsById.clear();
         }
     }
