@@ -21,7 +21,8 @@
 #                         index's exact keys scans, as mongo-java-server alone does (default 1)
 #   LOCAL_MONGO_VERIFY_INDEXES     1 = answer every query an index served by a scan as well and
 #                         log any difference (counts only) to the server's log (default 0)
-#   MONGO_READY_TIMEOUT   seconds mongo_wait_ready waits          (default 60)
+#   MONGO_READY_TIMEOUT   seconds mongo_wait_ready waits          (default 180: the secondary
+#                         indexes are built on start, ~50 s for 100,000 client cards)
 #   MONGO_STOP_TIMEOUT    seconds mongo_stop waits after TERM     (default 20)
 #
 # Connection string: mongodb://127.0.0.1:${MONGO_PORT}/<db>?directConnection=true
@@ -198,7 +199,7 @@ mongo_start() {
 
 mongo_wait_ready() {
   _mongo_vars || return 1
-  local timeout="${MONGO_READY_TIMEOUT:-60}" start=$SECONDS pid
+  local timeout="${MONGO_READY_TIMEOUT:-180}" start=$SECONDS pid
   while ((SECONDS - start < timeout)); do
     if ! pid="$(_mongo_running_pid)"; then
       _mongo_err "server process is not running (it exited or was never started); last log lines of $_mongo_log:"
