@@ -6,7 +6,11 @@ import { join, resolve } from 'node:path';
 import { mongo } from 'mongoose';
 import { mongoUrl, uniqueName } from '@salon/shared/testing';
 
-type Filter = mongo.Filter<mongo.Document>;
+/** The test's documents: string ids, any other fields. */
+interface Card extends mongo.Document {
+  _id: string;
+}
+type Filter = mongo.Filter<Card>;
 type Sort = Record<string, 1 | -1>;
 
 // The local server's secondary indexes (deploy/local/mongo/LocalSecondaryIndexes.java) must change
@@ -27,11 +31,11 @@ function generator(seed: number): () => number {
   };
 }
 
-function documentsOf(count: number): mongo.Document[] {
+function documentsOf(count: number): Card[] {
   const random = generator(42);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
   return Array.from({ length: count }, (_, i) => {
-    const document: mongo.Document = { _id: `client-${String(i).padStart(4, '0')}`, tenantId: pick(TENANTS) };
+    const document: Card = { _id: `client-${String(i).padStart(4, '0')}`, tenantId: pick(TENANTS) };
     const shape = random();
     // Missing, null, a string, an array holding it: the shapes an equality must treat alike.
     if (shape < 0.7) document.clientId = `c-${Math.floor(random() * 25)}`;
@@ -82,7 +86,7 @@ const QUERIES: { name: string; filter: Filter; sort?: Sort; skip?: number; limit
   { name: 'skip and limit in name order', filter: { tenantId: 'chain-a', 'search.nameKeys': 'a' }, sort: { sortName: -1, _id: 1 }, skip: 2, limit: 4 },
 ];
 
-async function answersOf(collection: mongo.Collection): Promise<Record<string, unknown>> {
+async function answersOf(collection: mongo.Collection<Card>): Promise<Record<string, unknown>> {
   const answers: Record<string, unknown> = {};
   for (const query of QUERIES) {
     let cursor = collection.find(query.filter, query.projection ? { projection: query.projection } : {});
@@ -101,20 +105,20 @@ async function indexStats(db: mongo.Db): Promise<{ planned: number; inIndexOrder
 }
 
 /** Moves documents between keys: a pushed and a pulled name key, a changed and an unset client, replaced and deleted documents. */
-async function change(collection: mongo.Collection): Promise<void> {
-  await collection.updateMany({ tenantId: 'chain-a', 'search.nameKeys': 'kowal' }, { $push: { 'search.nameKeys': 'xawery' } } as mongo.UpdateFilter<mongo.Document>);
-  await collection.updateMany({ tenantId: 'chain-b', 'search.nameKeys': 'anna' }, { $pull: { 'search.nameKeys': 'anna' } } as mongo.UpdateFilter<mongo.Document>);
+async function change(collection: mongo.Collection<Card>): Promise<void> {
+  await collection.updateMany({ tenantId: 'chain-a', 'search.nameKeys': 'kowal' }, { $push: { 'search.nameKeys': 'xawery' } } as unknown as mongo.UpdateFilter<Card>);
+  await collection.updateMany({ tenantId: 'chain-b', 'search.nameKeys': 'anna' }, { $pull: { 'search.nameKeys': 'anna' } } as unknown as mongo.UpdateFilter<Card>);
   await collection.updateMany({ tenantId: 'chain-a', clientId: 'c-3' }, { $set: { clientId: 'c-4' } });
   await collection.updateOne({ tenantId: 'chain-b', clientId: 'c-7' }, { $unset: { clientId: '' } });
-  await collection.replaceOne({ _id: 'client-0042', tenantId: { $exists: true } } as Filter, { tenantId: 'chain-c', clientId: 'c-11', sortName: 'Anna 0', number: 3 });
+  await collection.replaceOne({ _id: 'client-0042', tenantId: { $exists: true } }, { tenantId: 'chain-c', clientId: 'c-11', sortName: 'Anna 0', number: 3 });
   await collection.deleteMany({ tenantId: 'chain-c', 'search.nameKeys': 'мария' });
   await collection.findOneAndUpdate({ tenantId: 'chain-b', 'search.email': 'ann@example.com' }, { $set: { 'search.email': 'x@example.com' } });
-  await collection.insertOne({ _id: 'client-9999', tenantId: 'chain-a', clientId: 'c-3', search: { nameKeys: ['kowal', 'a'] }, sortName: 'Kowalska 9', number: 3 } as mongo.Document);
+  await collection.insertOne({ _id: 'client-9999', tenantId: 'chain-a', clientId: 'c-3', search: { nameKeys: ['kowal', 'a'] }, sortName: 'Kowalska 9', number: 3 });
 }
 
-async function prepare(db: mongo.Db, documents: mongo.Document[]): Promise<{ indexed: mongo.Collection; plain: mongo.Collection }> {
-  const indexed = db.collection('indexed');
-  const plain = db.collection('plain');
+async function prepare(db: mongo.Db, documents: Card[]): Promise<{ indexed: mongo.Collection<Card>; plain: mongo.Collection<Card> }> {
+  const indexed = db.collection<Card>('indexed');
+  const plain = db.collection<Card>('plain');
   // Half before the indexes (built from the documents), half after (kept as they are written).
   await indexed.insertMany(documents.slice(0, documents.length / 2));
   await indexed.createIndexes(INDEXES);
@@ -193,7 +197,7 @@ describe('local MongoDB-compatible server: secondary indexes', () => {
       client = await new mongo.MongoClient(server.url, { serverSelectionTimeoutMS: 5_000 }).connect();
       try {
         const db = client.db('restart');
-        expect(await answersOf(db.collection('indexed'))).toEqual(expected);
+        expect(await answersOf(db.collection<Card>('indexed'))).toEqual(expected);
         const validation = await db.command({ validate: 'indexed' });
         expect(validation.keysPerIndex.tenant_nameKeys_sortName_id).toBe(await db.collection('indexed').countDocuments());
       } finally {
