@@ -259,6 +259,24 @@ public final class LocalMongoServer {
             return new LocalSecondaryIndexes.SecondaryIndex<>(indexName, keys, sparse);
         }
 
+        /**
+         * In memory (see {@link LocalSecondaryIndexes.InMemoryUniqueIndex}); the index's map in the
+         * file, if an earlier version left one, is removed, so that a server keeping it in H2 again
+         * builds it from the documents instead of trusting a map nobody kept up to date.
+         */
+        @Override
+        protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+            if (!LocalSecondaryIndexes.UNIQUE_IN_MEMORY) {
+                return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
+            }
+            MVStore mvStore = h2StoreOf(this);
+            String mapName = getFullCollectionNamespace(collectionName) + INDEX_INFIX + indexName;
+            if (mvStore.hasMap(mapName)) {
+                mvStore.removeMap(mapName);
+            }
+            return new LocalSecondaryIndexes.InMemoryUniqueIndex(indexName, keys, sparse);
+        }
+
         /** The H2 backend's own maps, in a collection that plans its queries with the secondary indexes. */
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {

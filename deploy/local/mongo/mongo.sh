@@ -19,6 +19,9 @@
 #                         indexes live in the heap, ~10 million name keys at 100,000 clients)
 #   LOCAL_MONGO_SECONDARY_INDEXES  0 = build no non-unique index, every query not on a unique
 #                         index's exact keys scans, as mongo-java-server alone does (default 1)
+#   LOCAL_MONGO_UNIQUE_INDEXES_IN_MEMORY  0 = keep unique indexes in H2's maps, as mongo-java-server
+#                         does (H2 compares their keys by serialising them); default 1: in memory,
+#                         built again from the documents on start
 #   LOCAL_MONGO_VERIFY_INDEXES     1 = answer every query an index served by a scan as well and
 #                         log any difference (counts only) to the server's log (default 0)
 #   MONGO_READY_TIMEOUT   seconds mongo_wait_ready waits          (default 180: the secondary
