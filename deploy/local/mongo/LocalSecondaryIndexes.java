@@ -459,9 +459,12 @@ final class LocalSecondaryIndexes {
 
         @Override
         public void add(Document document, P position, MongoCollection<P> collection) {
+            add(document, position, prefixValuesOf(document), restOf(document));
+        }
+
+        private void add(Document document, P position, List<Set<Object>> values, Object[] restValues) {
             positionsById.put(idOf(document), position);
-            Entry<P> entry = new Entry<>(restOf(document), position);
-            List<Set<Object>> values = prefixValuesOf(document);
+            Entry<P> entry = new Entry<>(restValues, position);
             boolean firstIsWhole = prefix.size() == 1;
             for (Object firstValue : values.get(0)) {
                 FirstKey first = byFirst.computeIfAbsent(firstValue, ignored -> new FirstKey());
@@ -479,12 +482,15 @@ final class LocalSecondaryIndexes {
 
         @Override
         public P remove(Document document) {
+            return remove(document, prefixValuesOf(document), restOf(document));
+        }
+
+        private P remove(Document document, List<Set<Object>> values, Object[] restValues) {
             P position = positionsById.remove(idOf(document));
             if (position == null) {
                 return null;
             }
-            Entry<P> entry = new Entry<>(restOf(document), position);
-            List<Set<Object>> values = prefixValuesOf(document);
+            Entry<P> entry = new Entry<>(restValues, position);
             boolean firstIsWhole = prefix.size() == 1;
             for (Object firstValue : values.get(0)) {
                 FirstKey first = byFirst.get(firstValue);
@@ -537,12 +543,16 @@ final class LocalSecondaryIndexes {
 
         @Override
         public void updateInPlace(Document oldDocument, Document newDocument, P position, MongoCollection<P> collection) {
-            if (prefixValuesOf(oldDocument).equals(prefixValuesOf(newDocument)) && Arrays.equals(restOf(oldDocument), restOf(newDocument))
-                    && Objects.equals(idOf(oldDocument), idOf(newDocument))) {
+            // Each document's keys are read once: for the comparison, then for the move.
+            List<Set<Object>> oldValues = prefixValuesOf(oldDocument);
+            List<Set<Object>> newValues = prefixValuesOf(newDocument);
+            Object[] oldRest = restOf(oldDocument);
+            Object[] newRest = restOf(newDocument);
+            if (oldValues.equals(newValues) && Arrays.equals(oldRest, newRest) && Objects.equals(idOf(oldDocument), idOf(newDocument))) {
                 return;
             }
-            remove(oldDocument);
-            add(newDocument, position, collection);
+            remove(oldDocument, oldValues, oldRest);
+            add(newDocument, position, newValues, newRest);
         }
 
         @Override
